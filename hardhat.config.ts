@@ -1,0 +1,111 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { configVariable, defineConfig } from "hardhat/config";
+
+import { datatraceTasks } from "./tasks/index.js";
+
+const require = createRequire(import.meta.url);
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Solidity is compiled offline by the `solc` npm package (solc-js / WASM):
+ * the version below must equal the installed package's, pinned exactly in
+ * package.json. Cancun is the highest EVM level Filecoin FEVM runs
+ * (MCOPY = FIP-0094, TSTORE/TLOAD = FIP-0097).
+ */
+const SOLC_VERSION = "0.8.30";
+
+/** Filecoin's 30 s epochs: one confirmation, generous timeouts. */
+const filecoinIgnition = {
+  disableFeeBumping: false,
+  maxRetries: 60,
+  retryInterval: 5_000,
+} as const;
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthersPlugin],
+  tasks: datatraceTasks,
+  solidity: {
+    version: SOLC_VERSION,
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      evmVersion: "cancun",
+      optimizer: { enabled: true, runs: 1_000 },
+      metadata: { bytecodeHash: "ipfs" },
+    },
+  },
+  typechain: {
+    outDir: path.join(root, "typechain-types"),
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: 1_000, seed: "0x5eed" },
+      invariant: { runs: 64, depth: 32, failOnRevert: false },
+    },
+  },
+  ignition: {
+    requiredConfirmations: 1,
+    blockPollingInterval: 2_000,
+    timeBeforeBumpingFees: 3 * 60_000,
+    maxFeeBumps: 4,
+  },
+  chainDescriptors: {
+    314159: {
+      name: "Filecoin Calibration",
+      blockExplorers: {
+        blockscout: {
+          name: "Blockscout",
+          url: "https://filecoin-testnet.blockscout.com",
+          apiUrl: "https://filecoin-testnet.blockscout.com/api",
+        },
+      },
+    },
+    314: {
+      name: "Filecoin",
+      blockExplorers: {
+        blockscout: {
+          name: "Blockscout",
+          url: "https://filecoin.blockscout.com",
+          apiUrl: "https://filecoin.blockscout.com/api",
+        },
+      },
+    },
+  },
+  verify: {
+    etherscan: { enabled: false },
+    blockscout: { enabled: true },
+    sourcify: { enabled: true },
+  },
+  networks: {
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: "http://127.0.0.1:8545",
+    },
+    calibration: {
+      type: "http",
+      chainType: "l1",
+      chainId: 314159,
+      url: configVariable("CALIBRATION_RPC_URL", {
+        default: "https://api.calibration.node.glif.io/rpc/v1",
+      }),
+      accounts: [configVariable("PRIVATE_KEY")],
+      timeout: 180_000,
+      ignition: filecoinIgnition,
+    },
+    filecoin: {
+      type: "http",
+      chainType: "l1",
+      chainId: 314,
+      url: configVariable("FILECOIN_RPC_URL", {
+        default: "https://api.node.glif.io/rpc/v1",
+      }),
+      accounts: [configVariable("PRIVATE_KEY")],
+      timeout: 180_000,
+      ignition: filecoinIgnition,
+    },
+  },
+});
