@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+
+import {Cid} from "./cid/Cid.sol";
+import {SampleMerkle} from "./merkle/SampleMerkle.sol";
+import {CompactTokenURI} from "./token/CompactTokenURI.sol";
+
+/**
+ * @title DatasetNFT
+ * @notice One ERC-721 token per registered dataset: an immutable commitment `(root, leafCount)` to the sorted set
+ * of the dataset's sample hashes (docs/merkle-scheme.md), the CID of its manifest, and an optional link to the
+ * version it supersedes. Anyone can verify membership, batch membership and absence of samples against it.
+ *
+ * There is no owner or admin. Commitments never change after registration; the only later state changes are the
+ * token owner's metadata edits (until frozen) and the permissionless {reportDisorder}, which permanently disables
+ * absence proofs for a commitment whose leaves are shown not to be sorted and distinct.
+ *
+ * WARNING: `previousVersion` is the registrant's claim; the owner of the earlier version does not endorse it.
+ */
+contract DatasetNFT is CompactTokenURI {
+    /// @dev A dataset as returned by {dataset}.
+    struct Dataset {
+        bytes32 root;
+        uint64 leafCount;
+        string manifestCid;
+        uint256 previousVersion;
+        uint64 registeredAt;
+        address registrant;
+        bool disordered;
+        bool metadataFrozen;
+    }
+
+    /// @dev The storage form of a dataset: 3 slots. Slot 2 packs every small field, including the URI header.
+    struct DatasetRecord {
+        bytes32 root; // slot 0
+        bytes32 manifestDigest; // slot 1
+        uint64 leafCount; // slot 2 ─┬─ 64 bits
+        uint64 previousVersion; //    ├─ 64
+        uint40 registeredAt; //       ├─ 40
+        uint32 manifestCodec; //      ├─ 32
+        bool disordered; //           ├─  8
+        URIEncoding uriEncoding; //   ├─  8
+        uint32 uriCodec; //           ├─ 32
+        bool metadataFrozen; //       └─  8 = 256
+    }
+
+    /// @dev What a root maps to; packing the registrant here saves a slot in {DatasetRecord}.
+    struct RootEntry {
+        uint64 tokenId;
+        address registrant;
+    }
+
+    /// @dev A dataset was registered and minted to `registrant`.
+    event DatasetRegistered(
+        uint256 indexed tokenId,
+        bytes32 indexed root,
+        address indexed registrant,
+        uint64 leafCount,
+        string manifestCid,
+        uint256 previousVersion
+    );
+
+    /// @dev Leaves `leftIndex` and `leftIndex + 1` of `tokenId` were shown out of order; absence proofs are off.
+    event DatasetDisordered(uint256 indexed tokenId, uint256 leftIndex);
+
+    /// @dev The Merkle root is zero; pass the root computed over the sorted sample hashes.
+    error DatasetZeroRoot();
+
+    /// @dev The leaf count is zero; a dataset commits to at least one sample.
+    error DatasetZeroLeafCount();
+
+    /// @dev `root` is already registered as `tokenId`; a commitment is registered once.
+    error DatasetRootAlreadyRegistered(bytes32 root, uint256 tokenId);
+
+    /// @dev `previousVersion` is not a registered dataset; pass 0 for none.
+    error DatasetUnknownPreviousVersion(uint256 previousVersion);
+
+    /// @dev `tokenId` has already been shown disordered.
+    error DatasetAlreadyDisordered(uint256 tokenId);
+
+    /// @dev The disorder proof for `tokenId` is invalid: the indexes are not adjacent, a membership proof fails, or
+    /// the two leaves are in strictly ascending order.
+    error DatasetInvalidDisorderProof(uint256 tokenId, uint256 leftIndex, uint256 rightIndex);
+
+    mapping(uint256 tokenId => DatasetRecord) private _records;
+    mapping(bytes32 root => RootEntry) private _roots;
+    uint256 private _datasetCount;
+
+    constructor() ERC721("Datatrace Dataset", "DTDS") {}
+
+    /**
+     * @notice Registers a dataset commitment and mints its token to the caller. Token ids are sequential from 1.
+     * @param root The Merkle root over the sorted distinct sample hashes; non-zero, never registered before.
+     * @param leafCount The number of distinct samples (leaves); non-zero.
+     * @param manifestCid The manifest's CID: CIDv1, base32 lower case, sha2-256 (e.g. `bafybei...`).
+     * @param uri The token URI; `ipfs://<CIDv1 base32 sha2-256>` is stored compactly, any other string as text.
+     * @param previousVersion The token id of the dataset this one supersedes, or 0 for none.
+     * @return tokenId The new token's id.
+     */
+    function register(
+        bytes32 root,
+        uint64 leafCount,
+        string calldata manifestCid,
+        string calldata uri,
+        uint256 previousVersion
+    ) external returns (uint256 tokenId) {
+        if (root == bytes32(0)) revert DatasetZeroRoot();
+        if (leafCount == 0) revert DatasetZeroLeafCount();
+        uint256 existing = _roots[root].tokenId;
+        if (existing != 0) revert DatasetRootAlreadyRegistered(root, existing);
+        uint256 count = _datasetCount;
+        if (previousVersion > count) revert DatasetUnknownPreviousVersion(previousVersion);
+        (uint64 manifestCodec, bytes32 manifestDigest) = Cid.parse(manifestCid);
+
+        tokenId = count + 1;
+        _datasetCount = tokenId;
+        // Ids are sequential and never burned: token ids and `previousVersion` (<= count) fit in 64 bits, and a
+        // codec from a varint of at most 4 bytes fits in 32.
+        _roots[root] = RootEntry({tokenId: uint64(tokenId), registrant: _msgSender()});
+        URIHeader memory header = _writeTokenURI(tokenId, uri);
+        _records[tokenId] = DatasetRecord({
+            root: root,
+            manifestDigest: manifestDigest,
+            leafCount: leafCount,
+            previousVersion: uint64(previousVersion),
+            registeredAt: uint40(block.timestamp),
+            manifestCodec: uint32(manifestCodec),
+            disordered: false,
+            uriEncoding: header.encoding,
+            uriCodec: header.codec,
+            metadataFrozen: false
+        });
+
+        emit DatasetRegistered(tokenId, root, _msgSender(), leafCount, manifestCid, previousVersion);
+        _safeMint(_msgSender(), tokenId);
+    }
+
+    /**
+     * @notice Marks `tokenId` disordered for good, given two adjacent committed leaves that are not in strictly
+     * ascending order. Permissionless. Afterwards {verifyAbsence} returns false for this dataset.
+     * @param tokenId The dataset.
+     * @param left The leaf at index i with its membership proof.
+     * @param right The leaf at index i + 1 with its membership proof; `left.sampleHash >= right.sampleHash`.
+     */
+    function reportDisorder(
+        uint256 tokenId,
+        SampleMerkle.Neighbor calldata left,
+        SampleMerkle.Neighbor calldata right
+    ) external {
+        DatasetRecord storage record = _requireDataset(tokenId);
+        if (record.disordered) revert DatasetAlreadyDisordered(tokenId);
+        if (!SampleMerkle.verifyDisorder(record.root, record.leafCount, left, right)) {
+            revert DatasetInvalidDisorderProof(tokenId, left.index, right.index);
+        }
+        record.disordered = true;
+        emit DatasetDisordered(tokenId, left.index);
+    }
+
+    /**
+     * @notice Returns the dataset `tokenId`. Reverts with {ERC721NonexistentToken} for an unknown id.
+     * @param tokenId The dataset.
+     */
+    function dataset(uint256 tokenId) external view returns (Dataset memory) {
+        DatasetRecord storage record = _requireDataset(tokenId);
+        return
+            Dataset({
+                root: record.root,
+                leafCount: record.leafCount,
+                manifestCid: Cid.toString(record.manifestCodec, record.manifestDigest),
+                previousVersion: record.previousVersion,
+                registeredAt: record.registeredAt,
+                registrant: _roots[record.root].registrant,
+                disordered: record.disordered,
+                metadataFrozen: record.metadataFrozen
+            });
+    }
+
+    /**
+     * @notice Returns the token id registered for `root`, or 0 if none.
+     * @param root A Merkle root.
+     */
+    function tokenIdOfRoot(bytes32 root) external view returns (uint256) {
+        return _roots[root].tokenId;
+    }
+
+    /**
+     * @notice Returns true if dataset `tokenId` is registered.
+     * @param tokenId The id to look up.
+     */
+    function exists(uint256 tokenId) external view returns (bool) {
+        return _records[tokenId].leafCount != 0;
+    }
+
+    /// @notice Returns the number of registered datasets, which is also the highest token id.
+    function datasetCount() external view returns (uint256) {
+        return _datasetCount;
+    }
+
+    /**
+     * @notice Returns true if `sampleHash` is the leaf at `index` of dataset `tokenId`. Reverts with
+     * {ERC721NonexistentToken} for an unknown id.
+     * @param tokenId The dataset.
+     * @param sampleHash SHA-256 of the sample bytes.
+     * @param index The sample's position among the sorted distinct sample hashes.
+     * @param proof The sibling hashes, leaf to root.
+     */
+    function verifySample(
+        uint256 tokenId,
+        bytes32 sampleHash,
+        uint256 index,
+        bytes32[] calldata proof
+    ) external view returns (bool) {
+        DatasetRecord storage record = _requireDataset(tokenId);
+        return SampleMerkle.verify(record.root, record.leafCount, sampleHash, index, proof);
+    }
+
+    /**
+     * @notice Returns true if every `sampleHashes[k]` is the leaf at `indexes[k]` of dataset `tokenId`, using one
+     * positional multiproof. Indexes must be strictly ascending. Reverts with {ERC721NonexistentToken} for an unknown
+     * id and {SampleMerkle-SampleMerkleBatchLengthMismatch} if the arrays differ in length.
+     * @param tokenId The dataset.
+     * @param sampleHashes SHA-256 of each sample.
+     * @param indexes Each sample's position, strictly ascending.
+     * @param proof The multiproof's sibling hashes, in the order the verifier consumes them.
+     */
+    function verifySamples(
+        uint256 tokenId,
+        bytes32[] calldata sampleHashes,
+        uint256[] calldata indexes,
+        bytes32[] calldata proof
+    ) external view returns (bool) {
+        DatasetRecord storage record = _requireDataset(tokenId);
+        return SampleMerkle.verifyBatch(record.root, record.leafCount, sampleHashes, indexes, proof);
+    }
+
+    /**
+     * @notice Returns true if `query` is provably not a sample of dataset `tokenId`: two adjacent neighbors
+     * around it, or the first (last) leaf when it sorts before (after) every leaf. Returns false once the dataset
+     * is disordered. Reverts with {ERC721NonexistentToken} for an unknown id.
+     * @param tokenId The dataset.
+     * @param query The sample hash claimed absent.
+     * @param neighbors One or two committed leaves with their positions and membership proofs.
+     */
+    function verifyAbsence(
+        uint256 tokenId,
+        bytes32 query,
+        SampleMerkle.Neighbor[] calldata neighbors
+    ) external view returns (bool) {
+        DatasetRecord storage record = _requireDataset(tokenId);
+        if (record.disordered) return false;
+        return SampleMerkle.verifyAbsence(record.root, record.leafCount, query, neighbors);
+    }
+
+    /// @inheritdoc CompactTokenURI
+    function _uriHeader(uint256 tokenId) internal view override returns (URIHeader memory) {
+        DatasetRecord storage record = _records[tokenId];
+        return URIHeader({encoding: record.uriEncoding, codec: record.uriCodec, frozen: record.metadataFrozen});
+    }
+
+    /// @inheritdoc CompactTokenURI
+    function _setURIHeader(uint256 tokenId, URIHeader memory header) internal override {
+        DatasetRecord storage record = _records[tokenId];
+        record.uriEncoding = header.encoding;
+        record.uriCodec = header.codec;
+        record.metadataFrozen = header.frozen;
+    }
+
+    /// @dev Returns the record of `tokenId`, reverting with {ERC721NonexistentToken} if there is none.
+    function _requireDataset(uint256 tokenId) private view returns (DatasetRecord storage record) {
+        record = _records[tokenId];
+        if (record.leafCount == 0) revert ERC721NonexistentToken(tokenId);
+    }
+}

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+
+import {DatasetNFT} from "./DatasetNFT.sol";
+import {CompactTokenURI} from "./token/CompactTokenURI.sol";
+
+/**
+ * @title ModelNFT
+ * @notice One ERC-721 token per registered model: immutable commitments to its weights, training log and
+ * fingerprints, the datasets (in one {DatasetNFT}, fixed at construction) it was trained on, and the models it
+ * derives from, with the kind of derivation.
+ *
+ * Lineage is acyclic by construction: a parent must already be registered and ids are sequential, so every parent
+ * id is lower than its child's. There is no owner or admin; commitments never change, and only the token owner edits
+ * the token URI, until frozen.
+ *
+ * WARNING: Dataset and parent links are the registrant's claims; the owners of those tokens do not endorse them.
+ */
+contract ModelNFT is CompactTokenURI {
+    /// @dev How a model derives from its parents. `None` iff it has no parents.
+    enum Relation {
+        None, // a base model: trained from its datasets only
+        Finetune, // exactly one parent
+        Adapter, // exactly one parent (LoRA etc.)
+        Quantized, // exactly one parent
+        Merge // two or more parents
+    }
+
+    /// @dev The arguments of {register}.
+    struct RegisterParams {
+        uint256[] datasetIds; // DatasetNFT token ids, at most MAX_DATASETS, no duplicates
+        uint256[] parentIds; // ModelNFT token ids, at most MAX_PARENTS, no duplicates
+        Relation relation;
+        bytes32 weightsHash; // non-zero
+        bytes32 trainingLogHead; // may be zero
+        bytes32 fingerprintRoot; // may be zero
+        string tokenURI;
+    }
+
+    /// @dev A model as returned by {model}.
+    struct Model {
+        bytes32 weightsHash;
+        bytes32 trainingLogHead;
+        bytes32 fingerprintRoot;
+        Relation relation;
+        uint256[] datasetIds;
+        uint256[] parentIds;
+        address registrant;
+        uint64 registeredAt;
+        bool metadataFrozen;
+    }
+
+    /// @dev The storage form of a model: 5 slots, plus one slot per 4 linked ids.
+    struct ModelRecord {
+        bytes32 weightsHash; // slot 0
+        bytes32 trainingLogHead; // slot 1
+        bytes32 fingerprintRoot; // slot 2
+        address registrant; // slot 3 ─┬─ 160 bits
+        uint40 registeredAt; //         ├─  40
+        Relation relation; //           ├─   8
+        uint8 datasetCount; //          ├─   8
+        uint8 parentCount; //           ├─   8
+        URIEncoding uriEncoding; //     ├─   8
+        bool metadataFrozen; //         └─   8 = 240
+        uint32 uriCodec; // slot 4
+    }
+
+    /// @notice The most datasets one model may name.
+    uint256 public constant MAX_DATASETS = 64;
+
+    /// @notice The most parents one model may name.
+    uint256 public constant MAX_PARENTS = 16;
+
+    /// @notice The dataset registry every `datasetIds` entry refers to.
+    DatasetNFT public immutable datasetNFT;
+
+    /// @dev A model was registered and minted to `registrant`.
+    event ModelRegistered(
+        uint256 indexed tokenId,
+        address indexed registrant,
+        bytes32 indexed weightsHash,
+        Relation relation,
+        uint256[] datasetIds,
+        uint256[] parentIds
+    );
+
+    /// @dev The constructor's dataset registry `account` has no code; pass a deployed DatasetNFT.
+    error ModelInvalidDatasetNFT(address account);
+
+    /// @dev `count` datasets were named; at most `max` are allowed.
+    error ModelTooManyDatasets(uint256 count, uint256 max);
+
+    /// @dev `count` parents were named; at most `max` are allowed.
+    error ModelTooManyParents(uint256 count, uint256 max);
+
+    /// @dev Neither a dataset nor a parent was named; a base model must name the data it was trained on.
+    error ModelMissingProvenance();
+
+    /// @dev `relation` does not fit `parentCount` parents: None needs 0, Finetune/Adapter/Quantized exactly 1,
+    /// Merge at least 2.
+    error ModelRelationMismatch(Relation relation, uint256 parentCount);
+
+    /// @dev The weights hash is zero; commit to the weights file's hash.
+    error ModelZeroWeightsHash();
+
+    /// @dev `datasetId` is not registered in {datasetNFT}.
+    error ModelUnknownDataset(uint256 datasetId);
+
+    /// @dev `datasetId` is named more than once.
+    error ModelDuplicateDataset(uint256 datasetId);
+
+    /// @dev `parentId` is not a registered model.
+    error ModelUnknownParent(uint256 parentId);
+
+    /// @dev `parentId` is named more than once.
+    error ModelDuplicateParent(uint256 parentId);
+
+    mapping(uint256 tokenId => ModelRecord) private _records;
+    /// @dev Dataset ids then parent ids of each model, 4 uint64 per word, lowest bits first.
+    mapping(uint256 tokenId => mapping(uint256 word => uint256 ids)) private _links;
+    uint256 private _modelCount;
+
+    /**
+     * @param datasets The DatasetNFT this registry links to, fixed for good.
+     */
+    constructor(DatasetNFT datasets) ERC721("Datatrace Model", "DTMD") {
+        if (address(datasets).code.length == 0) revert ModelInvalidDatasetNFT(address(datasets));
+        datasetNFT = datasets;
+    }
+
+    /**
+     * @notice Registers a model and mints its token to the caller. Token ids are sequential from 1.
+     * @param p The commitments and links; see {RegisterParams} and the errors for the rules.
+     * @return tokenId The new token's id.
+     */
+    function register(RegisterParams calldata p) external returns (uint256 tokenId) {
+        uint256 datasetCount = p.datasetIds.length;
+        uint256 parentCount = p.parentIds.length;
+        if (datasetCount > MAX_DATASETS) revert ModelTooManyDatasets(datasetCount, MAX_DATASETS);
+        if (parentCount > MAX_PARENTS) revert ModelTooManyParents(parentCount, MAX_PARENTS);
+        if (datasetCount == 0 && parentCount == 0) revert ModelMissingProvenance();
+        if (!_relationFits(p.relation, parentCount)) revert ModelRelationMismatch(p.relation, parentCount);
+        if (p.weightsHash == bytes32(0)) revert ModelZeroWeightsHash();
+
+        if (datasetCount != 0) {
+            // DatasetNFT ids are sequential from 1 and never burned: id exists iff 1 <= id <= datasetCount().
+            uint256 knownDatasets = datasetNFT.datasetCount();
+            for (uint256 k = 0; k < datasetCount; ++k) {
+                uint256 id = p.datasetIds[k];
+                if (id == 0 || id > knownDatasets) revert ModelUnknownDataset(id);
+                for (uint256 j = 0; j < k; ++j) {
+                    if (p.datasetIds[j] == id) revert ModelDuplicateDataset(id);
+                }
+            }
+        }
+        uint256 count = _modelCount;
+        for (uint256 k = 0; k < parentCount; ++k) {
+            uint256 id = p.parentIds[k];
+            if (id == 0 || id > count) revert ModelUnknownParent(id);
+            for (uint256 j = 0; j < k; ++j) {
+                if (p.parentIds[j] == id) revert ModelDuplicateParent(id);
+            }
+        }
+
+        tokenId = count + 1;
+        _modelCount = tokenId;
+        _storeLinks(tokenId, p.datasetIds, p.parentIds);
+        URIHeader memory header = _writeTokenURI(tokenId, p.tokenURI);
+        // Counts are bounded by MAX_DATASETS and MAX_PARENTS; linked ids are below 2^64 (sequential ids).
+        _records[tokenId] = ModelRecord({
+            weightsHash: p.weightsHash,
+            trainingLogHead: p.trainingLogHead,
+            fingerprintRoot: p.fingerprintRoot,
+            registrant: _msgSender(),
+            registeredAt: uint40(block.timestamp),
+            relation: p.relation,
+            datasetCount: uint8(datasetCount),
+            parentCount: uint8(parentCount),
+            uriEncoding: header.encoding,
+            metadataFrozen: false,
+            uriCodec: header.codec
+        });
+
+        emit ModelRegistered(tokenId, _msgSender(), p.weightsHash, p.relation, p.datasetIds, p.parentIds);
+        _safeMint(_msgSender(), tokenId);
+    }
+
+    /**
+     * @notice Returns the model `tokenId`. Reverts with {ERC721NonexistentToken} for an unknown id.
+     * @param tokenId The model.
+     */
+    function model(uint256 tokenId) external view returns (Model memory) {
+        ModelRecord storage record = _requireModel(tokenId);
+        return
+            Model({
+                weightsHash: record.weightsHash,
+                trainingLogHead: record.trainingLogHead,
+                fingerprintRoot: record.fingerprintRoot,
+                relation: record.relation,
+                datasetIds: _loadLinks(tokenId, 0, record.datasetCount),
+                parentIds: _loadLinks(tokenId, record.datasetCount, record.parentCount),
+                registrant: record.registrant,
+                registeredAt: record.registeredAt,
+                metadataFrozen: record.metadataFrozen
+            });
+    }
+
+    /**
+     * @notice Returns the DatasetNFT ids model `tokenId` was trained on, in registration order. Reverts with
+     * {ERC721NonexistentToken} for an unknown id.
+     * @param tokenId The model.
+     */
+    function datasetsOf(uint256 tokenId) external view returns (uint256[] memory) {
+        ModelRecord storage record = _requireModel(tokenId);
+        return _loadLinks(tokenId, 0, record.datasetCount);
+    }
+
+    /**
+     * @notice Returns the parent model ids of `tokenId`, in registration order. Reverts with
+     * {ERC721NonexistentToken} for an unknown id.
+     * @param tokenId The model.
+     */
+    function parentsOf(uint256 tokenId) public view returns (uint256[] memory) {
+        ModelRecord storage record = _requireModel(tokenId);
+        return _loadLinks(tokenId, record.datasetCount, record.parentCount);
+    }
+
+    /**
+     * @notice Returns up to `maxCount` distinct ancestors of `tokenId` (parents, their parents, ...) in
+     * breadth-first order, each once. Reverts with {ERC721NonexistentToken} for an unknown id.
+     * @param tokenId The model.
+     * @param maxCount The most ancestors to return; the walk stops there.
+     */
+    function ancestors(uint256 tokenId, uint256 maxCount) external view returns (uint256[] memory found) {
+        _requireModel(tokenId);
+        // Every ancestor id is below tokenId, so there are at most tokenId - 1 of them.
+        uint256 limit = maxCount < tokenId ? maxCount : tokenId - 1;
+        found = new uint256[](limit);
+        uint256 size = 0;
+        uint256 next = tokenId;
+        // `found` doubles as the breadth-first queue: entries before `head` have been expanded.
+        for (uint256 head = 0; size < limit; ++head) {
+            uint256[] memory parents = parentsOf(next);
+            for (uint256 k = 0; k < parents.length && size < limit; ++k) {
+                if (!_contains(found, size, parents[k])) found[size++] = parents[k];
+            }
+            if (head >= size) break;
+            next = found[head];
+        }
+        assembly ("memory-safe") {
+            mstore(found, size)
+        }
+    }
+
+    /// @notice Returns the number of registered models, which is also the highest token id.
+    function modelCount() external view returns (uint256) {
+        return _modelCount;
+    }
+
+    /**
+     * @notice Returns true if model `tokenId` is registered.
+     * @param tokenId The id to look up.
+     */
+    function exists(uint256 tokenId) external view returns (bool) {
+        return tokenId != 0 && tokenId <= _modelCount;
+    }
+
+    /// @inheritdoc CompactTokenURI
+    function _uriHeader(uint256 tokenId) internal view override returns (URIHeader memory) {
+        ModelRecord storage record = _records[tokenId];
+        return URIHeader({encoding: record.uriEncoding, codec: record.uriCodec, frozen: record.metadataFrozen});
+    }
+
+    /// @inheritdoc CompactTokenURI
+    function _setURIHeader(uint256 tokenId, URIHeader memory header) internal override {
+        ModelRecord storage record = _records[tokenId];
+        record.uriEncoding = header.encoding;
+        record.uriCodec = header.codec;
+        record.metadataFrozen = header.frozen;
+    }
+
+    /// @dev Packs the dataset ids then the parent ids of `tokenId` into words of 4 uint64.
+    function _storeLinks(uint256 tokenId, uint256[] calldata datasetIds, uint256[] calldata parentIds) private {
+        mapping(uint256 => uint256) storage words = _links[tokenId];
+        uint256 total = datasetIds.length + parentIds.length;
+        uint256 word = 0;
+        for (uint256 k = 0; k < total; ++k) {
+            uint256 id = k < datasetIds.length ? datasetIds[k] : parentIds[k - datasetIds.length];
+            word |= id << (64 * (k & 3));
+            if (k & 3 == 3 || k + 1 == total) {
+                words[k >> 2] = word;
+                word = 0;
+            }
+        }
+    }
+
+    /// @dev Returns `count` linked ids of `tokenId` starting at position `from`.
+    function _loadLinks(uint256 tokenId, uint256 from, uint256 count) private view returns (uint256[] memory ids) {
+        mapping(uint256 => uint256) storage words = _links[tokenId];
+        ids = new uint256[](count);
+        for (uint256 j = 0; j < count; ++j) {
+            uint256 k = from + j;
+            ids[j] = uint64(words[k >> 2] >> (64 * (k & 3)));
+        }
+    }
+
+    /// @dev Returns the record of `tokenId`, reverting with {ERC721NonexistentToken} if there is none.
+    function _requireModel(uint256 tokenId) private view returns (ModelRecord storage record) {
+        record = _records[tokenId];
+        if (record.weightsHash == bytes32(0)) revert ERC721NonexistentToken(tokenId);
+    }
+
+    /// @dev Returns true if `relation` fits a model with `parentCount` parents.
+    function _relationFits(Relation relation, uint256 parentCount) private pure returns (bool) {
+        if (relation == Relation.None) return parentCount == 0;
+        if (relation == Relation.Merge) return parentCount >= 2;
+        return parentCount == 1;
+    }
+
+    /// @dev Returns true if `id` is among the first `size` entries of `list`.
+    function _contains(uint256[] memory list, uint256 size, uint256 id) private pure returns (bool) {
+        for (uint256 k = 0; k < size; ++k) {
+            if (list[k] == id) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,14 @@
+/** A batch as posted to a hashing worker (the serializable part of a SampleBatch). */
+export type HashBatchMessage =
+  | { readonly kind: "files"; readonly paths: readonly string[] }
+  | { readonly kind: "records"; readonly path: string; readonly offset: number; readonly recordSize: number; readonly count: number }
+  | { readonly kind: "segments"; readonly data: Uint8Array; readonly bounds: Uint32Array; readonly count: number };
+
+/** Thrown by {@link hashBatch} when a sample cannot be read; `index` is its position in the batch. */
+export declare class SampleReadError extends Error {
+  readonly index: number;
+  readonly code: string | undefined;
+}
+
+/** Hashes every sample of a batch (SHA-256) into `digests` (32 bytes each, batch order); returns the bytes hashed. */
+export declare function hashBatch(message: HashBatchMessage, digests: Uint8Array): number;

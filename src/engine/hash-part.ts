@@ -1,0 +1,109 @@
+/**
+ * One part of a split run: hashes part i of n of every source (a contiguous
+ * share of its files, lines or records) and writes the sorted records to a
+ * partial leaf file. Rerunning a part whose complete file already exists for
+ * the same source set reuses it: a job array can simply be resubmitted.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+import type { PartSelector } from "../sources/sample-batch.js";
+import type { SampleSource } from "../sources/sample-source.js";
+import { sourceWarnings } from "./build-manifest.js";
+import type { HashProgress } from "./hash-sources.js";
+import { hashSources } from "./hash-sources.js";
+import type { PartHashReport } from "./hash-report.js";
+import { PARTIAL_FORMAT, PartialWriter, readPartialInfo } from "./partial-file.js";
+import { RecordSorter } from "./record-sorter.js";
+import { sourceSetIdentity } from "./source-set.js";
+
+/** Default directory of partial files, relative to the working directory. */
+export const DEFAULT_PARTS_DIR = ".datatrace/parts";
+
+/** Options of {@link hashPart}. */
+export interface HashPartOptions {
+  /** Which part (0-based index, count). */
+  readonly part: PartSelector;
+  /** Partial file path; default `.datatrace/parts/<set>-part-<i>-of-<n>.dtpart`. */
+  readonly out?: string | undefined;
+  readonly private?: boolean | undefined;
+  readonly memoryBudget?: number | undefined;
+  readonly threads?: number | undefined;
+  /** Slot sizing of the worker pool (tuning and tests). */
+  readonly slotBytes?: number | undefined;
+  readonly slotSamples?: number | undefined;
+  readonly onProgress?: ((progress: HashProgress) => void) | undefined;
+}
+
+/** The default partial file name for a part of a source set. */
+export function defaultPartialPath(sourceSet: string, part: PartSelector): string {
+  return path.join(DEFAULT_PARTS_DIR, `${sourceSet.slice(0, 16)}-part-${part.index + 1}-of-${part.count}.dtpart`);
+}
+
+/** Hashes one part into a partial leaf file (see the module doc). */
+export async function hashPart(sources: readonly SampleSource[], options: HashPartOptions): Promise<PartHashReport> {
+  const started = performance.now();
+  const { part } = options;
+  if (!(Number.isSafeInteger(part.count) && part.count >= 1 && Number.isSafeInteger(part.index) && part.index >= 0 && part.index < part.count)) {
+    throw new RangeError(`part index ${part.index} of ${part.count} is out of range`);
+  }
+  const withIds = options.private !== true;
+  const identity = await sourceSetIdentity(sources, !withIds);
+  const file = path.resolve(options.out ?? defaultPartialPath(identity.id, part));
+  const base = { part: part.index + 1, parts: part.count, sourceSet: identity.id, file };
+
+  if (existsSync(file)) {
+    try {
+      const info = readPartialInfo(file);
+      if (info.header.sourceSet === identity.id && info.header.part === part.index + 1 && info.header.parts === part.count) {
+        return {
+          ...base,
+          sampleCount: info.trailer.records,
+          totalBytes: info.trailer.totalBytes,
+          elapsedMs: performance.now() - started,
+          reused: true,
+          warnings: [],
+        };
+      }
+    } catch {
+      // Incomplete or foreign: overwritten below.
+    }
+  }
+
+  const writer = new PartialWriter(file, {
+    format: PARTIAL_FORMAT,
+    sourceSet: identity.id,
+    part: part.index + 1,
+    parts: part.count,
+    private: !withIds,
+    sources: identity.sources,
+    fingerprints: identity.fingerprints,
+  });
+  const sorter = new RecordSorter({ memoryBudget: options.memoryBudget, workDir: `${file}.work-${process.pid}`, withIds });
+  try {
+    const totals = await hashSources(sources, {
+      threads: options.threads,
+      slotBytes: options.slotBytes,
+      slotSamples: options.slotSamples,
+      withIds,
+      part,
+      onProgress: options.onProgress,
+      onBatch: (h) => sorter.add(h.source, h.digests, h.batch.ordinals, h.batch.ids),
+    });
+    sorter.drain(writer.push);
+    const trailer = writer.finish(totals.bytes);
+    return {
+      ...base,
+      sampleCount: trailer.records,
+      totalBytes: trailer.totalBytes,
+      elapsedMs: performance.now() - started,
+      reused: false,
+      warnings: sourceWarnings(sources),
+    };
+  } catch (error) {
+    writer.abort();
+    throw error;
+  } finally {
+    sorter.dispose();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Drives sample sources through a {@link HashWorkerPool}: pulls batches from
+ * each source in order, hashes them on the workers, and hands the digests to
+ * `onBatch` in the sources' order (so whatever consumes them sees samples in
+ * a deterministic order, however the workers interleave). Memory stays
+ * bounded by the pool's slots.
+ */
+import type { BatchContext, PartSelector, SampleBatch } from "../sources/sample-batch.js";
+import type { SampleSource } from "../sources/sample-source.js";
+import { SourceError } from "../sources/source-error.js";
+import { BatchHashError, HashWorkerPool } from "./hash-worker-pool.js";
+
+/** One hashed batch, as given to `onBatch`. */
+export interface HashedBatch {
+  /** Index of the source in the list. */
+  readonly source: number;
+  readonly batch: SampleBatch;
+  /** `batch.count` SHA-256 digests, 32 bytes each, in batch order (a copy: keep it). */
+  readonly digests: Uint8Array;
+  /** Sample bytes in the batch. */
+  readonly bytes: number;
+}
+
+/** Progress of a hashing run. */
+export interface HashProgress {
+  readonly samples: number;
+  readonly bytes: number;
+  /** Expected totals, when every source knows them in advance. */
+  readonly totalSamples?: number | undefined;
+  readonly totalBytes?: number | undefined;
+}
+
+/** Options of {@link hashSources}. */
+export interface HashSourcesOptions {
+  /** Worker threads (default: CPUs; 0 = hash in this thread). */
+  readonly threads?: number | undefined;
+  /** Slot sizing (tuning and tests); see {@link HashWorkerPoolOptions}. */
+  readonly slotBytes?: number | undefined;
+  readonly slotSamples?: number | undefined;
+  /** Produce sample ids (false for a private dataset). Default true. */
+  readonly withIds?: boolean | undefined;
+  /** Only hash this part of every source. */
+  readonly part?: PartSelector | undefined;
+  /** Called for every batch, in source order. */
+  readonly onBatch: (hashed: HashedBatch) => void;
+  /** Called after every batch with the running totals. */
+  readonly onProgress?: ((progress: HashProgress) => void) | undefined;
+}
+
+/** Totals of a hashing run. */
+export interface HashTotals {
+  readonly samples: number;
+  readonly bytes: number;
+}
+
+/** Hashes every sample of `sources` (see the module doc). */
+export async function hashSources(sources: readonly SampleSource[], options: HashSourcesOptions): Promise<HashTotals> {
+  const withIds = options.withIds ?? true;
+  let totalSamples: number | undefined;
+  let totalBytes: number | undefined;
+  if (options.onProgress !== undefined && options.part === undefined) {
+    const estimates = await Promise.all(sources.map((s) => s.estimate().catch(() => ({}) as { samples?: number; bytes?: number })));
+    if (estimates.every((e) => e.samples !== undefined)) totalSamples = estimates.reduce((a, e) => a + e.samples!, 0);
+    if (estimates.every((e) => e.bytes !== undefined)) totalBytes = estimates.reduce((a, e) => a + e.bytes!, 0);
+  }
+  const pool = HashWorkerPool.start({ threads: options.threads, slotBytes: options.slotBytes, slotSamples: options.slotSamples });
+  const done = new Map<number, HashedBatch>();
+  const inFlight = new Set<Promise<void>>();
+  let nextToDeliver = 0;
+  let submitted = 0;
+  let samples = 0;
+  let bytes = 0;
+  let failure: unknown;
+
+  const deliver = (): void => {
+    for (let hashed = done.get(nextToDeliver); hashed !== undefined; hashed = done.get(nextToDeliver)) {
+      done.delete(nextToDeliver++);
+      samples += hashed.batch.count;
+      bytes += hashed.bytes;
+      options.onBatch(hashed);
+      options.onProgress?.({ samples, bytes, totalSamples, totalBytes });
+    }
+  };
+
+  try {
+    for (let s = 0; s < sources.length && failure === undefined; s++) {
+      const source = sources[s]!;
+      const context: BatchContext = {
+        withIds,
+        part: options.part,
+        acquireSlot: (minBytes) => pool.acquireSlot(minBytes),
+        releaseSlot: (slot) => pool.releaseSlot(slot),
+      };
+      for await (const batch of source.batches(context)) {
+        const slot = batch.kind === "segments" ? batch.slot : await pool.acquireSlot();
+        const seq = submitted++;
+        const job = pool
+          .hash(batch, slot)
+          .then((hashedBytes) => {
+            done.set(seq, { source: s, batch, digests: slot.digests.slice(0, 32 * batch.count), bytes: hashedBytes });
+            pool.releaseSlot(slot);
+            if (failure === undefined) deliver();
+          })
+          .catch((error: unknown) => {
+            pool.releaseSlot(slot);
+            failure ??= describeFailure(error, source, batch);
+          })
+          .finally(() => inFlight.delete(job));
+        inFlight.add(job);
+        if (failure !== undefined) break;
+      }
+    }
+    await Promise.all(inFlight);
+  } catch (error) {
+    failure ??= error;
+    await Promise.allSettled(inFlight);
+  } finally {
+    await pool.close();
+  }
+  if (failure !== undefined) throw failure;
+  return { samples, bytes };
+}
+
+/** Turns a worker's read error into a SourceError naming the sample. */
+function describeFailure(error: unknown, source: SampleSource, batch: SampleBatch): unknown {
+  if (!(error instanceof BatchHashError)) return error;
+  const name = source.description.name;
+  const index = error.index ?? 0;
+  const id =
+    batch.ids?.[index] ?? (batch.kind === "files" ? batch.paths[index] : undefined) ?? `${name} (sample ${batch.ordinals[index] ?? "?"})`;
+  const reason =
+    error.code === "EACCES" || error.code === "EPERM"
+      ? "permission denied; fix its permissions or leave it out (--exclude)"
+      : error.code === "ENOENT"
+        ? "it disappeared while hashing; rerun once the data stops changing"
+        : error.message;
+  return new SourceError(id, `Cannot read sample ${id} of source ${name}: ${reason}.`, { cause: error });
+}

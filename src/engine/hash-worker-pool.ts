@@ -1,0 +1,194 @@
+/**
+ * A pool of hashing worker threads and of the shared-memory slots batches
+ * travel in. The number of slots is fixed, so at most that many batches are
+ * in memory at once whatever the dataset size; a source that needs room waits
+ * in `acquireSlot` until a hashed batch gives its slot back.
+ *
+ * The worker entry is plain JavaScript (`hash-worker.mjs`), loaded by URL next
+ * to this file: worker threads do not inherit the TypeScript loader of the
+ * main thread (tsx, Hardhat's), and a `.mjs` file needs none. When the code is
+ * compiled or bundled, `hash-worker.mjs` and `hash-batch.mjs` must be copied
+ * next to the compiled `hash-worker-pool.js`.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+
+import type { BatchSlot, SampleBatch } from "../sources/sample-batch.js";
+import type { HashBatchMessage } from "./hash-batch.mjs";
+import { hashBatch } from "./hash-batch.mjs";
+
+/** Options of {@link HashWorkerPool.start}. */
+export interface HashWorkerPoolOptions {
+  /** Worker threads; 0 hashes in the calling thread. Default: the number of CPUs. */
+  readonly threads?: number | undefined;
+  /** Data bytes per slot (default 4 MiB). */
+  readonly slotBytes?: number | undefined;
+  /** Samples per slot (default 16384). */
+  readonly slotSamples?: number | undefined;
+  /** Slots per thread (default 2: one being hashed, one being filled). */
+  readonly slotsPerThread?: number | undefined;
+}
+
+/** Why a batch failed: `index` is the position in the batch of the sample at fault, when known. */
+export class BatchHashError extends Error {
+  readonly index: number | undefined;
+  readonly code: string | undefined;
+  constructor(message: string, index: number | undefined, code: string | undefined) {
+    super(message);
+    this.name = "BatchHashError";
+    this.index = index;
+    this.code = code;
+  }
+}
+
+interface PoolSlot extends BatchSlot {
+  /** For an oversized slot: the standard slot it stands in for. */
+  readonly parent?: PoolSlot;
+}
+
+interface Job {
+  readonly id: number;
+  readonly message: { id: number; batch: HashBatchMessage; digests: Uint8Array };
+  resolve(bytes: number): void;
+  reject(error: Error): void;
+}
+
+/** Worker threads hashing sample batches into shared-memory slots. */
+export class HashWorkerPool {
+  /** Worker threads in use (0: hashing happens in the calling thread). */
+  readonly threads: number;
+  readonly #workers: Worker[] = [];
+  readonly #idle: Worker[] = [];
+  readonly #queue: Job[] = [];
+  readonly #running = new Map<Worker, Job>();
+  readonly #free: PoolSlot[] = [];
+  readonly #waiters: Array<(slot: PoolSlot) => void> = [];
+  readonly #shared: boolean;
+  readonly #slotSamples: number;
+  #nextSlotId = 0;
+  #nextJobId = 0;
+  #closed = false;
+  #failure: Error | undefined;
+
+  private constructor(threads: number, options: HashWorkerPoolOptions) {
+    this.threads = threads;
+    this.#shared = threads > 0;
+    this.#slotSamples = options.slotSamples ?? 16_384;
+    const slots = Math.max(2, threads * (options.slotsPerThread ?? 2) + 1);
+    for (let i = 0; i < slots; i++) this.#free.push(this.#newSlot(options.slotBytes ?? 4 * 1024 * 1024));
+  }
+
+  /** Starts the workers. */
+  static start(options: HashWorkerPoolOptions = {}): HashWorkerPool {
+    const threads = options.threads ?? availableParallelism();
+    if (!Number.isInteger(threads) || threads < 0) {
+      throw new RangeError(`threads must be a whole number >= 0 (0 hashes in the main thread), got ${threads}`);
+    }
+    const pool = new HashWorkerPool(threads, options);
+    for (let i = 0; i < threads; i++) pool.#spawn();
+    return pool;
+  }
+
+  /** A free slot with at least `minBytes` of data room; waits while all are in flight. */
+  async acquireSlot(minBytes = 0): Promise<BatchSlot> {
+    if (this.#closed) throw new Error("HashWorkerPool is closed");
+    const slot = this.#free.pop() ?? (await new Promise<PoolSlot>((resolve) => this.#waiters.push(resolve)));
+    if (minBytes <= slot.data.length) return slot;
+    // A sample larger than a slot: a one-off bigger slot stands in for this one.
+    const big: PoolSlot = { ...this.#newSlot(minBytes), parent: slot };
+    return big;
+  }
+
+  /** Returns a slot to the pool. */
+  releaseSlot(slot: BatchSlot): void {
+    const s = slot as PoolSlot;
+    const standard = s.parent ?? s;
+    const waiter = this.#waiters.shift();
+    if (waiter !== undefined) waiter(standard);
+    else this.#free.push(standard);
+  }
+
+  /**
+   * Hashes `batch` (whose data, for `segments`, is in `slot`): the digests
+   * land in `slot.digests`; resolves to the number of sample bytes hashed.
+   */
+  hash(batch: SampleBatch, slot: BatchSlot): Promise<number> {
+    if (batch.count > slot.maxSamples) {
+      return Promise.reject(new RangeError(`batch of ${batch.count} samples exceeds the slot's ${slot.maxSamples}`));
+    }
+    const message: HashBatchMessage =
+      batch.kind === "files"
+        ? { kind: "files", paths: batch.paths }
+        : batch.kind === "records"
+          ? { kind: "records", path: batch.path, offset: batch.offset, recordSize: batch.recordSize, count: batch.count }
+          : { kind: "segments", data: slot.data, bounds: slot.bounds, count: batch.count };
+    if (this.threads === 0) {
+      try {
+        return Promise.resolve(hashBatch(message, slot.digests));
+      } catch (error) {
+        return Promise.reject(toBatchError(error));
+      }
+    }
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    return new Promise<number>((resolve, reject) => {
+      const id = this.#nextJobId++;
+      this.#queue.push({ id, message: { id, batch: message, digests: slot.digests }, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  /** Stops the workers (pending batches are rejected). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const job of this.#queue.splice(0)) job.reject(new Error("HashWorkerPool closed"));
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+
+  #newSlot(bytes: number): PoolSlot {
+    const maxSamples = this.#slotSamples;
+    const make = (n: number): ArrayBufferLike => (this.#shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
+    return {
+      id: this.#nextSlotId++,
+      data: new Uint8Array(make(bytes)),
+      bounds: new Uint32Array(make(8 * maxSamples)),
+      digests: new Uint8Array(make(32 * maxSamples)),
+      maxSamples,
+    };
+  }
+
+  #spawn(): void {
+    const worker = new Worker(new URL("./hash-worker.mjs", import.meta.url));
+    worker.on("message", (reply: { id: number; bytes?: number; error?: { message: string; index?: number; code?: string } }) => {
+      const job = this.#running.get(worker);
+      this.#running.delete(worker);
+      this.#idle.push(worker);
+      if (job !== undefined && job.id === reply.id) {
+        if (reply.error !== undefined) job.reject(new BatchHashError(reply.error.message, reply.error.index, reply.error.code));
+        else job.resolve(reply.bytes ?? 0);
+      }
+      this.#dispatch();
+    });
+    worker.on("error", (error) => {
+      // A crashed worker (not a sample error, which is a reply): fail everything.
+      this.#failure = new Error(`A hashing worker crashed: ${error.message}`, { cause: error });
+      for (const job of [...this.#running.values(), ...this.#queue.splice(0)]) job.reject(this.#failure);
+      this.#running.clear();
+    });
+    this.#workers.push(worker);
+    this.#idle.push(worker);
+  }
+
+  #dispatch(): void {
+    while (this.#idle.length > 0 && this.#queue.length > 0) {
+      const worker = this.#idle.pop()!;
+      const job = this.#queue.shift()!;
+      this.#running.set(worker, job);
+      worker.postMessage(job.message);
+    }
+  }
+}
+
+function toBatchError(error: unknown): Error {
+  const e = error as { message?: string; index?: number; code?: string };
+  return new BatchHashError(e.message ?? String(error), e.index, e.code);
+}

@@ -1,0 +1,71 @@
+/**
+ * Where a manifest goes and how it gets there: a staging directory next to
+ * the destination, filled by a {@link ManifestWriter} from sorted records,
+ * published by rename (the default destination is `<manifestsDir>/<root>`,
+ * known only at the end).
+ */
+import { rmSync } from "node:fs";
+import path from "node:path";
+
+import { createStagingDirectory, publishDirectory } from "../manifest/atomic-directory.js";
+import type { ManifestHeader } from "../manifest/manifest-format.js";
+import type { ManifestFacts } from "../manifest/manifest-writer.js";
+import { ManifestWriter } from "../manifest/manifest-writer.js";
+import { DistinctGrouper } from "./distinct-grouper.js";
+import type { RecordSink } from "./sample-record.js";
+
+/** Default parent of manifests named by their root, relative to the working directory. */
+export const DEFAULT_MANIFESTS_DIR = ".datatrace/manifests";
+
+/** Where to write a manifest. */
+export interface ManifestDestination {
+  /** Exact directory; default `<manifestsDir>/<root>`. */
+  readonly out?: string | undefined;
+  /** Parent directory when `out` is not given (default `.datatrace/manifests`). */
+  readonly manifestsDir?: string | undefined;
+}
+
+/** A staging directory being filled; `publish` or `discard` it. */
+export class ManifestOutput {
+  readonly staging: string;
+  readonly #destination: ManifestDestination;
+
+  constructor(destination: ManifestDestination) {
+    this.#destination = destination;
+    const parent =
+      destination.out !== undefined ? path.dirname(path.resolve(destination.out)) : path.resolve(destination.manifestsDir ?? DEFAULT_MANIFESTS_DIR);
+    this.staging = createStagingDirectory(parent, destination.out !== undefined ? path.basename(destination.out) : "manifest");
+  }
+
+  /** A work directory inside the staging directory (for bucket files). */
+  get workDir(): string {
+    return path.join(this.staging, ".work");
+  }
+
+  /**
+   * Runs `feed` (which must push records sorted by hash, source, ordinal into
+   * the sink), writes the manifest and publishes it; returns where it went.
+   */
+  write(
+    withIds: boolean,
+    feed: (sink: RecordSink) => void,
+    facts: (grouper: DistinctGrouper) => ManifestFacts,
+  ): { header: ManifestHeader; grouper: DistinctGrouper; manifestDir: string } {
+    const writer = new ManifestWriter(this.staging, withIds);
+    const grouper = new DistinctGrouper((hash, ids) => writer.add(hash, ids), withIds);
+    feed(grouper.push);
+    grouper.finish();
+    rmSync(this.workDir, { recursive: true, force: true });
+    const header = writer.finish(facts(grouper));
+    const manifestDir = path.resolve(
+      this.#destination.out ?? path.join(this.#destination.manifestsDir ?? DEFAULT_MANIFESTS_DIR, header.root),
+    );
+    publishDirectory(this.staging, manifestDir);
+    return { header, grouper, manifestDir };
+  }
+
+  /** Removes the staging directory (after a failure). */
+  discard(): void {
+    rmSync(this.staging, { recursive: true, force: true });
+  }
+}

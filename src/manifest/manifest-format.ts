@@ -1,0 +1,160 @@
+/**
+ * The on-disk manifest format "datatrace-manifest/1" (docs/manifest-format.md):
+ * a directory with `header.json`, `index.bin` (one fixed-width entry per
+ * shard), `shards/NNNNNN.bin` (8192 sorted 32-byte sample hashes each, the
+ * last one shorter) and, unless private, `ids/NNNNNN.jsonl`.
+ */
+import type { SourceDescription } from "../sources/source-description.js";
+
+/** Value of `header.format`. */
+export const MANIFEST_FORMAT = "datatrace-manifest/1";
+/** Value of `header.scheme`: the commitment scheme of docs/merkle-scheme.md. */
+export const COMMITMENT_SCHEME = "datatrace-merkle/1";
+/** Hashes per shard (2^13: shard roots are the nodes of tree level 13). */
+export const SHARD_SIZE = 8192;
+/** Bytes of one index entry: first ‖ last ‖ subtreeRoot ‖ shardSha256 (32 each) ‖ leafCount (u32 BE). */
+export const INDEX_ENTRY_BYTES = 132;
+
+/** Paths inside a manifest directory. */
+export const HEADER_FILE = "header.json";
+export const INDEX_FILE = "index.bin";
+
+/** `shards/000042.bin`: at least six digits. */
+export function shardPath(shard: number): string {
+  return `shards/${String(shard).padStart(6, "0")}.bin`;
+}
+
+/** `ids/000042.jsonl`: at least six digits. */
+export function idsPath(shard: number): string {
+  return `ids/${String(shard).padStart(6, "0")}.jsonl`;
+}
+
+/** The parsed `header.json`. */
+export interface ManifestHeader {
+  readonly format: typeof MANIFEST_FORMAT;
+  readonly scheme: typeof COMMITMENT_SCHEME;
+  /** Merkle root, 0x-prefixed lowercase hex. */
+  readonly root: string;
+  /** Distinct sample hashes committed. */
+  readonly leafCount: number;
+  /** Samples read (duplicates included). */
+  readonly sampleCount: number;
+  /** sampleCount − leafCount. */
+  readonly duplicateCount: number;
+  /** Sum of the sample sizes in bytes (duplicates included). */
+  readonly totalBytes: number;
+  readonly shardSize: number;
+  readonly shardCount: number;
+  /** True when ids are not kept (no `ids/` directory). */
+  readonly private: boolean;
+  readonly sources: readonly SourceDescription[];
+  /** Only when given explicitly (option or SOURCE_DATE_EPOCH), so manifests are reproducible. */
+  readonly createdAt?: string;
+}
+
+/** One shard's entry in `index.bin`. */
+export interface IndexEntry {
+  /** Smallest hash of the shard. */
+  readonly first: Uint8Array;
+  /** Largest hash of the shard. */
+  readonly last: Uint8Array;
+  /** Root of the shard's subtree (node of the dataset tree at level 13). */
+  readonly subtreeRoot: Uint8Array;
+  /** SHA-256 of the shard file: the multihash digest of its raw-block CID. */
+  readonly shardSha256: Uint8Array;
+  /** Hashes in the shard (8192 except for the last shard). */
+  readonly leafCount: number;
+}
+
+/** Serializes the header: fixed key order, two-space indent, final newline. */
+export function encodeHeader(header: ManifestHeader): Uint8Array {
+  const ordered: Record<string, unknown> = {
+    format: header.format,
+    scheme: header.scheme,
+    root: header.root,
+    leafCount: header.leafCount,
+    sampleCount: header.sampleCount,
+    duplicateCount: header.duplicateCount,
+    totalBytes: header.totalBytes,
+    shardSize: header.shardSize,
+    shardCount: header.shardCount,
+    private: header.private,
+    sources: header.sources.map((s) => ({ kind: s.kind, name: s.name, options: orderedOptions(s) })),
+  };
+  if (header.createdAt !== undefined) ordered.createdAt = header.createdAt;
+  return new TextEncoder().encode(`${JSON.stringify(ordered, null, 2)}\n`);
+}
+
+function orderedOptions(s: SourceDescription): Record<string, unknown> {
+  switch (s.kind) {
+    case "dir":
+      return {
+        include: [...s.options.include],
+        exclude: [...s.options.exclude],
+        includeHidden: s.options.includeHidden,
+        followSymlinks: s.options.followSymlinks,
+      };
+    case "lines":
+      return { format: s.options.format, header: s.options.header };
+    case "idx":
+      return { gzip: s.options.gzip };
+  }
+}
+
+/** Parses and checks `header.json`; `where` names the manifest in errors. */
+export function decodeHeader(bytes: Uint8Array, where: string): ManifestHeader {
+  let h: Record<string, unknown>;
+  try {
+    h = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`${where}: header.json is not valid JSON (${(error as Error).message}).`, { cause: error });
+  }
+  if (h.format !== MANIFEST_FORMAT) {
+    throw new Error(`${where}: header.json has format ${JSON.stringify(h.format)}, expected "${MANIFEST_FORMAT}". Is this a Datatrace manifest?`);
+  }
+  if (h.scheme !== COMMITMENT_SCHEME) {
+    throw new Error(`${where}: unknown commitment scheme ${JSON.stringify(h.scheme)}, expected "${COMMITMENT_SCHEME}".`);
+  }
+  if (typeof h.root !== "string" || !/^0x[0-9a-f]{64}$/u.test(h.root)) throw new Error(`${where}: header.json root is not 0x + 64 hex digits.`);
+  for (const key of ["leafCount", "sampleCount", "duplicateCount", "totalBytes", "shardSize", "shardCount"]) {
+    if (!Number.isSafeInteger(h[key]) || (h[key] as number) < 0) throw new Error(`${where}: header.json ${key} is not a whole number.`);
+  }
+  if (h.shardSize !== SHARD_SIZE) throw new Error(`${where}: shardSize ${String(h.shardSize)} is not supported (expected ${SHARD_SIZE}).`);
+  if ((h.leafCount as number) < 1) throw new Error(`${where}: header.json leafCount must be at least 1.`);
+  if (h.shardCount !== Math.ceil((h.leafCount as number) / SHARD_SIZE)) {
+    throw new Error(`${where}: shardCount ${String(h.shardCount)} does not match leafCount ${String(h.leafCount)}.`);
+  }
+  if (typeof h.private !== "boolean" || !Array.isArray(h.sources)) throw new Error(`${where}: header.json lacks private/sources.`);
+  return h as unknown as ManifestHeader;
+}
+
+/** Encodes one index entry into `out` at `at`. */
+export function encodeIndexEntry(entry: IndexEntry, out: Uint8Array, at: number): void {
+  out.set(entry.first, at);
+  out.set(entry.last, at + 32);
+  out.set(entry.subtreeRoot, at + 64);
+  out.set(entry.shardSha256, at + 96);
+  new DataView(out.buffer, out.byteOffset, out.byteLength).setUint32(at + 128, entry.leafCount, false);
+}
+
+/** Decodes `index.bin`; checks its length against the header's shard count. */
+export function decodeIndex(bytes: Uint8Array, shardCount: number, where: string): IndexEntry[] {
+  if (bytes.length !== shardCount * INDEX_ENTRY_BYTES) {
+    throw new Error(
+      `${where}: index.bin has ${bytes.length} bytes, expected ${shardCount} entries × ${INDEX_ENTRY_BYTES} = ${shardCount * INDEX_ENTRY_BYTES}.`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const entries: IndexEntry[] = [];
+  for (let k = 0; k < shardCount; k++) {
+    const at = k * INDEX_ENTRY_BYTES;
+    entries.push({
+      first: bytes.slice(at, at + 32),
+      last: bytes.slice(at + 32, at + 64),
+      subtreeRoot: bytes.slice(at + 64, at + 96),
+      shardSha256: bytes.slice(at + 96, at + 128),
+      leafCount: view.getUint32(at + 128, false),
+    });
+  }
+  return entries;
+}

@@ -1,0 +1,287 @@
+/**
+ * Proves samples in or out of a dataset from its manifest while reading as
+ * little of it as possible: `header.json` + `index.bin` when opened, then only
+ * the shard(s) a query needs (one, or two when an absence proof straddles a
+ * shard boundary). Everything loaded is checked: the tree over the index's
+ * shard roots must give the header's root, and a shard must match its index
+ * entry (SHA-256 = digest of its raw CID, subtree root, first/last hash,
+ * sorted). Files come from an injected {@link ManifestFileReader}: local
+ * directory, IPFS gateway, …
+ */
+import { createHash } from "node:crypto";
+
+import type { AbsenceNeighbor, AbsenceResult } from "../merkle/absence.js";
+import type { BatchProof } from "../merkle/multiproof.js";
+import { proveMemberInShard } from "../merkle/proof.js";
+import { compareHashes, hashesEqual, treeDepth } from "../merkle/scheme.js";
+import type { MerkleTree, ShardedTreeTop } from "../merkle/tree.js";
+import { buildTree, buildTreeFromSubtreeRoots } from "../merkle/tree.js";
+import type { ManifestFileReader } from "./manifest-file-reader.js";
+import type { IndexEntry, ManifestHeader } from "./manifest-format.js";
+import { decodeHeader, decodeIndex, HEADER_FILE, idsPath, INDEX_FILE, shardPath } from "./manifest-format.js";
+import { rawCidFromSha256 } from "./shard-cid.js";
+import type { CID } from "multiformats/cid";
+
+/** A loaded, verified shard. */
+interface LoadedShard {
+  readonly hashes: Uint8Array;
+  readonly tree: MerkleTree;
+}
+
+/** Result of {@link ManifestReader.proveSamples}. */
+export interface ManifestBatchResult {
+  /** Batch proof of every member (null when none is a member). */
+  readonly batch: BatchProof | null;
+  /** The members' hashes in `batch.indexes` order. */
+  readonly memberHashes: Uint8Array[];
+  /** Absence proofs of the hashes that are not members. */
+  readonly absent: Array<{ readonly sampleHash: Uint8Array; readonly neighbors: AbsenceNeighbor[] }>;
+}
+
+/** Options of {@link ManifestReader.open}. */
+export interface ManifestReaderOptions {
+  /** Name of the manifest in error messages (a path or CID). */
+  readonly where?: string | undefined;
+  /** Shards kept in memory (default 16). */
+  readonly cacheShards?: number | undefined;
+}
+
+/** Reads and proves against a manifest (see the module doc). */
+export class ManifestReader {
+  readonly header: ManifestHeader;
+  readonly index: readonly IndexEntry[];
+  /** The tree over the shard roots (its root = header root). */
+  readonly top: ShardedTreeTop;
+  readonly root: Uint8Array;
+  readonly #read: ManifestFileReader;
+  readonly #where: string;
+  readonly #cacheSize: number;
+  readonly #shards = new Map<number, Promise<LoadedShard>>();
+  readonly #ids = new Map<number, Promise<string[]>>();
+
+  private constructor(read: ManifestFileReader, header: ManifestHeader, index: IndexEntry[], top: ShardedTreeTop, options: ManifestReaderOptions) {
+    this.#read = read;
+    this.header = header;
+    this.index = index;
+    this.top = top;
+    this.root = top.root;
+    this.#where = options.where ?? "manifest";
+    this.#cacheSize = options.cacheShards ?? 16;
+  }
+
+  /** Loads and checks `header.json` and `index.bin` (no shard is read). */
+  static async open(read: ManifestFileReader, options: ManifestReaderOptions = {}): Promise<ManifestReader> {
+    const where = options.where ?? "manifest";
+    const header = decodeHeader(await read(HEADER_FILE), where);
+    const index = decodeIndex(await read(INDEX_FILE), header.shardCount, where);
+    let total = 0;
+    index.forEach((e, k) => {
+      total += e.leafCount;
+      const expected = k < index.length - 1 ? header.shardSize : header.leafCount - (index.length - 1) * header.shardSize;
+      if (e.leafCount !== expected) throw new Error(`${where}: index entry ${k} has ${e.leafCount} hashes, expected ${expected}.`);
+      if (compareHashes(e.first, e.last) > 0) throw new Error(`${where}: index entry ${k} has first > last.`);
+      const next = index[k + 1];
+      if (next !== undefined && compareHashes(e.last, next.first) >= 0) {
+        throw new Error(`${where}: index entries ${k} and ${k + 1} are not in ascending order: the manifest is corrupt.`);
+      }
+    });
+    if (total !== header.leafCount) throw new Error(`${where}: index counts ${total} hashes, header says ${header.leafCount}.`);
+    const roots = new Uint8Array(index.length * 32);
+    index.forEach((e, k) => roots.set(e.subtreeRoot, k * 32));
+    const top = buildTreeFromSubtreeRoots(
+      roots,
+      index.map((e) => e.leafCount),
+    );
+    const root = `0x${Buffer.from(top.root).toString("hex")}`;
+    if (root !== header.root) {
+      throw new Error(`${where}: the shard roots in index.bin give root ${root}, but header.json says ${header.root}. The manifest is corrupt or mixed up.`);
+    }
+    return new ManifestReader(read, header, index, top, options);
+  }
+
+  /** The raw-block CID of shard `k` (from its index entry). */
+  shardCid(k: number): CID {
+    return rawCidFromSha256(this.#entry(k).shardSha256);
+  }
+
+  /** The shard that would hold `sampleHash`: the first whose last hash is ≥ it (shardCount if none). */
+  shardFor(sampleHash: Uint8Array): number {
+    let lo = 0;
+    let hi = this.index.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareHashes(this.index[mid]!.last, sampleHash) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Shard `k`'s sorted hashes, loaded once and verified against the index. */
+  async shard(k: number): Promise<Uint8Array> {
+    return (await this.#loadShard(k)).hashes;
+  }
+
+  /**
+   * Membership proof of `sampleHash` (32 bytes), or if it is not in the
+   * dataset a proof of absence (one or two neighbors with their proofs).
+   */
+  async proveSample(sampleHash: Uint8Array): Promise<AbsenceResult> {
+    const where = await this.#locate(sampleHash);
+    if (where.kind === "member") {
+      const loaded = await this.#loadShard(where.shard);
+      const proof = proveMemberInShard(loaded.tree, where.local, this.top, where.shard);
+      return { kind: "member", index: proof.index, proof };
+    }
+    return { kind: "absent", neighbors: await Promise.all(where.neighbors.map((i) => this.#neighbor(i))) };
+  }
+
+  /**
+   * One batch proof for all the members among `sampleHashes` (sibling hashes
+   * shared between them are sent once) and absence proofs for the others.
+   */
+  async proveSamples(sampleHashes: readonly Uint8Array[]): Promise<ManifestBatchResult> {
+    const members = new Map<number, Uint8Array>();
+    const absent: Array<{ sampleHash: Uint8Array; neighbors: AbsenceNeighbor[] }> = [];
+    for (const h of sampleHashes) {
+      const where = await this.#locate(h);
+      if (where.kind === "member") members.set(where.shard * this.header.shardSize + where.local, h);
+      else absent.push({ sampleHash: h, neighbors: await Promise.all(where.neighbors.map((i) => this.#neighbor(i))) });
+    }
+    if (members.size === 0) return { batch: null, memberHashes: [], absent };
+    const indexes = [...members.keys()].sort((a, b) => a - b);
+    const shards = new Map<number, LoadedShard>();
+    for (const i of indexes) {
+      const k = Math.floor(i / this.header.shardSize);
+      if (!shards.has(k)) shards.set(k, await this.#loadShard(k));
+    }
+    const batch = this.#proveBatch(indexes, shards);
+    return { batch, memberHashes: indexes.map((i) => members.get(i)!), absent };
+  }
+
+  /** Ids of the samples that hashed to `sampleHash`; null when it is not in the dataset. */
+  async idsOf(sampleHash: Uint8Array): Promise<string[] | null> {
+    if (this.header.private) {
+      throw new Error(`${this.#where} is a private manifest: it keeps no sample ids.`);
+    }
+    const where = await this.#locate(sampleHash);
+    if (where.kind !== "member") return null;
+    const lines = await this.#loadIds(where.shard);
+    const line = lines[where.local];
+    if (line === undefined) throw new Error(`${this.#where}: ${idsPath(where.shard)} has fewer lines than its shard has hashes.`);
+    return JSON.parse(line) as string[];
+  }
+
+  #entry(k: number): IndexEntry {
+    const e = this.index[k];
+    if (e === undefined) throw new RangeError(`shard ${k} does not exist: the manifest has shards 0..${this.index.length - 1}`);
+    return e;
+  }
+
+  /** Where `q` is (shard, local index) or which global indexes are its neighbors. */
+  async #locate(
+    q: Uint8Array,
+  ): Promise<{ kind: "member"; shard: number; local: number } | { kind: "absent"; neighbors: number[] }> {
+    if (!(q instanceof Uint8Array) || q.length !== 32) {
+      throw new TypeError("a sample hash is 32 bytes (SHA-256 of the sample); got something else");
+    }
+    const n = this.header.leafCount;
+    const size = this.header.shardSize;
+    const k = this.shardFor(q);
+    if (k === this.index.length) return { kind: "absent", neighbors: [n - 1] };
+    const hashes = await this.shard(k);
+    let lo = 0;
+    let hi = hashes.length / 32;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareHashes(hashes.subarray(mid * 32, mid * 32 + 32), q) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (compareHashes(hashes.subarray(lo * 32, lo * 32 + 32), q) === 0) return { kind: "member", shard: k, local: lo };
+    const i = k * size + lo; // first leaf greater than q
+    return { kind: "absent", neighbors: i === 0 ? [0] : [i - 1, i] };
+  }
+
+  async #neighbor(index: number): Promise<AbsenceNeighbor> {
+    const size = this.header.shardSize;
+    const k = Math.floor(index / size);
+    const loaded = await this.#loadShard(k);
+    const local = index - k * size;
+    const proof = proveMemberInShard(loaded.tree, local, this.top, k);
+    return { index, sampleHash: loaded.hashes.slice(local * 32, local * 32 + 32), siblings: proof.siblings };
+  }
+
+  /** The batch proof algorithm of merkle/multiproof.ts over shard trees below the shard level and the top tree above. */
+  #proveBatch(indexes: number[], shards: Map<number, LoadedShard>): BatchProof {
+    const shardLevel = treeDepth(this.header.shardSize);
+    const n = this.header.leafCount;
+    const node = (level: number, i: number): Uint8Array => {
+      if (this.index.length === 1) return shards.get(0)!.tree.node(level, i);
+      if (level >= shardLevel) return this.top.tree.node(level - shardLevel, i);
+      const span = 2 ** (shardLevel - level); // nodes of this level per full shard
+      const k = Math.floor(i / span);
+      const shard = shards.get(k);
+      if (shard === undefined) throw new Error(`internal error: shard ${k} not loaded for a batch proof`);
+      // The last shard's own tree may be shallower: its root is promoted up to the shard level.
+      return shard.tree.node(Math.min(level, shard.tree.depth), i - k * span);
+    };
+    const proof: Uint8Array[] = [];
+    let known = indexes;
+    let width = n;
+    for (let level = 0; width > 1; level++, width = Math.ceil(width / 2)) {
+      const parents: number[] = [];
+      for (let j = 0; j < known.length; j++) {
+        const i = known[j]!;
+        if (i % 2 === 1) proof.push(node(level, i - 1).slice());
+        else if (known[j + 1] === i + 1) j++;
+        else if (i + 1 < width) proof.push(node(level, i + 1).slice());
+        parents.push(i >> 1);
+      }
+      known = parents;
+    }
+    return { indexes, leafCount: n, proof };
+  }
+
+  #loadShard(k: number): Promise<LoadedShard> {
+    let loading = this.#shards.get(k);
+    if (loading === undefined) {
+      loading = this.#fetchShard(k);
+      loading.catch(() => this.#shards.delete(k));
+      this.#shards.set(k, loading);
+      if (this.#shards.size > this.#cacheSize) this.#shards.delete(this.#shards.keys().next().value!);
+    }
+    return loading;
+  }
+
+  async #fetchShard(k: number): Promise<LoadedShard> {
+    const entry = this.#entry(k);
+    const file = shardPath(k);
+    const bytes = await this.#read(file);
+    const digest = createHash("sha256").update(bytes).digest();
+    if (!hashesEqual(digest, entry.shardSha256)) {
+      throw new Error(`${this.#where}: ${file} does not match its index entry (SHA-256 differs; expected CID ${this.shardCid(k).toString()}). Fetch it again.`);
+    }
+    if (bytes.length !== entry.leafCount * 32) throw new Error(`${this.#where}: ${file} has ${bytes.length} bytes, expected ${entry.leafCount * 32}.`);
+    let tree: MerkleTree;
+    try {
+      tree = buildTree(bytes);
+    } catch (error) {
+      throw new Error(`${this.#where}: ${file} is not a valid shard: ${(error as Error).message}`, { cause: error });
+    }
+    if (!hashesEqual(tree.root, entry.subtreeRoot)) throw new Error(`${this.#where}: ${file}'s subtree root differs from its index entry.`);
+    if (!hashesEqual(bytes.subarray(0, 32), entry.first) || !hashesEqual(bytes.subarray(bytes.length - 32), entry.last)) {
+      throw new Error(`${this.#where}: ${file}'s first/last hashes differ from its index entry.`);
+    }
+    return { hashes: bytes, tree };
+  }
+
+  #loadIds(k: number): Promise<string[]> {
+    let loading = this.#ids.get(k);
+    if (loading === undefined) {
+      loading = this.#read(idsPath(k)).then((bytes) => new TextDecoder().decode(bytes).split("\n"));
+      loading.catch(() => this.#ids.delete(k));
+      this.#ids.set(k, loading);
+      if (this.#ids.size > this.#cacheSize) this.#ids.delete(this.#ids.keys().next().value!);
+    }
+    return loading;
+  }
+}

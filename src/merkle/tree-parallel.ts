@@ -1,0 +1,177 @@
+/**
+ * Parallel tree build over worker threads and one SharedArrayBuffer.
+ *
+ * The leaves are cut into P parts on boundaries aligned to 2^m leaves, so
+ * that no pair of any level ≤ m straddles two parts: each thread (the calling
+ * thread plus P - 1 workers) hashes its part's leaves and its subtree levels
+ * 1..m straight into the shared level buffers, then the calling thread
+ * finishes the few levels above m. The result is byte-identical to `buildTree`.
+ *
+ * Workers are kept in a small pool between calls (unreferenced while idle, so
+ * they never keep the process alive); `closeTreeWorkers()` ends them.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+
+import { keccakLeaves, keccakWasmModule } from "../hash/keccak.js";
+import { HASH_BYTES } from "./scheme.js";
+import { TREE_WORKER_SOURCE } from "./tree-worker-source.js";
+import { MerkleTree, buildTree, hashLevelRange, levelWidths, validateSortedHashes } from "./tree.js";
+import type { BuildTreeOptions } from "./tree.js";
+
+/** Options of `buildTreeParallel`. */
+export interface BuildTreeParallelOptions extends BuildTreeOptions {
+  /** Threads to use, the calling thread included (default: available cores, at most 8). */
+  readonly threads?: number;
+  /** Below this many leaves the tree is built on the calling thread (default 32768). */
+  readonly minParallelLeaves?: number;
+}
+
+interface LevelRef {
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  readonly byteLength: number;
+}
+
+interface Job {
+  readonly id: number;
+  readonly levels: readonly LevelRef[];
+  readonly input: { readonly buffer: SharedArrayBuffer; readonly byteOffset: number } | null;
+  readonly lo: number;
+  readonly hi: number;
+  readonly top: number;
+}
+
+interface Reply {
+  readonly id: number;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+interface PoolWorker {
+  readonly worker: Worker;
+  pending: { resolve: () => void; reject: (error: Error) => void } | undefined;
+}
+
+const pool: PoolWorker[] = [];
+let nextJobId = 0;
+/** Serializes builds: a pool worker runs one job at a time. */
+let queue: Promise<unknown> = Promise.resolve();
+
+function spawnWorker(): PoolWorker {
+  const entry: PoolWorker = {
+    // execArgv []: the source is plain JS, so the TS loader (tsx) is not needed.
+    worker: new Worker(TREE_WORKER_SOURCE, { eval: true, workerData: { module: keccakWasmModule() }, execArgv: [] }),
+    pending: undefined,
+  };
+  const fail = (error: Error) => {
+    const index = pool.indexOf(entry);
+    if (index >= 0) pool.splice(index, 1);
+    entry.pending?.reject(error);
+    entry.pending = undefined;
+  };
+  entry.worker.on("message", (reply: Reply) => {
+    const pending = entry.pending;
+    entry.pending = undefined;
+    entry.worker.unref();
+    if (reply.ok) pending?.resolve();
+    else pending?.reject(new Error(`tree worker failed: ${reply.error ?? "unknown error"}`));
+  });
+  entry.worker.on("error", (error) => fail(new Error(`tree worker crashed: ${error.message}`)));
+  entry.worker.on("exit", (code) => fail(new Error(`tree worker exited (code ${code}) before finishing its job`)));
+  entry.worker.unref();
+  return entry;
+}
+
+function runJob(entry: PoolWorker, job: Job): Promise<void> {
+  return new Promise((resolve, reject) => {
+    entry.pending = { resolve, reject };
+    entry.worker.ref();
+    entry.worker.postMessage(job);
+  });
+}
+
+/** Terminates the pooled tree workers (they are re-created on demand). */
+export async function closeTreeWorkers(): Promise<void> {
+  const workers = pool.splice(0, pool.length);
+  await Promise.all(workers.map(({ worker }) => worker.terminate()));
+}
+
+/**
+ * Same result as `buildTree`, computed on several threads. Level buffers live
+ * in one SharedArrayBuffer. If `sortedHashes` itself is backed by a
+ * SharedArrayBuffer the workers read it directly; otherwise the workers'
+ * parts are first copied into level 0 (which has the same size) and hashed
+ * in place, so no extra memory is needed.
+ */
+export async function buildTreeParallel(
+  sortedHashes: Uint8Array,
+  options: BuildTreeParallelOptions = {},
+): Promise<MerkleTree> {
+  const n = validateSortedHashes(sortedHashes, options);
+  const threads = Math.max(1, Math.floor(options.threads ?? Math.min(availableParallelism(), 8)));
+  if (threads === 1 || n < (options.minParallelLeaves ?? 32_768)) {
+    return buildTree(sortedHashes, { checkSorted: false });
+  }
+  const run = queue.then(() => buildOnThreads(sortedHashes, n, threads));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function buildOnThreads(sortedHashes: Uint8Array, n: number, threads: number): Promise<MerkleTree> {
+  const widths = levelWidths(n);
+  const shared = new SharedArrayBuffer(widths.reduce((sum, w) => sum + w, 0) * HASH_BYTES);
+  const levels: Uint8Array[] = [];
+  const refs: LevelRef[] = [];
+  let offset = 0;
+  for (const width of widths) {
+    levels.push(new Uint8Array(shared, offset, width * HASH_BYTES));
+    refs.push({ buffer: shared, byteOffset: offset, byteLength: width * HASH_BYTES });
+    offset += width * HASH_BYTES;
+  }
+
+  // Aligned parts: 2^top leaves per block, at least ~64 blocks per part.
+  const top = Math.max(0, Math.min(widths.length - 1, Math.floor(Math.log2(n / (threads * 64)))));
+  const block = 2 ** top;
+  const bounds: number[] = [];
+  for (let p = 0; p <= threads; p++) {
+    bounds.push(Math.min(n, Math.ceil(Math.floor((p * n) / threads) / block) * block));
+  }
+  const parts = bounds.slice(0, -1).map((lo, p) => [lo, bounds[p + 1] as number] as const).filter(([lo, hi]) => hi > lo);
+
+  const [mine, ...theirs] = parts;
+  const inShared = sortedHashes.buffer instanceof SharedArrayBuffer;
+  const level0 = levels[0] as Uint8Array;
+  if (!inShared) {
+    // Workers cannot see ordinary memory: give them their sample hashes in level 0.
+    for (const [lo, hi] of theirs) level0.set(sortedHashes.subarray(lo * HASH_BYTES, hi * HASH_BYTES), lo * HASH_BYTES);
+  }
+  while (pool.length < theirs.length) pool.push(spawnWorker());
+  const jobs = theirs.map(([lo, hi], w) =>
+    runJob(pool[w] as PoolWorker, {
+      id: nextJobId++,
+      levels: refs,
+      input: inShared
+        ? { buffer: sortedHashes.buffer as SharedArrayBuffer, byteOffset: sortedHashes.byteOffset }
+        : null,
+      lo,
+      hi,
+      top,
+    }),
+  );
+  const settled = Promise.allSettled(jobs);
+  try {
+    if (mine !== undefined) {
+      const [lo, hi] = mine;
+      keccakLeaves(sortedHashes.subarray(lo * HASH_BYTES, hi * HASH_BYTES), level0.subarray(lo * HASH_BYTES, hi * HASH_BYTES));
+      hashLevelRange(levels, lo, hi, 0, top);
+    }
+  } finally {
+    // Never leave workers writing into buffers while we throw.
+    const results = await settled;
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
+  }
+  hashLevelRange(levels, 0, widths[top] as number, top, widths.length - 1);
+  return new MerkleTree(levels);
+}

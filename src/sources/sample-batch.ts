@@ -1,0 +1,90 @@
+/**
+ * Sample batches: the unit of work a sample source hands to the hashing
+ * engine. A batch names up to a few thousand samples of one source, in source
+ * order, together with their ordinals (position in the source: file index,
+ * line number, record number) and, unless the dataset is private, their ids.
+ *
+ * Three shapes, chosen so that the bytes are read where they are hashed:
+ * - `files`: one sample per file, read by the hashing worker itself;
+ * - `records`: fixed-size records at a byte offset of a plain file, read by
+ *   the worker itself (uncompressed IDX);
+ * - `segments`: bytes already in shared memory (a {@link BatchSlot}) with the
+ *   [start, end) bounds of each sample (lines, gzip'd IDX).
+ */
+
+/** Shared memory a batch is filled into and its digests written back to. */
+export interface BatchSlot {
+  /** Slot number, unique within one hashing run (for bookkeeping). */
+  readonly id: number;
+  /** Sample bytes (SharedArrayBuffer-backed when workers are used). */
+  readonly data: Uint8Array;
+  /** `[start, end)` byte offsets into `data`, two entries per sample. */
+  readonly bounds: Uint32Array;
+  /** Where the 32-byte digests are written, sample after sample. */
+  readonly digests: Uint8Array;
+  /** Most samples this slot can take (`bounds.length / 2`). */
+  readonly maxSamples: number;
+}
+
+/** Fields every batch carries. */
+export interface BatchCommon {
+  /** Number of samples in the batch. */
+  readonly count: number;
+  /** Position of each sample in its source (the id order within a source). */
+  readonly ordinals: Float64Array;
+  /** The sample ids, or null for a private dataset. */
+  readonly ids: readonly string[] | null;
+}
+
+/** Whole files, one sample each; the worker reads them. */
+export interface FilesBatch extends BatchCommon {
+  readonly kind: "files";
+  /** Absolute paths, as the worker must open them. */
+  readonly paths: readonly string[];
+}
+
+/** `count` records of `recordSize` bytes from `offset` of a plain file. */
+export interface RecordsBatch extends BatchCommon {
+  readonly kind: "records";
+  readonly path: string;
+  readonly offset: number;
+  readonly recordSize: number;
+}
+
+/** Samples already copied into shared memory. */
+export interface SegmentsBatch extends BatchCommon {
+  readonly kind: "segments";
+  readonly slot: BatchSlot;
+}
+
+/** Any batch a source can produce. */
+export type SampleBatch = FilesBatch | RecordsBatch | SegmentsBatch;
+
+/** One part of a split run: `index` in `[0, count)`. */
+export interface PartSelector {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** What a source gets from the engine while it produces batches. */
+export interface BatchContext {
+  /** Whether ids must be produced (false for a private dataset). */
+  readonly withIds: boolean;
+  /** Only produce the samples of this part (split/merge), if set. */
+  readonly part?: PartSelector | undefined;
+  /**
+   * A free slot with at least `minBytes` of data room. Waits while every slot
+   * is in flight: this is what bounds memory whatever the dataset size.
+   */
+  acquireSlot(minBytes?: number): Promise<BatchSlot>;
+  /** Give back a slot that will not be submitted (e.g. left empty at the end). */
+  releaseSlot(slot: BatchSlot): void;
+}
+
+/** The contiguous share `[start, end)` of `total` items that part `part` takes. */
+export function partRange(total: number, part: PartSelector | undefined): { start: number; end: number } {
+  if (part === undefined) return { start: 0, end: total };
+  // BigInt: total × index can pass 2^53 for multi-terabyte line files.
+  const cut = (k: number): number => Number((BigInt(total) * BigInt(k)) / BigInt(part.count));
+  return { start: cut(part.index), end: cut(part.index + 1) };
+}

@@ -1,0 +1,109 @@
+/**
+ * Errors raised by the storage layer. Every error carries a stable `code`
+ * (for programs) and a message that says what went wrong and what to do
+ * (for people). Browser-safe: no Node imports.
+ */
+
+/** Stable identifiers of every storage failure. */
+export type StorageErrorCode =
+  | "INVALID_CID"
+  | "UNSUPPORTED_CID"
+  | "BLOCK_MISMATCH"
+  | "BLOCK_NOT_FOUND"
+  | "INVALID_DAG"
+  | "UNSUPPORTED_CONTENT"
+  | "DIRECTORY_TOO_LARGE"
+  | "INVALID_PATH"
+  | "CAR_INVALID"
+  | "READ_ONLY"
+  | "GATEWAY_FAILED"
+  | "LIGHTHOUSE_MISSING_API_KEY"
+  | "LIGHTHOUSE_UNAUTHORIZED"
+  | "LIGHTHOUSE_REJECTED"
+  | "LIGHTHOUSE_SERVER_ERROR"
+  | "LIGHTHOUSE_NETWORK"
+  | "LIGHTHOUSE_TIMEOUT"
+  | "LIGHTHOUSE_BAD_RESPONSE"
+  | "LIGHTHOUSE_CID_MISMATCH"
+  | "OUTPUT_EXISTS";
+
+/** Base class of every error thrown by `src/storage`. */
+export class StorageError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: StorageErrorCode;
+
+  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StorageError";
+    this.code = code;
+  }
+}
+
+/** A block's bytes do not hash to the CID they were requested or stored under. */
+export class BlockMismatchError extends StorageError {
+  /** The CID the bytes were supposed to have. */
+  readonly expected: string;
+  /** The CID the bytes actually hash to (same codec and hash function). */
+  readonly actual: string;
+
+  constructor(expected: string, actual: string, where: string) {
+    super(
+      "BLOCK_MISMATCH",
+      `${where}: bytes hash to ${actual}, not to the requested ${expected}. ` +
+        "The data is corrupted, truncated or tampered with; it was rejected. " +
+        "Fetch it again from another source.",
+    );
+    this.name = "BlockMismatchError";
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** A block is not available from the store being asked. */
+export class BlockNotFoundError extends StorageError {
+  /** The missing block's CID. */
+  readonly cid: string;
+
+  constructor(cid: string, where: string) {
+    super(
+      "BLOCK_NOT_FOUND",
+      `block ${cid} is not in ${where}. Put or import the content first ` +
+        "(`npx hardhat storage put <path>`), or fetch it from a gateway " +
+        "(`npx hardhat storage get <cid> <out> --gateway <url>`).",
+    );
+    this.name = "BlockNotFoundError";
+    this.cid = cid;
+  }
+}
+
+/** One failed attempt against one gateway, as reported to callers. */
+export interface GatewayAttempt {
+  /** Base URL of the gateway. */
+  gateway: string;
+  /** What went wrong. */
+  reason: "timeout" | "unreachable" | "http-status" | "mismatch" | "truncated" | "too-large" | "invalid-car";
+  /** Human-readable detail. */
+  detail: string;
+}
+
+/** Every gateway in the list failed for one CID. */
+export class GatewayFetchError extends StorageError {
+  /** The CID that could not be fetched. */
+  readonly cid: string;
+  /** One entry per failed attempt, in order. */
+  readonly attempts: readonly GatewayAttempt[];
+
+  constructor(cid: string, attempts: readonly GatewayAttempt[]) {
+    const lines = attempts.map((a) => `  - ${a.gateway}: ${a.reason}: ${a.detail}`);
+    super(
+      "GATEWAY_FAILED",
+      `could not fetch a verified copy of ${cid} from any gateway:\n${lines.join("\n")}\n` +
+        (attempts.length === 0
+          ? "No gateway was configured: pass at least one (--gateway <url>)."
+          : "Check the gateway URLs, add another gateway, or raise the timeout."),
+    );
+    this.name = "GatewayFetchError";
+    this.cid = cid;
+    this.attempts = attempts;
+  }
+}

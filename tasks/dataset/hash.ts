@@ -1,0 +1,97 @@
+/** Action of `npx hardhat dataset hash <source…>` (declared in ./index.ts). */
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import type { ProgressMode } from "../../src/cli/progress.js";
+import { createProgress } from "../../src/cli/progress.js";
+import { buildManifest } from "../../src/engine/build-manifest.js";
+import { hashPart } from "../../src/engine/hash-part.js";
+import { parseByteSize, parsePart } from "../../src/engine/run-options.js";
+import { splitPatternList } from "../../src/sources/glob-filter.js";
+import type { SourceKindOption } from "../../src/sources/open-sources.js";
+import { openSources } from "../../src/sources/open-sources.js";
+import { partText, reportJson, reportText, shownPath, toTaskError } from "./report.js";
+
+/** Arguments of `dataset hash`, as parsed by Hardhat. */
+export interface DatasetHashArguments {
+  sources: string[];
+  out: string;
+  kind: string;
+  include: string;
+  exclude: string;
+  hidden: boolean;
+  followSymlinks: boolean;
+  header: boolean;
+  noHeader: boolean;
+  private: boolean;
+  part: string;
+  partialOut: string;
+  memoryBudget: string;
+  threads: number;
+  createdAt: string;
+  progress: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+const KINDS = ["auto", "dir", "lines", "idx"];
+const PROGRESS_MODES = ["auto", "tty", "json", "quiet"];
+
+/** Hashes the sources into a manifest, or one part into a partial file. */
+export default async function datasetHash(args: DatasetHashArguments, _hre: HardhatRuntimeEnvironment): Promise<void> {
+  try {
+    await run(args);
+  } catch (error) {
+    throw toTaskError(error);
+  }
+}
+
+async function run(args: DatasetHashArguments): Promise<void> {
+  if (args.sources.length === 0) throw new Error("No source given: npx hardhat dataset hash <dir|file.jsonl|file.csv|images-idx3-ubyte…>.");
+  if (!KINDS.includes(args.kind)) throw new Error(`--kind ${args.kind} is not one of ${KINDS.join(", ")}.`);
+  if (!PROGRESS_MODES.includes(args.progress)) throw new Error(`--progress ${args.progress} is not one of ${PROGRESS_MODES.join(", ")}.`);
+  if (args.header && args.noHeader) throw new Error("--header and --no-header contradict each other: pass at most one.");
+  if (args.threads < 0) throw new Error(`--threads ${args.threads}: pass 0 (one per CPU) or a positive number.`);
+  if (args.part === "" && args.partialOut !== "") throw new Error("--partial-out only applies with --part i/n.");
+  if (args.part !== "" && args.out !== "") throw new Error("--out names a manifest; with --part the output is a partial file: use --partial-out.");
+  const memoryBudget = parseByteSize(args.memoryBudget);
+  const threads = args.threads === 0 ? undefined : args.threads;
+
+  const sources = await openSources(args.sources, {
+    kind: args.kind as SourceKindOption,
+    include: splitPatternList(args.include),
+    exclude: splitPatternList(args.exclude),
+    includeHidden: args.hidden,
+    followSymlinks: args.followSymlinks,
+    header: args.header ? true : args.noHeader ? false : undefined,
+  });
+  const progress = createProgress({ label: "hashing", mode: args.quiet ? "quiet" : (args.progress as ProgressMode) });
+
+  if (args.part !== "") {
+    const report = await hashPart(sources, {
+      part: parsePart(args.part),
+      out: args.partialOut === "" ? undefined : args.partialOut,
+      private: args.private,
+      memoryBudget,
+      threads,
+      onProgress: (p) => progress.update(p),
+    });
+    progress.done();
+    if (args.json) console.log(JSON.stringify({ ...report, elapsedMs: Math.round(report.elapsedMs) }, null, 2));
+    else if (args.quiet) console.log(shownPath(report.file));
+    else console.log(partText(report));
+    return;
+  }
+
+  const report = await buildManifest(sources, {
+    out: args.out === "" ? undefined : args.out,
+    private: args.private,
+    memoryBudget,
+    threads,
+    createdAt: args.createdAt === "" ? undefined : args.createdAt,
+    onProgress: (p) => progress.update(p),
+  });
+  progress.done();
+  if (args.json) console.log(reportJson(report));
+  else if (args.quiet) console.log(report.root);
+  else console.log(reportText(report));
+}

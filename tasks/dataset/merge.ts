@@ -1,0 +1,29 @@
+/** Action of `npx hardhat dataset merge <partial…>` (declared in ./index.ts). */
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { mergePartials } from "../../src/engine/merge-partials.js";
+import { reportJson, reportText, toTaskError } from "./report.js";
+
+/** Arguments of `dataset merge`, as parsed by Hardhat. */
+export interface DatasetMergeArguments {
+  partials: string[];
+  out: string;
+  createdAt: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+/** Merges the partial files of a split run into the manifest. */
+export default async function datasetMerge(args: DatasetMergeArguments, _hre: HardhatRuntimeEnvironment): Promise<void> {
+  try {
+    const report = await mergePartials(args.partials, {
+      out: args.out === "" ? undefined : args.out,
+      createdAt: args.createdAt === "" ? undefined : args.createdAt,
+    });
+    if (args.json) console.log(reportJson(report));
+    else if (args.quiet) console.log(report.root);
+    else console.log(reportText(report));
+  } catch (error) {
+    throw toTaskError(error);
+  }
+}

@@ -1,0 +1,77 @@
+/** Printing of dataset task results and errors (shared by `dataset hash` and `dataset merge`). */
+import path from "node:path";
+
+import { HardhatPluginError } from "hardhat/plugins";
+
+import { formatBytes, formatCount, formatDuration } from "../../src/cli/progress.js";
+import type { DatasetHashReport, PartHashReport } from "../../src/engine/hash-report.js";
+
+/** A path shown relative to the working directory when inside it. */
+export function shownPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : p;
+}
+
+/** The report as printed by `--json`. */
+export function reportJson(report: DatasetHashReport): string {
+  return JSON.stringify(
+    {
+      root: report.root,
+      leafCount: report.leafCount,
+      sampleCount: report.sampleCount,
+      duplicateCount: report.duplicateCount,
+      duplicateExamples: report.duplicateExamples,
+      totalBytes: report.totalBytes,
+      elapsedMs: Math.round(report.elapsedMs),
+      manifestDir: report.manifestDir,
+      shardCount: report.shardCount,
+      private: report.private,
+      sources: report.sources,
+      spilled: report.spilled,
+      warnings: report.warnings,
+    },
+    null,
+    2,
+  );
+}
+
+/** Human-readable summary of a manifest build. */
+export function reportText(report: DatasetHashReport): string {
+  const examples = report.duplicateExamples.flatMap((e) => e.ids ?? [e.hash.slice(0, 18) + "…"]).slice(0, 3);
+  const lines = [
+    `root       ${report.root}`,
+    `leaves     ${formatCount(report.leafCount)} distinct samples`,
+    `samples    ${formatCount(report.sampleCount)}`,
+    `duplicates ${formatCount(report.duplicateCount)}${examples.length > 0 ? ` (e.g. ${examples.join(", ")})` : ""}`,
+    `bytes      ${formatBytes(report.totalBytes)} (${formatCount(report.totalBytes)} B)`,
+    `time       ${formatDuration(report.elapsedMs / 1000)}`,
+    `manifest   ${shownPath(report.manifestDir)} (${report.shardCount} shard${report.shardCount === 1 ? "" : "s"}${report.private ? ", private: no ids" : ""})`,
+  ];
+  for (const w of report.warnings) lines.push(`warning    ${w}`);
+  return lines.join("\n");
+}
+
+/** Human-readable summary of one part. */
+export function partText(report: PartHashReport): string {
+  return [
+    `part       ${report.part}/${report.parts}${report.reused ? " (already complete: kept the existing file)" : ""}`,
+    `samples    ${formatCount(report.sampleCount)}`,
+    `bytes      ${formatBytes(report.totalBytes)} (${formatCount(report.totalBytes)} B)`,
+    `time       ${formatDuration(report.elapsedMs / 1000)}`,
+    `partial    ${shownPath(report.file)}`,
+    `source set ${report.sourceSet}`,
+    `next       once every part is done: npx hardhat dataset merge <the ${report.parts} partial files>`,
+    ...report.warnings.map((w) => `warning    ${w}`),
+  ].join("\n");
+}
+
+/**
+ * Rethrows an error for Hardhat to print: expected failures (bad input,
+ * unreadable files…) as a plugin error, printed without a stack trace;
+ * internal errors unchanged (Hardhat shows their stack).
+ */
+export function toTaskError(error: unknown): unknown {
+  if (!(error instanceof Error) || HardhatPluginError.isHardhatPluginError(error)) return error;
+  if (error.message.startsWith("internal error")) return error;
+  return new HardhatPluginError("datatrace", error.message, error);
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Cid} from "../../../contracts/cid/Cid.sol";
+import {SampleMerkle} from "../../../contracts/merkle/SampleMerkle.sol";
+
+/// @dev Exposes SampleMerkle's calldata functions to tests (an external call puts the arguments in calldata).
+contract SampleMerkleHarness {
+    function verify(
+        bytes32 root,
+        uint256 leafCount,
+        bytes32 sampleHash,
+        uint256 index,
+        bytes32[] calldata proof
+    ) external pure returns (bool) {
+        return SampleMerkle.verify(root, leafCount, sampleHash, index, proof);
+    }
+
+    function verifyMemory(
+        bytes32 root,
+        uint256 leafCount,
+        bytes32 sampleHash,
+        uint256 index,
+        bytes32[] memory proof
+    ) external pure returns (bool) {
+        return SampleMerkle.verifyMemory(root, leafCount, sampleHash, index, proof);
+    }
+
+    function verifyBatch(
+        bytes32 root,
+        uint256 leafCount,
+        bytes32[] calldata sampleHashes,
+        uint256[] calldata indexes,
+        bytes32[] calldata proof
+    ) external pure returns (bool) {
+        return SampleMerkle.verifyBatch(root, leafCount, sampleHashes, indexes, proof);
+    }
+
+    function verifyAbsence(
+        bytes32 root,
+        uint256 leafCount,
+        bytes32 query,
+        SampleMerkle.Neighbor[] calldata neighbors
+    ) external pure returns (bool) {
+        return SampleMerkle.verifyAbsence(root, leafCount, query, neighbors);
+    }
+
+    function verifyDisorder(
+        bytes32 root,
+        uint256 leafCount,
+        SampleMerkle.Neighbor calldata left,
+        SampleMerkle.Neighbor calldata right
+    ) external pure returns (bool) {
+        return SampleMerkle.verifyDisorder(root, leafCount, left, right);
+    }
+}
+
+/// @dev Exposes Cid's functions to tests, so that reverts can be expected.
+contract CidHarness {
+    function parse(string memory cid) external pure returns (uint64 codec, bytes32 digest) {
+        return Cid.parse(cid);
+    }
+
+    function tryParse(string memory text, uint256 offset) external pure returns (bool, uint64, bytes32) {
+        return Cid.tryParse(text, offset);
+    }
+
+    function toString(uint64 codec, bytes32 digest) external pure returns (string memory) {
+        return Cid.toString(codec, digest);
+    }
+}
