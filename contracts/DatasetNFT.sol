@@ -52,7 +52,15 @@ contract DatasetNFT is CompactTokenURI {
         address registrant;
     }
 
-    /// @dev A dataset was registered and minted to `registrant`.
+    /**
+     * @notice A dataset was registered and its token minted to `registrant`.
+     * @param tokenId The new token.
+     * @param root The Merkle root of the sorted distinct sample hashes.
+     * @param registrant The caller, who received the token.
+     * @param leafCount The number of distinct samples.
+     * @param manifestCid The manifest's CID, as given.
+     * @param previousVersion The superseded dataset's token id, or 0.
+     */
     event DatasetRegistered(
         uint256 indexed tokenId,
         bytes32 indexed root,
@@ -62,7 +70,11 @@ contract DatasetNFT is CompactTokenURI {
         uint256 previousVersion
     );
 
-    /// @dev Leaves `leftIndex` and `leftIndex + 1` of `tokenId` were shown out of order; absence proofs are off.
+    /**
+     * @notice Dataset `tokenId` was shown not sorted and distinct; its absence proofs are off for good.
+     * @param tokenId The dataset.
+     * @param leftIndex The index i of the out-of-order leaves i, i + 1.
+     */
     event DatasetDisordered(uint256 indexed tokenId, uint256 leftIndex);
 
     /// @dev The Merkle root is zero; pass the root computed over the sorted sample hashes.
@@ -253,13 +265,21 @@ contract DatasetNFT is CompactTokenURI {
         return SampleMerkle.verifyAbsence(record.root, record.leafCount, query, neighbors);
     }
 
-    /// @inheritdoc CompactTokenURI
+    /**
+     * @notice The URI header of `tokenId`, kept in slot 2 of its record ({CompactTokenURI-_uriHeader}).
+     * @param tokenId The dataset.
+     * @return The header; all zero for an unknown id.
+     */
     function _uriHeader(uint256 tokenId) internal view override returns (URIHeader memory) {
         DatasetRecord storage record = _records[tokenId];
         return URIHeader({encoding: record.uriEncoding, codec: record.uriCodec, frozen: record.metadataFrozen});
     }
 
-    /// @inheritdoc CompactTokenURI
+    /**
+     * @notice Stores the URI header of `tokenId` in slot 2 of its record ({CompactTokenURI-_setURIHeader}).
+     * @param tokenId The dataset.
+     * @param header The header to keep.
+     */
     function _setURIHeader(uint256 tokenId, URIHeader memory header) internal override {
         DatasetRecord storage record = _records[tokenId];
         record.uriEncoding = header.encoding;

@@ -76,7 +76,15 @@ contract ModelNFT is CompactTokenURI {
     /// @notice The dataset registry every `datasetIds` entry refers to.
     DatasetNFT public immutable datasetNFT;
 
-    /// @dev A model was registered and minted to `registrant`.
+    /**
+     * @notice A model was registered and its token minted to `registrant`.
+     * @param tokenId The new token.
+     * @param registrant The caller, who received the token.
+     * @param weightsHash The hash of the weights file.
+     * @param relation How the model derives from its parents.
+     * @param datasetIds The DatasetNFT ids it was trained on.
+     * @param parentIds The models it derives from.
+     */
     event ModelRegistered(
         uint256 indexed tokenId,
         address indexed registrant,
@@ -123,7 +131,8 @@ contract ModelNFT is CompactTokenURI {
     uint256 private _modelCount;
 
     /**
-     * @param datasets The DatasetNFT this registry links to, fixed for good.
+     * @notice Binds the registry to `datasets` for good.
+     * @param datasets The DatasetNFT every model's dataset ids refer to.
      */
     constructor(DatasetNFT datasets) ERC721("Datatrace Model", "DTMD") {
         if (address(datasets).code.length == 0) revert ModelInvalidDatasetNFT(address(datasets));
@@ -232,6 +241,7 @@ contract ModelNFT is CompactTokenURI {
      * breadth-first order, each once. Reverts with {ERC721NonexistentToken} for an unknown id.
      * @param tokenId The model.
      * @param maxCount The most ancestors to return; the walk stops there.
+     * @return found The ancestor ids, nearest generation first.
      */
     function ancestors(uint256 tokenId, uint256 maxCount) external view returns (uint256[] memory found) {
         _requireModel(tokenId);
@@ -244,7 +254,10 @@ contract ModelNFT is CompactTokenURI {
         for (uint256 head = 0; size < limit; ++head) {
             uint256[] memory parents = parentsOf(next);
             for (uint256 k = 0; k < parents.length && size < limit; ++k) {
-                if (!_contains(found, size, parents[k])) found[size++] = parents[k];
+                if (!_contains(found, size, parents[k])) {
+                    found[size] = parents[k];
+                    ++size;
+                }
             }
             if (head >= size) break;
             next = found[head];
@@ -267,13 +280,21 @@ contract ModelNFT is CompactTokenURI {
         return tokenId != 0 && tokenId <= _modelCount;
     }
 
-    /// @inheritdoc CompactTokenURI
+    /**
+     * @notice The URI header of `tokenId`, kept in slots 3 and 4 of its record ({CompactTokenURI-_uriHeader}).
+     * @param tokenId The model.
+     * @return The header; all zero for an unknown id.
+     */
     function _uriHeader(uint256 tokenId) internal view override returns (URIHeader memory) {
         ModelRecord storage record = _records[tokenId];
         return URIHeader({encoding: record.uriEncoding, codec: record.uriCodec, frozen: record.metadataFrozen});
     }
 
-    /// @inheritdoc CompactTokenURI
+    /**
+     * @notice Stores the URI header of `tokenId` in its record ({CompactTokenURI-_setURIHeader}).
+     * @param tokenId The model.
+     * @param header The header to keep.
+     */
     function _setURIHeader(uint256 tokenId, URIHeader memory header) internal override {
         ModelRecord storage record = _records[tokenId];
         record.uriEncoding = header.encoding;

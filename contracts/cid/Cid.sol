@@ -51,6 +51,20 @@ library Cid {
     /// @dev The base32 lower-case alphabet, one character per byte.
     bytes32 private constant _ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
 
+    // Lane constants for decoding 32 characters at once, one per byte of a word (see `_decodeWord`).
+    uint256 private constant _BYTES_80 = 0x8080808080808080808080808080808080808080808080808080808080808080;
+    uint256 private constant _BYTES_1F = 0x1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f;
+    uint256 private constant _BYTES_05 = 0x0505050505050505050505050505050505050505050505050505050505050505;
+    uint256 private constant _BYTES_4E = 0x4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e;
+    uint256 private constant _BYTES_48 = 0x4848484848484848484848484848484848484848484848484848484848484848;
+    uint256 private constant _BYTES_18 = 0x1818181818181818181818181818181818181818181818181818181818181818;
+    uint256 private constant _BYTES_61 = 0x6161616161616161616161616161616161616161616161616161616161616161;
+    uint256 private constant _HIGH_8_OF_16 = 0xff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00;
+    uint256 private constant _HIGH_16_OF_32 = 0xffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000;
+    uint256 private constant _HIGH_32_OF_64 = 0xffffffff00000000ffffffff00000000ffffffff00000000ffffffff00000000;
+    uint256 private constant _HIGH_64_OF_128 = 0xffffffffffffffff0000000000000000ffffffffffffffff0000000000000000;
+    uint256 private constant _HIGH_128 = 0xffffffffffffffffffffffffffffffff00000000000000000000000000000000;
+
     // Reasons `_decode` reports; {parse} turns them into the errors above.
     uint256 private constant _OK = 0;
     uint256 private constant _BAD_LENGTH = 1;
@@ -162,42 +176,36 @@ library Cid {
         if (length != 59 && length != 61 && length != 62 && length != 64) return (_BAD_LENGTH, length, 0, 0);
         if (data[offset] != "b") return (_BAD_MULTIBASE, uint8(data[offset]), 0, 0);
 
+        // The 58 to 63 characters after "b" are decoded as a full word of 32 characters (160 bits = 20 bytes)
+        // and a word of the remaining 26 to 31, whose last 1 to 4 bits are padding.
         uint256 binary;
         uint256 binaryLength;
-        assembly ("memory-safe") {
-            // Decoded bytes go to scratch memory past the free memory pointer (at most 39 bytes, never kept).
-            binary := mload(0x40)
-            let o := binary
-            let start := add(add(data, 0x20), offset)
-            let acc := 0
-            let bits := 0
-            for { let s := add(start, 1) } lt(s, add(start, length)) { s := add(s, 1) } {
-                let c := byte(0, mload(s))
-                let v := sub(c, 0x61) // "a".."z" -> 0..25; anything below "a" wraps to a huge value
-                if gt(v, 25) {
-                    v := sub(c, 0x18) // "2".."7" -> 26..31
-                    if or(lt(c, 0x32), gt(c, 0x37)) {
-                        reason := _BAD_CHARACTER
-                        detail := sub(s, start)
-                        break
-                    }
-                }
-                acc := or(shl(5, acc), v)
-                bits := add(bits, 5)
-                if gt(bits, 7) {
-                    bits := sub(bits, 8)
-                    mstore8(o, shr(bits, acc))
-                    o := add(o, 1)
-                }
+        bool badCharacter;
+        bool badPadding;
+        {
+            uint256 first;
+            uint256 second;
+            assembly ("memory-safe") {
+                let text := add(add(data, 0x21), offset) // the character after "b"
+                first := mload(text)
+                second := mload(add(text, 32))
             }
-            if iszero(reason) {
-                if and(acc, sub(shl(bits, 1), 1)) {
-                    reason := _BAD_PADDING
-                }
+            uint256 secondCount = length - 33;
+            (uint256 high, bool highOk) = _decodeWord(first, 32);
+            (uint256 low, bool lowOk) = _decodeWord(second, secondCount);
+            uint256 lowBits = 5 * secondCount;
+            badCharacter = !(highOk && lowOk);
+            badPadding = low & ((1 << (lowBits & 7)) - 1) != 0;
+            binaryLength = 20 + (lowBits >> 3);
+            assembly ("memory-safe") {
+                // Scratch memory past the free memory pointer, never kept: at most 52 bytes.
+                binary := mload(0x40)
+                mstore(binary, shl(96, high))
+                mstore(add(binary, 20), shl(sub(256, lowBits), low))
             }
-            binaryLength := sub(o, binary)
         }
-        if (reason != _OK) return (reason, detail, 0, 0);
+        if (badCharacter) return (_BAD_CHARACTER, _firstInvalidCharacter(data, offset), 0, 0);
+        if (badPadding) return (_BAD_PADDING, 0, 0, 0);
 
         uint256 head;
         assembly ("memory-safe") {
@@ -224,6 +232,47 @@ library Cid {
         if (multihash != 0x1220) return (_BAD_MULTIHASH, multihash, 0, 0);
         assembly ("memory-safe") {
             digest := mload(add(binary, add(3, varintLength)))
+        }
+    }
+
+    /**
+     * @dev Decodes the first `count` (1 to 32) base32 characters of `word`, one per byte from the top, in parallel.
+     * Returns their `5 * count` bits, right-aligned, and whether every one of them is in the alphabet.
+     *
+     * Per byte c: a character >= 0x80 is never valid, and once those are excluded, adding a constant below 0x80 to
+     * every byte never carries into the next, so `(c + k) & 0x80` is the comparison `c >= 0x80 - k` in each lane.
+     * Values: "a".."z" -> c - 0x61, "2".."7" -> c - 0x18. Packing then halves the lane count five times: two 5-bit
+     * values per 16-bit lane, four per 32-bit lane, ..., 32 in the top 160 bits.
+     */
+    function _decodeWord(uint256 word, uint256 count) private pure returns (uint256 bits, bool ok) {
+        assembly ("memory-safe") {
+            // Bytes past `count` read as "a": valid, value 0, so they pack to zero bits at the bottom.
+            let keep := not(sub(shl(sub(256, shl(3, count)), 1), 1))
+            let w := or(and(word, keep), and(_BYTES_61, not(keep)))
+
+            let letter := and(add(w, _BYTES_1F), _BYTES_80) // c >= "a"
+            let afterZ := and(add(w, _BYTES_05), _BYTES_80) // c > "z"
+            let digitOr := and(add(w, _BYTES_4E), _BYTES_80) // c >= "2"
+            let after7 := and(add(w, _BYTES_48), _BYTES_80) // c > "7"
+            // afterZ implies letter and after7 implies digitOr, so xor is "and not".
+            ok := and(iszero(and(w, _BYTES_80)), eq(or(xor(letter, afterZ), xor(digitOr, after7)), _BYTES_80))
+
+            let v := sub(sub(w, _BYTES_18), mul(shr(7, letter), 0x49))
+            v := or(shr(3, and(v, _HIGH_8_OF_16)), and(v, not(_HIGH_8_OF_16)))
+            v := or(shr(6, and(v, _HIGH_16_OF_32)), and(v, not(_HIGH_16_OF_32)))
+            v := or(shr(12, and(v, _HIGH_32_OF_64)), and(v, not(_HIGH_32_OF_64)))
+            v := or(shr(24, and(v, _HIGH_64_OF_128)), and(v, not(_HIGH_64_OF_128)))
+            v := or(shr(48, and(v, _HIGH_128)), and(v, not(_HIGH_128)))
+            bits := shr(sub(160, mul(5, count)), v)
+        }
+    }
+
+    /// @dev Returns the position (in the CID text `data[offset:]`) of its first character outside the base32
+    /// alphabet. Only called on the error path.
+    function _firstInvalidCharacter(bytes memory data, uint256 offset) private pure returns (uint256 position) {
+        for (position = 1; offset + position < data.length; ++position) {
+            bytes1 c = data[offset + position];
+            if (!((c >= "a" && c <= "z") || (c >= "2" && c <= "7"))) return position;
         }
     }
 }

@@ -34,7 +34,11 @@ abstract contract CompactTokenURI is ERC721, IERC4906 {
         bool frozen;
     }
 
-    /// @dev The token's metadata is now permanent (OpenSea convention).
+    /**
+     * @notice The token's metadata is now permanent (OpenSea convention).
+     * @param value The final token URI.
+     * @param id The token.
+     */
     event PermanentURI(string value, uint256 indexed id);
 
     /// @dev `caller` tried to edit the metadata of `tokenId` but is not its owner.

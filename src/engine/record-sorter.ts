@@ -45,25 +45,27 @@ interface Chunk {
 class BucketFile {
   readonly path: string;
   #fd: number | undefined;
-  #buffer: Buffer;
+  #buffer: Buffer | undefined; // allocated on first use: most split buckets stay small
+  readonly #bufferBytes: number;
   #fill = 0;
   bytes = 0;
   constructor(file: string, bufferBytes: number) {
     this.path = file;
-    this.#buffer = Buffer.allocUnsafe(bufferBytes);
+    this.#bufferBytes = bufferBytes;
   }
   add(hash: Uint8Array, source: number, ordinal: number, id: string | null): void {
     const need = maxEncodedSize(id);
+    this.#buffer ??= Buffer.allocUnsafe(Math.max(this.#bufferBytes, need));
     if (this.#fill + need > this.#buffer.length) {
       this.flush();
       if (need > this.#buffer.length) this.#buffer = Buffer.allocUnsafe(need);
     }
-    const end = encodeRecord(this.#buffer, this.#fill, hash, source, ordinal, id);
+    const end = encodeRecord(this.#buffer!, this.#fill, hash, source, ordinal, id);
     this.bytes += end - this.#fill;
     this.#fill = end;
   }
   flush(): void {
-    if (this.#fill === 0) return;
+    if (this.#fill === 0 || this.#buffer === undefined) return;
     this.#fd ??= openSync(this.path, "a");
     let written = 0;
     while (written < this.#fill) written += writeSync(this.#fd, this.#buffer, written, this.#fill - written);
@@ -138,10 +140,9 @@ export class RecordSorter {
 
   #spill(): void {
     mkdirSync(this.#workDir, { recursive: true });
-    const bufferBytes = Math.max(4096, Math.min(64 * 1024, Math.floor(this.#budget / BUCKETS)));
     this.#buckets = Array.from(
       { length: BUCKETS },
-      (_, b) => new BucketFile(path.join(this.#workDir, `bucket-${b.toString(16).padStart(2, "0")}.bin`), bufferBytes),
+      (_, b) => new BucketFile(path.join(this.#workDir, `bucket-${b.toString(16).padStart(2, "0")}.bin`), this.#bufferBytes()),
     );
     for (const c of this.#chunks) {
       for (let i = 0; i < c.ordinals.length; i++) {
@@ -150,6 +151,11 @@ export class RecordSorter {
     }
     this.#chunks = [];
     this.#memory = 0;
+  }
+
+  /** Write buffer per bucket file: a 256th of the budget, within [4 KiB, 64 KiB]. */
+  #bufferBytes(): number {
+    return Math.max(4096, Math.min(64 * 1024, Math.floor(this.#budget / BUCKETS)));
   }
 
   #toBucket(hash: Uint8Array, source: number, ordinal: number, id: string | null): void {
@@ -187,7 +193,7 @@ export class RecordSorter {
     // Too big: split on the next byte, unless every record has the same hash.
     const subs = Array.from(
       { length: BUCKETS },
-      (_, b) => new BucketFile(`${file}.${depth}-${b.toString(16).padStart(2, "0")}-${this.#fileSeq++}`, 64 * 1024),
+      (_, b) => new BucketFile(`${file}.${depth}-${b.toString(16).padStart(2, "0")}-${this.#fileSeq++}`, this.#bufferBytes()),
     );
     let first: Uint8Array | undefined;
     let allSame = true;
@@ -223,7 +229,7 @@ export function forEachRecordInFile(file: string, visit: RecordSink): void {
   const size = statSync(file).size;
   const fd = openSync(file, "r");
   try {
-    let buffer = Buffer.allocUnsafe(1024 * 1024);
+    let buffer = Buffer.allocUnsafe(Math.max(RECORD_FIXED_BYTES, Math.min(size, 1024 * 1024)));
     let fill = 0;
     let pos = 0;
     let start = 0;

@@ -11,7 +11,8 @@ export function sortRecords(columns: RecordColumns, skip = 0): Uint32Array {
   const { count: n, hashes, sources, ordinals } = columns;
   const perm = new Uint32Array(n);
   if (n === 0) return perm;
-  const keyBytes = Math.min(32 - skip, n > 1 << 22 ? 3 : 2);
+  // Counting-sort key width: about one group per few records, 0 for tiny inputs.
+  const keyBytes = Math.min(32 - skip, n > 1 << 22 ? 3 : n > 1 << 12 ? 2 : n > 64 ? 1 : 0);
   const buckets = 1 << (8 * keyBytes);
   const key = (i: number): number => {
     let k = 0;

@@ -13,8 +13,11 @@ export const SHA256_DIGEST_BYTES = 32;
 type OneShotHash = (algorithm: string, data: Uint8Array, outputEncoding: "buffer") => Buffer;
 const oneShot: OneShotHash | undefined = (crypto as { hash?: OneShotHash }).hash;
 
-/** SHA-256 digest of `bytes` (32 bytes). */
+/**
+ * SHA-256 digest of `bytes` (32 bytes), as a plain Uint8Array (not a Buffer,
+ * whose `slice()` would share memory instead of copying).
+ */
 export function sha256(bytes: Uint8Array): Uint8Array {
-  if (oneShot !== undefined) return oneShot("sha256", bytes, "buffer");
-  return crypto.createHash("sha256").update(bytes).digest();
+  const digest = oneShot !== undefined ? oneShot("sha256", bytes, "buffer") : crypto.createHash("sha256").update(bytes).digest();
+  return new Uint8Array(digest.buffer, digest.byteOffset, digest.length);
 }

@@ -70,7 +70,8 @@ export function lowerBound(lookup: SortedLookup, q: Uint8Array): number {
 }
 
 function neighbor(lookup: SortedLookup, index: number): AbsenceNeighbor {
-  return { index, sampleHash: lookup.sampleHash(index).slice(), siblings: lookup.siblings(index) };
+  // new Uint8Array(...) copies even when given a Buffer (whose slice() does not copy).
+  return { index, sampleHash: new Uint8Array(lookup.sampleHash(index)), siblings: lookup.siblings(index) };
 }
 
 /**

@@ -50,9 +50,9 @@ export function proveBatch(tree: MerkleTree, indexes: readonly number[]): BatchP
     const parents: number[] = [];
     for (let j = 0; j < known.length; j++) {
       const i = known[j] as number;
-      if (i % 2 === 1) proof.push(tree.node(k, i - 1).slice());
+      if (i % 2 === 1) proof.push(new Uint8Array(tree.node(k, i - 1)));
       else if (known[j + 1] === i + 1) j++;
-      else if (i + 1 < width) proof.push(tree.node(k, i + 1).slice());
+      else if (i + 1 < width) proof.push(new Uint8Array(tree.node(k, i + 1)));
       parents.push(Math.floor(i / 2));
     }
     known = parents;

@@ -32,8 +32,8 @@ export function collectSiblings(tree: MerkleTree, index: number, out: Uint8Array
   let i = index;
   for (let k = 0; k < tree.depth; k++) {
     const width = tree.levelWidth(k);
-    if (i % 2 === 1) out.push(tree.node(k, i - 1).slice());
-    else if (i + 1 < width) out.push(tree.node(k, i + 1).slice());
+    if (i % 2 === 1) out.push(new Uint8Array(tree.node(k, i - 1)));
+    else if (i + 1 < width) out.push(new Uint8Array(tree.node(k, i + 1)));
     // else: last unpaired node, promoted: no sibling.
     i = Math.floor(i / 2);
   }

@@ -50,7 +50,7 @@ export class MerkleTree {
     this.levels = levels;
     this.leafCount = leafCount;
     this.depth = widths.length - 1;
-    this.root = (levels[this.depth] as Uint8Array).slice();
+    this.root = new Uint8Array(levels[this.depth] as Uint8Array);
   }
 
   /** Level k as a flat buffer (0 = leaf hashes). A view into the tree: do not modify. */

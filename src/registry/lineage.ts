@@ -1,6 +1,6 @@
 /**
  * Model lineage graph: models point at their parent models (finetune,
- * adapter, quantized, merge, distillation) and at the datasets they were
+ * adapter, quantized, merge) and at the datasets they were
  * trained on. The graph is a DAG in normal use (a parent exists before its
  * child is minted), but everything here also terminates on malformed input:
  * cycles, self-parents and parents that are not among the loaded records

@@ -1,13 +1,14 @@
 /**
  * How a model derives from its parent model(s), after the relation types of
  * the Hugging Face model tree (`base_model_relation`): `adapter`, `finetune`,
- * `merge`, `quantized`; plus `distillation` and `base` (no parent model).
+ * `merge`, `quantized`; plus `base` (no parent model). The order matches
+ * `ModelNFT.Relation` (None = base, Finetune, Adapter, Quantized, Merge).
  * A `merge` has two or more parents, `base` none, every other relation
  * exactly one.
  */
 
 /** All relations, in their on-chain numeric order (index = uint8 code). */
-export const MODEL_RELATIONS = ["base", "finetune", "adapter", "quantized", "merge", "distillation"] as const;
+export const MODEL_RELATIONS = ["base", "finetune", "adapter", "quantized", "merge"] as const;
 
 /** A model relation. */
 export type ModelRelation = (typeof MODEL_RELATIONS)[number];

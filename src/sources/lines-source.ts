@@ -117,33 +117,7 @@ export class LinesSource implements SampleSource {
       };
 
       while (!done) {
-        if (fill === current.data.length || count === current.maxSamples) {
-          // Hand over the complete lines; the unfinished one moves to a fresh
-          // slot (twice as big when it alone fills most of the old one).
-          const tail = fill - lineStart;
-          const next = await context.acquireSlot(tail * 2 > current.data.length ? tail * 2 : 0);
-          next.data.set(current.data.subarray(lineStart, fill), 0);
-          const old = current;
-          current = next;
-          slot = next;
-          buf = bufferOf(next);
-          slotFileOffset += lineStart;
-          scanFrom -= lineStart;
-          fill = tail;
-          lineStart = 0;
-          if (count > 0) yield takeBatch(old);
-          else context.releaseSlot(old);
-        }
-        const { bytesRead } = await fh.read(current.data, fill, current.data.length - fill, readPos);
-        readPos += bytesRead;
-        if (bytesRead === 0) {
-          // A last line without terminator.
-          if (fill > lineStart && !skippingPartialLine && slotFileOffset + lineStart < range.end) {
-            pushLine(lineStart, fill);
-          }
-          break;
-        }
-        fill += bytesRead;
+        // Complete lines already in the slot.
         while (count < current.maxSamples) {
           const lf = buf.indexOf(LF, scanFrom);
           if (lf < 0 || lf >= fill) {
@@ -162,7 +136,37 @@ export class LinesSource implements SampleSource {
           lineStart = lf + 1;
           scanFrom = lineStart;
         }
-        if (!skippingPartialLine && slotFileOffset + lineStart >= range.end) done = true;
+        if (done || (!skippingPartialLine && slotFileOffset + lineStart >= range.end)) break;
+        if (fill === current.data.length || count === current.maxSamples) {
+          // Hand over the complete lines; the rest moves to a fresh slot, a
+          // bigger one when a single line fills the whole slot.
+          const tail = fill - lineStart;
+          const oneLongLine = lineStart === 0 && fill === current.data.length;
+          const next = await context.acquireSlot(oneLongLine ? 2 * current.data.length : tail);
+          next.data.set(current.data.subarray(lineStart, fill), 0);
+          const old = current;
+          current = next;
+          slot = next;
+          buf = bufferOf(next);
+          slotFileOffset += lineStart;
+          scanFrom -= lineStart;
+          fill = tail;
+          lineStart = 0;
+          if (count > 0) yield takeBatch(old);
+          else context.releaseSlot(old);
+          continue;
+        }
+        const { bytesRead } = await fh.read(current.data, fill, current.data.length - fill, readPos);
+        readPos += bytesRead;
+        if (bytesRead === 0) {
+          // A last line without terminator.
+          if (fill > lineStart && !skippingPartialLine && slotFileOffset + lineStart < range.end) {
+            if (count === current.maxSamples) throw new Error("internal error: no room for the last line");
+            pushLine(lineStart, fill);
+          }
+          break;
+        }
+        fill += bytesRead;
       }
       if (count > 0) {
         slot = undefined;

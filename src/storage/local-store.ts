@@ -135,23 +135,26 @@ export class LocalStore implements ContentStore, BlockSource {
     target: string,
     options: { includeHidden?: boolean; name?: string; source?: RootRecord["source"] } = {},
   ): Promise<PutResult> {
-    const result = await importPath(target, {
-      includeHidden: options.includeHidden ?? false,
-      onBlock: async (block) => {
-        await this.putBlock(block, false);
-      },
-    });
+    const queue = new WriteQueue((block) => this.putBlock(block, false));
+    let result: ImportResult;
+    try {
+      result = await importPath(target, { includeHidden: options.includeHidden ?? false, onBlock: queue.push });
+    } finally {
+      await queue.drain();
+    }
     await this.recordImport(result, options.name ?? path.basename(path.resolve(target)), options.source ?? "put");
     return putResult(result);
   }
 
   /** Imports in-memory bytes as one file (e.g. metadata JSON) and records the root. */
   async putBytes(bytes: Uint8Array, name = "data"): Promise<PutResult> {
-    const result = await importBytes(bytes, {
-      onBlock: async (block) => {
-        await this.putBlock(block, false);
-      },
-    });
+    const queue = new WriteQueue((block) => this.putBlock(block, false));
+    let result: ImportResult;
+    try {
+      result = await importBytes(bytes, { onBlock: queue.push });
+    } finally {
+      await queue.drain();
+    }
     await this.recordImport(result, name, "put");
     return putResult(result);
   }
@@ -421,6 +424,45 @@ export class LocalStore implements ContentStore, BlockSource {
     if (this.createdDirs.has(dir)) return;
     await mkdir(dir, { recursive: true });
     this.createdDirs.add(dir);
+  }
+}
+
+/**
+ * Overlaps block writes with hashing: up to `limit` writes in flight; the
+ * builder only waits when the limit is reached. Safe because the builder
+ * never reuses a block's bytes. `drain` waits for all writes and rethrows
+ * the first failure.
+ */
+class WriteQueue {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private failure: { error: unknown } | undefined;
+
+  constructor(
+    private readonly write: (block: Block) => Promise<unknown>,
+    private readonly limit = 16,
+  ) {}
+
+  readonly push = async (block: Block): Promise<void> => {
+    this.rethrow();
+    const task = this.write(block).then(
+      () => undefined,
+      (error: unknown) => {
+        this.failure ??= { error };
+      },
+    );
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+    if (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
+    this.rethrow();
+  };
+
+  async drain(): Promise<void> {
+    await Promise.all(this.inFlight);
+    this.rethrow();
+  }
+
+  private rethrow(): void {
+    if (this.failure !== undefined) throw this.failure.error;
   }
 }
 

@@ -287,51 +287,60 @@ async function handleUpload(req: IncomingMessage, res: ServerResponse, store: Lo
     return;
   }
   const spool = await store.tempPath("-upload");
-  await mkdir(spool, { recursive: true });
+  let answer: { status: number; body: unknown };
   try {
-    const files: { relative: string; absolute: string; size: number }[] = [];
-    let open: WriteStream | undefined;
-    try {
-      await parseMultipart(req, boundary, async (info) => {
-        const relative = safeRelativePath(info.filename ?? info.name ?? `part-${files.length}`);
-        const absolute = path.join(spool, "root", relative);
-        await mkdir(path.dirname(absolute), { recursive: true });
-        const stream = createWriteStream(absolute, { flags: "wx" });
-        open = stream;
-        const entry = { relative, absolute, size: 0 };
-        files.push(entry);
-        return {
-          write: async (chunk) => {
-            entry.size += chunk.length;
-            if (!stream.write(chunk)) await once(stream, "drain");
-          },
-          end: async () => {
-            await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
-            open = undefined;
-          },
-        };
-      });
-    } catch (error) {
-      (open as WriteStream | undefined)?.destroy();
-      if (error instanceof MultipartError || error instanceof StorageError) {
-        sendJson(res, 400, { error: error.message });
-        return;
-      }
-      throw error; // connection reset: nobody to answer
-    }
-    if (files.length === 0) {
-      sendJson(res, 400, { error: "the upload contained no file" });
-      return;
-    }
-    const response = kind === "car" ? await importCarUpload(store, files) : await importAddUpload(store, spool);
-    sendJson(res, 200, response);
+    answer = { status: 200, body: await receiveAndImport(req, store, kind, boundary, spool) };
   } catch (error) {
-    if (res.headersSent || req.destroyed) throw error;
-    if (error instanceof StorageError) sendJson(res, 400, { error: error.message });
-    else throw error;
+    if (!(error instanceof MultipartError || error instanceof StorageError)) {
+      if (req.socket.destroyed) return; // the client went away mid-upload: nobody to answer
+      throw error;
+    }
+    answer = { status: 400, body: { error: error.message } };
   } finally {
+    // Cleaned up before answering, so a client that sees the answer sees no leftovers.
     await rm(spool, { recursive: true, force: true });
   }
+  sendJson(res, answer.status, answer.body);
+}
+
+/** Spools the multipart parts under `spool`, then imports them into the store. */
+async function receiveAndImport(
+  req: IncomingMessage,
+  store: LocalStore,
+  kind: "add" | "car",
+  boundary: string,
+  spool: string,
+): Promise<LighthouseUploadResponse> {
+  const files: { relative: string; absolute: string; size: number }[] = [];
+  let open: WriteStream | undefined;
+  try {
+    await parseMultipart(req, boundary, async (info) => {
+      const relative = safeRelativePath(info.filename ?? info.name ?? `part-${files.length}`);
+      const absolute = path.join(spool, "root", relative);
+      await mkdir(path.dirname(absolute), { recursive: true });
+      const stream = createWriteStream(absolute, { flags: "wx" });
+      open = stream;
+      const entry = { relative, absolute, size: 0 };
+      files.push(entry);
+      return {
+        write: async (chunk) => {
+          entry.size += chunk.length;
+          if (!stream.write(chunk)) await once(stream, "drain");
+        },
+        end: async () => {
+          await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+          open = undefined;
+        },
+      };
+    });
+  } catch (error) {
+    const stream = open as WriteStream | undefined;
+    if (stream !== undefined) await new Promise<void>((resolve) => stream.destroy().once("close", () => resolve()));
+    req.resume();
+    throw error;
+  }
+  if (files.length === 0) throw new StorageError("INVALID_PATH", "the upload contained no file");
+  return kind === "car" ? importCarUpload(store, files) : importAddUpload(store, spool);
 }
 
 async function importCarUpload(store: LocalStore, files: { relative: string; absolute: string; size: number }[]): Promise<LighthouseUploadResponse> {

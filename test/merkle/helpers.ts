@@ -17,7 +17,9 @@ export function sortedHashSet(seed: string, n: number): { flat: Uint8Array; hash
   const raw = seededBytes(seed, n * 32);
   // Buffer.compare is the scheme's order (bytes = big-endian numbers) and native-fast.
   const buffer = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
-  const hashes: Uint8Array[] = Array.from({ length: n }, (_, i) => buffer.subarray(i * 32, (i + 1) * 32)).sort(Buffer.compare);
+  const hashes: Uint8Array[] = Array.from({ length: n }, (_, i) => buffer.subarray(i * 32, (i + 1) * 32))
+    .sort(Buffer.compare)
+    .map((h) => new Uint8Array(h)); // plain copies: Buffer#slice would not copy
   const flat = new Uint8Array(n * 32);
   hashes.forEach((h, i) => flat.set(h, i * 32));
   return { flat, hashes };

@@ -47,15 +47,24 @@ describe("proveMember / verifyMember", () => {
       expect(verifyMember(tree.root, n, sample, 4, siblings)).to.equal(false);
     });
 
-    it("a wrong leafCount", () => {
-      expect(verifyMember(tree.root, n + 1, sample, index, siblings)).to.equal(false);
-      expect(verifyMember(tree.root, n - 4, sample, index, siblings)).to.equal(false);
+    it("a wrong leafCount that changes the path's shape", () => {
+      // leafCount is committed next to the root (on chain too); a count that moves where the path is
+      // unpaired changes how many siblings are consumed, so the proof fails.
+      const last = n - 1; // unpaired (promoted) on level 0 of an 11-leaf tree
+      const lastProof = proveMember(tree, last).siblings;
+      expect(verifyMember(tree.root, n, hashes[last] as Uint8Array, last, lastProof)).to.equal(true);
+      for (const wrong of [n + 1, n + 3, 2 * n]) {
+        expect(verifyMember(tree.root, wrong, hashes[last] as Uint8Array, last, lastProof), `leafCount ${wrong}`).to.equal(false);
+      }
+      expect(verifyMember(tree.root, 7, sample, index, siblings)).to.equal(false);
+      expect(verifyMember(tree.root, index, sample, index, siblings)).to.equal(false);
     });
 
-    it("a tampered sibling (any byte of any sibling)", () => {
+    it("a tampered sibling (one bit of any sibling)", () => {
       for (let s = 0; s < siblings.length; s++) {
         const tampered = siblings.map((x) => x.slice());
-        (tampered[s] as Uint8Array)[31] ^= 1;
+        const target = tampered[s] as Uint8Array;
+        target[31] = (target[31] as number) ^ 1;
         expect(verifyMember(tree.root, n, sample, index, tampered), `sibling ${s}`).to.equal(false);
       }
     });

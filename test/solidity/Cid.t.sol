@@ -122,6 +122,29 @@ contract CidTest {
         cid.parse(string(text));
     }
 
+    /// Every byte value at the edges of both decoded words (positions 1, 16, 32, 33, 45, 58): the text is rejected
+    /// with CidInvalidCharacter(position, byte) exactly when the byte is not in the alphabet.
+    function test_EveryByteValueIsClassifiedAtEveryWordEdge() public view {
+        uint256[6] memory positions = [uint256(1), 16, 32, 33, 45, 58];
+        for (uint256 k = 0; k < positions.length; ++k) {
+            for (uint256 c = 0; c < 256; ++c) {
+                bytes memory text = bytes(HELLO);
+                text[positions[k]] = bytes1(uint8(c));
+                bool inAlphabet = (c >= 0x61 && c <= 0x7a) || (c >= 0x32 && c <= 0x37);
+                bytes memory expected = abi.encodeWithSelector(
+                    Cid.CidInvalidCharacter.selector,
+                    positions[k],
+                    bytes1(uint8(c))
+                );
+                try cid.parse(string(text)) {
+                    VM.assertTrue(inAlphabet, "accepted a character outside the alphabet");
+                } catch (bytes memory reason) {
+                    VM.assertEq(keccak256(reason) == keccak256(expected), !inAlphabet, "character classification");
+                }
+            }
+        }
+    }
+
     function test_RejectsNonZeroPaddingBits() public {
         // The last character carries 3 data bits and 2 padding bits: "m" (12) -> "n" (13) sets a padding bit.
         bytes memory text = bytes(HELLO);

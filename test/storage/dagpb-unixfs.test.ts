@@ -73,6 +73,22 @@ describe("storage: hand-written dag-pb and UnixFS codecs", function () {
     });
   }
 
+  it("encodes sizes in [2^31, 2^32) as proper varints (files of 2–4 GiB)", function () {
+    // Independent LEB128 over BigInt. (ipfs-unixfs 13.1.1 / protons-runtime 7.1.2 write
+    // uninitialized bytes for this range, so it cannot serve as the reference here.)
+    const leb = (v: bigint): number[] => {
+      const out: number[] = [];
+      for (; v >= 128n; v >>= 7n) out.push(Number(v & 127n) | 128);
+      out.push(Number(v));
+      return out;
+    };
+    for (const size of [2 ** 31 - 1, 2 ** 31, 3_003_121_664, 2 ** 32 - 1, 2 ** 32, 5_000_000_000]) {
+      const bytes = encodeUnixFsData({ type: UnixFsType.File, fileSize: size, blockSizes: [size] });
+      expect([...bytes]).to.deep.equal([0x08, 0x02, 0x18, ...leb(BigInt(size)), 0x20, ...leb(BigInt(size))]);
+      expect(decodeUnixFsData(bytes)).to.deep.include({ fileSize: size, blockSizes: [size] });
+    }
+  });
+
   it("rejects UnixFS Data without a Type or with an unknown one", function () {
     expectInvalid(() => decodeUnixFsData(new ProtoWriter().uintField(3, 5).finish()));
     expectInvalid(() => decodeUnixFsData(new ProtoWriter().uintField(1, 9).finish()));

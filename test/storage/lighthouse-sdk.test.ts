@@ -36,9 +36,9 @@ describe("storage: Lighthouse through the real SDK, pointed at the local server"
     removeTempDirs();
   });
 
-  function client(apiKey: string | undefined = API_KEY): { store: LighthouseStore; local: LocalStore } {
+  function client(apiKey: string | null = API_KEY): { store: LighthouseStore; local: LocalStore } {
     const local = new LocalStore({ dir: path.join(tempDir(), "client") });
-    return { store: new LighthouseStore({ apiKey, localStore: local, timeoutMs: 5_000 }), local };
+    return { store: new LighthouseStore({ apiKey: apiKey ?? undefined, localStore: local, timeoutMs: 5_000 }), local };
   }
 
   function leftovers(local: LocalStore): string[] {
@@ -154,7 +154,7 @@ describe("storage: Lighthouse through the real SDK, pointed at the local server"
   });
 
   it("refuses to upload without an API key and says how to set one", async function () {
-    const { store, local } = client(undefined);
+    const { store, local } = client(null);
     try {
       await store.putBytes(new TextEncoder().encode("x"), "x.txt");
       expect.fail("uploaded without a key");

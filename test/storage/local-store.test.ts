@@ -228,6 +228,19 @@ describe("storage: LocalStore", function () {
     });
   });
 
+  it("fails cleanly, recording no root, when the store directory cannot be written", async function () {
+    const parent = tempDir();
+    writeFileSync(path.join(parent, "blocks"), "a file where the store directory should be");
+    const store = new LocalStore({ dir: path.join(parent, "blocks") });
+    try {
+      await store.put(writeTree(tempDir(), "manifest", manifestFiles()));
+      expect.fail("put into an unwritable store succeeded");
+    } catch (error) {
+      expect((error as NodeJS.ErrnoException).code).to.be.oneOf(["ENOTDIR", "EEXIST"]);
+    }
+    expect(await store.listRoots()).to.deep.equal([]);
+  });
+
   it("writes the exported CAR atomically (no temp file left next to it)", async function () {
     const store = new LocalStore({ dir: path.join(tempDir(), "blocks") });
     const { cid } = await store.putBytes(pseudoRandomBytes(300_000, 4), "x.bin");

@@ -69,7 +69,7 @@ function leafProof(index: number, sampleHash: Uint8Array, siblings: Uint8Array[]
 
 /** 256-bit big-endian x + 1 (no overflow for the values used here). */
 function plusOne(x: Uint8Array): Uint8Array {
-  const out = x.slice();
+  const out = new Uint8Array(x); // a copy, whatever x is
   for (let i = out.length - 1; i >= 0; i--) {
     out[i] = ((out[i] as number) + 1) & 0xff;
     if (out[i] !== 0) break;

@@ -179,7 +179,8 @@ interface LaneIsa {
   readonly type: number;
   constant(c: bigint): number[];
   xor(): number[];
-  andn(): number[]; // stack: a, b → ~a & b
+  /** Emits `~a & b` given the code pushing a and the code pushing b. */
+  andn(a: number[], b: number[]): number[];
   /** Emits code rotating the value on top of the stack; may use `scratch`. */
   rotl(n: number, scratch: number): number[];
 }
@@ -188,10 +189,8 @@ const scalarIsa: LaneIsa = {
   type: I64,
   constant: (c) => [OP.i64Const, ...sleb(c)],
   xor: () => [OP.i64Xor],
-  // ~a & b = (a ^ -1) & b; the operands are on the stack as a, b.
-  andn: () => {
-    throw new Error("scalar andn is emitted inline");
-  },
+  // ~a & b = (a ^ -1) & b
+  andn: (a, b) => [...a, OP.i64Const, ...sleb(-1n), OP.i64Xor, ...b, OP.i64And],
   rotl: (n) => [OP.i64Const, ...sleb(BigInt(n)), OP.i64Rotl],
 };
 
@@ -223,8 +222,8 @@ const simdIsa: LaneIsa = {
   type: V128,
   constant: v128Const,
   xor: () => simdOp(SIMD.xor),
-  // v128.andnot(x, y) = x & ~y; we want ~a & b = andnot(b, a): callers swap.
-  andn: () => simdOp(SIMD.andnot),
+  // v128.andnot(x, y) = x & ~y, so ~a & b = v128.andnot(b, a).
+  andn: (a, b) => [...b, ...a, ...simdOp(SIMD.andnot)],
   rotl: (n, scratch) => {
     const tee = [OP.localTee, ...uleb(scratch)];
     const get = [OP.localGet, ...uleb(scratch)];
@@ -287,19 +286,13 @@ function emitExpr(isa: LaneIsa, e: Expr, scratch: number): number[] {
     case "rotl":
       return [...emitExpr(isa, e.a, scratch), ...isa.rotl(e.n, scratch)];
     case "andn":
-      if (isa === scalarIsa) {
-        return [
-          ...emitExpr(isa, e.a, scratch), OP.i64Const, ...sleb(-1n), OP.i64Xor,
-          ...emitExpr(isa, e.b, scratch), OP.i64And,
-        ];
-      }
-      return [...emitExpr(isa, e.b, scratch), ...emitExpr(isa, e.a, scratch), ...isa.andn()];
+      return isa.andn(emitExpr(isa, e.a, scratch), emitExpr(isa, e.b, scratch));
   }
 }
 
 /**
- * Keccak state held in locals. Lanes whose value is a generation-time constant
- * live in `known` and emit no code until they meet a dynamic value.
+ * Keccak lanes held in locals. A lane whose value is known at generation time
+ * is tracked as a constant and emits no code until it meets a runtime value.
  */
 class LaneState {
   private readonly locals: number[];
@@ -346,7 +339,7 @@ function emitPermutation(fn: FunctionBuilder, isa: LaneIsa, a: LaneState): void 
   emitPermutations(fn, [{ isa, a }]);
 }
 
-/** Temporaries of one permutation. */
+/** One state to permute, with the instruction set its lanes use. */
 interface PermutationLanes {
   readonly isa: LaneIsa;
   readonly a: LaneState;
@@ -369,7 +362,7 @@ function emitPermutations(fn: FunctionBuilder, states: readonly PermutationLanes
     interleave(
       states.map(({ isa, a }, k) => {
         const { b, c, d } = temps[k] as (typeof temps)[number];
-        return roundSteps(isa, a, b, c, d, rcFor(isa));
+        return roundSteps(a, b, c, d, rcFor(isa));
       }),
     );
   runRound(() => ({ c: ROUND_CONSTANTS[0] as bigint }));
@@ -396,7 +389,6 @@ function emitPermutations(fn: FunctionBuilder, states: readonly PermutationLanes
 
 /** One round as a sequence of steps (one lane assignment each), for interleaving. */
 function* roundSteps(
-  isa: LaneIsa,
   a: LaneState,
   b: LaneState,
   c: LaneState,
@@ -432,7 +424,6 @@ function* roundSteps(
       yield;
     }
   }
-  void isa;
 }
 
 /** Runs generators round-robin until all are done. */

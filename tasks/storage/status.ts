@@ -1,0 +1,55 @@
+/** Action of `npx hardhat storage status <cid>` (declared in ./index.ts). */
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { StorageError } from "../../src/storage/errors.js";
+import { GatewayStore } from "../../src/storage/gateway.js";
+import { LighthouseStore } from "../../src/storage/lighthouse.js";
+import { LocalStore } from "../../src/storage/local-store.js";
+import type { StorageStatus } from "../../src/storage/store.js";
+import { applyLighthouseUrl, gatewayList, resolveLighthouseApiKey, toTaskError } from "./task-helpers.js";
+
+/** Arguments of `storage status`, as parsed by Hardhat. */
+export interface StorageStatusArguments {
+  cid: string;
+  storage: string;
+  gateway: string;
+  dir: string;
+  lighthouseUrl: string;
+  json: boolean;
+}
+
+/** Prints where the CID is stored and its Filecoin deals. */
+export default async function storageStatus(args: StorageStatusArguments, hre: HardhatRuntimeEnvironment): Promise<StorageStatus> {
+  try {
+    const local = new LocalStore({ dir: args.dir });
+    let status: StorageStatus;
+    if (args.storage === "local") {
+      status = await local.status(args.cid);
+    } else if (args.storage === "lighthouse") {
+      applyLighthouseUrl(args.lighthouseUrl);
+      const store = new LighthouseStore({ apiKey: await resolveLighthouseApiKey(hre), localStore: local, timeoutMs: 60_000 });
+      status = await store.status(args.cid);
+    } else if (args.storage === "gateway") {
+      status = await new GatewayStore({ gateways: gatewayList(args.gateway) }).status(args.cid);
+    } else {
+      throw new StorageError("INVALID_PATH", `--storage must be local, lighthouse or gateway, not "${args.storage}"`);
+    }
+    if (args.json) {
+      console.log(JSON.stringify(status, null, 2));
+      return status;
+    }
+    console.log(`${status.cid} (${status.backend}): ${status.available ? "available" : "NOT available"} at ${status.location}`);
+    if (status.name !== undefined) console.log(`  name: ${status.name}`);
+    if (status.size !== undefined) console.log(`  size: ${status.size} bytes`);
+    if (status.complete !== undefined) console.log(`  complete DAG: ${status.complete ? "yes" : "no"}`);
+    for (const deal of status.deals) {
+      console.log(
+        `  deal ${deal.dealId ?? "(unpublished)"} with ${deal.provider || "?"}: piece ${deal.pieceCid}, epochs ${deal.startEpoch ?? "?"}–${deal.endEpoch ?? "?"}, ${deal.status}`,
+      );
+    }
+    if (status.detail !== undefined) console.log(`  ${status.detail}`);
+    return status;
+  } catch (error) {
+    throw toTaskError(error);
+  }
+}

@@ -1,0 +1,65 @@
+/** Helpers shared by the storage and ipfs task actions: the Lighthouse key, gateway lists, warnings, errors. */
+import { configVariable } from "hardhat/config";
+import { HardhatPluginError } from "hardhat/plugins";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { StorageError } from "../../src/storage/errors.js";
+import type { GatewayWarning } from "../../src/storage/gateway.js";
+import { setLighthouseEndpoints } from "../../src/storage/lighthouse-endpoints.js";
+
+/** Name of the configuration variable holding the Lighthouse API key. */
+export const LIGHTHOUSE_API_KEY_VARIABLE = "LIGHTHOUSE_API_KEY";
+
+class KeyNotSet extends Error {}
+
+/**
+ * Resolves the Lighthouse API key the way Hardhat resolves
+ * `configVariable("LIGHTHOUSE_API_KEY")`: the environment variable first,
+ * then the keystore plugin (development keystore, then the keystore, which
+ * may prompt for its password). Returns undefined when it is set nowhere;
+ * the Lighthouse backend then explains how to set it.
+ */
+export async function resolveLighthouseApiKey(hre: HardhatRuntimeEnvironment): Promise<string | undefined> {
+  const fromEnv = process.env[LIGHTHOUSE_API_KEY_VARIABLE];
+  if (fromEnv !== undefined && fromEnv.trim() !== "") return fromEnv.trim();
+  try {
+    const value = await hre.hooks.runHandlerChain(
+      "configurationVariables",
+      "fetchValue",
+      [configVariable(LIGHTHOUSE_API_KEY_VARIABLE)],
+      async (_context, variable) => {
+        const value = process.env[variable.name];
+        if (value === undefined) throw new KeyNotSet();
+        return value;
+      },
+    );
+    return value.trim() === "" ? undefined : value.trim();
+  } catch (error) {
+    if (error instanceof KeyNotSet) return undefined;
+    throw error;
+  }
+}
+
+/** Applies `--lighthouse-url` (all SDK endpoints) when given. */
+export function applyLighthouseUrl(url: string): void {
+  if (url.trim() !== "") setLighthouseEndpoints({ node: url.trim(), api: url.trim(), gateway: url.trim() });
+}
+
+/** Splits a comma-separated list of gateway URLs. */
+export function gatewayList(text: string): string[] {
+  return text
+    .split(",")
+    .map((g) => g.trim())
+    .filter((g) => g.length > 0);
+}
+
+/** Prints a gateway warning on stderr. */
+export function printWarning(warning: GatewayWarning): void {
+  console.error(`warning: ${warning.message}`);
+}
+
+/** Turns storage errors into Hardhat plugin errors (printed without a stack trace). */
+export function toTaskError(error: unknown): unknown {
+  if (error instanceof StorageError) return new HardhatPluginError("datatrace", `[${error.code}] ${error.message}`, error);
+  return error;
+}

@@ -1,0 +1,147 @@
+import { expect } from "chai";
+import { rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import { hashSources } from "../../src/engine/hash-sources.js";
+import type { HashProgress } from "../../src/engine/hash-sources.js";
+import { HashWorkerPool } from "../../src/engine/hash-worker-pool.js";
+import { openSources } from "../../src/sources/open-sources.js";
+import { SourceError } from "../../src/sources/source-error.js";
+import { records, sha256Hex, tempDir, writeIdx, writeTree } from "../fixtures/dataset-fixtures.js";
+
+describe("hashSources", () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => {
+    ({ dir, cleanup } = tempDir("hash"));
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 600; i++) files[`d/${String(i).padStart(4, "0")}.txt`] = `sample ${i % 500}`;
+    writeTree(dir, { ...files, "t.jsonl": '{"a":1}\n{"a":2}\n' });
+    writeIdx(path.join(dir, "i.idx"), records(1000, 16, 9), [16]);
+  });
+  afterEach(() => cleanup());
+
+  async function run(threads: number, onProgress?: (p: HashProgress) => void): Promise<string[]> {
+    const sources = await openSources(["d", "t.jsonl", "i.idx"], { baseDir: dir });
+    const out: string[] = [];
+    const totals = await hashSources(sources, {
+      threads,
+      onProgress,
+      onBatch: (h) => {
+        for (let i = 0; i < h.batch.count; i++) {
+          out.push(`${h.source} ${h.batch.ordinals[i]} ${h.batch.ids![i]} ${Buffer.from(h.digests.subarray(32 * i, 32 * i + 32)).toString("hex")}`);
+        }
+      },
+    });
+    expect(totals.samples).to.equal(out.length);
+    return out;
+  }
+
+  it("delivers SHA-256 digests in source order, with source index, ordinal and id", async () => {
+    const out = await run(0);
+    expect(out).to.have.length(600 + 2 + 1000);
+    expect(out[0]).to.equal(`0 0 d/0000.txt ${sha256Hex("sample 0")}`);
+    expect(out[599]).to.equal(`0 599 d/0599.txt ${sha256Hex("sample 99")}`);
+    expect(out[600]).to.equal(`1 1 t.jsonl:1 ${sha256Hex('{"a":1}')}`);
+    expect(out[1601]!.startsWith("2 999 i.idx#999 ")).to.equal(true);
+  });
+
+  it("gives exactly the same stream with 1, 2 and 3 worker threads as in the main thread", async () => {
+    const reference = await run(0);
+    for (const threads of [1, 2, 3]) expect(await run(threads), `${threads} threads`).to.deep.equal(reference);
+  });
+
+  it("reports running progress after every batch", async () => {
+    const seen: HashProgress[] = [];
+    await run(0, (p) => seen.push(p));
+    const last = seen[seen.length - 1]!;
+    expect(last.samples).to.equal(1602);
+    expect(last.bytes).to.equal(sumOfSampleTextLengths() + 2 * 7 + 1000 * 16);
+    expect(last.totalSamples).to.equal(undefined); // a directory is not counted in advance
+    expect(seen.every((p, i) => i === 0 || p.samples >= seen[i - 1]!.samples)).to.equal(true);
+  });
+
+  it("reports expected totals when every source knows them in advance", async () => {
+    const sources = await openSources(["i.idx"], { baseDir: dir });
+    const seen: HashProgress[] = [];
+    await hashSources(sources, { threads: 0, onBatch: () => undefined, onProgress: (p) => seen.push(p) });
+    expect(seen[seen.length - 1]).to.deep.equal({ samples: 1000, bytes: 16000, totalSamples: 1000, totalBytes: 16000 });
+  });
+
+  it("omits ids for a private dataset", async () => {
+    const sources = await openSources(["t.jsonl"], { baseDir: dir });
+    let ids: unknown = "unset";
+    await hashSources(sources, { threads: 0, withIds: false, onBatch: (h) => (ids = h.batch.ids) });
+    expect(ids).to.equal(null);
+  });
+
+  it("fails naming a sample file that disappears during the run", async () => {
+    const sources = await openSources(["d"], { baseDir: dir });
+    let removed = false;
+    const error = await hashSources(sources, {
+      threads: 0,
+      onBatch: () => {
+        if (!removed) {
+          rmSync(path.join(dir, "d", "0500.txt"));
+          removed = true;
+        }
+      },
+    }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(SourceError);
+    expect((error as Error).message).to.equal("Cannot read sample d/0500.txt of source d: it disappeared while hashing; rerun once the data stops changing.");
+  });
+
+  it("hashes a file larger than the streaming threshold in chunks", async function () {
+    this.timeout(20_000);
+    const big = Buffer.alloc(64 * 1024 * 1024 + 5, 7);
+    writeFileSync(path.join(dir, "d", "big.bin"), big);
+    const sources = await openSources(["d"], { baseDir: dir, include: ["big.bin"] });
+    let hash = "";
+    await hashSources(sources, { threads: 1, onBatch: (h) => (hash = Buffer.from(h.digests.subarray(0, 32)).toString("hex")) });
+    expect(hash).to.equal(sha256Hex(big));
+  });
+});
+
+function sumOfSampleTextLengths(): number {
+  let n = 0;
+  for (let i = 0; i < 600; i++) n += `sample ${i % 500}`.length;
+  return n;
+}
+
+describe("HashWorkerPool", () => {
+  it("bounds the slots in flight: acquireSlot waits until one is released", async () => {
+    const pool = HashWorkerPool.start({ threads: 0, slotBytes: 16, slotSamples: 2 });
+    try {
+      const a = await pool.acquireSlot();
+      const b = await pool.acquireSlot();
+      let third = false;
+      const pending = pool.acquireSlot().then((s) => {
+        third = true;
+        return s;
+      });
+      await new Promise((r) => setTimeout(r, 10));
+      expect(third).to.equal(false);
+      pool.releaseSlot(a);
+      expect((await pending).id).to.equal(a.id);
+      pool.releaseSlot(b);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("hands out a bigger one-off slot for a sample larger than a slot", async () => {
+    const pool = HashWorkerPool.start({ threads: 0, slotBytes: 16 });
+    try {
+      const big = await pool.acquireSlot(1000);
+      expect(big.data.length).to.be.at.least(1000);
+      pool.releaseSlot(big);
+      expect((await pool.acquireSlot()).data.length).to.equal(16);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("rejects a negative thread count", () => {
+    expect(() => HashWorkerPool.start({ threads: -1 })).to.throw(/threads must be a whole number >= 0/);
+  });
+});

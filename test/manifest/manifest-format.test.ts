@@ -1,0 +1,104 @@
+import { expect } from "chai";
+
+import { createStagingDirectory, publishDirectory } from "../../src/manifest/atomic-directory.js";
+import type { ManifestHeader } from "../../src/manifest/manifest-format.js";
+import { decodeHeader, decodeIndex, encodeHeader, encodeIndexEntry, idsPath, shardPath } from "../../src/manifest/manifest-format.js";
+import { rawCidFromSha256, rawCidOf } from "../../src/manifest/shard-cid.js";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { tempDir, writeTree } from "../fixtures/dataset-fixtures.js";
+
+const header: ManifestHeader = {
+  format: "datatrace-manifest/1",
+  scheme: "datatrace-merkle/1",
+  root: `0x${"ab".repeat(32)}`,
+  leafCount: 8193,
+  sampleCount: 9000,
+  duplicateCount: 807,
+  totalBytes: 123456,
+  shardSize: 8192,
+  shardCount: 2,
+  private: false,
+  sources: [{ kind: "idx", name: "train.idx", options: { gzip: false } }],
+};
+
+describe("manifest format", () => {
+  it("encodes the header with a fixed key order and a final newline, and decodes it back", () => {
+    const bytes = encodeHeader(header);
+    const text = new TextDecoder().decode(bytes);
+    expect(text.endsWith("}\n")).to.equal(true);
+    expect(text.indexOf('"format"')).to.be.lessThan(text.indexOf('"root"'));
+    expect(text).to.not.include("createdAt");
+    expect(decodeHeader(bytes, "m")).to.deep.equal(header);
+    expect(new TextDecoder().decode(encodeHeader({ ...header, createdAt: "2026-01-01T00:00:00.000Z" }))).to.include('"createdAt": "2026-01-01T00:00:00.000Z"');
+  });
+
+  it("rejects headers that do not describe a valid manifest", () => {
+    const bad = (h: object) => () => decodeHeader(new TextEncoder().encode(JSON.stringify(h)), "m");
+    expect(bad({ ...header, root: "0x12" })).to.throw(/root is not 0x \+ 64 hex digits/);
+    expect(bad({ ...header, shardCount: 3 })).to.throw(/shardCount 3 does not match leafCount 8193/);
+    expect(bad({ ...header, shardSize: 4096 })).to.throw(/shardSize 4096 is not supported/);
+    expect(bad({ ...header, scheme: "x" })).to.throw(/unknown commitment scheme/);
+    expect(bad({ ...header, leafCount: -1 })).to.throw(/leafCount is not a whole number/);
+    expect(() => decodeHeader(new TextEncoder().encode("{"), "m")).to.throw(/header.json is not valid JSON/);
+  });
+
+  it("round-trips index entries of 132 bytes", () => {
+    const entry = (b: number, n: number) => ({
+      first: new Uint8Array(32).fill(b),
+      last: new Uint8Array(32).fill(b + 1),
+      subtreeRoot: new Uint8Array(32).fill(b + 2),
+      shardSha256: new Uint8Array(32).fill(b + 3),
+      leafCount: n,
+    });
+    const bytes = new Uint8Array(264);
+    encodeIndexEntry(entry(1, 8192), bytes, 0);
+    encodeIndexEntry(entry(9, 1), bytes, 132);
+    expect(decodeIndex(bytes, 2, "m")).to.deep.equal([entry(1, 8192), entry(9, 1)]);
+  });
+
+  it("names shard and ids files with at least six digits", () => {
+    expect(shardPath(42)).to.equal("shards/000042.bin");
+    expect(idsPath(1_234_567)).to.equal("ids/1234567.jsonl");
+  });
+
+  it("computes raw-block CIDs (CIDv1, raw, sha2-256) from bytes or from the index digest", async () => {
+    const hello = new TextEncoder().encode("hello\n");
+    const cid = await rawCidOf(hello);
+    expect(cid.toString()).to.equal("bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am");
+    expect(rawCidFromSha256(cid.multihash.digest).toString()).to.equal(cid.toString());
+    expect(() => rawCidFromSha256(new Uint8Array(31))).to.throw(/32 bytes/);
+  });
+});
+
+describe("atomic directory publication", () => {
+  it("moves a staging directory into place and replaces an older manifest", () => {
+    const { dir, cleanup } = tempDir("atomic");
+    try {
+      const dest = path.join(dir, "out");
+      const s1 = createStagingDirectory(dir, "out");
+      writeTree(s1, { "header.json": JSON.stringify({ format: "datatrace-manifest/1" }), "a": "1" });
+      publishDirectory(s1, dest);
+      const s2 = createStagingDirectory(dir, "out");
+      writeTree(s2, { "header.json": JSON.stringify({ format: "datatrace-manifest/1" }), "b": "2" });
+      publishDirectory(s2, dest);
+      expect(existsSync(path.join(dest, "a"))).to.equal(false);
+      expect(readFileSync(path.join(dest, "b"), "utf8")).to.equal("2");
+      expect(existsSync(s1) || existsSync(s2)).to.equal(false);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("refuses to replace a directory that is not a manifest", () => {
+    const { dir, cleanup } = tempDir("atomic");
+    try {
+      writeTree(dir, { "precious/data.txt": "keep me" });
+      const staging = createStagingDirectory(dir, "precious");
+      expect(() => publishDirectory(staging, path.join(dir, "precious"))).to.throw(/is not a Datatrace manifest; refusing to replace it/);
+      expect(readFileSync(path.join(dir, "precious", "data.txt"), "utf8")).to.equal("keep me");
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -1,0 +1,233 @@
+import { expect } from "chai";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import { buildManifest } from "../../src/engine/build-manifest.js";
+import { directoryReader } from "../../src/manifest/manifest-file-reader.js";
+import type { ManifestFileReader } from "../../src/manifest/manifest-file-reader.js";
+import { ManifestReader } from "../../src/manifest/manifest-reader.js";
+import { rawCidOf } from "../../src/manifest/shard-cid.js";
+import { verifyAbsence } from "../../src/merkle/absence.js";
+import { verifyBatch } from "../../src/merkle/multiproof.js";
+import { verifyMember } from "../../src/merkle/proof.js";
+import { openSources } from "../../src/sources/open-sources.js";
+import { records, tempDir, writeIdx, writeTree } from "../fixtures/dataset-fixtures.js";
+
+describe("ManifestReader", function () {
+  this.timeout(20_000);
+  let dir: string;
+  let cleanup: () => void;
+  let manifest: string;
+  let sorted: Uint8Array[]; // every leaf, in order
+  let loads: string[];
+
+  const counting = (inner: ManifestFileReader): ManifestFileReader => async (p) => {
+    loads.push(p);
+    return inner(p);
+  };
+  const open = async (m = manifest) => ManifestReader.open(counting(directoryReader(m)), { where: "test manifest" });
+  const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+  const leaf = (i: number) => sorted[i]!;
+  /** A hash strictly between two adjacent leaves (or beyond the ends), by adjusting the last byte. */
+  const between = (i: number): Uint8Array => {
+    const q = Uint8Array.from(leaf(i));
+    for (let k = 31; k >= 0; k--) {
+      if (q[k]! < 255) {
+        q[k]!++;
+        break;
+      }
+      q[k] = 0;
+    }
+    return q;
+  };
+
+  before(async () => {
+    ({ dir, cleanup } = tempDir("reader"));
+    writeIdx(path.join(dir, "set.idx"), records(20_000, 12, 21), [12]); // 3 shards: 8192 + 8192 + 3616
+    const sources = await openSources(["set.idx"], { baseDir: dir });
+    const report = await buildManifest(sources, { out: path.join(dir, "m"), threads: 0 });
+    manifest = report.manifestDir;
+    expect(report.shardCount).to.equal(3);
+    sorted = [];
+    for (let k = 0; k < 3; k++) {
+      const bytes = readFileSync(path.join(manifest, "shards", `00000${k}.bin`));
+      for (let i = 0; i < bytes.length; i += 32) sorted.push(bytes.subarray(i, i + 32));
+    }
+  });
+  after(() => cleanup());
+  beforeEach(() => {
+    loads = [];
+  });
+
+  it("opens with header and index only, and checks the root", async () => {
+    const reader = await open();
+    expect(loads).to.deep.equal(["header.json", "index.bin"]);
+    expect(reader.header.leafCount).to.equal(20_000);
+    expect(`0x${hex(reader.root)}`).to.equal(reader.header.root);
+  });
+
+  it("proves a member reading one shard, and the proof verifies", async () => {
+    const reader = await open();
+    const q = leaf(9000); // shard 1
+    const result = await reader.proveSample(q);
+    expect(loads).to.deep.equal(["header.json", "index.bin", "shards/000001.bin"]);
+    expect(result.kind).to.equal("member");
+    if (result.kind !== "member") return;
+    expect(result.index).to.equal(9000);
+    expect(verifyMember(reader.root, 20_000, q, result.index, result.proof.siblings)).to.equal(true);
+  });
+
+  it("proves members of the first and the short last shard", async () => {
+    const reader = await open();
+    for (const i of [0, 8191, 16384, 19999]) {
+      const r = await reader.proveSample(leaf(i));
+      expect(r.kind).to.equal("member");
+      if (r.kind === "member") expect(verifyMember(reader.root, 20_000, leaf(i), i, r.proof.siblings), `leaf ${i}`).to.equal(true);
+    }
+  });
+
+  it("proves absence inside a shard with two neighbors from that shard", async () => {
+    const reader = await open();
+    const q = between(100);
+    const r = await reader.proveSample(q);
+    expect(r.kind).to.equal("absent");
+    if (r.kind !== "absent") return;
+    expect(r.neighbors.map((n) => n.index)).to.deep.equal([100, 101]);
+    expect(loads.filter((l) => l.startsWith("shards/"))).to.deep.equal(["shards/000000.bin"]);
+    expect(verifyAbsence(reader.root, 20_000, q, r.neighbors)).to.equal(true);
+  });
+
+  it("proves absence at a shard boundary, loading exactly the two shards", async () => {
+    const reader = await open();
+    const q = between(8191); // after the last hash of shard 0, before the first of shard 1
+    const r = await reader.proveSample(q);
+    expect(r.kind).to.equal("absent");
+    if (r.kind !== "absent") return;
+    expect(r.neighbors.map((n) => n.index)).to.deep.equal([8191, 8192]);
+    expect(new Set(loads.filter((l) => l.startsWith("shards/")))).to.deep.equal(new Set(["shards/000000.bin", "shards/000001.bin"]));
+    expect(verifyAbsence(reader.root, 20_000, q, r.neighbors)).to.equal(true);
+  });
+
+  it("proves absence before the first and after the last leaf with one neighbor", async () => {
+    const reader = await open();
+    const low = new Uint8Array(32);
+    const high = new Uint8Array(32).fill(255);
+    const r1 = await reader.proveSample(low);
+    const r2 = await reader.proveSample(high);
+    if (r1.kind !== "absent" || r2.kind !== "absent") throw new Error("expected absence");
+    expect(r1.neighbors.map((n) => n.index)).to.deep.equal([0]);
+    expect(r2.neighbors.map((n) => n.index)).to.deep.equal([19_999]);
+    expect(verifyAbsence(reader.root, 20_000, low, r1.neighbors)).to.equal(true);
+    expect(verifyAbsence(reader.root, 20_000, high, r2.neighbors)).to.equal(true);
+    expect(loads.filter((l) => l.startsWith("shards/"))).to.deep.equal(["shards/000000.bin", "shards/000002.bin"]);
+  });
+
+  it("proves a batch spanning shards with one multiproof, plus absences", async () => {
+    const reader = await open();
+    const members = [leaf(19_999), leaf(5), leaf(8192), leaf(6), leaf(16_000)];
+    const missing = between(300);
+    const r = await reader.proveSamples([...members, missing]);
+    expect(r.batch!.indexes).to.deep.equal([5, 6, 8192, 16_000, 19_999]);
+    expect(verifyBatch(reader.root, 20_000, r.memberHashes, r.batch!.indexes, r.batch!.proof)).to.equal(true);
+    expect(r.absent).to.have.length(1);
+    expect(verifyAbsence(reader.root, 20_000, missing, r.absent[0]!.neighbors)).to.equal(true);
+  });
+
+  it("returns no batch when none of the hashes is a member", async () => {
+    const reader = await open();
+    const r = await reader.proveSamples([between(10)]);
+    expect(r.batch).to.equal(null);
+    expect(r.absent).to.have.length(1);
+  });
+
+  it("gives the ids of a sample, reading its shard and ids file", async () => {
+    const reader = await open();
+    const recs = records(20_000, 12, 21);
+    const { createHash } = await import("node:crypto");
+    const q = createHash("sha256").update(recs[12_345]!).digest();
+    expect(await reader.idsOf(q)).to.deep.equal(["set.idx#12345"]);
+    expect(await reader.idsOf(between(0))).to.equal(null);
+    expect(loads.some((l) => l.startsWith("ids/"))).to.equal(true);
+  });
+
+  it("derives each shard's raw CID from the index", async () => {
+    const reader = await open();
+    const bytes = readFileSync(path.join(manifest, "shards", "000002.bin"));
+    expect(reader.shardCid(2).toString()).to.equal((await rawCidOf(bytes)).toString());
+    expect(reader.shardCid(2).toString()).to.match(/^bafkrei/);
+  });
+
+  it("rejects a query that is not 32 bytes", async () => {
+    const reader = await open();
+    const error = await reader.proveSample(new Uint8Array(31)).catch((e: unknown) => e);
+    expect((error as Error).message).to.match(/a sample hash is 32 bytes/);
+  });
+
+  describe("with a damaged manifest", () => {
+    let copy: string;
+    beforeEach(() => {
+      copy = path.join(dir, `copy-${Math.random().toString(16).slice(2)}`);
+      const files: Record<string, Uint8Array> = {};
+      for (const f of ["header.json", "index.bin", "shards/000000.bin", "shards/000001.bin", "shards/000002.bin"]) {
+        files[f] = readFileSync(path.join(manifest, f));
+      }
+      writeTree(copy, files);
+    });
+
+    it("refuses a shard whose bytes differ from its index entry, naming its CID", async () => {
+      const shard = readFileSync(path.join(copy, "shards", "000001.bin"));
+      shard[40] = shard[40]! ^ 1;
+      writeFileSync(path.join(copy, "shards", "000001.bin"), shard);
+      const reader = await open(copy);
+      const error = await reader.proveSample(leaf(9000)).catch((e: unknown) => e);
+      expect((error as Error).message).to.match(/shards\/000001\.bin does not match its index entry \(SHA-256 differs; expected CID bafkrei/);
+    });
+
+    it("refuses an index whose shard roots do not give the header's root", async () => {
+      const index = readFileSync(path.join(copy, "index.bin"));
+      index[64] = index[64]! ^ 1; // subtree root of shard 0
+      writeFileSync(path.join(copy, "index.bin"), index);
+      const error = await open(copy).catch((e: unknown) => e);
+      expect((error as Error).message).to.match(/the shard roots in index.bin give root 0x[0-9a-f]+, but header.json says/);
+    });
+
+    it("refuses a header of another format", async () => {
+      writeFileSync(path.join(copy, "header.json"), JSON.stringify({ format: "other/1" }));
+      const error = await open(copy).catch((e: unknown) => e);
+      expect((error as Error).message).to.match(/expected "datatrace-manifest\/1". Is this a Datatrace manifest/);
+    });
+
+    it("refuses an index of the wrong length", async () => {
+      writeFileSync(path.join(copy, "index.bin"), readFileSync(path.join(copy, "index.bin")).subarray(0, 200));
+      const error = await open(copy).catch((e: unknown) => e);
+      expect((error as Error).message).to.match(/index.bin has 200 bytes, expected 3 entries × 132 = 396/);
+    });
+
+    it("says which file is missing", async () => {
+      const error = await open(path.join(dir, "nowhere")).catch((e: unknown) => e);
+      expect((error as Error).message).to.match(/Cannot read header.json of manifest .*nowhere: missing/);
+    });
+  });
+
+  it("refuses idsOf on a private manifest", async () => {
+    const sources = await openSources(["set.idx"], { baseDir: dir });
+    const report = await buildManifest(sources, { out: path.join(dir, "private"), threads: 0, private: true });
+    const reader = await open(report.manifestDir);
+    const error = await reader.idsOf(leaf(0)).catch((e: unknown) => e);
+    expect((error as Error).message).to.match(/is a private manifest: it keeps no sample ids/);
+  });
+
+  it("proves members and absences in a single-shard manifest", async () => {
+    writeTree(dir, { "small/a": "a", "small/b": "b", "small/c": "c" });
+    const sources = await openSources(["small"], { baseDir: dir });
+    const report = await buildManifest(sources, { out: path.join(dir, "small-m"), threads: 0 });
+    const reader = await open(report.manifestDir);
+    const shard = readFileSync(path.join(report.manifestDir, "shards", "000000.bin"));
+    const hashes = [0, 1, 2].map((i) => shard.subarray(i * 32, i * 32 + 32));
+    const batch = await reader.proveSamples(hashes);
+    expect(verifyBatch(reader.root, 3, batch.memberHashes, batch.batch!.indexes, batch.batch!.proof)).to.equal(true);
+    const r = await reader.proveSample(hashes[2]!);
+    if (r.kind !== "member") throw new Error("expected member");
+    expect(verifyMember(reader.root, 3, hashes[2]!, 2, r.proof.siblings)).to.equal(true);
+  });
+});

@@ -1,0 +1,109 @@
+import { expect } from "chai";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+
+import { openSources } from "../../src/sources/open-sources.js";
+import { sourceName } from "../../src/sources/source-name.js";
+import { idxBytes, records, tempDir, writeIdx, writeTree } from "../fixtures/dataset-fixtures.js";
+
+describe("openSources", () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => {
+    ({ dir, cleanup } = tempDir("open"));
+  });
+  afterEach(() => cleanup());
+
+  it("detects directories, line files and IDX files (plain, gzip'd, any name)", async () => {
+    writeTree(dir, { "imgs/a.png": "x", "t.csv": "h\n1\n", "u.jsonl": "{}\n" });
+    writeIdx(path.join(dir, "train-images-idx3-ubyte"), records(2, 4), [2, 2]);
+    writeIdx(path.join(dir, "labels.gz"), records(2, 1), []);
+    const sources = await openSources(["imgs", "t.csv", "u.jsonl", "train-images-idx3-ubyte", "labels.gz"], { baseDir: dir });
+    expect(sources.map((s) => [s.description.kind, s.description.name])).to.deep.equal([
+      ["dir", "imgs"],
+      ["lines", "t.csv"],
+      ["lines", "u.jsonl"],
+      ["idx", "train-images-idx3-ubyte"],
+      ["idx", "labels.gz"],
+    ]);
+  });
+
+  it("records every option explicitly in the description", async () => {
+    writeTree(dir, { "d/a": "x", "t.csv": "1\n" });
+    const [d, t] = await openSources(["d", "t.csv"], { baseDir: dir, include: ["*.a"], header: false });
+    expect(d!.description).to.deep.equal({
+      kind: "dir",
+      name: "d",
+      options: { include: ["*.a"], exclude: [], includeHidden: false, followSymlinks: false },
+    });
+    expect(t!.description).to.deep.equal({ kind: "lines", name: "t.csv", options: { format: "csv", header: false } });
+  });
+
+  it("names sources relative to the base directory, never absolute", () => {
+    expect(sourceName(path.join(dir, "a", "b"), dir)).to.equal("a/b");
+    expect(sourceName(dir, dir)).to.equal(".");
+    expect(sourceName("/elsewhere/data.csv", dir)).to.equal("data.csv");
+  });
+
+  it("refuses a file of unknown kind and says how to fix it", async () => {
+    writeFileSync(path.join(dir, "blob.bin"), "xyz");
+    const error = await openSources(["blob.bin"], { baseDir: dir }).catch((e: unknown) => e);
+    expect((error as Error).message).to.match(/Cannot tell how to read blob\.bin.*Pass --kind lines or --kind idx/);
+  });
+
+  it("refuses gzip'd line files", async () => {
+    writeFileSync(path.join(dir, "t.csv.gz"), gzipSync("a\n"));
+    const error = await openSources(["t.csv.gz"], { baseDir: dir }).catch((e: unknown) => e);
+    expect((error as Error).message).to.match(/gzip'd line files are not supported; decompress it first/);
+  });
+
+  it("honours a forced kind and refuses a directory/file mismatch", async () => {
+    writeTree(dir, { "data.bin": "a\nb\n", "d/x": "1" });
+    const [s] = await openSources(["data.bin"], { baseDir: dir, kind: "lines" });
+    expect(s!.description.kind).to.equal("lines");
+    const e1 = await openSources(["d"], { baseDir: dir, kind: "idx" }).catch((e: unknown) => e);
+    expect((e1 as Error).message).to.match(/d is a directory, but --kind idx needs a file/);
+    const e2 = await openSources(["data.bin"], { baseDir: dir, kind: "dir" }).catch((e: unknown) => e);
+    expect((e2 as Error).message).to.match(/data\.bin is a file, but --kind dir needs a directory/);
+  });
+
+  it("refuses a missing source, naming it", async () => {
+    const error = await openSources(["nope"], { baseDir: dir }).catch((e: unknown) => e);
+    expect((error as Error).message).to.equal("Cannot read source nope: no such file or directory.");
+  });
+
+  it("refuses overlapping sources and the same source twice", async () => {
+    writeTree(dir, { "d/sub/x": "1", "d/t.csv": "h\n1\n" });
+    const nested = await openSources(["d", "d/sub"], { baseDir: dir }).catch((e: unknown) => e);
+    expect((nested as Error).message).to.match(/d\/sub is inside d: its samples would be counted twice/);
+    const inner = await openSources(["d/t.csv", "d"], { baseDir: dir }).catch((e: unknown) => e);
+    expect((inner as Error).message).to.match(/d\/t\.csv is inside d/);
+    const twice = await openSources(["d", "./d/"], { baseDir: dir }).catch((e: unknown) => e);
+    expect((twice as Error).message).to.match(/would both be recorded as "d"/);
+  });
+
+  it("refuses two sources outside the base directory with the same base name", async () => {
+    const other = tempDir("open-other");
+    try {
+      writeTree(other.dir, { "x/data/a": "1", "y/data/b": "2" });
+      const error = await openSources([path.join(other.dir, "x", "data"), path.join(other.dir, "y", "data")], { baseDir: dir }).catch(
+        (e: unknown) => e,
+      );
+      expect((error as Error).message).to.match(/would both be recorded as "data". Run from a directory containing both/);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it("refuses an empty source list", async () => {
+    const error = await openSources([], { baseDir: dir }).catch((e: unknown) => e);
+    expect((error as Error).message).to.match(/No source given/);
+  });
+
+  it("reads a .gz IDX file's magic through zlib for detection", async () => {
+    writeFileSync(path.join(dir, "weird-name.gz"), gzipSync(idxBytes(records(1, 4), [4])));
+    const [s] = await openSources(["weird-name.gz"], { baseDir: dir });
+    expect(s!.description).to.deep.equal({ kind: "idx", name: "weird-name.gz", options: { gzip: true } });
+  });
+});
