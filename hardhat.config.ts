@@ -80,10 +80,18 @@ export default defineConfig({
     sourcify: { enabled: true },
   },
   networks: {
+    // The in-process network (also what `npx hardhat node` serves): pinned to
+    // the EVM level Filecoin runs, so gas figures match FEVM's opcode set.
+    default: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: "cancun",
+    },
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      // A `npx hardhat node` on this machine; tests point it at another port.
+      url: process.env.DATATRACE_LOCALHOST_URL ?? "http://127.0.0.1:8545",
     },
     calibration: {
       type: "http",

@@ -45,7 +45,7 @@ export async function buildManifest(sources: readonly SampleSource[], options: B
       onProgress: options.onProgress,
       onBatch: (h) => sorter.add(h.source, h.digests, h.batch.ordinals, h.batch.ids),
     });
-    const { header, grouper, manifestDir } = output.write(
+    const { header, grouper, manifestDir } = await output.write(
       withIds,
       (sink) => sorter.drain(sink),
       () => ({

@@ -5,6 +5,7 @@
  * really is sorted.
  */
 import type { RecordSink } from "./sample-record.js";
+import { compareHashAt } from "./sample-record.js";
 
 /** A duplicated sample, for reports. */
 export interface DuplicateExample {
@@ -16,8 +17,11 @@ export interface DuplicateExample {
   readonly ids?: readonly string[];
 }
 
-/** Receives one distinct sample hash and the ids that produced it (null when private). */
-export type DistinctSink = (hash: Uint8Array, ids: string[] | null) => void;
+/**
+ * Receives one distinct sample hash (`hashes[offset, offset + 32)`, valid
+ * during the call) and the ids that produced it (null when private).
+ */
+export type DistinctSink = (hashes: Uint8Array, offset: number, ids: readonly string[] | null) => void;
 
 /** Duplicate examples kept, and ids per example. */
 const EXAMPLES = 5;
@@ -27,7 +31,8 @@ const IDS_PER_EXAMPLE = 3;
 export class DistinctGrouper {
   readonly #sink: DistinctSink;
   readonly #withIds: boolean;
-  #current: Uint8Array | undefined;
+  readonly #current = new Uint8Array(32);
+  #hasCurrent = false;
   #ids: string[] = [];
   #run = 0;
   /** Records seen. */
@@ -45,10 +50,10 @@ export class DistinctGrouper {
   }
 
   /** The record sink to drain sorted records into. */
-  readonly push: RecordSink = (hash, _source, _ordinal, id) => {
+  readonly push: RecordSink = (hashes, offset, _source, _ordinal, id) => {
     this.samples++;
-    if (this.#current !== undefined) {
-      const order = Buffer.compare(hash, this.#current);
+    if (this.#hasCurrent) {
+      const order = compareHashAt(hashes, offset, this.#current, 0);
       if (order === 0) {
         this.#run++;
         if (this.#withIds) this.#ids.push(id ?? "");
@@ -57,29 +62,29 @@ export class DistinctGrouper {
       if (order < 0) throw new Error("internal error: records are not in hash order");
       this.#emit();
     }
-    this.#current = Uint8Array.from(hash);
+    this.#current.set(hashes.subarray(offset, offset + 32));
+    this.#hasCurrent = true;
     this.#run = 1;
     this.#ids = this.#withIds ? [id ?? ""] : [];
   };
 
   /** Emits the last group; call once after the last record. */
   finish(): void {
-    if (this.#current !== undefined) this.#emit();
-    this.#current = undefined;
+    if (this.#hasCurrent) this.#emit();
+    this.#hasCurrent = false;
   }
 
   #emit(): void {
-    const hash = this.#current!;
     this.distinct++;
     if (this.#run > 1) {
       this.duplicates += this.#run - 1;
       if (this.examples.length < EXAMPLES) {
-        const hex = `0x${Buffer.from(hash).toString("hex")}`;
+        const hex = `0x${Buffer.from(this.#current).toString("hex")}`;
         this.examples.push(
           this.#withIds ? { hash: hex, count: this.#run, ids: this.#ids.slice(0, IDS_PER_EXAMPLE) } : { hash: hex, count: this.#run },
         );
       }
     }
-    this.#sink(hash, this.#withIds ? this.#ids : null);
+    this.#sink(this.#current, 0, this.#withIds ? this.#ids : null);
   }
 }

@@ -46,17 +46,17 @@ export class ManifestOutput {
    * Runs `feed` (which must push records sorted by hash, source, ordinal into
    * the sink), writes the manifest and publishes it; returns where it went.
    */
-  write(
+  async write(
     withIds: boolean,
     feed: (sink: RecordSink) => void,
     facts: (grouper: DistinctGrouper) => ManifestFacts,
-  ): { header: ManifestHeader; grouper: DistinctGrouper; manifestDir: string } {
+  ): Promise<{ header: ManifestHeader; grouper: DistinctGrouper; manifestDir: string }> {
     const writer = new ManifestWriter(this.staging, withIds);
-    const grouper = new DistinctGrouper((hash, ids) => writer.add(hash, ids), withIds);
+    const grouper = new DistinctGrouper((hashes, offset, ids) => writer.add(hashes, offset, ids), withIds);
     feed(grouper.push);
     grouper.finish();
     rmSync(this.workDir, { recursive: true, force: true });
-    const header = writer.finish(facts(grouper));
+    const header = await writer.finish(facts(grouper));
     const manifestDir = path.resolve(
       this.#destination.out ?? path.join(this.#destination.manifestsDir ?? DEFAULT_MANIFESTS_DIR, header.root),
     );

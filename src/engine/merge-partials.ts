@@ -66,7 +66,7 @@ export async function mergePartials(files: readonly string[], options: MergePart
   if (sampleCount === 0) throw new Error("The partial files hold no samples: the sources are empty.");
   const output = new ManifestOutput(options);
   try {
-    const { header, grouper, manifestDir } = output.write(
+    const { header, grouper, manifestDir } = await output.write(
       withIds,
       (sink) => mergeSorted(infos, withIds, sink),
       () => ({ sampleCount, totalBytes, sources: first.sources, private: first.private, createdAt }),
@@ -122,7 +122,7 @@ function mergeSorted(infos: readonly PartialFileInfo[], withIds: boolean, sink: 
         );
       }
       previous = { hash: top.hash.slice(), source: top.source, ordinal: top.ordinal, file: top.info.file };
-      sink(top.hash, top.source, top.ordinal, withIds ? top.id : null);
+      sink(top.hash, 0, top.source, top.ordinal, withIds ? top.id : null);
       if (top.next()) siftDown(0);
       else {
         heap[0] = heap[heap.length - 1]!;

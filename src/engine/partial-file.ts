@@ -62,10 +62,10 @@ export class PartialWriter {
   }
 
   /** Appends one record (records must come sorted). */
-  readonly push: RecordSink = (hash, source, ordinal, id) => {
+  readonly push: RecordSink = (hashes, offset, source, ordinal, id) => {
     if (this.#fill + maxEncodedSize(id) > this.#buffer.length) this.#flush();
     if (maxEncodedSize(id) > this.#buffer.length) this.#buffer = Buffer.allocUnsafe(maxEncodedSize(id));
-    this.#fill = encodeRecord(this.#buffer, this.#fill, hash, source, ordinal, id);
+    this.#fill = encodeRecord(this.#buffer, this.#fill, hashes.subarray(offset, offset + 32), source, ordinal, id);
     this.#records++;
   };
 

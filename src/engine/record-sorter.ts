@@ -15,7 +15,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSyn
 import path from "node:path";
 
 import type { RecordColumns, RecordSink } from "./sample-record.js";
-import { decodeRecords, encodeRecord, maxEncodedSize, RECORD_FIXED_BYTES } from "./sample-record.js";
+import { compareHashAt, decodeRecords, encodeRecord, maxEncodedSize, RECORD_FIXED_BYTES } from "./sample-record.js";
 import { sortRecords } from "./sort-records.js";
 
 /** Default memory budget for records: 1 GiB. */
@@ -197,15 +197,16 @@ export class RecordSorter {
     );
     let first: Uint8Array | undefined;
     let allSame = true;
-    forEachRecordInFile(file, (hash, source, ordinal, id) => {
+    forEachRecordInFile(file, (hashes, offset, source, ordinal, id) => {
+      const hash = hashes.subarray(offset, offset + 32);
       if (first === undefined) first = hash.slice();
-      else if (allSame && Buffer.compare(first, hash) !== 0) allSame = false;
+      else if (allSame && compareHashAt(first, 0, hashes, offset) !== 0) allSame = false;
       subs[hash[depth]!]!.add(hash, source, ordinal, this.#withIds ? id : null);
     });
     for (const s of subs) s.close();
     if (allSame) {
       for (const s of subs) rmSync(s.path, { force: true });
-      forEachRecordInFile(file, (hash, source, ordinal, id) => sink(hash, source, ordinal, this.#withIds ? id : null));
+      forEachRecordInFile(file, (hashes, offset, source, ordinal, id) => sink(hashes, offset, source, ordinal, this.#withIds ? id : null));
       rmSync(file, { force: true });
       return;
     }
@@ -220,7 +221,7 @@ export function emitSorted(columns: RecordColumns, skip: number, sink: RecordSin
   const { hashes, sources, ordinals, ids } = columns;
   for (let j = 0; j < perm.length; j++) {
     const i = perm[j]!;
-    sink(hashes.subarray(i * 32, i * 32 + 32), sources[i]!, ordinals[i]!, ids === null ? null : ids[i]!);
+    sink(hashes, i * 32, sources[i]!, ordinals[i]!, ids === null ? null : ids[i]!);
   }
 }
 
@@ -251,7 +252,8 @@ export function forEachRecordInFile(file: string, visit: RecordSink): void {
         const end = start + RECORD_FIXED_BYTES + idLength;
         if (end > fill) break;
         visit(
-          buffer.subarray(start, start + 32),
+          buffer,
+          start,
           buffer.readUInt32BE(start + 32),
           buffer.readDoubleBE(start + 36),
           idLength === 0 ? "" : buffer.toString("utf8", start + RECORD_FIXED_BYTES, end),

@@ -12,8 +12,11 @@
 /** Fixed part of an encoded record. */
 export const RECORD_FIXED_BYTES = 48;
 
-/** A sink receiving records one by one (the hash view is only valid during the call). */
-export type RecordSink = (hash: Uint8Array, source: number, ordinal: number, id: string | null) => void;
+/**
+ * A sink receiving records one by one: the hash is `hashes[offset, offset + 32)`
+ * (valid only during the call; passing buffer and offset avoids a view per record).
+ */
+export type RecordSink = (hashes: Uint8Array, offset: number, source: number, ordinal: number, id: string | null) => void;
 
 /** Columns of many records, as sorted in memory. */
 export interface RecordColumns {
@@ -76,6 +79,15 @@ export function decodeRecords(bytes: Buffer, withIds: boolean, what: string): Re
 
 function truncated(what: string, at: number): Error {
   return new Error(`${what} ends inside a record (at byte ${at}): the file is truncated or corrupt.`);
+}
+
+/** Compares the 32-byte hashes at `a[offsetA…]` and `b[offsetB…]` (negative, 0, positive). */
+export function compareHashAt(a: Uint8Array, offsetA: number, b: Uint8Array, offsetB: number): number {
+  for (let k = 0; k < 32; k++) {
+    const d = a[offsetA + k]! - b[offsetB + k]!;
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /** Compares two records: hash bytes, then source, then ordinal. */

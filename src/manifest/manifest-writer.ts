@@ -1,15 +1,19 @@
 /**
  * Streaming manifest writer: receives the distinct sample hashes in ascending
- * order (with their ids), writes a shard file every 8192 hashes together with
- * its index entry (first/last hash, subtree root, SHA-256), and at the end the
- * index and the header whose root is the tree over the shard subtree roots.
- * Only one shard is held in memory.
+ * order (with their ids) and writes a shard file every 8192 hashes, with its
+ * ids file and the SHA-256 / first / last hash of its index entry; only one
+ * shard is held in memory. `finish` then computes the shard subtree roots —
+ * reading the shards back in groups of 32 and hashing each group's tree on
+ * all cores (`buildTreeParallel`: a group's level-13 nodes are its shard
+ * roots) — and writes the index and the header, whose root is the tree over
+ * the shard roots.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import { buildTreeFromSubtreeRoots, rootOfSubtree } from "../merkle/tree.js";
+import { buildTreeFromSubtreeRoots } from "../merkle/tree.js";
+import { buildTreeParallel } from "../merkle/tree-parallel.js";
 import type { SourceDescription } from "../sources/source-description.js";
 import type { IndexEntry, ManifestHeader } from "./manifest-format.js";
 import {
@@ -25,6 +29,11 @@ import {
   shardPath,
 } from "./manifest-format.js";
 
+/** log2(SHARD_SIZE): the tree level of the shard roots. */
+const SHARD_LEVEL = 13;
+/** Shards whose roots are computed together (8 MiB of hashes). */
+const SHARDS_PER_GROUP = 32;
+
 /** Facts about the dataset the writer cannot know from the hashes alone. */
 export interface ManifestFacts {
   readonly sampleCount: number;
@@ -34,6 +43,8 @@ export interface ManifestFacts {
   readonly createdAt?: string | undefined;
 }
 
+type PendingEntry = Omit<IndexEntry, "subtreeRoot">;
+
 /** Writes a manifest into an (empty, existing) directory; see the module doc. */
 export class ManifestWriter {
   readonly #dir: string;
@@ -41,8 +52,7 @@ export class ManifestWriter {
   readonly #shard = new Uint8Array(SHARD_SIZE * 32);
   #fill = 0;
   #ids: string[] = [];
-  readonly #entries: IndexEntry[] = [];
-  #previous: Uint8Array | undefined;
+  readonly #entries: PendingEntry[] = [];
   #leafCount = 0;
 
   constructor(dir: string, withIds: boolean) {
@@ -57,30 +67,43 @@ export class ManifestWriter {
     return this.#leafCount;
   }
 
-  /** Adds the next distinct hash (strictly greater than the previous one). */
-  add(hash: Uint8Array, ids: readonly string[] | null): void {
-    if (this.#previous !== undefined && Buffer.compare(hash, this.#previous) <= 0) {
+  /** Adds the next distinct hash, `hashes[offset, offset + 32)`, strictly greater than the previous one. */
+  add(hashes: Uint8Array, offset: number, ids: readonly string[] | null): void {
+    const at = this.#fill * 32;
+    if (at > 0 && !greater(hashes, offset, this.#shard, at - 32)) {
       throw new Error("internal error: manifest hashes must be added in strictly ascending order");
     }
-    this.#shard.set(hash, this.#fill * 32);
-    this.#previous = this.#shard.subarray(this.#fill * 32, this.#fill * 32 + 32);
+    if (at === 0 && this.#entries.length > 0 && !greater(hashes, offset, this.#entries[this.#entries.length - 1]!.last, 0)) {
+      throw new Error("internal error: manifest hashes must be added in strictly ascending order");
+    }
+    for (let k = 0; k < 32; k++) this.#shard[at + k] = hashes[offset + k]!;
     this.#fill++;
     this.#leafCount++;
-    if (this.#withIds) this.#ids.push(JSON.stringify(ids ?? []));
+    if (this.#withIds) this.#ids.push(idsLine(ids ?? []));
     if (this.#fill === SHARD_SIZE) this.#flushShard();
   }
 
-  /** Writes the last shard, the index and the header; returns the header. */
-  finish(facts: ManifestFacts): ManifestHeader {
+  /** Writes the last shard, computes the shard roots, writes the index and the header; returns the header. */
+  async finish(facts: ManifestFacts): Promise<ManifestHeader> {
     if (this.#fill > 0) this.#flushShard();
-    if (this.#entries.length === 0) throw new Error("Cannot write a manifest without samples: the sources yielded none.");
-    const index = new Uint8Array(this.#entries.length * INDEX_ENTRY_BYTES);
-    const roots = new Uint8Array(this.#entries.length * 32);
-    this.#entries.forEach((e, k) => {
-      encodeIndexEntry(e, index, k * INDEX_ENTRY_BYTES);
-      roots.set(e.subtreeRoot, k * 32);
-    });
-    const top = buildTreeFromSubtreeRoots(roots, this.#entries.map((e) => e.leafCount));
+    const shardCount = this.#entries.length;
+    if (shardCount === 0) throw new Error("Cannot write a manifest without samples: the sources yielded none.");
+    const roots = new Uint8Array(shardCount * 32);
+    for (let first = 0; first < shardCount; first += SHARDS_PER_GROUP) {
+      const count = Math.min(SHARDS_PER_GROUP, shardCount - first);
+      const parts = [];
+      for (let k = first; k < first + count; k++) parts.push(readFileSync(path.join(this.#dir, shardPath(k))));
+      const tree = await buildTreeParallel(Buffer.concat(parts), { checkSorted: false });
+      // A group starts on a shard boundary, so its level-13 nodes are its
+      // shard roots (a group of one short shard has a shallower tree: its root).
+      roots.set(tree.depth >= SHARD_LEVEL ? tree.level(SHARD_LEVEL) : tree.root, first * 32);
+    }
+    const index = new Uint8Array(shardCount * INDEX_ENTRY_BYTES);
+    this.#entries.forEach((e, k) => encodeIndexEntry({ ...e, subtreeRoot: roots.subarray(k * 32, k * 32 + 32) }, index, k * INDEX_ENTRY_BYTES));
+    const top = buildTreeFromSubtreeRoots(
+      roots,
+      this.#entries.map((e) => e.leafCount),
+    );
     writeFileSync(path.join(this.#dir, INDEX_FILE), index);
     const header: ManifestHeader = {
       format: MANIFEST_FORMAT,
@@ -91,7 +114,7 @@ export class ManifestWriter {
       duplicateCount: facts.sampleCount - this.#leafCount,
       totalBytes: facts.totalBytes,
       shardSize: SHARD_SIZE,
-      shardCount: this.#entries.length,
+      shardCount,
       private: facts.private,
       sources: facts.sources,
       ...(facts.createdAt === undefined ? {} : { createdAt: facts.createdAt }),
@@ -108,12 +131,25 @@ export class ManifestWriter {
     this.#entries.push({
       first: bytes.slice(0, 32),
       last: bytes.slice(bytes.length - 32),
-      subtreeRoot: rootOfSubtree(bytes, { checkSorted: false }),
       shardSha256: createHash("sha256").update(bytes).digest(),
       leafCount: this.#fill,
     });
-    this.#previous = bytes.slice(bytes.length - 32);
     this.#fill = 0;
     this.#ids = [];
   }
+}
+
+/** Whether the hash at `a[offsetA…]` is greater than the one at `b[offsetB…]`. */
+function greater(a: Uint8Array, offsetA: number, b: Uint8Array, offsetB: number): boolean {
+  for (let k = 0; k < 32; k++) {
+    const d = a[offsetA + k]! - b[offsetB + k]!;
+    if (d !== 0) return d > 0;
+  }
+  return false;
+}
+
+/** One line of an ids file: the JSON array of ids. */
+function idsLine(ids: readonly string[]): string {
+  if (ids.length === 1) return `[${JSON.stringify(ids[0])}]`;
+  return JSON.stringify(ids);
 }

@@ -40,7 +40,9 @@ function drainAll(budget: number | undefined, workDir: string, count: number, di
   const sorter = new RecordSorter({ memoryBudget: budget, workDir, withIds });
   for (const b of makeBatches(count, distinct)) sorter.add(b.source, b.hashes, b.ordinals, b.ids);
   const out: Rec[] = [];
-  sorter.drain((hash, source, ordinal, id) => out.push({ hash: Buffer.from(hash).toString("hex"), source, ordinal, id }));
+  sorter.drain((hashes, offset, source, ordinal, id) =>
+    out.push({ hash: Buffer.from(hashes.subarray(offset, offset + 32)).toString("hex"), source, ordinal, id }),
+  );
   const spilled = sorter.spilled;
   sorter.dispose();
   return { out, spilled };
