@@ -11,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from "node:fs";
-import { availableParallelism, cpus } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -77,8 +77,16 @@ function makeFiles(dir: string): void {
   }
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
 async function main(): Promise<void> {
-  console.log(`machine: ${cpus()[0]?.model ?? "?"}, ${availableParallelism()} CPUs, Node ${process.version}`);
+  console.log(
+    `machine: ${cpus()[0]?.model ?? "?"}, ${availableParallelism()} CPUs, Node ${process.version}, ` +
+      `load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} (other processes share the CPUs: compare CPU time too)`,
+  );
   const idx = path.join(DATA, "mnist-1m-idx3-ubyte");
   const files = path.join(DATA, "files-60k");
   let t = performance.now();
@@ -90,15 +98,19 @@ async function main(): Promise<void> {
   const idxSources = await openSources([idx], { baseDir: DATA });
   for (const threads of [availableParallelism(), 1]) {
     const runs: number[] = [];
-    for (let r = 0; r < 3; r++) {
+    const cpu: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const c0 = process.cpuUsage();
       t = performance.now();
       const totals = await hashSources(idxSources, { threads, withIds: false, onBatch: () => undefined });
       runs.push(performance.now() - t);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
       if (totals.samples !== RECORDS) throw new Error(`hashed ${totals.samples} samples`);
     }
     console.log(
-      `1M × 784 B IDX, SHA-256 only, ${threads} worker thread(s): best ${ms(Math.min(...runs))}, runs ${runs.map(ms).join(", ")} ` +
-        `(${((RECORDS * RECORD) / 1e6 / (Math.min(...runs) / 1000)).toFixed(0)} MB/s)`,
+      `1M × 784 B IDX, SHA-256 only, ${threads} worker thread(s): best ${ms(Math.min(...runs))}, median ${ms(median(runs))} ` +
+        `(runs ${runs.map(ms).join(", ")}); CPU time (all threads) median ${ms(median(cpu))}`,
     );
   }
 
@@ -152,6 +164,7 @@ async function main(): Promise<void> {
     `proof from the 1M manifest, fresh reader: open ${ms(opened)}, member proof ${ms(proved)} (${proof.proof.siblings.length} siblings), ` +
       `absence proof ${ms(provedAbsent)}; files read: ${reads.join(", ")} (${(bytesRead / 1024).toFixed(0)} KiB)`,
   );
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 }
 
 await main();

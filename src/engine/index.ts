@@ -19,7 +19,7 @@ export type { PartialFileInfo, PartialHeader, PartialTrailer } from "./partial-f
 export { DEFAULT_MEMORY_BUDGET, emitSorted, forEachRecordInFile, RecordSorter } from "./record-sorter.js";
 export type { RecordSorterOptions } from "./record-sorter.js";
 export { parseByteSize, parsePart, resolveCreatedAt } from "./run-options.js";
-export { compareRecords, decodeRecords, encodeRecord, RECORD_FIXED_BYTES } from "./sample-record.js";
+export { compareHashAt, compareRecords, decodeRecords, encodeRecord, RECORD_FIXED_BYTES } from "./sample-record.js";
 export type { RecordColumns, RecordSink } from "./sample-record.js";
 export { sortRecords } from "./sort-records.js";
 export { sourceSetIdentity } from "./source-set.js";

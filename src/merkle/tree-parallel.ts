@@ -1,11 +1,12 @@
 /**
  * Parallel tree build over worker threads and one SharedArrayBuffer.
  *
- * The leaves are cut into P parts on boundaries aligned to 2^m leaves, so
- * that no pair of any level ≤ m straddles two parts: each thread (the calling
- * thread plus P - 1 workers) hashes its part's leaves and its subtree levels
- * 1..m straight into the shared level buffers, then the calling thread
- * finishes the few levels above m. The result is byte-identical to `buildTree`.
+ * The leaves are cut into blocks of 2^m leaves (aligned, so no pair of any
+ * level ≤ m straddles two blocks; only the last block may be shorter). The
+ * calling thread and P - 1 workers take blocks from a shared atomic counter;
+ * for each block they hash its leaves and its subtree levels 1..m straight
+ * into the shared level buffers. The calling thread then finishes the few
+ * levels above m. The result is byte-identical to `buildTree`.
  *
  * Workers are kept in a small pool between calls (unreferenced while idle, so
  * they never keep the process alive); `closeTreeWorkers()` ends them.
@@ -36,10 +37,14 @@ interface LevelRef {
 interface Job {
   readonly id: number;
   readonly levels: readonly LevelRef[];
+  /** Where the sample hashes are, or null: already copied into level 0. */
   readonly input: { readonly buffer: SharedArrayBuffer; readonly byteOffset: number } | null;
-  readonly lo: number;
-  readonly hi: number;
+  readonly n: number;
+  readonly blockLeaves: number;
+  readonly blocks: number;
   readonly top: number;
+  /** Int32 block counter shared by all threads (Atomics.add hands out blocks). */
+  readonly counter: SharedArrayBuffer;
 }
 
 interface Reply {
@@ -100,9 +105,9 @@ export async function closeTreeWorkers(): Promise<void> {
 /**
  * Same result as `buildTree`, computed on several threads. Level buffers live
  * in one SharedArrayBuffer. If `sortedHashes` itself is backed by a
- * SharedArrayBuffer the workers read it directly; otherwise the workers'
- * parts are first copied into level 0 (which has the same size) and hashed
- * in place, so no extra memory is needed.
+ * SharedArrayBuffer the workers read it directly; otherwise it is first
+ * copied into level 0 (which has the same size) and hashed in place, so no
+ * extra memory is needed.
  */
 export async function buildTreeParallel(
   sortedHashes: Uint8Array,
@@ -130,40 +135,39 @@ async function buildOnThreads(sortedHashes: Uint8Array, n: number, threads: numb
     offset += width * HASH_BYTES;
   }
 
-  // Aligned parts: 2^top leaves per block, at least ~64 blocks per part.
-  const top = Math.max(0, Math.min(widths.length - 1, Math.floor(Math.log2(n / (threads * 64)))));
-  const block = 2 ** top;
-  const bounds: number[] = [];
-  for (let p = 0; p <= threads; p++) {
-    bounds.push(Math.min(n, Math.ceil(Math.floor((p * n) / threads) / block) * block));
-  }
-  const parts = bounds.slice(0, -1).map((lo, p) => [lo, bounds[p + 1] as number] as const).filter(([lo, hi]) => hi > lo);
-
-  const [mine, ...theirs] = parts;
+  // Blocks of 2^top leaves (~16 per thread), handed out through a shared counter so a
+  // thread slowed down by other load simply takes fewer blocks.
+  const top = Math.max(0, Math.min(widths.length - 1, Math.floor(Math.log2(n / (threads * 16)))));
+  const blockLeaves = 2 ** top;
+  const blocks = Math.ceil(n / blockLeaves);
+  const counter = new SharedArrayBuffer(4);
   const inShared = sortedHashes.buffer instanceof SharedArrayBuffer;
   const level0 = levels[0] as Uint8Array;
-  if (!inShared) {
-    // Workers cannot see ordinary memory: give them their sample hashes in level 0.
-    for (const [lo, hi] of theirs) level0.set(sortedHashes.subarray(lo * HASH_BYTES, hi * HASH_BYTES), lo * HASH_BYTES);
-  }
-  while (pool.length < theirs.length) pool.push(spawnWorker());
-  const jobs = theirs.map(([lo, hi], w) =>
-    runJob(pool[w] as PoolWorker, {
+  // Workers cannot see ordinary memory: put the sample hashes in level 0, hashed there in place.
+  if (!inShared) level0.set(sortedHashes);
+
+  const workerCount = Math.min(threads - 1, blocks - 1);
+  while (pool.length < workerCount) pool.push(spawnWorker());
+  const jobs = pool.slice(0, workerCount).map((entry) =>
+    runJob(entry, {
       id: nextJobId++,
       levels: refs,
-      input: inShared
-        ? { buffer: sortedHashes.buffer as SharedArrayBuffer, byteOffset: sortedHashes.byteOffset }
-        : null,
-      lo,
-      hi,
+      input: inShared ? { buffer: sortedHashes.buffer as SharedArrayBuffer, byteOffset: sortedHashes.byteOffset } : null,
+      n,
+      blockLeaves,
+      blocks,
       top,
+      counter,
     }),
   );
   const settled = Promise.allSettled(jobs);
   try {
-    if (mine !== undefined) {
-      const [lo, hi] = mine;
-      keccakLeaves(sortedHashes.subarray(lo * HASH_BYTES, hi * HASH_BYTES), level0.subarray(lo * HASH_BYTES, hi * HASH_BYTES));
+    const next = new Int32Array(counter);
+    for (let block = Atomics.add(next, 0, 1); block < blocks; block = Atomics.add(next, 0, 1)) {
+      const lo = block * blockLeaves;
+      const hi = Math.min(n, lo + blockLeaves);
+      const source = inShared ? sortedHashes : level0;
+      keccakLeaves(source.subarray(lo * HASH_BYTES, hi * HASH_BYTES), level0.subarray(lo * HASH_BYTES, hi * HASH_BYTES));
       hashLevelRange(levels, lo, hi, 0, top);
     }
   } finally {

@@ -6,10 +6,12 @@
  * mocha runner (both load TS through tsx), and from compiled JS. It receives
  * the compiled Keccak `WebAssembly.Module` in `workerData` and instantiates it.
  *
- * Job message: `{ id, levels: [{ buffer, byteOffset, byteLength }], input, lo, hi, top }`
- * (`input` null = level 0 already holds the sample hashes, hash them in place).
- * It hashes leaves [lo, hi) into level 0 and their parents up to level `top`,
- * exactly as `hashLevelRange` in tree.ts, and answers `{ id, ok, error? }`.
+ * Job message: `{ id, levels: [{ buffer, byteOffset, byteLength }], input, n,
+ * blockLeaves, blocks, top, counter }` (`input` null = level 0 already holds
+ * the sample hashes: hash them in place). The worker takes block numbers from
+ * the shared Int32 `counter` until they run out; for each block it hashes the
+ * leaves into level 0 and their parents up to level `top`, exactly as
+ * `hashLevelRange` in tree.ts. It answers `{ id, ok, error? }`.
  */
 import { IN_BYTES, IN_OFFSET, OUT_BYTES, OUT_OFFSET } from "../hash/keccak-wasm/layout.js";
 
@@ -33,16 +35,10 @@ function batch(fn, inputBytes, perCall, input, output) {
   }
 }
 
-function run(job) {
-  const levels = job.levels.map((l) => new Uint8Array(l.buffer, l.byteOffset, l.byteLength));
-  let lo = job.lo;
-  let hi = job.hi;
+function hashBlock(levels, input, lo, hi, top) {
   const leaves = levels[0].subarray(lo * 32, hi * 32);
-  const input = job.input === null
-    ? leaves
-    : new Uint8Array(job.input.buffer, job.input.byteOffset + lo * 32, (hi - lo) * 32);
-  batch(wasm.leaves, 32, LEAVES_PER_CALL, input, leaves);
-  for (let k = 0; k < job.top; k++) {
+  batch(wasm.leaves, 32, LEAVES_PER_CALL, input === null ? leaves : input.subarray(lo * 32, hi * 32), leaves);
+  for (let k = 0; k < top; k++) {
     const src = levels[k];
     const dst = levels[k + 1];
     const width = hi - lo;
@@ -54,6 +50,16 @@ function run(job) {
     if (width % 2 === 1) dst.set(src.subarray((hi - 1) * 32, hi * 32), (parentLo + pairs) * 32);
     lo = parentLo;
     hi = parentLo + pairs + (width % 2);
+  }
+}
+
+function run(job) {
+  const levels = job.levels.map((l) => new Uint8Array(l.buffer, l.byteOffset, l.byteLength));
+  const input = job.input === null ? null : new Uint8Array(job.input.buffer, job.input.byteOffset, job.n * 32);
+  const next = new Int32Array(job.counter);
+  for (let block = Atomics.add(next, 0, 1); block < job.blocks; block = Atomics.add(next, 0, 1)) {
+    const lo = block * job.blockLeaves;
+    hashBlock(levels, input, lo, Math.min(job.n, lo + job.blockLeaves), job.top);
   }
 }
 

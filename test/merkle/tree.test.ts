@@ -188,7 +188,7 @@ describe("buildTreeParallel", () => {
     });
   }
 
-  it("equals the sequential build with 3 threads (uneven parts)", async () => {
+  it("equals the sequential build with 3 threads sharing 2 cores", async () => {
     const { flat } = sortedHashSet("parallel-3", 100_001);
     const parallel = await buildTreeParallel(flat, { threads: 3, minParallelLeaves: 1 });
     expect(hex(parallel.root)).to.equal(hex(buildTree(flat).root));
