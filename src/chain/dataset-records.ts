@@ -1,0 +1,73 @@
+/**
+ * Reading registered datasets: one token's commitment, owner and token URI
+ * as a plain record, or all of them (ids are sequential from 1 and never
+ * burned, so `1..datasetCount()` is the complete list).
+ */
+import { EXIT_CODES, UserError } from "../cli/errors.js";
+import type { RegistryClient } from "./registry-client.js";
+
+/** A dataset as registered on chain. */
+export interface DatasetOnChain {
+  readonly id: bigint;
+  /** Merkle root, 0x hex. */
+  readonly root: string;
+  readonly leafCount: number;
+  readonly manifestCid: string;
+  /** Token id of the version it supersedes, 0n for none. */
+  readonly previousVersion: bigint;
+  /** Block timestamp of the registration, seconds since 1970. */
+  readonly registeredAt: number;
+  readonly registrant: string;
+  readonly owner: string;
+  readonly tokenURI: string;
+  /** True once a disorder proof was accepted: absence proofs are then off. */
+  readonly disordered: boolean;
+  readonly metadataFrozen: boolean;
+}
+
+/** Parses a token id given as text (`7`, `#7`); a UserError says what a token id looks like. */
+export function parseTokenId(text: string | bigint | number, what = "token id"): bigint {
+  const s = String(text).trim().replace(/^#/, "");
+  if (!/^\d+$/.test(s) || BigInt(s) === 0n) {
+    throw new UserError(`"${String(text)}" is not a ${what}.`, `Give a positive whole number, e.g. 1 (token ids start at 1).`, { exitCode: EXIT_CODES.usage });
+  }
+  return BigInt(s);
+}
+
+/** Throws a UserError unless dataset `id` exists. */
+export async function requireDatasetExists(client: RegistryClient, id: bigint): Promise<void> {
+  if (id > 0n && (await client.datasets.exists(id))) return;
+  const count = await client.datasets.datasetCount();
+  throw new UserError(
+    `Dataset #${id} does not exist on ${client.networkName} (chain ${client.chainId}): ${count === 0n ? "no dataset is registered there" : `the registered ids are 1 to ${count}`}.`,
+    `Check the token id and the network; list the datasets with \`npx hardhat dataset list --network ${client.networkName}\`.`,
+    { exitCode: EXIT_CODES.noInput },
+  );
+}
+
+/** Reads dataset `id`; a UserError when there is no such token. */
+export async function readDataset(client: RegistryClient, id: bigint): Promise<DatasetOnChain> {
+  await requireDatasetExists(client, id);
+  const [d, owner, tokenURI] = await Promise.all([client.datasets.dataset(id), client.datasets.ownerOf(id), client.datasets.tokenURI(id)]);
+  return {
+    id,
+    root: d.root.toLowerCase(),
+    leafCount: Number(d.leafCount),
+    manifestCid: d.manifestCid,
+    previousVersion: d.previousVersion,
+    registeredAt: Number(d.registeredAt),
+    registrant: d.registrant,
+    owner,
+    tokenURI,
+    disordered: d.disordered,
+    metadataFrozen: d.metadataFrozen,
+  };
+}
+
+/** Reads every registered dataset, by id. */
+export async function listDatasets(client: RegistryClient): Promise<DatasetOnChain[]> {
+  const count = await client.datasets.datasetCount();
+  const out: DatasetOnChain[] = [];
+  for (let id = 1n; id <= count; id++) out.push(await readDataset(client, id));
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * Verified reading of published content by CID: manifests, metadata, logs.
+ * Blocks come from the local store first; a block it lacks is fetched from
+ * the configured IPFS gateways (each block hashed against its CID by
+ * `GatewayStore`) and kept in the local store for next time. A manifest is
+ * read file by file through this source, so a verifier fetches only
+ * `header.json`, `index.bin` and the shards its queries need.
+ */
+import type { ManifestFileReader } from "../manifest/manifest-file-reader.js";
+import { ManifestReader } from "../manifest/manifest-reader.js";
+import type { BlockSource } from "../storage/blocks.js";
+import { toCid, type AnyCid } from "../storage/cid.js";
+import { readFile, resolvePath } from "../storage/dag-reader.js";
+import { BlockNotFoundError, StorageError } from "../storage/errors.js";
+import { GatewayStore, type GatewayWarning } from "../storage/gateway.js";
+import type { LocalStore } from "../storage/local-store.js";
+
+/** Gateways tried when no list is given: a local `ipfs serve`, then public gateways (which fail offline, with a warning). */
+export const DEFAULT_GATEWAYS: readonly string[] = [
+  "http://127.0.0.1:5050",
+  "https://gateway.lighthouse.storage",
+  "https://ipfs.io",
+  "https://dweb.link",
+];
+
+/** Options of {@link ContentSource}. */
+export interface ContentSourceOptions {
+  /** The local block store, read first and filled with fetched blocks. */
+  readonly local: LocalStore;
+  /** Gateways for blocks the local store lacks; empty: local only. */
+  readonly gateways?: readonly string[] | undefined;
+  /** Per-request gateway timeout (default 30 s). */
+  readonly timeoutMs?: number | undefined;
+  /** Receives a message for every gateway that failed and was skipped. */
+  readonly onWarning?: ((message: string) => void) | undefined;
+}
+
+/** A verified, caching block source over the local store and gateways. */
+export class ContentSource implements BlockSource {
+  readonly local: LocalStore;
+  readonly #gateway: GatewayStore | undefined;
+
+  constructor(options: ContentSourceOptions) {
+    this.local = options.local;
+    const gateways = options.gateways ?? [];
+    this.#gateway =
+      gateways.length === 0
+        ? undefined
+        : new GatewayStore({
+            gateways,
+            ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+            onWarning: (w: GatewayWarning) => options.onWarning?.(`gateway ${w.gateway} skipped: ${w.reason}: ${w.detail}`),
+          });
+  }
+
+  /** Whether blocks missing locally can be fetched from gateways. */
+  get hasGateways(): boolean {
+    return this.#gateway !== undefined;
+  }
+
+  /** A block's verified bytes: local store, else gateways (then kept locally). */
+  async getBlock(cid: AnyCid): Promise<Uint8Array> {
+    try {
+      return await this.local.getBlock(cid);
+    } catch (error) {
+      if (!(error instanceof BlockNotFoundError) || this.#gateway === undefined) throw error;
+    }
+    const bytes = await this.#gateway.getBlock(cid);
+    await this.local.putBlock({ cid, bytes }, false); // verified by the gateway store
+    return bytes;
+  }
+
+  /** The verified bytes of the file `cid` (or of `path` under the directory `cid`). */
+  async readFile(cid: string, path = ""): Promise<Uint8Array> {
+    const root = toCid(cid);
+    const target = path === "" ? root : (await resolvePath(this, root, path)).cid;
+    return readFile(this, target);
+  }
+
+  /** A manifest file reader over the directory `cid`. */
+  manifestFiles(cid: string): ManifestFileReader {
+    return (relativePath) => this.readFile(cid, relativePath);
+  }
+
+  /** Opens the manifest directory `cid` (header and index are read and checked; shards on demand). */
+  async openManifest(cid: string): Promise<ManifestReader> {
+    try {
+      return await ManifestReader.open(this.manifestFiles(cid), { where: `manifest ${cid}` });
+    } catch (error) {
+      if (error instanceof StorageError && (error.code === "BLOCK_NOT_FOUND" || error.code === "GATEWAY_FAILED")) {
+        throw new StorageError(
+          error.code,
+          `Cannot fetch manifest ${cid}: ${error.message}` +
+            (this.#gateway === undefined ? "\nGive IPFS gateways to fetch it from (--gateway <url>,…), or put it in the local store." : ""),
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * `dataset verify`: for each sample, a membership proof (index, and the
+ * sample ids if the manifest keeps them) or an absence proof, each checked
+ * locally and by the contract; for two or more members, one batch
+ * multiproof checked by `verifyBatch` and the contract's `verifySamples`.
+ * The manifest is fetched by the CID recorded on chain and must match the
+ * on-chain commitment; every block read is verified against its CID.
+ */
+import { readDataset } from "../chain/dataset-records.js";
+import type { RegistryClient } from "../chain/registry-client.js";
+import { hashFromHex, toHex } from "../hash/hex.js";
+import { verifyBatch } from "../merkle/multiproof.js";
+import type { ContentSource } from "./content-source.js";
+import { proveSample, requireManifestMatches } from "./prove-sample.js";
+import { silentReporter, type Reporter } from "./reporter.js";
+import type { SampleQuery } from "./sample-query.js";
+
+/** The verdict on one sample. */
+export interface SampleVerdict {
+  readonly label: string;
+  /** 0x hex. */
+  readonly sampleHash: string;
+  readonly member: boolean;
+  /** Position among the sorted distinct sample hashes (members). */
+  readonly index?: number;
+  /** Sample ids from the manifest (members of non-private datasets). */
+  readonly ids?: readonly string[];
+  /** Hashes in the proof: siblings (member) or, summed, the neighbours' siblings (absent). */
+  readonly proofHashes: number;
+  /** The neighbours proving absence (non-members). */
+  readonly neighbors?: ReadonlyArray<{ readonly index: number; readonly sampleHash: string }>;
+  readonly localValid: boolean;
+  readonly onChainValid: boolean;
+}
+
+/** The batch (multiproof) check of the members, when there are two or more. */
+export interface BatchVerdict {
+  readonly members: number;
+  readonly proofHashes: number;
+  readonly localValid: boolean;
+  readonly onChainValid: boolean;
+}
+
+/** Overall outcome: every sample a member, some proven absent, or some proof that did not verify. */
+export type VerificationOutcome = "all-members" | "some-absent" | "invalid";
+
+/** What `dataset verify` found. */
+export interface DatasetVerification {
+  readonly datasetId: bigint;
+  readonly root: string;
+  readonly leafCount: number;
+  readonly manifestCid: string;
+  readonly disordered: boolean;
+  readonly samples: readonly SampleVerdict[];
+  readonly batch?: BatchVerdict;
+  readonly outcome: VerificationOutcome;
+}
+
+/** Dependencies of {@link verifyDatasetSamples}. */
+export interface VerifyDeps {
+  readonly client: RegistryClient;
+  readonly content: ContentSource;
+  readonly reporter?: Reporter | undefined;
+}
+
+/** Verifies `queries` against dataset `datasetId` (see the module doc). */
+export async function verifyDatasetSamples(deps: VerifyDeps, datasetId: bigint, queries: readonly SampleQuery[]): Promise<DatasetVerification> {
+  const reporter = deps.reporter ?? silentReporter;
+  const dataset = await readDataset(deps.client, datasetId);
+  reporter.step(`fetching manifest ${dataset.manifestCid} of dataset #${datasetId}`);
+  const reader = await deps.content.openManifest(dataset.manifestCid);
+  requireManifestMatches(dataset, reader);
+
+  reporter.step(`proving ${queries.length} sample${queries.length === 1 ? "" : "s"} against root ${dataset.root}`);
+  const samples: SampleVerdict[] = [];
+  for (const query of queries) {
+    const proof = await proveSample(deps.client, dataset, reader, query.sampleHash);
+    const ids = proof.member && !reader.header.private ? await reader.idsOf(query.sampleHash) : null;
+    samples.push({
+      label: query.label,
+      sampleHash: toHex(query.sampleHash),
+      member: proof.member,
+      ...(proof.index === undefined ? {} : { index: proof.index }),
+      ...(ids === null ? {} : { ids }),
+      proofHashes: proof.siblings?.length ?? (proof.neighbors ?? []).reduce((n, nb) => n + nb.siblings.length, 0),
+      ...(proof.neighbors === undefined ? {} : { neighbors: proof.neighbors.map((n) => ({ index: n.index, sampleHash: toHex(n.sampleHash) })) }),
+      localValid: proof.localValid,
+      onChainValid: proof.onChainValid,
+    });
+  }
+
+  let batch: BatchVerdict | undefined;
+  const memberHashes = [...new Set(samples.filter((s) => s.member).map((s) => s.sampleHash))];
+  if (memberHashes.length >= 2) {
+    const proven = await reader.proveSamples(memberHashes.map(hashFromHex));
+    if (proven.batch !== null) {
+      const { indexes, proof } = proven.batch;
+      const localValid = verifyBatch(hashFromHex(dataset.root), dataset.leafCount, proven.memberHashes, indexes, proof);
+      const onChainValid = await deps.client.datasets.verifySamples(
+        datasetId,
+        proven.memberHashes.map(toHex),
+        indexes.map((i) => BigInt(i)),
+        proof.map(toHex),
+      );
+      batch = { members: indexes.length, proofHashes: proof.length, localValid, onChainValid };
+    }
+  }
+
+  const allValid = samples.every((s) => s.localValid && s.onChainValid) && (batch === undefined || (batch.localValid && batch.onChainValid));
+  const outcome: VerificationOutcome = !allValid ? "invalid" : samples.every((s) => s.member) ? "all-members" : "some-absent";
+  return {
+    datasetId,
+    root: dataset.root,
+    leafCount: dataset.leafCount,
+    manifestCid: dataset.manifestCid,
+    disordered: dataset.disordered,
+    samples,
+    ...(batch === undefined ? {} : { batch }),
+    outcome,
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * Reads a DatasetNFT through a {@link JsonRpcClient}: the dataset record of a
+ * token and the contract's own proof checks (`verifySample`, `verifyAbsence`,
+ * both `view`, so plain `eth_call`s: no wallet, no gas). Failures are turned
+ * into messages a user can act on: no contract at the address on this chain,
+ * a contract that is not a DatasetNFT, an unknown token id.
+ */
+import { getAddress, hexlify, Interface, isAddress } from "ethers";
+
+import type { AbsenceNeighbor } from "../../src/merkle/absence.js";
+import { DATASET_NFT_ABI } from "./dataset-nft-abi.js";
+import type { JsonRpcClient } from "./json-rpc-client.js";
+import { RpcError } from "./json-rpc-client.js";
+
+/** A dataset's on-chain commitment and facts (`DatasetNFT.dataset(tokenId)`). */
+export interface DatasetRecord {
+  /** Merkle root, 0x + 64 lowercase hex. */
+  readonly root: string;
+  /** Distinct sample hashes committed. */
+  readonly leafCount: number;
+  /** CID of the manifest directory. */
+  readonly manifestCid: string;
+  /** Token id of the previous version (0: none). */
+  readonly previousVersion: bigint;
+  /** Registration time, Unix seconds. */
+  readonly registeredAt: number;
+  /** Address that registered it. */
+  readonly registrant: string;
+  /** True once a disorder proof was accepted: absence proofs are then rejected on chain. */
+  readonly disordered: boolean;
+}
+
+const abi = new Interface(DATASET_NFT_ABI);
+
+/** A DatasetNFT at `address`, read through `rpc`. Use {@link DatasetNftClient.connect}. */
+export class DatasetNftClient {
+  private constructor(
+    readonly rpc: JsonRpcClient,
+    /** Checksummed contract address. */
+    readonly address: string,
+    /** Chain id the endpoint reported. */
+    readonly chainId: bigint,
+  ) {}
+
+  /** Checks the address, asks the chain id and that code exists at the address. */
+  static async connect(rpc: JsonRpcClient, address: string): Promise<DatasetNftClient> {
+    const trimmed = address.trim();
+    if (!isAddress(trimmed)) {
+      throw new Error(`"${address}" is not a contract address: give the DatasetNFT address (0x followed by 40 hex digits).`);
+    }
+    const checksummed = getAddress(trimmed);
+    const chainId = BigInt(String(await rpc.request("eth_chainId")));
+    const code = await rpc.request("eth_getCode", [checksummed, "latest"]);
+    if (typeof code !== "string" || code === "0x" || code === "0x0") {
+      throw new Error(
+        `There is no contract at ${checksummed} on chain ${chainId} (${rpc.url}). ` +
+          "Wrong network or wrong address? Check the JSON-RPC URL and the DatasetNFT address.",
+      );
+    }
+    return new DatasetNftClient(rpc, checksummed, chainId);
+  }
+
+  /** Where the contract is, for messages. */
+  get description(): string {
+    return `the DatasetNFT at ${this.address} on chain ${this.chainId}`;
+  }
+
+  /** The dataset record of `tokenId`; a clear error if the token does not exist. */
+  async readDataset(tokenId: bigint): Promise<DatasetRecord> {
+    const result = await this.#call("dataset", [tokenId], async (error) => {
+      if (error.errorName === "ERC721NonexistentToken") {
+        const count = await this.datasetCount().catch(() => undefined);
+        const known = count === undefined ? "" : count === 0n ? " It has no dataset yet." : ` Its tokens are 1 to ${count}.`;
+        return new Error(`Token #${tokenId} is not registered in ${this.description}.${known} Check the token id (and the network).`);
+      }
+      return undefined;
+    });
+    const d = result[0] as {
+      root: string;
+      leafCount: bigint;
+      manifestCid: string;
+      previousVersion: bigint;
+      registeredAt: bigint;
+      registrant: string;
+      disordered: boolean;
+    };
+    if (d.leafCount > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new Error(`Token #${tokenId} claims ${d.leafCount} leaves, more than this page can handle.`);
+    }
+    return {
+      root: d.root.toLowerCase(),
+      leafCount: Number(d.leafCount),
+      manifestCid: d.manifestCid,
+      previousVersion: d.previousVersion,
+      registeredAt: Number(d.registeredAt),
+      registrant: d.registrant,
+      disordered: d.disordered,
+    };
+  }
+
+  /** Number of datasets registered (token ids are 1..count). */
+  async datasetCount(): Promise<bigint> {
+    return (await this.#call("datasetCount", []))[0] as bigint;
+  }
+
+  /** `verifySample(tokenId, sampleHash, index, siblings)` evaluated by the contract. */
+  async verifySample(tokenId: bigint, sampleHash: Uint8Array, index: number, siblings: readonly Uint8Array[]): Promise<boolean> {
+    const result = await this.#call("verifySample", [tokenId, hexlify(sampleHash), index, siblings.map((s) => hexlify(s))]);
+    return result[0] as boolean;
+  }
+
+  /** `verifyAbsence(tokenId, query, neighbors)` evaluated by the contract. */
+  async verifyAbsence(tokenId: bigint, query: Uint8Array, neighbors: readonly AbsenceNeighbor[]): Promise<boolean> {
+    const encoded = neighbors.map((n) => ({ sampleHash: hexlify(n.sampleHash), index: n.index, proof: n.siblings.map((s) => hexlify(s)) }));
+    const result = await this.#call("verifyAbsence", [tokenId, hexlify(query), encoded]);
+    return result[0] as boolean;
+  }
+
+  /**
+   * `eth_call` of `name`; a revert is decoded against the ABI and offered to
+   * `onRevert`, which may return a better error.
+   */
+  async #call(
+    name: string,
+    args: readonly unknown[],
+    onRevert?: (error: { errorName?: string; args?: readonly unknown[] }) => Promise<Error | undefined>,
+  ): Promise<readonly unknown[]> {
+    const data = abi.encodeFunctionData(name, args);
+    let raw: unknown;
+    try {
+      raw = await this.rpc.request("eth_call", [{ to: this.address, data }, "latest"]);
+    } catch (error) {
+      if (!(error instanceof RpcError) || error.code === undefined) throw error;
+      const revertData = findRevertData(error.data);
+      const decoded = revertData === undefined ? null : abi.parseError(revertData);
+      const better = await onRevert?.(decoded === null ? {} : { errorName: decoded.name, args: [...decoded.args] });
+      if (better !== undefined) throw better;
+      throw new Error(
+        `${this.description} reverted ${name}(): ${decoded !== null ? `${decoded.name}(${decoded.args.join(", ")})` : error.message}. ` +
+          "Is this address really a DatasetNFT?",
+      );
+    }
+    if (typeof raw !== "string") throw new Error(`eth_call of ${name}() returned ${JSON.stringify(raw)}, not hex data.`);
+    try {
+      return abi.decodeFunctionResult(name, raw);
+    } catch {
+      throw new Error(`${this.description} answered ${name}() with data that does not decode (${raw.slice(0, 18)}…): it is not a DatasetNFT.`);
+    }
+  }
+}
+
+/** The revert data inside a JSON-RPC error's `data`, in the shapes nodes use ("0x…", {data: "0x…"}, nested). */
+export function findRevertData(data: unknown, depth = 0): string | undefined {
+  if (typeof data === "string") return /^0x([0-9a-fA-F]{2})*$/.test(data) && data.length >= 10 ? data : undefined;
+  if (data === null || typeof data !== "object" || depth > 3) return undefined;
+  const record = data as Record<string, unknown>;
+  for (const key of ["data", "result", "originalError"]) {
+    const found = findRevertData(record[key], depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
