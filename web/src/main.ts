@@ -4,11 +4,13 @@
  * {@link verifySample} and renders its steps, warnings, blocks and verdict.
  */
 import { toHex } from "../../src/hash/hex.js";
+import { hashFileOffThread } from "./hash-file-off-thread.js";
 import { readPageParams, parseGatewayList, parseTokenId } from "./page-params.js";
 import { proofJson } from "./proof-json.js";
 import { parseSampleHash } from "./sample-hash.js";
 import { STEPS, verifySample, type SampleInput, type StepUpdate, type Verification } from "./verify-sample.js";
 import { byId, clear, element, setCheck } from "./dom.js";
+import "./styles.css";
 
 const form = byId<HTMLFormElement>("verify-form");
 const fileInput = byId<HTMLInputElement>("sample-file");
@@ -74,6 +76,7 @@ function resetOutput(): void {
   byId("error").hidden = true;
   clear(byId("warnings"));
   clear(byId("blocks"));
+  byId("blocks-section").hidden = true;
   const list = byId("steps");
   clear(list);
   stepItems.clear();
@@ -117,6 +120,7 @@ function addNotice(kind: "warning" | "info", message: string): void {
 }
 
 function addBlock(block: { cid: string; file: string; role: string; bytes: number; gateway: string }): void {
+  byId("blocks-section").hidden = false;
   byId("blocks").append(
     element("tr", {}, [
       element("td", {}, [element("code", {}, [block.file])]),
@@ -228,7 +232,11 @@ form.addEventListener("submit", async (event) => {
   resetOutput();
   try {
     const verification = await verifySample(
-      { ...input, ...(servedOverHttp && ownOriginInput.checked ? { ownOrigin: location.origin } : {}) },
+      {
+        ...input,
+        ...(servedOverHttp && ownOriginInput.checked ? { ownOrigin: location.origin } : {}),
+        hashFile: (file, onProgress) => hashFileOffThread(file, onProgress !== undefined ? { onProgress } : {}),
+      },
       {
         onStep: renderStep,
         onWarning: (message) => addNotice("warning", message),

@@ -65,6 +65,8 @@ export interface VerifyRequest {
   readonly ownOrigin?: string;
   /** Per-block gateway timeout. */
   readonly gatewayTimeoutMs?: number;
+  /** How to hash a file (default {@link hashBlob} on this thread; the page passes a Web Worker one). */
+  readonly hashFile?: (file: Blob, onProgress?: (hashedBytes: number, totalBytes: number) => void) => Promise<Uint8Array>;
 }
 
 /** Progress callbacks. */
@@ -117,7 +119,8 @@ export async function verifySample(request: VerifyRequest, events: VerifyEvents 
   const sampleHash = await run("hash", request.sample.kind === "file" ? `Hashing ${request.sample.name}…` : "Using the given hash…", async () => {
     const sample = request.sample;
     if (sample.kind === "hash") return { value: sample.hash, detail: `Given: ${toHex(sample.hash)}` };
-    const hash = await hashBlob(sample.file, events.onHashProgress !== undefined ? { onProgress: events.onHashProgress } : {});
+    const hashFile = request.hashFile ?? ((file, onProgress) => hashBlob(file, onProgress !== undefined ? { onProgress } : {}));
+    const hash = await hashFile(sample.file, events.onHashProgress);
     return { value: hash, detail: `${sample.name} (${sample.file.size.toLocaleString("en-US")} bytes): SHA-256 ${toHex(hash)}` };
   });
 

@@ -1,0 +1,113 @@
+/**
+ * The manifest a dataset registration commits to: either one the user
+ * already made (`dataset hash`, named by its directory) or made now by
+ * hashing the given sources with the dataset engine into the workspace's
+ * manifests directory (`<dir>/manifests/<root>`). Either way it is opened
+ * with the ManifestReader, which checks that its index rebuilds its root.
+ */
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+
+import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { buildManifest } from "../engine/build-manifest.js";
+import { directoryReader } from "../manifest/manifest-file-reader.js";
+import { HEADER_FILE, MANIFEST_FORMAT } from "../manifest/manifest-format.js";
+import { ManifestReader } from "../manifest/manifest-reader.js";
+import { openSources, type OpenSourcesOptions } from "../sources/open-sources.js";
+import { silentReporter, type Reporter } from "./reporter.js";
+
+/** A manifest ready to be registered. */
+export interface PreparedManifest {
+  readonly root: string;
+  readonly leafCount: number;
+  readonly sampleCount: number;
+  readonly duplicateCount: number;
+  readonly shardCount: number;
+  readonly private: boolean;
+  /** The manifest directory (absolute). */
+  readonly manifestDir: string;
+  /** SHA-256 (hex, no 0x) of its `header.json`. */
+  readonly headerSha256: string;
+  /** True if the sources were hashed in this run (false: an existing manifest was given). */
+  readonly hashedNow: boolean;
+}
+
+/** Options of {@link prepareDatasetManifest}. */
+export interface PrepareManifestOptions {
+  /** Where new manifests go (`<dir>/<root>`). */
+  readonly manifestsDir: string;
+  readonly sourceOptions?: OpenSourcesOptions | undefined;
+  /** Keep no sample ids. */
+  readonly private?: boolean | undefined;
+  /** Hashing threads (default: one per CPU). */
+  readonly threads?: number | undefined;
+  readonly reporter?: Reporter | undefined;
+}
+
+/** True if `dir` is a directory holding a Datatrace manifest `header.json`. */
+export async function isManifestDirectory(dir: string): Promise<boolean> {
+  try {
+    if (!(await stat(dir)).isDirectory()) return false;
+    const header = JSON.parse(await readFile(path.join(dir, HEADER_FILE), "utf8")) as { format?: unknown };
+    return header.format === MANIFEST_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
+/** Uses the manifest directory given as the only source, or hashes the sources into a new manifest. */
+export async function prepareDatasetManifest(sources: readonly string[], options: PrepareManifestOptions): Promise<PreparedManifest> {
+  const reporter = options.reporter ?? silentReporter;
+  if (sources.length === 0) {
+    throw new UserError("No dataset given.", "Name the sample sources (directories, .jsonl/.csv files, IDX files) or a manifest directory made by `dataset hash`.", {
+      exitCode: EXIT_CODES.usage,
+    });
+  }
+  const manifests = await Promise.all(sources.map((s) => isManifestDirectory(s)));
+  let manifestDir: string;
+  let hashedNow = false;
+  if (manifests.some((m) => m)) {
+    if (sources.length !== 1) {
+      throw new UserError(
+        `${sources[manifests.indexOf(true)]} is a manifest directory, which must be registered alone.`,
+        "Register either one manifest directory, or the sample sources (which are then hashed).",
+        { exitCode: EXIT_CODES.usage },
+      );
+    }
+    if (options.private === true) {
+      throw new UserError("--private applies when hashing sources, not to an existing manifest.", "Hash the sources with `dataset hash --private`, or pass the sources instead.", {
+        exitCode: EXIT_CODES.usage,
+      });
+    }
+    manifestDir = path.resolve(sources[0]!);
+    reporter.step(`using the manifest ${manifestDir}`);
+  } else {
+    const opened = await openSources(sources, options.sourceOptions ?? {});
+    reporter.step(`hashing ${sources.join(", ")}`);
+    const report = await buildManifest(opened, {
+      manifestsDir: options.manifestsDir,
+      private: options.private === true,
+      threads: options.threads,
+      onProgress: (p) => reporter.hashing(p),
+    });
+    reporter.hashingDone();
+    for (const warning of report.warnings) reporter.warn(warning);
+    manifestDir = report.manifestDir;
+    hashedNow = true;
+  }
+  const reader = await ManifestReader.open(directoryReader(manifestDir), { where: `manifest ${manifestDir}` });
+  const header = reader.header;
+  const headerBytes = await readFile(path.join(manifestDir, HEADER_FILE));
+  return {
+    root: header.root,
+    leafCount: header.leafCount,
+    sampleCount: header.sampleCount,
+    duplicateCount: header.duplicateCount,
+    shardCount: header.shardCount,
+    private: header.private,
+    manifestDir,
+    headerSha256: createHash("sha256").update(headerBytes).digest("hex"),
+    hashedNow,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Orchestration of the registry workflows over injected dependencies
+ * (a RegistryClient, a publishing store, a content source, a workspace, a
+ * reporter): register datasets and models (journaled, resumable), verify
+ * samples, trace them through model lineage, lineage summaries, registry
+ * export, and the one-command demo. See docs/workflow.md.
+ */
+export { ContentSource, DEFAULT_GATEWAYS } from "./content-source.js";
+export type { ContentSourceOptions } from "./content-source.js";
+export { isManifestDirectory, prepareDatasetManifest } from "./dataset-manifest.js";
+export type { PreparedManifest, PrepareManifestOptions } from "./dataset-manifest.js";
+export { runDemo } from "./demo.js";
+export type { DemoDeps, DemoReport, DemoStep } from "./demo.js";
+export {
+  mergeHyperparameters,
+  parseKeyValues,
+  parseMetricPairs,
+  parseTokenIdList,
+  readMetricsFile,
+  readTrainingLogFile,
+  resolveRelation,
+} from "./model-inputs.js";
+export type { TrainingLogFile } from "./model-inputs.js";
+export { loadRegistryLineage, summarizeLineage } from "./model-lineage.js";
+export type { LineageSummary, RegistryLineage } from "./model-lineage.js";
+export { neighborStruct, proveSample, requireManifestMatches } from "./prove-sample.js";
+export type { SampleProof } from "./prove-sample.js";
+export type { PublishingStore } from "./publishing-store.js";
+export { isoDate, registerDataset } from "./register-dataset.js";
+export type {
+  DatasetDescription,
+  RegisterDatasetDeps,
+  RegisterDatasetInput,
+  RegisteredDataset,
+  RegistrationHooks,
+  RegistrationStatus,
+} from "./register-dataset.js";
+export { findModelRegistration, registerModel } from "./register-model.js";
+export type { ModelDescription, RegisteredModel, RegisterModelDeps, RegisterModelInput } from "./register-model.js";
+export { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration } from "./registration-transaction.js";
+export type { Link, SentTransaction } from "./registration-transaction.js";
+export { REGISTRY_COLUMNS, registryRows, snapshotJson, snapshotRegistry } from "./registry-export.js";
+export type { RegistryRow, RegistrySnapshot } from "./registry-export.js";
+export { reportedWait, silentReporter } from "./reporter.js";
+export type { Reporter } from "./reporter.js";
+export { sampleQueriesFromFiles, sampleQueryFromHash } from "./sample-query.js";
+export type { SampleQuery } from "./sample-query.js";
+export { ipfsTarget, readTokenMetadata, tokenName } from "./token-metadata.js";
+export { traceSamples, walkLineage } from "./trace-samples.js";
+export type { LineageDataset, LineageStep, SampleTrace, TraceCheck, TraceDeps, TraceOutcome, TraceReport } from "./trace-samples.js";
+export { verifyDatasetSamples } from "./verify-dataset-samples.js";
+export type { BatchVerdict, DatasetVerification, SampleVerdict, VerificationOutcome, VerifyDeps } from "./verify-dataset-samples.js";
+export { DEFAULT_WORKSPACE_DIR, workspaceAt } from "./workspace.js";
+export type { Workspace } from "./workspace.js";

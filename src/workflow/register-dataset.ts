@@ -1,0 +1,326 @@
+/**
+ * `dataset register`: hash (or take) the manifest, publish it and the
+ * ERC-721/Croissant metadata, and mint the DatasetNFT — journaled, so that
+ * a run interrupted or killed at any point resumes without uploading again
+ * or minting twice:
+ *
+ *   hashed → manifestStored → metadataStored → txSent → minted
+ *
+ * Every step's result is recorded (src/registry/journal.ts) before the next
+ * starts. A recorded transaction is looked up by hash, never re-sent. Since
+ * the contract accepts a root once, a root already registered on chain is
+ * reported as the existing token instead of failing, and a rerun of a
+ * finished registration reports its token without doing anything.
+ */
+import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { requireDatasetExists } from "../chain/dataset-records.js";
+import type { RegistryClient } from "../chain/registry-client.js";
+import { requireSigner } from "../chain/registry-client.js";
+import { TransactionUnknownError } from "../chain/wait-for-receipt.js";
+import type { JsonValue } from "../registry/canonical-json.js";
+import { RegistrationJournal, runRegistration, type RegistrationState, type RegistrationStep } from "../registry/journal.js";
+import { buildDatasetMetadata, metadataBytes, type Creator } from "../registry/metadata.js";
+import type { OpenSourcesOptions } from "../sources/open-sources.js";
+import { prepareDatasetManifest, type PreparedManifest } from "./dataset-manifest.js";
+import type { PublishingStore } from "./publishing-store.js";
+import {
+  eventArgs,
+  registrationLinks,
+  revertReasonOf,
+  sendRegistrationTransaction,
+  waitForRegistration,
+  type Link,
+} from "./registration-transaction.js";
+import { reportedWait, silentReporter, type Reporter } from "./reporter.js";
+import type { Workspace } from "./workspace.js";
+
+/** Descriptive fields of the dataset (ERC-721 + Croissant metadata). */
+export interface DatasetDescription {
+  readonly name: string;
+  readonly description?: string | undefined;
+  /** SPDX license identifier. */
+  readonly license: string;
+  readonly creator?: string | Creator | undefined;
+  /** Home page of the dataset. */
+  readonly url?: string | undefined;
+  readonly version?: string | undefined;
+  /** ISO date; default today (UTC). */
+  readonly datePublished?: string | undefined;
+  readonly keywords?: readonly string[] | undefined;
+}
+
+/** What to register. */
+export interface RegisterDatasetInput {
+  /** Sample sources to hash, or exactly one manifest directory. */
+  readonly sources: readonly string[];
+  readonly sourceOptions?: OpenSourcesOptions | undefined;
+  /** Keep no sample ids in a new manifest. */
+  readonly private?: boolean | undefined;
+  readonly metadata: DatasetDescription;
+  /** Token id of the dataset this version supersedes (0n or undefined: none). */
+  readonly previousVersion?: bigint | undefined;
+  /** Hashing threads (default: one per CPU). */
+  readonly threads?: number | undefined;
+}
+
+/** Test and tooling hooks into a registration. */
+export interface RegistrationHooks {
+  /** Runs before the handler of each step that is not recorded yet; throwing interrupts the run there. */
+  readonly beforeStep?: ((step: RegistrationStep) => void | Promise<void>) | undefined;
+}
+
+/** Dependencies of {@link registerDataset}. */
+export interface RegisterDatasetDeps {
+  readonly client: RegistryClient;
+  readonly store: PublishingStore;
+  readonly workspace: Workspace;
+  readonly reporter?: Reporter | undefined;
+  readonly hooks?: RegistrationHooks | undefined;
+  /** Clock for the default publication date. */
+  readonly now?: (() => Date) | undefined;
+}
+
+/**
+ * How the run ended: `registered` (minted now, from scratch), `resumed`
+ * (an interrupted run was finished), `existing` (already registered:
+ * nothing was uploaded or sent in this run).
+ */
+export type RegistrationStatus = "registered" | "resumed" | "existing";
+
+/** The registered dataset. */
+export interface RegisteredDataset {
+  readonly status: RegistrationStatus;
+  readonly tokenId: bigint;
+  readonly root: string;
+  readonly leafCount: number;
+  readonly sampleCount: number;
+  readonly duplicateCount: number;
+  readonly manifestDir: string;
+  readonly manifestCid: string;
+  /** Absent when the token was found registered without our journal. */
+  readonly metadataCid?: string;
+  readonly tokenURI: string;
+  readonly txHash?: string;
+  readonly blockNumber?: number;
+  readonly registrant: string;
+  /** The journal file of this registration. */
+  readonly journalFile: string;
+  /** Steps whose work ran in this run (uploads, transaction). */
+  readonly stepsRun: readonly RegistrationStep[];
+  readonly links: readonly Link[];
+  /** The storage backend used for uploads in this run. */
+  readonly backend: string;
+}
+
+interface HashedData {
+  readonly root: string;
+  readonly leafCount: number;
+  readonly sampleCount: number;
+  readonly duplicateCount: number;
+  readonly manifestDir: string;
+  readonly headerSha256: string;
+}
+
+/** Today as YYYY-MM-DD (UTC). */
+export function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function stepData<T>(state: RegistrationState, step: RegistrationStep): T {
+  const data = state.steps[step]?.data;
+  if (data === undefined) throw new Error(`internal error: step ${step} is not recorded`);
+  return data as unknown as T;
+}
+
+function asJson(value: object): JsonValue {
+  return value as unknown as JsonValue;
+}
+
+/** Registers a dataset (see the module doc). */
+export async function registerDataset(deps: RegisterDatasetDeps, input: RegisterDatasetInput): Promise<RegisteredDataset> {
+  const reporter = deps.reporter ?? silentReporter;
+  const { client } = deps;
+  const previousVersion = input.previousVersion ?? 0n;
+  if (previousVersion !== 0n) await requireDatasetExists(client, previousVersion);
+
+  const manifest: PreparedManifest = await prepareDatasetManifest(input.sources, {
+    manifestsDir: deps.workspace.manifestsDir,
+    sourceOptions: input.sourceOptions,
+    private: input.private,
+    threads: input.threads,
+    reporter,
+  });
+  reporter.note(`root ${manifest.root}: ${manifest.leafCount} distinct samples (${manifest.sampleCount} read, ${manifest.duplicateCount} duplicates)`);
+
+  const journal = new RegistrationJournal(deps.workspace.journalDir);
+  const registration = await journal.load({ kind: "dataset", chainId: client.chainId, contract: client.addresses.datasetNFT, subject: manifest.root });
+  const resumed = registration.nextStep() !== undefined && registration.nextStep() !== "hashed";
+  const onChain = await client.datasets.tokenIdOfRoot(manifest.root);
+
+  if (registration.isDone()) {
+    const minted = stepData<{ tokenId: string }>(registration.state, "minted");
+    if (onChain === 0n) {
+      throw new UserError(
+        `The journal ${registration.file} says this dataset was registered as token #${minted.tokenId} on chain ${client.chainId}, but the chain does not know its root.`,
+        `The chain was reset (a restarted local node). Delete ${registration.file} and register again.`,
+        { exitCode: EXIT_CODES.dataError },
+      );
+    }
+    return summarize(deps, manifest, registration.state, "existing", [], registration.file);
+  }
+  if (onChain !== 0n && !registration.isDone("txSent")) {
+    reporter.note(`this root is already registered as dataset #${onChain}: nothing to upload or send`);
+    return existingSummary(deps, manifest, onChain, registration.file);
+  }
+
+  const stepsRun: RegistrationStep[] = [];
+  const run = (step: RegistrationStep, work: (state: RegistrationState) => Promise<JsonValue>) => async (state: RegistrationState) => {
+    await deps.hooks?.beforeStep?.(step);
+    stepsRun.push(step);
+    return work(state);
+  };
+  const state = await runRegistration(registration, {
+    hashed: run("hashed", async () =>
+      asJson({
+        root: manifest.root,
+        leafCount: manifest.leafCount,
+        sampleCount: manifest.sampleCount,
+        duplicateCount: manifest.duplicateCount,
+        manifestDir: manifest.manifestDir,
+        headerSha256: manifest.headerSha256,
+      } satisfies HashedData),
+    ),
+    manifestStored: run("manifestStored", async (s) => {
+      const hashed = stepData<HashedData>(s, "hashed");
+      const put = await reportedWait(reporter, `storing the manifest (${deps.store.backend})`, () => deps.store.put(hashed.manifestDir));
+      reporter.note(`manifest ${put.cid} (${put.size} bytes, ${deps.store.backend})`);
+      return asJson({ cid: put.cid, size: put.size, backend: put.backend });
+    }),
+    metadataStored: run("metadataStored", async (s) => {
+      const hashed = stepData<HashedData>(s, "hashed");
+      const stored = stepData<{ cid: string; size: number }>(s, "manifestStored");
+      const m = input.metadata;
+      const metadata = buildDatasetMetadata({
+        name: m.name,
+        ...(m.description === undefined ? {} : { description: m.description }),
+        license: m.license,
+        ...(m.creator === undefined ? {} : { creator: m.creator }),
+        ...(m.url === undefined ? {} : { url: m.url }),
+        ...(m.version === undefined ? {} : { version: m.version }),
+        ...(m.keywords === undefined ? {} : { keywords: m.keywords }),
+        datePublished: m.datePublished ?? isoDate((deps.now ?? (() => new Date()))()),
+        root: hashed.root,
+        leafCount: hashed.leafCount,
+        sampleCount: hashed.sampleCount,
+        manifest: { cid: stored.cid, sha256: hashed.headerSha256, size: stored.size, name: "header.json", encodingFormat: "application/json" },
+      });
+      const put = await reportedWait(reporter, `storing the metadata (${deps.store.backend})`, () => deps.store.putBytes(metadataBytes(metadata), "metadata.json"));
+      reporter.note(`metadata ${put.cid}`);
+      return asJson({ cid: put.cid, tokenURI: `ipfs://${put.cid}` });
+    }),
+    txSent: run("txSent", async (s) => {
+      const hashed = stepData<HashedData>(s, "hashed");
+      const manifestCid = stepData<{ cid: string }>(s, "manifestStored").cid;
+      const { tokenURI } = stepData<{ tokenURI: string }>(s, "metadataStored");
+      const existing = await client.datasets.tokenIdOfRoot(hashed.root);
+      if (existing !== 0n) return asJson({ existingTokenId: existing.toString() });
+      requireSigner(client);
+      reporter.step(`sending DatasetNFT.register on ${client.networkName}`);
+      const sent = await sendRegistrationTransaction(client, "register the dataset", () =>
+        client.datasets.register(hashed.root, BigInt(hashed.leafCount), manifestCid, tokenURI, previousVersion),
+      );
+      reporter.note(`transaction ${sent.hash}`);
+      return asJson(sent);
+    }),
+    minted: run("minted", async (s) => {
+      const hashed = stepData<HashedData>(s, "hashed");
+      const sent = stepData<{ hash?: string; existingTokenId?: string }>(s, "txSent");
+      if (sent.existingTokenId !== undefined) return asJson({ tokenId: sent.existingTokenId, existing: true });
+      const hash = sent.hash!;
+      let receipt;
+      try {
+        receipt = await waitForRegistration(client, hash, reporter);
+      } catch (error) {
+        if (!(error instanceof TransactionUnknownError)) throw error;
+        const token = await client.datasets.tokenIdOfRoot(hashed.root);
+        if (token !== 0n) return asJson({ tokenId: token.toString(), txHash: hash, existing: true });
+        throw new UserError(
+          `${error.problem} No dataset with root ${hashed.root} is registered.`,
+          `Nothing was minted: delete the journal ${registration.file} and register again (the uploads are reused; content is addressed by CID).`,
+          { exitCode: EXIT_CODES.tempFail, cause: error },
+        );
+      }
+      if (receipt.status === 1) {
+        const args = eventArgs(receipt, client.datasets.interface, client.addresses.datasetNFT, "DatasetRegistered");
+        if (args === undefined) throw new Error(`internal error: transaction ${hash} succeeded without a DatasetRegistered event`);
+        return asJson({ tokenId: (args[0] as bigint).toString(), txHash: hash, blockNumber: receipt.blockNumber });
+      }
+      const token = await client.datasets.tokenIdOfRoot(hashed.root);
+      if (token !== 0n) return asJson({ tokenId: token.toString(), txHash: hash, existing: true });
+      const reason = await revertReasonOf(client, receipt, "register the dataset");
+      throw new UserError(
+        `The registration transaction ${hash} reverted${reason === undefined ? "" : `: ${reason}`}.`,
+        `Nothing was minted. Fix the cause, delete the journal ${registration.file}, and register again.`,
+        { exitCode: EXIT_CODES.failure },
+      );
+    }),
+  });
+  return summarize(deps, manifest, state, resumed ? "resumed" : "registered", stepsRun, registration.file);
+}
+
+async function summarize(
+  deps: RegisterDatasetDeps,
+  manifest: PreparedManifest,
+  state: RegistrationState,
+  status: RegistrationStatus,
+  stepsRun: RegistrationStep[],
+  journalFile: string,
+): Promise<RegisteredDataset> {
+  const { client } = deps;
+  const minted = stepData<{ tokenId: string; txHash?: string; blockNumber?: number; existing?: boolean }>(state, "minted");
+  const tokenId = BigInt(minted.tokenId);
+  const dataset = await client.datasets.dataset(tokenId);
+  const tokenURI = await client.datasets.tokenURI(tokenId);
+  const metadataCid = tokenURI.startsWith("ipfs://") ? tokenURI.slice("ipfs://".length) : undefined;
+  const txHash = minted.txHash ?? stepData<{ hash?: string }>(state, "txSent").hash;
+  return {
+    status: minted.existing === true && stepsRun.length === 0 ? "existing" : status,
+    tokenId,
+    root: manifest.root,
+    leafCount: manifest.leafCount,
+    sampleCount: manifest.sampleCount,
+    duplicateCount: manifest.duplicateCount,
+    manifestDir: manifest.manifestDir,
+    manifestCid: dataset.manifestCid,
+    ...(metadataCid === undefined ? {} : { metadataCid }),
+    tokenURI,
+    ...(txHash === undefined ? {} : { txHash }),
+    ...(minted.blockNumber === undefined ? {} : { blockNumber: minted.blockNumber }),
+    registrant: dataset.registrant,
+    journalFile,
+    stepsRun,
+    links: registrationLinks(client, client.addresses.datasetNFT, tokenId, txHash),
+    backend: deps.store.backend,
+  };
+}
+
+async function existingSummary(deps: RegisterDatasetDeps, manifest: PreparedManifest, tokenId: bigint, journalFile: string): Promise<RegisteredDataset> {
+  const { client } = deps;
+  const dataset = await client.datasets.dataset(tokenId);
+  return {
+    status: "existing",
+    tokenId,
+    root: manifest.root,
+    leafCount: manifest.leafCount,
+    sampleCount: manifest.sampleCount,
+    duplicateCount: manifest.duplicateCount,
+    manifestDir: manifest.manifestDir,
+    manifestCid: dataset.manifestCid,
+    tokenURI: await client.datasets.tokenURI(tokenId),
+    registrant: dataset.registrant,
+    journalFile,
+    stepsRun: [],
+    links: registrationLinks(client, client.addresses.datasetNFT, tokenId, undefined),
+    backend: deps.store.backend,
+  };
+}

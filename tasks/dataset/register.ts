@@ -1,0 +1,109 @@
+/** Action of `npx hardhat dataset register <source…|manifestDir>` (declared in ./index.ts). */
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { formatCount } from "../../src/cli/progress.js";
+import { parseTokenId } from "../../src/chain/dataset-records.js";
+import { splitPatternList } from "../../src/sources/glob-filter.js";
+import type { SourceKindOption } from "../../src/sources/open-sources.js";
+import { registerDataset, type RegisteredDataset } from "../../src/workflow/register-dataset.js";
+import { workspaceAt } from "../../src/workflow/workspace.js";
+import { connectRegistry } from "../shared/connect.js";
+import { createConsoleReporter } from "../shared/console-reporter.js";
+import { inProcessNote, linkLines, printJson } from "../shared/output.js";
+import { openPublishingStore } from "../shared/stores.js";
+import { toTaskError } from "../shared/task-errors.js";
+import { shownPath } from "./report.js";
+
+/** Arguments of `dataset register`, as parsed by Hardhat. */
+export interface DatasetRegisterArguments {
+  sources: string[];
+  name: string;
+  description: string;
+  license: string;
+  creator: string;
+  url: string;
+  version: string;
+  date: string;
+  previous: string;
+  storage: string;
+  lighthouseUrl: string;
+  timeout: number;
+  private: boolean;
+  kind: string;
+  include: string;
+  exclude: string;
+  hidden: boolean;
+  threads: number;
+  dir: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+const KINDS = ["auto", "dir", "lines", "idx"];
+
+/** Registers the dataset and prints token id, root, CIDs, transaction and links. */
+export default async function datasetRegister(args: DatasetRegisterArguments, hre: HardhatRuntimeEnvironment): Promise<RegisteredDataset> {
+  try {
+    if (!KINDS.includes(args.kind)) throw new Error(`--kind ${args.kind} is not one of ${KINDS.join(", ")}.`);
+    if (args.threads < 0) throw new Error(`--threads ${args.threads}: pass 0 (one per CPU) or a positive number.`);
+    const previousVersion = args.previous === "" ? 0n : parseTokenId(args.previous, "previous version token id");
+    const workspace = workspaceAt(args.dir);
+    const reporter = createConsoleReporter({ quiet: args.quiet || args.json });
+    const store = await openPublishingStore(hre, args, workspace);
+    const { client, inProcess } = await connectRegistry(hre, { write: true });
+    const result = await registerDataset(
+      { client, store, workspace, reporter },
+      {
+        sources: args.sources,
+        sourceOptions: {
+          kind: args.kind as SourceKindOption,
+          include: splitPatternList(args.include),
+          exclude: splitPatternList(args.exclude),
+          includeHidden: args.hidden,
+        },
+        private: args.private,
+        threads: args.threads === 0 ? undefined : args.threads,
+        previousVersion,
+        metadata: {
+          name: args.name,
+          ...(args.description === "" ? {} : { description: args.description }),
+          license: args.license,
+          ...(args.creator === "" ? {} : { creator: args.creator }),
+          ...(args.url === "" ? {} : { url: args.url }),
+          ...(args.version === "" ? {} : { version: args.version }),
+          ...(args.date === "" ? {} : { datePublished: args.date }),
+        },
+      },
+    );
+    if (args.json) printJson({ network: client.networkName, chainId: client.chainId, ...result });
+    else console.log(datasetRegistrationText(result, client.networkName, client.chainId, client.local, inProcess).join("\n"));
+    return result;
+  } catch (error) {
+    throw toTaskError(error);
+  }
+}
+
+/** The text summary of a dataset registration. */
+export function datasetRegistrationText(r: RegisteredDataset, network: string, chainId: bigint, local: boolean, inProcess: boolean): string[] {
+  const headline =
+    r.status === "existing"
+      ? `dataset #${r.tokenId} is already registered on ${network} (chain ${chainId}): nothing was uploaded or sent`
+      : r.status === "resumed"
+        ? `dataset #${r.tokenId} registered on ${network} (chain ${chainId}), resuming an interrupted run (steps run now: ${r.stepsRun.join(", ") || "none"})`
+        : `dataset #${r.tokenId} registered on ${network} (chain ${chainId})`;
+  return [
+    headline,
+    `token id    ${r.tokenId}`,
+    `root        ${r.root}`,
+    `leaves      ${formatCount(r.leafCount)} distinct samples (${formatCount(r.sampleCount)} read, ${formatCount(r.duplicateCount)} duplicates)`,
+    `manifest    ${r.manifestCid}`,
+    ...(r.metadataCid === undefined ? [] : [`metadata    ${r.metadataCid}`]),
+    `token URI   ${r.tokenURI}`,
+    `registrant  ${r.registrant}`,
+    ...(r.txHash === undefined ? [] : [`transaction ${r.txHash}`]),
+    ...linkLines(r.links, local),
+    `stored in   ${r.backend}; manifest directory ${shownPath(r.manifestDir)}`,
+    `journal     ${shownPath(r.journalFile)}`,
+    ...inProcessNote(inProcess),
+  ];
+}

@@ -1,0 +1,52 @@
+/**
+ * The publishing store of a registration task (`--storage local|lighthouse`)
+ * and the content source of reading tasks (local store, then `--gateway`
+ * URLs). The Lighthouse API key is resolved only for `--storage
+ * lighthouse`, and checked before any work starts.
+ */
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { LIGHTHOUSE_KEY_HELP, LighthouseStore } from "../../src/storage/lighthouse.js";
+import { LocalStore } from "../../src/storage/local-store.js";
+import { ContentSource, DEFAULT_GATEWAYS } from "../../src/workflow/content-source.js";
+import type { PublishingStore } from "../../src/workflow/publishing-store.js";
+import type { Reporter } from "../../src/workflow/reporter.js";
+import type { Workspace } from "../../src/workflow/workspace.js";
+import { applyLighthouseUrl, gatewayList, resolveLighthouseApiKey } from "../storage/task-helpers.js";
+
+/** Storage options shared by the register tasks. */
+export interface StorageArguments {
+  readonly storage: string;
+  readonly lighthouseUrl: string;
+  readonly timeout: number;
+}
+
+/** Opens the store registrations publish to. */
+export async function openPublishingStore(hre: HardhatRuntimeEnvironment, args: StorageArguments, workspace: Workspace): Promise<PublishingStore> {
+  const local = new LocalStore({ dir: workspace.blocksDir });
+  if (args.storage === "local") return local;
+  if (args.storage !== "lighthouse") {
+    throw new UserError(`--storage ${args.storage} is not a storage backend.`, "Use --storage local (the default) or --storage lighthouse.", { exitCode: EXIT_CODES.usage });
+  }
+  applyLighthouseUrl(args.lighthouseUrl);
+  const apiKey = await resolveLighthouseApiKey(hre);
+  if (apiKey === undefined) {
+    throw new UserError("--storage lighthouse needs a Lighthouse API key, and LIGHTHOUSE_API_KEY is not set.", LIGHTHOUSE_KEY_HELP, { exitCode: EXIT_CODES.config });
+  }
+  return new LighthouseStore({ apiKey, localStore: local, timeoutMs: args.timeout * 1000 });
+}
+
+/**
+ * The content source of a reading task: the workspace's local store, then
+ * the gateways given (`none` for local only; empty for the default list).
+ */
+export function openContentSource(workspace: Workspace, gateway: string, reporter: Reporter, timeoutSeconds = 30): ContentSource {
+  const gateways = gateway.trim() === "" ? DEFAULT_GATEWAYS : gateway.trim() === "none" ? [] : gatewayList(gateway);
+  return new ContentSource({ local: new LocalStore({ dir: workspace.blocksDir }), gateways, timeoutMs: timeoutSeconds * 1000, onWarning: (m) => reporter.warn(m) });
+}
+
+/** A local-only content source (metadata names in listings: no network round trips). */
+export function openLocalContent(workspace: Workspace): ContentSource {
+  return new ContentSource({ local: new LocalStore({ dir: workspace.blocksDir }) });
+}

@@ -1,0 +1,103 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { once } from "node:events";
+
+import { expect } from "chai";
+
+import { findRevertData } from "../../web/src/dataset-nft-client.js";
+import { JsonRpcClient, RpcError } from "../../web/src/json-rpc-client.js";
+
+/** A loopback server answering every POST with `reply(body)` → [status, text]. */
+async function serve(reply: (body: { method: string; params: unknown[]; id: number }) => [number, string] | "hang"): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer(async (req, res) => {
+    let text = "";
+    for await (const chunk of req) text += String(chunk);
+    const answer = reply(JSON.parse(text) as { method: string; params: unknown[]; id: number });
+    if (answer === "hang") return;
+    res.writeHead(answer[0], { "Content-Type": "application/json" }).end(answer[1]);
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<RpcError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(RpcError);
+    return error as RpcError;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("web: JSON-RPC client", () => {
+  it("sends a JSON-RPC 2.0 request and returns its result", async () => {
+    const server = await serve((body) => [200, JSON.stringify({ jsonrpc: "2.0", id: body.id, result: { echo: body.method, params: body.params } })]);
+    try {
+      const client = new JsonRpcClient({ url: server.url });
+      expect(await client.request("eth_getCode", ["0x1", "latest"])).to.deep.equal({ echo: "eth_getCode", params: ["0x1", "latest"] });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("turns a JSON-RPC error into an RpcError keeping its code and revert data", async () => {
+    const server = await serve((body) => [200, JSON.stringify({ jsonrpc: "2.0", id: body.id, error: { code: 3, message: "execution reverted", data: "0x7e273289" + "00".repeat(31) + "63" } })]);
+    try {
+      const error = await rejection(new JsonRpcClient({ url: server.url }).request("eth_call"));
+      expect(error.message).to.equal(`The node at ${server.url} rejected eth_call: execution reverted (code 3)`);
+      expect(error.code).to.equal(3);
+      expect(findRevertData(error.data)).to.match(/^0x7e273289/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("says when the endpoint answers something that is not JSON-RPC", async () => {
+    const server = await serve(() => [404, "<html>not here</html>"]);
+    try {
+      const error = await rejection(new JsonRpcClient({ url: server.url }).request("eth_chainId"));
+      expect(error.message).to.include("HTTP 404 and a body that is not JSON: is this a JSON-RPC endpoint?");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("says when the endpoint cannot be reached, with what to check", async () => {
+    const error = await rejection(new JsonRpcClient({ url: "http://127.0.0.1:9" }).request("eth_chainId"));
+    expect(error.message).to.match(/^Cannot reach the JSON-RPC endpoint http:\/\/127\.0\.0\.1:9 \(.+\)\. Is a node running there/);
+  });
+
+  it("gives up after the timeout when the endpoint does not answer", async () => {
+    const server = await serve(() => "hang");
+    try {
+      const error = await rejection(new JsonRpcClient({ url: server.url, timeoutMs: 200 }).request("eth_chainId"));
+      expect(error.message).to.equal(`The JSON-RPC endpoint ${server.url} did not answer eth_chainId within 0.2 s.`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses URLs that are not http(s)", () => {
+    expect(() => new JsonRpcClient({ url: "127.0.0.1:8545" })).to.throw(/is not a URL: give the JSON-RPC endpoint/);
+    expect(() => new JsonRpcClient({ url: "not a url" })).to.throw(/is not a URL/);
+    expect(() => new JsonRpcClient({ url: "ws://127.0.0.1:8545" })).to.throw(/must start with http:\/\/ or https:\/\//);
+  });
+
+  it("finds revert data in the shapes nodes use, and nothing in non-hex data", () => {
+    const data = "0x7e27328900000000000000000000000000000000000000000000000000000000000000ff";
+    expect(findRevertData(data)).to.equal(data);
+    expect(findRevertData({ data })).to.equal(data);
+    expect(findRevertData({ originalError: { data } })).to.equal(data);
+    expect(findRevertData({ message: "reverted" })).to.equal(undefined);
+    expect(findRevertData("0x12")).to.equal(undefined);
+    expect(findRevertData("execution reverted")).to.equal(undefined);
+  });
+});

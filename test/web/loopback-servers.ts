@@ -1,0 +1,148 @@
+/**
+ * Loopback HTTP servers for the web page's tests: a static server for the
+ * built page (optionally forwarding /ipfs/ to a gateway, to stand in for
+ * `ipfs serve` serving the page), a JSON-RPC proxy exposing an in-process
+ * Hardhat chain to the browser, and a gateway that tampers with every block.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { once } from "node:events";
+
+/** A started loopback server. */
+export interface LoopbackServer {
+  readonly url: string;
+  /** Requests received, as "METHOD /path?query". */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+const CORS = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+  "Access-Control-Allow-Headers": "Content-Type, Accept",
+};
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<LoopbackServer> {
+  const requests: string[] = [];
+  const server: Server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    handler(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain", ...CORS });
+      res.end(String(error));
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+async function body(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** GETs `url` and relays status, headers of interest and body (after `transform`). */
+async function relay(req: IncomingMessage, res: ServerResponse, url: string, transform: (bytes: Uint8Array) => Uint8Array = (b) => b): Promise<void> {
+  const upstream = await fetch(url, { method: req.method === "HEAD" ? "HEAD" : "GET", headers: { Accept: req.headers.accept ?? "*/*" } });
+  const bytes = req.method === "HEAD" ? new Uint8Array() : transform(new Uint8Array(await upstream.arrayBuffer()));
+  res.writeHead(upstream.status, { ...CORS, "Content-Type": upstream.headers.get("content-type") ?? "application/octet-stream" });
+  res.end(bytes);
+}
+
+const MEDIA_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".map": "application/json",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/** Serves the files of `dir`; with `ipfsGateway`, forwards /ipfs/… there (like a gateway that also serves the page). */
+export function startStaticServer(dir: string, options: { ipfsGateway?: string } = {}): Promise<LoopbackServer> {
+  const root = path.resolve(dir);
+  return listen(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (url.pathname.startsWith("/ipfs/") && options.ipfsGateway !== undefined) {
+      await relay(req, res, `${options.ipfsGateway}${url.pathname}${url.search}`);
+      return;
+    }
+    const file = path.resolve(root, `.${decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname)}`);
+    if (!file.startsWith(root + path.sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const bytes = await readFile(file);
+      res.writeHead(200, { "Content-Type": MEDIA_TYPES[path.extname(file)] ?? "application/octet-stream" });
+      res.end(req.method === "HEAD" ? undefined : bytes);
+    } catch {
+      res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
+    }
+  });
+}
+
+/** An EIP-1193 provider (Hardhat's network connection provider). */
+export interface Eip1193Provider {
+  request(args: { method: string; params?: unknown[] }): Promise<unknown>;
+}
+
+/** A JSON-RPC over HTTP endpoint (with CORS) forwarding to `provider`. */
+export function startJsonRpcProxy(provider: Eip1193Provider): Promise<LoopbackServer> {
+  const answer = async (call: { id?: unknown; method?: string; params?: unknown[] }): Promise<unknown> => {
+    try {
+      const result = await provider.request({ method: String(call.method), params: call.params ?? [] });
+      return { jsonrpc: "2.0", id: call.id ?? null, result };
+    } catch (error) {
+      const e = error as { code?: number; message?: string; data?: unknown };
+      return { jsonrpc: "2.0", id: call.id ?? null, error: { code: typeof e.code === "number" ? e.code : -32603, message: e.message ?? String(error), data: e.data } };
+    }
+  };
+  return listen(async (req, res) => {
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, CORS).end();
+      return;
+    }
+    if (req.method !== "POST") {
+      res.writeHead(405, CORS).end();
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse((await body(req)).toString("utf8"));
+    } catch {
+      res.writeHead(200, { ...CORS, "Content-Type": "application/json" });
+      res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32700, message: "parse error" } }));
+      return;
+    }
+    const reply = Array.isArray(parsed) ? await Promise.all(parsed.map((c) => answer(c as object))) : await answer(parsed as object);
+    res.writeHead(200, { ...CORS, "Content-Type": "application/json" });
+    res.end(JSON.stringify(reply, (_key, value: unknown) => (typeof value === "bigint" ? `0x${value.toString(16)}` : value)));
+  });
+}
+
+/** A gateway that relays `upstream` but flips the last byte of every non-empty body: verification must catch it. */
+export function startTamperingGateway(upstream: string): Promise<LoopbackServer> {
+  return listen(async (req, res) => {
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, CORS).end();
+      return;
+    }
+    await relay(req, res, `${upstream}${req.url ?? "/"}`, (bytes) => {
+      const copy = new Uint8Array(bytes);
+      if (copy.length > 0) copy[copy.length - 1]! ^= 0xff;
+      return copy;
+    });
+  });
+}
