@@ -12,10 +12,11 @@ import { createHash } from "node:crypto";
 
 import type { AbsenceNeighbor, AbsenceResult } from "../merkle/absence.js";
 import type { BatchProof } from "../merkle/multiproof.js";
+import { proveBatch } from "../merkle/multiproof.js";
 import { proveMemberInShard } from "../merkle/proof.js";
 import { compareHashes, hashesEqual, treeDepth } from "../merkle/scheme.js";
 import type { MerkleTree, ShardedTreeTop } from "../merkle/tree.js";
-import { buildTree, buildTreeFromSubtreeRoots } from "../merkle/tree.js";
+import { buildTree, buildTreeFromSubtreeRoots, levelWidths } from "../merkle/tree.js";
 import type { ManifestFileReader } from "./manifest-file-reader.js";
 import type { IndexEntry, ManifestHeader } from "./manifest-format.js";
 import { decodeHeader, decodeIndex, HEADER_FILE, idsPath, INDEX_FILE, shardPath } from "./manifest-format.js";
@@ -210,10 +211,11 @@ export class ManifestReader {
     return { index, sampleHash: loaded.hashes.slice(local * 32, local * 32 + 32), siblings: proof.siblings };
   }
 
-  /** The batch proof algorithm of merkle/multiproof.ts over shard trees below the shard level and the top tree above. */
+  /** A batch proof over the shard trees below the shard level and the top tree above (merkle/multiproof.ts). */
   #proveBatch(indexes: number[], shards: Map<number, LoadedShard>): BatchProof {
     const shardLevel = treeDepth(this.header.shardSize);
     const n = this.header.leafCount;
+    const widths = levelWidths(n);
     const node = (level: number, i: number): Uint8Array => {
       if (this.index.length === 1) return shards.get(0)!.tree.node(level, i);
       if (level >= shardLevel) return this.top.tree.node(level - shardLevel, i);
@@ -224,21 +226,7 @@ export class ManifestReader {
       // The last shard's own tree may be shallower: its root is promoted up to the shard level.
       return shard.tree.node(Math.min(level, shard.tree.depth), i - k * span);
     };
-    const proof: Uint8Array[] = [];
-    let known = indexes;
-    let width = n;
-    for (let level = 0; width > 1; level++, width = Math.ceil(width / 2)) {
-      const parents: number[] = [];
-      for (let j = 0; j < known.length; j++) {
-        const i = known[j]!;
-        if (i % 2 === 1) proof.push(node(level, i - 1).slice());
-        else if (known[j + 1] === i + 1) j++;
-        else if (i + 1 < width) proof.push(node(level, i + 1).slice());
-        parents.push(i >> 1);
-      }
-      known = parents;
-    }
-    return { indexes, leafCount: n, proof };
+    return proveBatch({ leafCount: n, depth: widths.length - 1, levelWidth: (k) => widths[k]!, node }, indexes);
   }
 
   #loadShard(k: number): Promise<LoadedShard> {

@@ -16,7 +16,21 @@
  */
 import { keccak256 } from "../hash/keccak.js";
 import { HASH_BYTES, hashesEqual } from "./scheme.js";
-import type { MerkleTree } from "./tree.js";
+
+/**
+ * The nodes a batch proof is read from: a {@link MerkleTree}, or any view
+ * that can answer for the nodes a proof needs (the manifest reader answers
+ * from one shard tree per sample below the shard level and the top tree above).
+ */
+export interface TreeNodes {
+  readonly leafCount: number;
+  /** Number of levels above the leaves (0 for a single leaf). */
+  readonly depth: number;
+  /** Nodes at level `k` (level 0 = the leaves). */
+  levelWidth(k: number): number;
+  /** Node `i` of level `k`. */
+  node(k: number, i: number): Uint8Array;
+}
 
 /** A batch membership proof. */
 export interface BatchProof {
@@ -32,7 +46,7 @@ export interface BatchProof {
  * Batch proof for the leaves at `indexes` (any order; returned ascending).
  * Throws on an empty list, a duplicate, or an index out of range.
  */
-export function proveBatch(tree: MerkleTree, indexes: readonly number[]): BatchProof {
+export function proveBatch(tree: TreeNodes, indexes: readonly number[]): BatchProof {
   if (indexes.length === 0) throw new RangeError("proveBatch: pass at least one leaf index");
   const sorted = [...indexes].sort((a, b) => a - b);
   sorted.forEach((index, k) => {

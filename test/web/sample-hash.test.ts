@@ -7,7 +7,7 @@ import { hashBlob, parseSampleHash, SLICE_BYTES } from "../../web/src/sample-has
 const nodeSha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
 
-function pseudoRandom(size: number, seed: number): Uint8Array {
+function pseudoRandom(size: number, seed: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(size);
   let x = seed;
   for (let i = 0; i < size; i++) {
