@@ -43,5 +43,66 @@ const mergeTask = task(["dataset", "merge"], "Merge the partial files of a split
   .setAction(() => import("./merge.js"))
   .build();
 
+// --- Registry tasks (workflow engineer): register, verify, show, list. Actions in ./register.ts etc. ---
+
+const registerTask = task(["dataset", "register"], "Hash (or take) a dataset manifest, store it with its metadata, and mint its DatasetNFT")
+  .addVariadicArgument({
+    name: "sources",
+    description: "Sample sources to hash (directories, .jsonl/.csv files, IDX files), or one manifest directory made by `dataset hash`",
+  })
+  .addOption({ name: "name", description: "Dataset name (required), shown in the NFT metadata", defaultValue: "" })
+  .addOption({ name: "description", description: "Dataset description", defaultValue: "" })
+  .addOption({ name: "license", description: "SPDX license identifier (required), e.g. CC-BY-4.0, CC0-1.0, MIT, or LicenseRef-<name>", defaultValue: "" })
+  .addOption({ name: "creator", description: "Who made the dataset (person or organization name)", defaultValue: "" })
+  .addOption({ name: "url", description: "Home page of the dataset (http(s):// or ipfs://)", defaultValue: "" })
+  .addOption({ name: "datasetVersion", description: "Dataset version, e.g. 1.0.0 (default 1.0.0)", defaultValue: "" })
+  .addOption({ name: "date", description: "Publication date YYYY-MM-DD (default: today, UTC)", defaultValue: "" })
+  .addOption({ name: "previous", description: "Token id of the dataset version this one supersedes", defaultValue: "" })
+  .addOption({ name: "storage", description: "Where to store manifest and metadata: local (the local block store) or lighthouse (needs LIGHTHOUSE_API_KEY)", defaultValue: "local" })
+  .addOption({ name: "lighthouseUrl", description: "Send Lighthouse SDK calls to this base URL (e.g. a local `ipfs serve`)", defaultValue: "" })
+  .addOption({ name: "timeout", description: "Lighthouse: give up on one upload after this many seconds", type: ArgumentType.INT, defaultValue: 600 })
+  .addFlag({ name: "private", description: "Keep no sample ids in the manifest (hashes only)" })
+  .addOption({ name: "kind", description: "How to read the sources: auto, dir, lines or idx", defaultValue: "auto" })
+  .addOption({ name: "include", description: "Directory sources: comma-separated globs of files to keep (e.g. '*.png')", defaultValue: "" })
+  .addOption({ name: "exclude", description: "Directory sources: comma-separated globs of files or directories to skip", defaultValue: "" })
+  .addFlag({ name: "hidden", description: "Directory sources: include dot-files and dot-directories" })
+  .addOption({ name: "threads", description: "Hashing worker threads (0 = one per CPU)", type: ArgumentType.INT, defaultValue: 0 })
+  .addOption({ name: "dir", description: "Datatrace directory: block store <dir>/blocks, journal <dir>/journal, manifests <dir>/manifests", defaultValue: ".datatrace" })
+  .addFlag({ name: "json", description: "Print the result as JSON on stdout" })
+  .addFlag({ name: "quiet", description: "No progress output on stderr" })
+  .setAction(() => import("./register.js"))
+  .build();
+
+const verifyTask = task(["dataset", "verify"], "Prove samples in or out of a registered dataset, checked locally and by the contract (exit 0 all members, 1 some not, 2 error)")
+  .addPositionalArgument({ name: "tokenId", description: "DatasetNFT token id" })
+  .addVariadicArgument({ name: "files", description: "Sample files to check (each file's bytes are one sample)", defaultValue: [] })
+  .addOption({ name: "hash", description: "Sample hash(es) to check instead of files: SHA-256 hex, comma-separated", defaultValue: "" })
+  .addOption({
+    name: "gateway",
+    description: "Comma-separated IPFS gateways for manifest blocks missing locally (default: http://127.0.0.1:5050, then public gateways; 'none' for local only)",
+    defaultValue: "",
+  })
+  .addOption({ name: "timeout", description: "Gateway timeout in seconds", type: ArgumentType.INT, defaultValue: 30 })
+  .addOption({ name: "dir", description: "Datatrace directory (its block store is read first and keeps fetched blocks)", defaultValue: ".datatrace" })
+  .addFlag({ name: "json", description: "Print the verdicts as JSON on stdout" })
+  .addFlag({ name: "quiet", description: "No progress output on stderr" })
+  .setAction(() => import("./verify.js"))
+  .build();
+
+const showTask = task(["dataset", "show"], "Show a registered dataset: commitment, manifest, owner, metadata, links")
+  .addPositionalArgument({ name: "tokenId", description: "DatasetNFT token id" })
+  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch the metadata from (default: local store only)", defaultValue: "" })
+  .addOption({ name: "dir", description: "Datatrace directory (its block store is read for the metadata)", defaultValue: ".datatrace" })
+  .addFlag({ name: "json", description: "Print the dataset as JSON on stdout" })
+  .setAction(() => import("./show.js"))
+  .build();
+
+const listTask = task(["dataset", "list"], "List every registered dataset")
+  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch names from (default: local store only)", defaultValue: "" })
+  .addOption({ name: "dir", description: "Datatrace directory (its block store is read for names)", defaultValue: ".datatrace" })
+  .addFlag({ name: "json", description: "Print the datasets as JSON on stdout" })
+  .setAction(() => import("./list.js"))
+  .build();
+
 /** The `dataset` namespace and its tasks. */
-export const datasetTasks: TaskDefinition[] = [datasetNamespace, hashTask, mergeTask];
+export const datasetTasks: TaskDefinition[] = [datasetNamespace, hashTask, mergeTask, registerTask, verifyTask, showTask, listTask];

@@ -22,7 +22,7 @@ export interface DatasetRegisterArguments {
   license: string;
   creator: string;
   url: string;
-  version: string;
+  datasetVersion: string;
   date: string;
   previous: string;
   storage: string;
@@ -70,7 +70,7 @@ export default async function datasetRegister(args: DatasetRegisterArguments, hr
           license: args.license,
           ...(args.creator === "" ? {} : { creator: args.creator }),
           ...(args.url === "" ? {} : { url: args.url }),
-          ...(args.version === "" ? {} : { version: args.version }),
+          ...(args.datasetVersion === "" ? {} : { version: args.datasetVersion }),
           ...(args.date === "" ? {} : { datePublished: args.date }),
         },
       },

@@ -41,6 +41,7 @@ const SCREENSHOTS = {
   member: path.join(os.tmpdir(), "datatrace-web-verify-member.png"),
   verdict: path.join(os.tmpdir(), "datatrace-web-verify-verdict.png"),
   warning: path.join(os.tmpdir(), "datatrace-web-verify-warning.png"),
+  absent: path.join(os.tmpdir(), "datatrace-web-verify-absent.png"),
 };
 
 const sha256Hex = (bytes: Uint8Array | string): string => `0x${createHash("sha256").update(bytes).digest("hex")}`;
@@ -190,6 +191,7 @@ describe("web verifier page (headless Chromium)", function () {
     expect(result.facts).to.include(hash);
     expect(result.facts).to.include(`Index${expected.index.toLocaleString("en-US")} of ${leafCount.toLocaleString("en-US")}`);
     for (const id of ids) expect(result.facts).to.include(id);
+    expect(site.requests).to.include("GET /hash-worker.js"); // hashed off the main thread
     await page.screenshot({ path: SCREENSHOTS.member, fullPage: true });
     await page.locator("#result").screenshot({ path: SCREENSHOTS.verdict });
   });
@@ -223,12 +225,26 @@ describe("web verifier page (headless Chromium)", function () {
     expect(proof.neighbors.length).to.be.within(1, 2);
     for (const n of proof.neighbors) expect(result.facts).to.include(n.sampleHash);
     expect(await nft.verifyAbsence(1n, proof.sampleHash, proof.neighbors)).to.equal(true);
+    await page.locator("#result").screenshot({ path: SCREENSHOTS.absent });
   });
 
   it("accepts a pasted SHA-256 instead of a file (here an IDX record of the second source)", async function () {
     const result = await verify(pageUrl({ gateways: [ipfs.url] }), { hash: `  ${sha256Hex(idxRecord).slice(2).toUpperCase()}  ` });
     expect(result.verdict).to.equal("MEMBER");
     expect(result.facts).to.include("data/train.idx#4321");
+  });
+
+  it("accepts a file dropped on the drop zone", async function () {
+    await page.goto(pageUrl({ gateways: [ipfs.url] }));
+    const dropped = await page.evaluateHandle(
+      `(() => { const dt = new DataTransfer(); dt.items.add(new File(["a dog dug\\n"], "dog.txt")); return dt; })()`,
+    );
+    await page.dispatchEvent("#drop-zone", "drop", { dataTransfer: dropped });
+    expect(await page.textContent("#file-name")).to.equal("Selected: dog.txt (10 bytes)");
+    await page.click("#verify-button");
+    await page.waitForSelector("body[data-run=finished]");
+    expect(await page.textContent("#verdict")).to.equal("MEMBER");
+    expect(await page.textContent("#facts")).to.include("data/files/dog.txt");
   });
 
   it("skips a tampering gateway listed first with a visible warning and still gives the right answer", async function () {

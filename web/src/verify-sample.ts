@@ -97,7 +97,7 @@ export interface Verification {
   readonly local: boolean;
   /** The contract's check passed. */
   readonly onChain: boolean;
-  /** Gateways tried, in the order given. */
+  /** Gateways used, in order (the page's own origin first when it served the manifest). */
   readonly gateways: readonly string[];
 }
 

@@ -1,0 +1,43 @@
+/** Action of `npx hardhat demo` (declared in ./index.ts). */
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { LocalStore } from "../../src/storage/local-store.js";
+import { runDemo, type DemoReport } from "../../src/workflow/demo.js";
+import { workspaceAt } from "../../src/workflow/workspace.js";
+import { connectRegistry } from "../shared/connect.js";
+import { createConsoleReporter } from "../shared/console-reporter.js";
+import { toTaskError } from "../shared/task-errors.js";
+
+/** Arguments of `demo`, as parsed by Hardhat. */
+export interface DemoArguments {
+  dir: string;
+  threads: number;
+}
+
+/** Runs the demo in a temporary (or the given) directory. */
+export default async function demo(args: DemoArguments, hre: HardhatRuntimeEnvironment): Promise<DemoReport> {
+  const temporary = args.dir === "" ? await mkdtemp(path.join(os.tmpdir(), "datatrace-demo-")) : undefined;
+  try {
+    const workspace = workspaceAt(temporary ?? args.dir);
+    const { client, inProcess } = await connectRegistry(hre, { write: true });
+    const report = await runDemo({
+      client,
+      store: new LocalStore({ dir: workspace.blocksDir }),
+      workspace,
+      print: (line) => console.log(line),
+      reporter: createConsoleReporter({ quiet: true }),
+      threads: args.threads === 0 ? undefined : args.threads,
+    });
+    if (temporary !== undefined) console.log(`(temporary directory ${temporary} removed; pass --dir <path> to keep the store, manifests and journal)`);
+    if (inProcess) console.log("(in-process network: the chain ends with the command; run with --network localhost against `npx hardhat node` to keep it)");
+    return report;
+  } catch (error) {
+    throw toTaskError(error);
+  } finally {
+    if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
+  }
+}

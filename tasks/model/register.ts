@@ -1,0 +1,121 @@
+/** Action of `npx hardhat model register` (declared in ./index.ts). */
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { readHyperparametersFile } from "../../src/registry/metadata.js";
+import {
+  mergeHyperparameters,
+  parseKeyValues,
+  parseMetricPairs,
+  parseTokenIdList,
+  readMetricsFile,
+} from "../../src/workflow/model-inputs.js";
+import { registerModel, type RegisteredModel } from "../../src/workflow/register-model.js";
+import { workspaceAt } from "../../src/workflow/workspace.js";
+import { connectRegistry } from "../shared/connect.js";
+import { createConsoleReporter } from "../shared/console-reporter.js";
+import { inProcessNote, linkLines, printJson } from "../shared/output.js";
+import { openPublishingStore } from "../shared/stores.js";
+import { toTaskError } from "../shared/task-errors.js";
+import { shownPath } from "../dataset/report.js";
+
+/** Arguments of `model register`, as parsed by Hardhat. */
+export interface ModelRegisterArguments {
+  weights: string;
+  datasets: string;
+  parents: string;
+  relation: string;
+  hyperparameters: string;
+  metrics: string;
+  param: string;
+  metric: string;
+  trainingLog: string;
+  fingerprintRoot: string;
+  uploadWeights: boolean;
+  name: string;
+  description: string;
+  license: string;
+  creator: string;
+  modelVersion: string;
+  framework: string;
+  storage: string;
+  lighthouseUrl: string;
+  timeout: number;
+  dir: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+/** Registers the model and prints token id, weightsHash, CIDs, transaction and links. */
+export default async function modelRegister(args: ModelRegisterArguments, hre: HardhatRuntimeEnvironment): Promise<RegisteredModel> {
+  try {
+    if (args.weights === "") throw new Error("--weights is required: the weights file or directory of the model.");
+    const datasetIds = parseTokenIdList(args.datasets, "datasets");
+    const parentIds = parseTokenIdList(args.parents, "parents");
+    const hyperparameters = mergeHyperparameters(
+      args.hyperparameters === "" ? undefined : await readHyperparametersFile(args.hyperparameters),
+      parseKeyValues(args.param, "param"),
+    );
+    const metricsFromFile = args.metrics === "" ? undefined : await readMetricsFile(args.metrics);
+    const metricPairs = parseMetricPairs(args.metric);
+    const metrics = metricsFromFile === undefined && Object.keys(metricPairs).length === 0 ? undefined : { ...metricsFromFile, ...metricPairs };
+    const workspace = workspaceAt(args.dir);
+    const reporter = createConsoleReporter({ quiet: args.quiet || args.json });
+    const store = await openPublishingStore(hre, args, workspace);
+    const { client, inProcess } = await connectRegistry(hre, { write: true });
+    const result = await registerModel(
+      { client, store, workspace, reporter },
+      {
+        weights: args.weights,
+        datasetIds,
+        parentIds,
+        relation: args.relation,
+        ...(hyperparameters === undefined ? {} : { hyperparameters }),
+        ...(metrics === undefined ? {} : { metrics }),
+        ...(args.trainingLog === "" ? {} : { trainingLog: args.trainingLog }),
+        ...(args.fingerprintRoot === "" ? {} : { fingerprintRoot: args.fingerprintRoot }),
+        uploadWeights: args.uploadWeights,
+        metadata: {
+          name: args.name,
+          ...(args.description === "" ? {} : { description: args.description }),
+          ...(args.license === "" ? {} : { license: args.license }),
+          ...(args.creator === "" ? {} : { creator: args.creator }),
+          ...(args.modelVersion === "" ? {} : { version: args.modelVersion }),
+          ...(args.framework === "" ? {} : { framework: args.framework }),
+        },
+      },
+    );
+    if (args.json) printJson({ network: client.networkName, chainId: client.chainId, ...result });
+    else console.log(modelRegistrationText(result, client.networkName, client.chainId, client.local, inProcess).join("\n"));
+    return result;
+  } catch (error) {
+    throw toTaskError(error);
+  }
+}
+
+/** The text summary of a model registration. */
+export function modelRegistrationText(r: RegisteredModel, network: string, chainId: bigint, local: boolean, inProcess: boolean): string[] {
+  const headline =
+    r.status === "existing"
+      ? `model #${r.tokenId} (same weights, same registrant) is already registered on ${network} (chain ${chainId}): nothing was uploaded or sent`
+      : r.status === "resumed"
+        ? `model #${r.tokenId} registered on ${network} (chain ${chainId}), resuming an interrupted run (steps run now: ${r.stepsRun.join(", ") || "none"})`
+        : `model #${r.tokenId} registered on ${network} (chain ${chainId})`;
+  return [
+    headline,
+    `token id    ${r.tokenId}`,
+    `weightsHash ${r.weightsHash}`,
+    `relation    ${r.relation}${r.parentIds.length === 0 ? "" : ` of ${r.parentIds.map((p) => `#${p}`).join(", ")}`}`,
+    `datasets    ${r.datasetIds.length === 0 ? "none" : r.datasetIds.map((d) => `#${d}`).join(", ")}`,
+    ...(r.trainingLogHead === undefined ? [] : [`log head    ${r.trainingLogHead}`]),
+    ...(r.weightsManifestCid === undefined ? [] : [`weights mf  ${r.weightsManifestCid}`]),
+    ...(r.weightsCid === undefined ? [] : [`weights     ${r.weightsCid}`]),
+    ...(r.trainingLogCid === undefined ? [] : [`log         ${r.trainingLogCid}`]),
+    ...(r.metadataCid === undefined ? [] : [`metadata    ${r.metadataCid}`]),
+    `token URI   ${r.tokenURI}`,
+    `registrant  ${r.registrant}`,
+    ...(r.txHash === undefined ? [] : [`transaction ${r.txHash}`]),
+    ...linkLines(r.links, local),
+    `journal     ${shownPath(r.journalFile)}`,
+    ...inProcessNote(inProcess),
+  ];
+}

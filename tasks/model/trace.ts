@@ -1,0 +1,84 @@
+/**
+ * Action of `npx hardhat model trace <tokenId> <file…>` (declared in
+ * ./index.ts). Exit status: 0 every sample was in the training data of the
+ * model or an ancestor, 1 some sample is proven absent from all of it, 2 an
+ * error (including a proof that did not verify).
+ */
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { parseTokenId } from "../../src/chain/dataset-records.js";
+import { traceSamples, type TraceReport } from "../../src/workflow/trace-samples.js";
+import { workspaceAt } from "../../src/workflow/workspace.js";
+import { collectQueries } from "../dataset/verify.js";
+import { connectRegistry } from "../shared/connect.js";
+import { createConsoleReporter } from "../shared/console-reporter.js";
+import { printJson } from "../shared/output.js";
+import { openContentSource } from "../shared/stores.js";
+import { errorText } from "../shared/task-errors.js";
+
+/** Arguments of `model trace`, as parsed by Hardhat. */
+export interface ModelTraceArguments {
+  tokenId: string;
+  files: string[];
+  hash: string;
+  gateway: string;
+  timeout: number;
+  dir: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+/** What the task returns. */
+export interface ModelTraceResult {
+  readonly exitCode: number;
+  readonly report?: TraceReport;
+  readonly error?: string;
+}
+
+/** Exit status of a trace outcome. */
+export function traceExitCode(outcome: TraceReport["outcome"]): number {
+  return outcome === "all-found" ? 0 : outcome === "some-not-found" ? 1 : 2;
+}
+
+/** Traces the samples through the model's lineage and prints where each one was found. */
+export default async function modelTrace(args: ModelTraceArguments, hre: HardhatRuntimeEnvironment): Promise<ModelTraceResult> {
+  const reporter = createConsoleReporter({ quiet: args.quiet || args.json });
+  try {
+    const id = parseTokenId(args.tokenId, "model token id");
+    const queries = await collectQueries(args.files, args.hash);
+    const { client } = await connectRegistry(hre);
+    const content = openContentSource(workspaceAt(args.dir), args.gateway, reporter, args.timeout);
+    const report = await traceSamples({ client, content, reporter }, id, queries);
+    const exitCode = traceExitCode(report.outcome);
+    if (args.json) printJson({ network: client.networkName, chainId: client.chainId, ...report, exitCode });
+    else console.log(traceText(report).join("\n"));
+    process.exitCode = exitCode;
+    return { exitCode, report };
+  } catch (error) {
+    const text = errorText(error);
+    console.error(text);
+    process.exitCode = 2;
+    return { exitCode: 2, error: text };
+  }
+}
+
+/** Human-readable trace: the lineage, then per sample where it was found, with the lineage path. */
+export function traceText(r: TraceReport): string[] {
+  const path = (p: readonly bigint[]): string => p.map((id) => `model #${id}`).join(" → ");
+  const ok = (local: boolean, chain: boolean): string => `local ${local ? "ok" : "FAILED"}, on-chain ${chain ? "ok" : "FAILED"}`;
+  const lines = [`lineage of model #${r.modelId}: ${r.lineage.map((s) => `#${s.modelId} (${s.relation}; datasets ${s.datasetIds.map((d) => `#${d}`).join(", ") || "none"})`).join(", ")}`];
+  for (const s of r.samples) {
+    if (s.foundIn.length === 0) {
+      lines.push(`NOT IN TRAINING DATA  ${s.label}: proven absent from every dataset of the lineage (${s.absentFrom.map((a) => `#${a.datasetId}: ${ok(a.localValid, a.onChainValid)}`).join("; ")})`);
+      continue;
+    }
+    lines.push(`IN TRAINING DATA      ${s.label}`);
+    for (const hit of s.foundIn) {
+      const usedBy = r.datasets.find((d) => d.datasetId === hit.datasetId)?.usedBy ?? [];
+      lines.push(`  dataset #${hit.datasetId} index ${hit.index}${hit.ids === undefined ? "" : ` (ids ${hit.ids.join(", ")})`}; ${ok(hit.localValid, hit.onChainValid)}`);
+      for (const u of usedBy) lines.push(`    via ${path(u.path)} → dataset #${hit.datasetId}`);
+    }
+    for (const miss of s.absentFrom) lines.push(`  not in dataset #${miss.datasetId} (${ok(miss.localValid, miss.onChainValid)})`);
+  }
+  return lines;
+}
