@@ -169,7 +169,7 @@ export function toChainError(error: unknown, interfaces: readonly Interface[], c
   }
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|fetch failed|ECONNRESET|socket hang up|Cannot connect to the network/i.test(text)) {
     return new UserError(
-      `Cannot ${context.action}: the RPC endpoint of ${context.networkName} does not answer (${text.split(" | ")[0]}).`,
+      `Cannot ${context.action}: the RPC endpoint of ${context.networkName} does not answer (${(text.split(" | ")[0] ?? "").replace(/[.\s]+$/, "")}).`,
       context.networkName === "localhost"
         ? "Start a node with `npx hardhat node` (or set DATATRACE_LOCALHOST_URL to its URL), then retry."
         : "Check the network's RPC URL and your connection, then retry.",
@@ -183,7 +183,8 @@ export function toChainError(error: unknown, interfaces: readonly Interface[], c
       { exitCode: EXIT_CODES.tempFail, cause: error },
     );
   }
-  return new UserError(`Cannot ${context.action}: ${text.split(" | ")[0] ?? String(error)}.`, "Check the network and the inputs, then retry; rerun with --show-stack-traces for details.", {
+  const first = (text.split(" | ")[0] ?? String(error)).replace(/[.\s]+$/, "");
+  return new UserError(`Cannot ${context.action}: ${first}.`, "Check the network and the inputs, then retry; rerun with --show-stack-traces for details.", {
     exitCode: EXIT_CODES.failure,
     cause: error,
   });

@@ -17,11 +17,14 @@ export interface DeploymentContext {
   readonly chainId: bigint;
   /** Path of the deployment record consulted, for messages. */
   readonly recordPath?: string | undefined;
+  /** The Ignition deployment id used, when it is not the default `chain-<id>`. */
+  readonly deploymentId?: string | undefined;
 }
 
 /** The command that deploys the registries to a network. */
-export function deployCommand(networkName: string, reset = false): string {
-  return `npx hardhat ignition deploy ignition/modules/Registry.ts --network ${networkName}${reset ? " --reset" : ""}`;
+export function deployCommand(networkName: string, reset = false, deploymentId?: string): string {
+  const id = deploymentId === undefined || deploymentId === "" ? "" : ` --deployment-id ${deploymentId}`;
+  return `npx hardhat ignition deploy ignition/modules/Registry.ts --network ${networkName}${id}${reset ? " --reset" : ""}`;
 }
 
 /**
@@ -37,7 +40,7 @@ export async function requireDeployed(
   if (addresses === undefined) {
     throw new UserError(
       `contracts not deployed on ${where}: there is no Ignition record${context.recordPath === undefined ? "" : ` (${context.recordPath})`}.`,
-      `Run \`${deployCommand(context.networkName)}\`, then retry.`,
+      `Run \`${deployCommand(context.networkName, false, context.deploymentId)}\`, then retry.`,
       { exitCode: EXIT_CODES.config },
     );
   }
@@ -47,7 +50,7 @@ export async function requireDeployed(
       throw new UserError(
         `contracts not deployed on ${where}: the Ignition record lists ${name} at ${address}, but there is no contract code there ` +
           "(a local node that was restarted forgets its contracts; a record copied from another chain is wrong).",
-        `Run \`${deployCommand(context.networkName, true)}\` to deploy again, then retry.`,
+        `Run \`${deployCommand(context.networkName, true, context.deploymentId)}\` to deploy again, then retry.`,
         { exitCode: EXIT_CODES.config },
       );
     }

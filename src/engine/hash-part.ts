@@ -10,29 +10,22 @@ import path from "node:path";
 import type { PartSelector } from "../sources/sample-batch.js";
 import type { SampleSource } from "../sources/sample-source.js";
 import { sourceWarnings } from "./build-manifest.js";
-import type { HashProgress } from "./hash-sources.js";
 import { hashSources } from "./hash-sources.js";
 import type { PartHashReport } from "./hash-report.js";
 import { PARTIAL_FORMAT, PartialWriter, readPartialInfo } from "./partial-file.js";
 import { RecordSorter } from "./record-sorter.js";
+import type { HashRunOptions } from "./run-options.js";
 import { sourceSetIdentity } from "./source-set.js";
 
 /** Default directory of partial files, relative to the working directory. */
 export const DEFAULT_PARTS_DIR = ".datatrace/parts";
 
 /** Options of {@link hashPart}. */
-export interface HashPartOptions {
+export interface HashPartOptions extends HashRunOptions {
   /** Which part (0-based index, count). */
   readonly part: PartSelector;
   /** Partial file path; default `.datatrace/parts/<set>-part-<i>-of-<n>.dtpart`. */
   readonly out?: string | undefined;
-  readonly private?: boolean | undefined;
-  readonly memoryBudget?: number | undefined;
-  readonly threads?: number | undefined;
-  /** Slot sizing of the worker pool (tuning and tests). */
-  readonly slotBytes?: number | undefined;
-  readonly slotSamples?: number | undefined;
-  readonly onProgress?: ((progress: HashProgress) => void) | undefined;
 }
 
 /** The default partial file name for a part of a source set. */

@@ -1,5 +1,7 @@
+/** What a hashing run reports: whole runs and merges (a manifest), parts of a split run (a partial file). */
 import type { SourceDescription } from "../sources/source-description.js";
 import type { DuplicateExample } from "./distinct-grouper.js";
+import type { WrittenManifest } from "./manifest-output.js";
 
 /** What hashing a dataset into a manifest found and produced. */
 export interface DatasetHashReport {
@@ -43,4 +45,27 @@ export interface PartHashReport {
   /** True when a complete partial file for this part already existed and was kept. */
   readonly reused: boolean;
   readonly warnings: readonly string[];
+}
+
+/** The report of a run that wrote a manifest (`buildManifest`, `mergePartials`). */
+export function manifestReport(
+  written: WrittenManifest,
+  run: { readonly startedAt: number; readonly spilled: boolean; readonly warnings: readonly string[] },
+): DatasetHashReport {
+  const { header } = written;
+  return {
+    root: header.root,
+    leafCount: header.leafCount,
+    sampleCount: header.sampleCount,
+    duplicateCount: header.duplicateCount,
+    duplicateExamples: written.grouper.examples,
+    totalBytes: header.totalBytes,
+    shardCount: header.shardCount,
+    manifestDir: written.manifestDir,
+    private: header.private,
+    sources: header.sources,
+    elapsedMs: performance.now() - run.startedAt,
+    spilled: run.spilled,
+    warnings: run.warnings,
+  };
 }

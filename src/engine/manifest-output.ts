@@ -25,6 +25,15 @@ export interface ManifestDestination {
   readonly manifestsDir?: string | undefined;
 }
 
+/** What {@link ManifestOutput.write} produced. */
+export interface WrittenManifest {
+  readonly header: ManifestHeader;
+  /** The grouper that fed the writer (duplicate examples). */
+  readonly grouper: DistinctGrouper;
+  /** Where the manifest was published. */
+  readonly manifestDir: string;
+}
+
 /** A staging directory being filled; `publish` or `discard` it. */
 export class ManifestOutput {
   readonly staging: string;
@@ -50,7 +59,7 @@ export class ManifestOutput {
     withIds: boolean,
     feed: (sink: RecordSink) => void,
     facts: (grouper: DistinctGrouper) => ManifestFacts,
-  ): Promise<{ header: ManifestHeader; grouper: DistinctGrouper; manifestDir: string }> {
+  ): Promise<WrittenManifest> {
     const writer = new ManifestWriter(this.staging, withIds);
     const grouper = new DistinctGrouper((hashes, offset, ids) => writer.add(hashes, offset, ids), withIds);
     feed(grouper.push);

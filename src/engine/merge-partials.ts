@@ -8,7 +8,7 @@ import path from "node:path";
 
 import { compareRecords } from "./sample-record.js";
 import type { RecordSink } from "./sample-record.js";
-import type { DatasetHashReport } from "./hash-report.js";
+import { manifestReport, type DatasetHashReport } from "./hash-report.js";
 import type { ManifestDestination } from "./manifest-output.js";
 import { ManifestOutput } from "./manifest-output.js";
 import type { PartialFileInfo } from "./partial-file.js";
@@ -66,26 +66,12 @@ export async function mergePartials(files: readonly string[], options: MergePart
   if (sampleCount === 0) throw new Error("The partial files hold no samples: the sources are empty.");
   const output = new ManifestOutput(options);
   try {
-    const { header, grouper, manifestDir } = await output.write(
+    const written = await output.write(
       withIds,
       (sink) => mergeSorted(infos, withIds, sink),
       () => ({ sampleCount, totalBytes, sources: first.sources, private: first.private, createdAt }),
     );
-    return {
-      root: header.root,
-      leafCount: header.leafCount,
-      sampleCount: header.sampleCount,
-      duplicateCount: header.duplicateCount,
-      duplicateExamples: grouper.examples,
-      totalBytes: header.totalBytes,
-      shardCount: header.shardCount,
-      manifestDir,
-      private: header.private,
-      sources: header.sources,
-      elapsedMs: performance.now() - started,
-      spilled: false,
-      warnings: [],
-    };
+    return manifestReport(written, { startedAt: started, spilled: false, warnings: [] });
   } catch (error) {
     output.discard();
     throw error;

@@ -1,7 +1,6 @@
 /** The sharded, content-addressed dataset manifest: format, writer, reader/prover (see docs/manifest-format.md). */
 export { createStagingDirectory, publishDirectory } from "./atomic-directory.js";
 export { directoryReader } from "./manifest-file-reader.js";
-export type { ManifestFileReader } from "./manifest-file-reader.js";
 export {
   COMMITMENT_SCHEME,
   decodeHeader,
@@ -18,7 +17,7 @@ export {
 } from "./manifest-format.js";
 export type { IndexEntry, ManifestHeader } from "./manifest-format.js";
 export { ManifestReader } from "./manifest-reader.js";
-export type { ManifestBatchResult, ManifestReaderOptions } from "./manifest-reader.js";
+export type { ManifestBatchResult, ManifestFileReader, ManifestReaderOptions } from "./manifest-reader.js";
 export { ManifestWriter } from "./manifest-writer.js";
 export type { ManifestFacts } from "./manifest-writer.js";
 export { RAW_CODEC, rawCidFromSha256, rawCidOf } from "./shard-cid.js";

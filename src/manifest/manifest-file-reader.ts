@@ -1,15 +1,14 @@
 /**
- * Where a {@link ManifestReader} gets manifest files from: a function from a
- * path relative to the manifest directory (`header.json`, `index.bin`,
- * `shards/000000.bin`, …) to its bytes. This module has the local-directory
- * implementation; a gateway-backed one fetches the same paths (or shards by
- * their CID, derived from the index).
+ * A {@link ManifestFileReader} over a manifest directory on the local disk
+ * (Node only). The reader type itself lives in the browser-safe
+ * manifest-reader.ts and is re-exported here.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-/** Reads one manifest file by its path relative to the manifest root. */
-export type ManifestFileReader = (relativePath: string) => Promise<Uint8Array>;
+import type { ManifestFileReader } from "./manifest-reader.js";
+
+export type { ManifestFileReader } from "./manifest-reader.js";
 
 /** A reader over a manifest directory on the local disk. */
 export function directoryReader(dir: string): ManifestFileReader {

@@ -6,10 +6,11 @@
  * shard roots must give the header's root, and a shard must match its index
  * entry (SHA-256 = digest of its raw CID, subtree root, first/last hash,
  * sorted). Files come from an injected {@link ManifestFileReader}: local
- * directory, IPFS gateway, …
+ * directory, IPFS gateway, … Browser-safe: SHA-256 is injected too (default
+ * `defaultSha256`: Node's OpenSSL in Node, WebCrypto in a browser).
  */
-import { createHash } from "node:crypto";
-
+import { toHex } from "../hash/hex.js";
+import { defaultSha256, type Sha256 } from "../hash/sha256.js";
 import type { AbsenceNeighbor, AbsenceResult } from "../merkle/absence.js";
 import type { BatchProof } from "../merkle/multiproof.js";
 import { proveBatch } from "../merkle/multiproof.js";
@@ -17,11 +18,19 @@ import { proveMemberInShard } from "../merkle/proof.js";
 import { compareHashes, hashesEqual, treeDepth } from "../merkle/scheme.js";
 import type { MerkleTree, ShardedTreeTop } from "../merkle/tree.js";
 import { buildTree, buildTreeFromSubtreeRoots, levelWidths } from "../merkle/tree.js";
-import type { ManifestFileReader } from "./manifest-file-reader.js";
 import type { IndexEntry, ManifestHeader } from "./manifest-format.js";
 import { decodeHeader, decodeIndex, HEADER_FILE, idsPath, INDEX_FILE, shardPath } from "./manifest-format.js";
 import { rawCidFromSha256 } from "./shard-cid.js";
 import type { CID } from "multiformats/cid";
+
+/**
+ * Where a {@link ManifestReader} gets manifest files from: a function from a
+ * path relative to the manifest directory (`header.json`, `index.bin`,
+ * `shards/000000.bin`, …) to its bytes. `directoryReader`
+ * (manifest-file-reader.ts) reads a local directory; the web page reads
+ * through IPFS gateways.
+ */
+export type ManifestFileReader = (relativePath: string) => Promise<Uint8Array>;
 
 /** A loaded, verified shard. */
 interface LoadedShard {
@@ -45,6 +54,8 @@ export interface ManifestReaderOptions {
   readonly where?: string | undefined;
   /** Shards kept in memory (default 16). */
   readonly cacheShards?: number | undefined;
+  /** SHA-256 used to check shards against their index entries, sync or async (default `defaultSha256`). */
+  readonly sha256?: Sha256 | undefined;
 }
 
 /** Reads and proves against a manifest (see the module doc). */
@@ -57,6 +68,7 @@ export class ManifestReader {
   readonly #read: ManifestFileReader;
   readonly #where: string;
   readonly #cacheSize: number;
+  readonly #sha256: Sha256;
   readonly #shards = new Map<number, Promise<LoadedShard>>();
   readonly #ids = new Map<number, Promise<string[]>>();
 
@@ -68,6 +80,7 @@ export class ManifestReader {
     this.root = top.root;
     this.#where = options.where ?? "manifest";
     this.#cacheSize = options.cacheShards ?? 16;
+    this.#sha256 = options.sha256 ?? defaultSha256;
   }
 
   /** Loads and checks `header.json` and `index.bin` (no shard is read). */
@@ -93,7 +106,7 @@ export class ManifestReader {
       roots,
       index.map((e) => e.leafCount),
     );
-    const root = `0x${Buffer.from(top.root).toString("hex")}`;
+    const root = toHex(top.root);
     if (root !== header.root) {
       throw new Error(`${where}: the shard roots in index.bin give root ${root}, but header.json says ${header.root}. The manifest is corrupt or mixed up.`);
     }
@@ -244,7 +257,7 @@ export class ManifestReader {
     const entry = this.#entry(k);
     const file = shardPath(k);
     const bytes = await this.#read(file);
-    const digest = createHash("sha256").update(bytes).digest();
+    const digest = await this.#sha256(bytes);
     if (!hashesEqual(digest, entry.shardSha256)) {
       throw new Error(`${this.#where}: ${file} does not match its index entry (SHA-256 differs; expected CID ${this.shardCid(k).toString()}). Fetch it again.`);
     }

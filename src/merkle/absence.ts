@@ -13,7 +13,7 @@
  */
 import { proveMember, verifyMember } from "./proof.js";
 import type { MemberProof } from "./proof.js";
-import { HASH_BYTES, compareHashes } from "./scheme.js";
+import { HASH_BYTES, compareHashes, isHash } from "./scheme.js";
 import type { MerkleTree } from "./tree.js";
 
 /**
@@ -79,7 +79,7 @@ function neighbor(lookup: SortedLookup, index: number): AbsenceNeighbor {
  * if it is present, returns its membership proof instead.
  */
 export function proveAbsence(lookup: SortedLookup, q: Uint8Array): AbsenceResult {
-  if (!(q instanceof Uint8Array) || q.length !== HASH_BYTES) {
+  if (!isHash(q)) {
     throw new TypeError("the query must be a 32-byte sample hash (SHA-256 of the sample bytes)");
   }
   const n = lookup.leafCount;
@@ -90,10 +90,6 @@ export function proveAbsence(lookup: SortedLookup, q: Uint8Array): AbsenceResult
   if (i === 0) return { kind: "absent", neighbors: [neighbor(lookup, 0)] };
   if (i === n) return { kind: "absent", neighbors: [neighbor(lookup, n - 1)] };
   return { kind: "absent", neighbors: [neighbor(lookup, i - 1), neighbor(lookup, i)] };
-}
-
-function isHash(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array && value.length === HASH_BYTES;
 }
 
 /**

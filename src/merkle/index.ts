@@ -11,6 +11,7 @@ export {
   hashLeaf,
   hashNode,
   hashesEqual,
+  isHash,
   treeDepth,
 } from "./scheme.js";
 export {

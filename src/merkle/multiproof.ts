@@ -15,7 +15,7 @@
  * samples are sent once.
  */
 import { keccak256 } from "../hash/keccak.js";
-import { HASH_BYTES, hashesEqual } from "./scheme.js";
+import { HASH_BYTES, hashesEqual, isHash } from "./scheme.js";
 
 /**
  * The nodes a batch proof is read from: a {@link MerkleTree}, or any view
@@ -72,10 +72,6 @@ export function proveBatch(tree: TreeNodes, indexes: readonly number[]): BatchPr
     known = parents;
   }
   return { indexes: sorted, leafCount: tree.leafCount, proof };
-}
-
-function isHash(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array && value.length === HASH_BYTES;
 }
 
 /**

@@ -7,7 +7,7 @@
  * is promoted without consuming a sibling. Mirrors `SampleMerkle.verify`.
  */
 import { keccak256 } from "../hash/keccak.js";
-import { HASH_BYTES, MAX_TREE_DEPTH, hashesEqual } from "./scheme.js";
+import { HASH_BYTES, MAX_TREE_DEPTH, hashesEqual, isHash } from "./scheme.js";
 import type { MerkleTree, ShardedTreeTop } from "./tree.js";
 
 /** A membership proof for the leaf at `index` of a tree of `leafCount` leaves. */
@@ -75,10 +75,6 @@ export function proveMemberInShard(
   const siblings = collectSiblings(shardTree, localIndex);
   collectSiblings(top.tree, shardIndex, siblings);
   return { index: shardIndex * top.shardLeafCount + localIndex, leafCount: top.leafCount, siblings };
-}
-
-function isHash(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array && value.length === HASH_BYTES;
 }
 
 /**

@@ -15,8 +15,13 @@ export const HASH_BYTES = 32;
  */
 export const MAX_TREE_DEPTH = 64;
 
-function requireHash(name: string, value: Uint8Array): void {
-  if (!(value instanceof Uint8Array) || value.length !== HASH_BYTES) {
+/** True iff `value` is a 32-byte Uint8Array (a sample hash, leaf, node or root). */
+export function isHash(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array && value.length === HASH_BYTES;
+}
+
+function requireHash(name: string, value: unknown): void {
+  if (!isHash(value)) {
     const got = value instanceof Uint8Array ? `${value.length} bytes` : typeof value;
     throw new TypeError(`${name} must be a 32-byte Uint8Array, got ${got}`);
   }

@@ -144,11 +144,12 @@ export class DirectorySource implements SampleSource {
       dirents = await readdir(dir, { withFileTypes: true });
     } catch (error) {
       const shown = rel === "" ? this.#name : this.idOf(rel);
-      throw new SourceError(
-        shown,
-        `Cannot list directory ${shown}: ${describeFsError(error)}. Fix its permissions or leave it out with --exclude.`,
-        { cause: error },
-      );
+      const code = (error as NodeJS.ErrnoException).code;
+      const hint =
+        code === "ENOENT" || code === "ENOTDIR"
+          ? "It changed while the tree was being listed; rerun once the data stops changing."
+          : "Fix its permissions or leave it out with --exclude.";
+      throw new SourceError(shown, `Cannot list directory ${shown}: ${describeFsError(error)}. ${hint}`, { cause: error });
     }
     const children: Array<{ key: Buffer; name: string; isDir: boolean; real?: string }> = [];
     for (const d of dirents) {

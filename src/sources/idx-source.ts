@@ -6,10 +6,7 @@
  * as a stream (zlib) into shared memory slots. A file shorter (or longer) than
  * its header announces is rejected with the expected and actual sizes.
  */
-import { createReadStream } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import { open } from "node:fs/promises";
-import { createGunzip } from "node:zlib";
 
 import { describeFsError } from "./describe-fs-error.js";
 import type { IdxHeader } from "./idx-header.js";
@@ -19,6 +16,7 @@ import { partRange } from "./sample-batch.js";
 import type { SampleSource, SourceEstimate } from "./sample-source.js";
 import type { IdxSourceOptions, SourceDescription } from "./source-description.js";
 import { SourceError } from "./source-error.js";
+import { gunzipFile, openSourceFile, readFileHead } from "./source-file.js";
 
 /** Most records per batch, and most bytes a plain-file batch reads. */
 const MAX_RECORDS_PER_BATCH = 8192;
@@ -97,7 +95,7 @@ export class IdxSource implements SampleSource {
     if (h.recordCount === 0) throw this.#noSamples();
     const { start, end } = partRange(h.recordCount, context.part);
     if (start >= end) return;
-    const stream = this.#gunzip();
+    const stream = gunzipFile(this.#file);
     let slot: BatchSlot | undefined;
     try {
       let headerLeft = h.headerSize; // bytes of header still to skip
@@ -199,19 +197,8 @@ export class IdxSource implements SampleSource {
     return new SourceError(this.#name, `${this.#name} contains no samples: its IDX header announces 0 records.`);
   }
 
-  #gunzip(): NodeJS.ReadableStream & { destroy(): void } {
-    const input = createReadStream(this.#file, { highWaterMark: 1024 * 1024 });
-    const gunzip = createGunzip({ chunkSize: 1024 * 1024 });
-    input.on("error", (error) => gunzip.destroy(error));
-    return input.pipe(gunzip);
-  }
-
-  async #open(): Promise<FileHandle> {
-    try {
-      return await open(this.#file, "r");
-    } catch (error) {
-      throw new SourceError(this.#name, `Cannot read ${this.#name}: ${describeFsError(error)}.`, { cause: error });
-    }
+  #open(): Promise<FileHandle> {
+    return openSourceFile(this.#file, this.#name);
   }
 
   async #readPlainHeader(): Promise<IdxHeader> {
@@ -245,27 +232,16 @@ export class IdxSource implements SampleSource {
   }
 
   async #readGzipHeader(): Promise<IdxHeader> {
-    const stream = this.#gunzip();
-    const parts: Buffer[] = [];
-    let length = 0;
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        parts.push(chunk);
-        length += chunk.length;
-        if (length >= MAX_HEADER) break;
-      }
-    } catch (error) {
+    const head = await readFileHead(this.#file, MAX_HEADER, true).catch((error: unknown) => {
       throw new SourceError(
         this.#name,
         `Cannot decompress ${this.#name}: ${describeFsError(error)}. Is it really gzip'd? Download it again or pass an uncompressed file.`,
         { cause: error },
       );
-    } finally {
-      stream.destroy();
-    }
-    const h = this.#parse(Buffer.concat(parts, length));
+    });
+    const h = this.#parse(head);
     if (h === undefined) {
-      throw new SourceError(this.#name, `${this.#name} is truncated: ${length} bytes after decompression, too short for an IDX header.`);
+      throw new SourceError(this.#name, `${this.#name} is truncated: ${head.length} bytes after decompression, too short for an IDX header.`);
     }
     return h;
   }

@@ -8,14 +8,13 @@
  * first 64 KiB contain a NUL byte or invalid UTF-8 is rejected as binary.
  */
 import type { FileHandle } from "node:fs/promises";
-import { open } from "node:fs/promises";
 
-import { describeFsError } from "./describe-fs-error.js";
 import type { BatchContext, BatchSlot, SampleBatch, SegmentsBatch } from "./sample-batch.js";
 import { partRange } from "./sample-batch.js";
 import type { SampleSource, SourceEstimate } from "./sample-source.js";
 import type { LinesSourceOptions, SourceDescription } from "./source-description.js";
 import { SourceError } from "./source-error.js";
+import { openSourceFile } from "./source-file.js";
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -184,12 +183,8 @@ export class LinesSource implements SampleSource {
     }
   }
 
-  async #open(): Promise<FileHandle> {
-    try {
-      return await open(this.#file, "r");
-    } catch (error) {
-      throw new SourceError(this.#name, `Cannot read ${this.#name}: ${describeFsError(error)}.`, { cause: error });
-    }
+  #open(): Promise<FileHandle> {
+    return openSourceFile(this.#file, this.#name);
   }
 
   async #checkText(fh: FileHandle, size: number): Promise<void> {

@@ -5,10 +5,8 @@
  * files are `lines`), naming relative to a base directory, and checks that the
  * sources do not overlap.
  */
-import { createReadStream } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { createGunzip } from "node:zlib";
 
 import { describeFsError } from "./describe-fs-error.js";
 import { DirectorySource } from "./directory-source.js";
@@ -18,6 +16,7 @@ import { LinesSource, linesFormatOf } from "./lines-source.js";
 import type { SampleSource } from "./sample-source.js";
 import { sourceName } from "./source-name.js";
 import { SourceError } from "./source-error.js";
+import { readFileHead } from "./source-file.js";
 
 /** How a path is read: detected (`auto`) or forced. */
 export type SourceKindOption = "auto" | "dir" | "lines" | "idx";
@@ -67,12 +66,7 @@ export async function openSources(paths: readonly string[], options: OpenSources
     }
     let source: SampleSource;
     if (kind === "dir") {
-      source = new DirectorySource(absolute, name, {
-        include: options.include ?? [],
-        exclude: options.exclude ?? [],
-        includeHidden: options.includeHidden ?? false,
-        followSymlinks: options.followSymlinks ?? false,
-      });
+      source = new DirectorySource(absolute, name, options); // takes its four options from these, with its own defaults
     } else if (kind === "lines") {
       source = new LinesSource(absolute, name, options.header === undefined ? {} : { header: options.header });
     } else {
@@ -102,25 +96,9 @@ export async function detectKind(absolute: string, shown: string, isDirectory: b
   );
 }
 
-async function readHead(file: string, gzip: boolean): Promise<Uint8Array> {
-  const input = createReadStream(file, { start: 0, end: gzip ? 1024 * 1024 : 3 });
-  const stream = gzip ? input.pipe(createGunzip()) : input;
-  if (gzip) input.on("error", (e) => stream.destroy(e));
-  const parts: Buffer[] = [];
-  let length = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      parts.push(chunk);
-      length += chunk.length;
-      if (length >= 4) break;
-    }
-  } catch {
-    // Unreadable or not gzip: not IDX. Reading proper reports the error.
-  } finally {
-    stream.destroy();
-    input.destroy();
-  }
-  return Buffer.concat(parts, length).subarray(0, 4);
+/** The 4 bytes of the IDX magic, or fewer (unreadable or not gzip: not IDX; reading proper reports the error). */
+function readHead(file: string, gzip: boolean): Promise<Uint8Array> {
+  return readFileHead(file, 4, gzip).catch(() => new Uint8Array(0));
 }
 
 function checkNoOverlap(opened: ReadonlyArray<{ source: SampleSource; real: string; isDir: boolean; given: string }>): void {

@@ -14,7 +14,8 @@ import type { BlockSink } from "./blocks.js";
 import { blockLinks } from "./dag-reader.js";
 import { StorageError } from "./errors.js";
 import { MAX_BLOCK_BYTES } from "./import-profile.js";
-import { verifyBlock, webSha256, type Sha256 } from "./verify-block.js";
+import { defaultSha256, type Sha256 } from "../hash/sha256.js";
+import { verifyBlock } from "./verify-block.js";
 
 /** Options of `verifyCarStream`. */
 export interface VerifyCarOptions {
@@ -50,7 +51,7 @@ export interface CarSummary {
  */
 export async function verifyCarStream(chunks: AsyncIterable<Uint8Array>, options: VerifyCarOptions): Promise<CarSummary> {
   const { where } = options;
-  const sha256 = options.sha256 ?? webSha256;
+  const sha256 = options.sha256 ?? defaultSha256;
   const maxBlockBytes = options.maxBlockBytes ?? MAX_BLOCK_BYTES;
   let iterator: CarBlockIterator;
   try {

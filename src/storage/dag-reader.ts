@@ -10,10 +10,12 @@
  * DAG cannot produce silently wrong file bytes. Only raw and dag-pb blocks
  * are understood; HAMT-sharded directories are refused. Browser-safe.
  */
-import { DAG_PB_CODEC, RAW_CODEC, type AnyCid } from "./cid.js";
+import { collectBytes } from "./bytes.js";
+import { cidKey, DAG_PB_CODEC, RAW_CODEC, type AnyCid } from "./cid.js";
 import type { Block, BlockSource } from "./blocks.js";
 import { decodePBNode, type PBNode } from "./dagpb.js";
 import { StorageError } from "./errors.js";
+import type { Content } from "./store.js";
 import { decodeUnixFsData, UnixFsType, type UnixFsData } from "./unixfs.js";
 
 /** One entry of a UnixFS directory listing. */
@@ -119,25 +121,18 @@ function inconsistent(cid: AnyCid, expected: number, actual: number): never {
 
 /** Reads a whole file into memory; refuses files above `maxBytes` (default 1 GiB). */
 export async function readFile(source: BlockSource, cid: AnyCid, maxBytes = 1024 ** 3): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of readFileChunks(source, cid)) {
-    total += chunk.length;
-    if (total > maxBytes) {
-      throw new StorageError(
-        "UNSUPPORTED_CONTENT",
-        `${cid} is larger than ${maxBytes} bytes; stream it to a file instead of reading it into memory.`,
-      );
-    }
-    chunks.push(chunk);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return collectBytes(
+    readFileChunks(source, cid),
+    maxBytes,
+    () => new StorageError("UNSUPPORTED_CONTENT", `${cid} is larger than ${maxBytes} bytes; stream it to a file instead of reading it into memory.`),
+  );
+}
+
+/** Verified content at `cid`: a file's bytes (up to 1 GiB; stream larger ones with `readFileChunks`) or a directory listing. */
+export async function readContent(source: BlockSource, cid: AnyCid): Promise<Content> {
+  const decoded = await readNode(source, cid);
+  if (decoded.kind === "directory") return { kind: "directory", cid: cidKey(cid), entries: directoryEntries(decoded.node) };
+  return { kind: "file", cid: cidKey(cid), bytes: await readFile(source, cid) };
 }
 
 /** Lists the directory at `cid` (entries in link order, i.e. sorted by name bytes). */

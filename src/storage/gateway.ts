@@ -17,14 +17,16 @@
  * Browser-safe: global `fetch`, `AbortController`, WebCrypto; no Node
  * imports (the web page reuses this module).
  */
+import { defaultSha256, type Sha256 } from "../hash/sha256.js";
 import { cidKey, toCid, type AnyCid } from "./cid.js";
 import type { BlockSink, BlockSource } from "./blocks.js";
 import { verifyCarStream } from "./car-stream.js";
-import { directoryEntries, readFile, readFileChunks, readNode, resolvePath } from "./dag-reader.js";
+import { collectBytes } from "./bytes.js";
+import { readContent, readFile, readFileChunks, resolvePath } from "./dag-reader.js";
 import { BlockMismatchError, GatewayFetchError, StorageError, type GatewayAttempt } from "./errors.js";
 import { MAX_BLOCK_BYTES } from "./import-profile.js";
 import type { Content, ContentStore, PutResult, StorageStatus } from "./store.js";
-import { verifyBlock, webSha256, type Sha256 } from "./verify-block.js";
+import { verifyBlock } from "./verify-block.js";
 
 /** A gateway failure reported while others are still being tried. */
 export interface GatewayWarning extends GatewayAttempt {
@@ -46,7 +48,7 @@ export interface GatewayOptions {
   fetch?: typeof globalThis.fetch;
   /** Largest block accepted (default 2 MiB). */
   maxBlockBytes?: number;
-  /** Hash function (default WebCrypto). */
+  /** Hash function (default `defaultSha256`: Node's OpenSSL in Node, WebCrypto in browsers). */
   sha256?: Sha256;
 }
 
@@ -90,7 +92,7 @@ export class GatewayStore implements ContentStore, BlockSource {
     this.onWarning = options.onWarning;
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.maxBlockBytes = options.maxBlockBytes ?? MAX_BLOCK_BYTES;
-    this.sha256 = options.sha256 ?? webSha256;
+    this.sha256 = options.sha256 ?? defaultSha256;
   }
 
   /** Current gateway order (failed gateways move to the back). */
@@ -157,10 +159,7 @@ export class GatewayStore implements ContentStore, BlockSource {
 
   /** Verified content: a file's bytes (up to 1 GiB) or a directory listing. */
   async get(cid: string): Promise<Content> {
-    const root = toCid(cid);
-    const decoded = await readNode(this, root);
-    if (decoded.kind === "directory") return { kind: "directory", cid: cidKey(root), entries: directoryEntries(decoded.node) };
-    return { kind: "file", cid: cidKey(root), bytes: await readFile(this, root) };
+    return readContent(this, toCid(cid));
   }
 
   /** Streams a file's verified bytes. */
@@ -275,21 +274,12 @@ export class GatewayStore implements ContentStore, BlockSource {
 }
 
 /** Reads a whole response body, refusing more than `limit` bytes. */
-async function readLimited(response: Response, limit: number, signal: AbortSignal): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of bodyChunks(response, signal, () => undefined)) {
-    total += chunk.length;
-    if (total > limit) throw new AttemptFailure("too-large", `returned more than ${limit} bytes for one block`);
-    chunks.push(chunk);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+function readLimited(response: Response, limit: number, signal: AbortSignal): Promise<Uint8Array> {
+  return collectBytes(
+    bodyChunks(response, signal, () => undefined),
+    limit,
+    () => new AttemptFailure("too-large", `returned more than ${limit} bytes for one block`),
+  );
 }
 
 /** The body as an async iterable of chunks (works where ReadableStream is not async-iterable). */

@@ -16,10 +16,9 @@ import type { AnyCid } from "./cid.js";
 import type { BlockSink } from "./blocks.js";
 import { StorageError } from "./errors.js";
 import type { LayoutParameters } from "./import-profile.js";
-import { nodeSha256 } from "./node-sha256.js";
 import { buildDirectoryNode, type DirectoryEntryInput } from "./unixfs-directory.js";
 import { UnixFsFileBuilder } from "./unixfs-file-builder.js";
-import type { Sha256 } from "./verify-block.js";
+import { sha256 as nodeSha256, type Sha256 } from "../hash/sha256.js";
 
 /** Size of each read from disk. */
 const READ_SIZE = 1024 * 1024;

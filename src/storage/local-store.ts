@@ -25,13 +25,13 @@ import { pipeline } from "node:stream/promises";
 import { CarBlockIterator } from "@ipld/car/iterator";
 import { CarWriter } from "@ipld/car/writer";
 
+import { sha256 as nodeSha256 } from "../hash/sha256.js";
 import { cidKey, RAW_CODEC, toCid, type AnyCid } from "./cid.js";
 import type { Block, BlockSource } from "./blocks.js";
 import { verifyCarStream } from "./car-stream.js";
-import { decodeNode, directoryEntries, readFile as readDagFile, readFileChunks, readNode, walkDag } from "./dag-reader.js";
+import { decodeNode, directoryEntries, readContent, readFileChunks, readNode, walkDag } from "./dag-reader.js";
 import { BlockNotFoundError, StorageError } from "./errors.js";
 import { importBytes, importPath, type ImportResult } from "./import-path.js";
-import { nodeSha256 } from "./node-sha256.js";
 import type { Content, ContentStore, PutResult, StorageStatus } from "./store.js";
 import { verifyBlock } from "./verify-block.js";
 
@@ -161,10 +161,7 @@ export class LocalStore implements ContentStore, BlockSource {
 
   /** Verified content: file bytes (files up to 1 GiB; stream larger ones with `readFile`) or a directory listing. */
   async get(cid: string): Promise<Content> {
-    const root = toCid(cid);
-    const decoded = await readNode(this, root);
-    if (decoded.kind === "directory") return { kind: "directory", cid: cidKey(root), entries: directoryEntries(decoded.node) };
-    return { kind: "file", cid: cidKey(root), bytes: await readDagFile(this, root) };
+    return readContent(this, toCid(cid));
   }
 
   /** Streams a file's verified bytes. */

@@ -19,12 +19,18 @@
  * - `GET /api/lighthouse/deal_status`, `/api/lighthouse/file_info`,
  *   `/api/user/files_uploaded`.
  *
+ * Static site (optional, `webRoot`): any other `GET|HEAD` path is a file
+ * under `webRoot` (`/` is `index.html`), so the web verifier built into
+ * web/dist can be served by the gateway it reads from. Only plain relative
+ * paths are served: no `..`, no hidden names, nothing outside the root.
+ * Without `webRoot`, `/` answers a JSON status.
+ *
  * Uploads are spooled under the store's `_tmp` and removed whatever
  * happens; a failed or aborted upload stores nothing. Binds 127.0.0.1 by
  * default. Node-only.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, realpath, rm, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -53,6 +59,8 @@ export interface IpfsServerOptions {
   deals?: (cid: string) => LighthouseDeal[];
   /** Receives one line per request. */
   log?: (line: string) => void;
+  /** Directory of a static site served outside `/ipfs/` and `/api/` (`/` → `index.html`); e.g. web/dist. */
+  webRoot?: string;
 }
 
 /** A started server. */
@@ -82,6 +90,13 @@ const IMMUTABLE = "public, max-age=29030400, immutable";
 /** Starts the server; resolves once it listens. */
 export async function startIpfsServer(options: IpfsServerOptions): Promise<RunningIpfsServer> {
   const host = options.host ?? "127.0.0.1";
+  if (options.webRoot !== undefined) {
+    const isDirectory = await stat(options.webRoot).then((s) => s.isDirectory(), () => false);
+    if (!isDirectory) {
+      throw new StorageError("INVALID_PATH", `web root ${options.webRoot} is not a directory: build the page first (npx tsx scripts/build-web.ts).`);
+    }
+    options = { ...options, webRoot: await realpath(options.webRoot) };
+  }
   const server: Server = createServer((req, res) => {
     const started = Date.now();
     res.on("finish", () => options.log?.(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started} ms`));
@@ -142,11 +157,52 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: IpfsSe
     if (authorize(req, res, options)) await filesUploaded(res, options.store);
     return;
   }
+  if ((method === "GET" || method === "HEAD") && options.webRoot !== undefined && !url.pathname.startsWith("/api/")) {
+    await serveWebFile(res, url, options.webRoot, method === "HEAD");
+    return;
+  }
   if (method === "GET" && url.pathname === "/") {
     sendJson(res, 200, { service: "datatrace local IPFS + Lighthouse-compatible server", store: options.store.dir });
     return;
   }
   sendJson(res, 404, { error: `no route for ${method} ${url.pathname}` });
+}
+
+// ---------------------------------------------------------------- static site
+
+/** A path segment we serve: a plain, non-hidden file or directory name. */
+const SAFE_SEGMENT = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/;
+
+/** Serves `webRoot`/<path> (`/` → index.html), refusing anything but plain relative paths inside the root. */
+async function serveWebFile(res: ServerResponse, url: URL, webRoot: string, head: boolean): Promise<void> {
+  let segments: string[];
+  try {
+    segments = (url.pathname === "/" ? "/index.html" : url.pathname).slice(1).split("/").map(decodeURIComponent);
+  } catch {
+    segments = [];
+  }
+  if (segments.length === 0 || !segments.every((s) => SAFE_SEGMENT.test(s))) {
+    sendJson(res, 400, { error: `refused path ${url.pathname}: only plain file names under the web root are served (no "..", no hidden files)` });
+    return;
+  }
+  const file = path.join(webRoot, ...segments);
+  let bytes: Uint8Array;
+  try {
+    // Resolve links too: a symbolic link inside the root must not lead out of it.
+    const real = await realpath(file);
+    if (!real.startsWith(webRoot + path.sep) || !(await stat(real)).isFile()) throw new Error("not a file in the web root");
+    bytes = await readFile(real);
+  } catch {
+    sendJson(res, 404, { error: `${url.pathname} is not a file of the web page` });
+    return;
+  }
+  res.writeHead(200, {
+    "Content-Type": mediaType(file),
+    "Content-Length": bytes.length,
+    "Cache-Control": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+  });
+  res.end(head ? undefined : bytes);
 }
 
 // ---------------------------------------------------------------- gateway
@@ -262,6 +318,10 @@ function mediaType(name: string): string {
     ".txt": "text/plain; charset=utf-8",
     ".csv": "text/csv",
     ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".map": "application/json",
+    ".svg": "image/svg+xml",
     ".car": "application/vnd.ipld.car",
   };
   return types[ext] ?? "application/octet-stream";

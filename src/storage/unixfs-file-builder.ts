@@ -24,7 +24,7 @@ import type { BlockSink } from "./blocks.js";
 import { encodePBNode } from "./dagpb.js";
 import { CHUNK_SIZE, MAX_CHILDREN_PER_NODE, type LayoutParameters } from "./import-profile.js";
 import { encodeUnixFsData, UnixFsType } from "./unixfs.js";
-import type { Sha256 } from "./verify-block.js";
+import type { Sha256 } from "../hash/sha256.js";
 
 /** A finished UnixFS node (file root, inner node or leaf). */
 export interface UnixFsNode {
@@ -38,7 +38,7 @@ export interface UnixFsNode {
 
 /** Options of `UnixFsFileBuilder`. */
 export interface UnixFsFileBuilderOptions extends LayoutParameters {
-  /** SHA-256 implementation (node: `nodeSha256`; browser: `webSha256`). */
+  /** SHA-256 implementation (src/hash/sha256.ts: `sha256` in Node, `webSha256` in a browser). */
   sha256: Sha256;
   /** Receives every block, leaves first, each parent after its children; omit to only compute the CID. */
   onBlock?: BlockSink;

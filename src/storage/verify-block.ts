@@ -3,26 +3,21 @@
  * they were asked for. This is the single place where that check happens,
  * for the local store, gateways, CAR import and the local server alike.
  *
- * Browser-safe: the default SHA-256 is WebCrypto (`crypto.subtle`), present
- * in Node ≥ 19 and in browsers (secure contexts, which include
- * http://127.0.0.1 and http://localhost). Node callers pass the faster
- * synchronous `node:crypto` hasher from `node-sha256.ts`.
+ * Browser-safe: the default SHA-256 is `defaultSha256` (src/hash/sha256.ts):
+ * Node's OpenSSL where it exists, WebCrypto in browsers (secure contexts,
+ * which include http://127.0.0.1 and http://localhost).
  */
 import { CID } from "multiformats/cid";
 import * as Digest from "multiformats/hashes/digest";
 
+import { defaultSha256, type Sha256 } from "../hash/sha256.js";
+import { equalBytes } from "./bytes.js";
 import { IDENTITY_CODE, SHA2_256_CODE, type AnyCid } from "./cid.js";
 import { BlockMismatchError, StorageError } from "./errors.js";
 
-/** A SHA-256 implementation: sync (node:crypto) or async (WebCrypto). */
-export type Sha256 = (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>;
-
-/** SHA-256 through WebCrypto; works in Node and in browsers. */
-export async function webSha256(bytes: Uint8Array): Promise<Uint8Array> {
-  // WebCrypto wants an ArrayBuffer-backed view; copy only when needed.
-  const view = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
-  return new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", view));
-}
+/** Kept here for older imports: SHA-256 now lives in src/hash/sha256.ts, byte equality in bytes.ts. */
+export { webSha256, type Sha256 } from "../hash/sha256.js";
+export { equalBytes } from "./bytes.js";
 
 /**
  * Checks that `bytes` hash to `cid`'s multihash. Supports sha2-256 and the
@@ -34,7 +29,7 @@ export async function verifyBlock(
   cid: AnyCid,
   bytes: Uint8Array,
   where = "block",
-  sha256: Sha256 = webSha256,
+  sha256: Sha256 = defaultSha256,
 ): Promise<void> {
   const code = cid.multihash.code;
   if (code === SHA2_256_CODE) {
@@ -59,11 +54,3 @@ export async function verifyBlock(
   );
 }
 
-/** Byte-wise equality of two arrays. */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) return false;
-  }
-  return true;
-}

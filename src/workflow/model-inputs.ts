@@ -39,11 +39,13 @@ function parseValue(text: string): JsonValue {
 
 /**
  * Parses comma-separated `key=value` pairs. Values are read as JSON when
- * they parse (`1`, `true`, `"x"`, `[1,2]`), else kept as text.
+ * they parse (`1`, `true`, `"x"`, `[1,2]`), else kept as text; a comma
+ * starts a new pair only when a `key=` follows it.
  */
 export function parseKeyValues(text: string, option: string): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
-  for (const pair of text.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+  // Split only at commas that start a new `key=` (values such as [1,2] keep their commas).
+  for (const pair of text.split(/,(?=\s*[^,=\s]+\s*=)/).map((p) => p.trim()).filter((p) => p !== "")) {
     const eq = pair.indexOf("=");
     const key = eq < 0 ? "" : pair.slice(0, eq).trim();
     if (key === "") {

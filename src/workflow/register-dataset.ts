@@ -121,6 +121,44 @@ interface HashedData {
   readonly headerSha256: string;
 }
 
+/** The commitment part of the dataset metadata. */
+interface MetadataCommitment {
+  readonly root: string;
+  readonly leafCount: number;
+  readonly sampleCount: number;
+  readonly manifest: { readonly cid: string; readonly sha256: string; readonly size: number };
+}
+
+/** Stand-in commitment used to validate the descriptive fields before hashing. */
+const PLACEHOLDER_COMMITMENT: MetadataCommitment = {
+  root: `0x${"00".repeat(31)}01`,
+  leafCount: 1,
+  sampleCount: 1,
+  manifest: { cid: "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am", sha256: "00".repeat(32), size: 1 },
+};
+
+/**
+ * The dataset's ERC-721/Croissant metadata. The manifest is a directory, so
+ * its Croissant `sha256` is that of its `header.json`, which names the root
+ * and (through `index.bin`, committed by the root) every shard.
+ */
+function datasetMetadata(m: DatasetDescription, datePublished: string, c: MetadataCommitment): ReturnType<typeof buildDatasetMetadata> {
+  return buildDatasetMetadata({
+    name: m.name,
+    ...(m.description === undefined ? {} : { description: m.description }),
+    license: m.license,
+    ...(m.creator === undefined ? {} : { creator: m.creator }),
+    ...(m.url === undefined ? {} : { url: m.url }),
+    ...(m.version === undefined ? {} : { version: m.version }),
+    ...(m.keywords === undefined ? {} : { keywords: m.keywords }),
+    datePublished,
+    root: c.root,
+    leafCount: c.leafCount,
+    sampleCount: c.sampleCount,
+    manifest: { ...c.manifest, name: "header.json", encodingFormat: "application/json" },
+  });
+}
+
 /** Today as YYYY-MM-DD (UTC). */
 export function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -140,7 +178,10 @@ function asJson(value: object): JsonValue {
 export async function registerDataset(deps: RegisterDatasetDeps, input: RegisterDatasetInput): Promise<RegisteredDataset> {
   const reporter = deps.reporter ?? silentReporter;
   const { client } = deps;
+  requireSigner(client);
   const previousVersion = input.previousVersion ?? 0n;
+  const datePublished = input.metadata.datePublished ?? isoDate((deps.now ?? (() => new Date()))());
+  datasetMetadata(input.metadata, datePublished, PLACEHOLDER_COMMITMENT); // validates the descriptive fields before any work
   if (previousVersion !== 0n) await requireDatasetExists(client, previousVersion);
 
   const manifest: PreparedManifest = await prepareDatasetManifest(input.sources, {
@@ -199,20 +240,11 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
     metadataStored: run("metadataStored", async (s) => {
       const hashed = stepData<HashedData>(s, "hashed");
       const stored = stepData<{ cid: string; size: number }>(s, "manifestStored");
-      const m = input.metadata;
-      const metadata = buildDatasetMetadata({
-        name: m.name,
-        ...(m.description === undefined ? {} : { description: m.description }),
-        license: m.license,
-        ...(m.creator === undefined ? {} : { creator: m.creator }),
-        ...(m.url === undefined ? {} : { url: m.url }),
-        ...(m.version === undefined ? {} : { version: m.version }),
-        ...(m.keywords === undefined ? {} : { keywords: m.keywords }),
-        datePublished: m.datePublished ?? isoDate((deps.now ?? (() => new Date()))()),
+      const metadata = datasetMetadata(input.metadata, datePublished, {
         root: hashed.root,
         leafCount: hashed.leafCount,
         sampleCount: hashed.sampleCount,
-        manifest: { cid: stored.cid, sha256: hashed.headerSha256, size: stored.size, name: "header.json", encodingFormat: "application/json" },
+        manifest: { cid: stored.cid, sha256: hashed.headerSha256, size: stored.size },
       });
       const put = await reportedWait(reporter, `storing the metadata (${deps.store.backend})`, () => deps.store.putBytes(metadataBytes(metadata), "metadata.json"));
       reporter.note(`metadata ${put.cid}`);

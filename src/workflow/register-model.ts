@@ -12,7 +12,7 @@
 import { ZeroHash } from "ethers";
 
 import { EXIT_CODES, UserError } from "../cli/errors.js";
-import { readDataset } from "../chain/dataset-records.js";
+import { readDataset, requireDatasetExists } from "../chain/dataset-records.js";
 import { readModel, requireModelExists } from "../chain/model-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
 import { requireSigner } from "../chain/registry-client.js";
@@ -22,7 +22,6 @@ import { RegistrationJournal, runRegistration, type RegistrationState, type Regi
 import { buildModelMetadata, metadataBytes, normalizeHash32, type Creator } from "../registry/metadata.js";
 import { MODEL_RELATIONS, type ModelRelation } from "../registry/model-relation.js";
 import { hashWeights, type HashedWeights } from "../registry/weights.js";
-import { requireDatasetExists } from "../chain/dataset-records.js";
 import type { PublishingStore } from "./publishing-store.js";
 import { readTrainingLogFile, resolveRelation, type TrainingLogFile } from "./model-inputs.js";
 import type { RegistrationHooks, RegistrationStatus } from "./register-dataset.js";
@@ -155,10 +154,44 @@ async function settlePending(client: RegistryClient, account: string, reporter: 
   }
 }
 
+/** The commitments and links of the model metadata. */
+interface ModelFacts {
+  readonly weightsHash: string;
+  readonly weightsCid?: string | undefined;
+  readonly parents: ReadonlyArray<{ readonly id: string; readonly weightsHash?: string }>;
+  readonly datasets: ReadonlyArray<{ readonly id: string; readonly root?: string }>;
+  readonly trainingLogHead?: string | undefined;
+  readonly fingerprintRoot?: string | undefined;
+}
+
+/** The model's ERC-721 metadata (src/registry/metadata.ts) from the input and the facts. */
+function modelMetadata(input: RegisterModelInput, relation: ModelRelation, f: ModelFacts): ReturnType<typeof buildModelMetadata> {
+  const m = input.metadata;
+  return buildModelMetadata({
+    name: m.name,
+    ...(m.description === undefined ? {} : { description: m.description }),
+    ...(m.license === undefined ? {} : { license: m.license }),
+    ...(m.creator === undefined ? {} : { creator: m.creator }),
+    ...(m.version === undefined ? {} : { version: m.version }),
+    ...(m.framework === undefined ? {} : { framework: m.framework }),
+    ...(m.externalUrl === undefined ? {} : { externalUrl: m.externalUrl }),
+    weightsHash: f.weightsHash,
+    ...(f.weightsCid === undefined ? {} : { weightsCid: f.weightsCid }),
+    relation,
+    parents: f.parents,
+    datasets: f.datasets,
+    ...(input.hyperparameters === undefined ? {} : { hyperparameters: input.hyperparameters }),
+    ...(input.metrics === undefined ? {} : { metrics: input.metrics }),
+    ...(f.trainingLogHead === undefined ? {} : { trainingLogHead: f.trainingLogHead }),
+    ...(f.fingerprintRoot === undefined ? {} : { fingerprintRoot: f.fingerprintRoot }),
+  });
+}
+
 /** Registers a model (see the module doc). */
 export async function registerModel(deps: RegisterModelDeps, input: RegisterModelInput): Promise<RegisteredModel> {
   const reporter = deps.reporter ?? silentReporter;
   const { client } = deps;
+  requireSigner(client);
   const relation = resolveRelation(input.relation ?? "", input.parentIds.length);
   if (input.datasetIds.length === 0 && input.parentIds.length === 0) {
     throw new UserError("A model must name what it was trained on.", "Pass --datasets <ids> (registered training data) and/or --parents <ids>.", { exitCode: EXIT_CODES.usage });
@@ -166,6 +199,13 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
   for (const id of input.datasetIds) await requireDatasetExists(client, id);
   for (const id of input.parentIds) await requireModelExists(client, id, "Parent model");
   const fingerprintRoot = input.fingerprintRoot === undefined || input.fingerprintRoot === "" ? undefined : normalizeHash32("fingerprint root", input.fingerprintRoot);
+  // Validate the descriptive fields before any work.
+  modelMetadata(input, relation, {
+    weightsHash: `0x${"00".repeat(31)}01`,
+    parents: input.parentIds.map((id) => ({ id: id.toString() })),
+    datasets: input.datasetIds.map((id) => ({ id: id.toString() })),
+    fingerprintRoot,
+  });
 
   reporter.step(`hashing the weights ${input.weights}`);
   let weights: HashedWeights;
@@ -236,25 +276,14 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
     }),
     metadataStored: run("metadataStored", async (s) => {
       const stored = stepData<StoredData>(s, "manifestStored");
-      const m = input.metadata;
       const metadata = {
-        ...buildModelMetadata({
-          name: m.name,
-          ...(m.description === undefined ? {} : { description: m.description }),
-          ...(m.license === undefined ? {} : { license: m.license }),
-          ...(m.creator === undefined ? {} : { creator: m.creator }),
-          ...(m.version === undefined ? {} : { version: m.version }),
-          ...(m.framework === undefined ? {} : { framework: m.framework }),
-          ...(m.externalUrl === undefined ? {} : { externalUrl: m.externalUrl }),
+        ...modelMetadata(input, relation, {
           weightsHash: weights.weightsHash,
-          ...(stored.weightsCid === undefined ? {} : { weightsCid: stored.weightsCid }),
-          relation,
+          weightsCid: stored.weightsCid,
           parents: parentRefs,
           datasets: datasetRefs,
-          ...(input.hyperparameters === undefined ? {} : { hyperparameters: input.hyperparameters }),
-          ...(input.metrics === undefined ? {} : { metrics: input.metrics }),
-          ...(log === undefined ? {} : { trainingLogHead: log.head }),
-          ...(fingerprintRoot === undefined ? {} : { fingerprintRoot }),
+          trainingLogHead: log?.head,
+          fingerprintRoot,
         }),
         weightsManifestCid: stored.manifestCid,
         ...(stored.trainingLogCid === undefined ? {} : { trainingLogCid: stored.trainingLogCid }),
@@ -343,7 +372,7 @@ async function summarize(
     status: minted.existing === true && !stepsRun.includes("txSent") ? "existing" : status,
     tokenId,
     weightsHash: weights.weightsHash,
-    relation: model.relation ?? relation,
+    relation: model.relation,
     datasetIds: model.datasetIds,
     parentIds: model.parentIds,
     ...(model.trainingLogHead === ZeroHash ? (log === undefined ? {} : { trainingLogHead: log.head }) : { trainingLogHead: model.trainingLogHead }),

@@ -1,8 +1,12 @@
 /** Action of `npx hardhat ipfs serve` (declared in ./index.ts). Runs until SIGINT/SIGTERM. */
+import path from "node:path";
+
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { readIgnitionAddresses } from "../../src/chain/registry-addresses.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { startIpfsServer } from "../../src/storage/server.js";
+import { buildWeb, isWebBuildStale, WEB_DIST_DIR } from "../../web/build.js";
 import { gatewayList, toTaskError } from "../storage/task-helpers.js";
 
 /** Arguments of `ipfs serve`, as parsed by Hardhat. */
@@ -11,16 +15,30 @@ export interface IpfsServeArguments {
   host: string;
   dir: string;
   apiKey: string;
+  noWeb: boolean;
   quiet: boolean;
 }
 
+/** Chain id of `npx hardhat node`, whose Ignition record names the DatasetNFT to prefill. */
+const LOCALHOST_CHAIN_ID = 31337;
+/** JSON-RPC URL of `npx hardhat node` (also the page's default). */
+const LOCALHOST_RPC = "http://127.0.0.1:8545";
+
 /** Starts the server and resolves after a graceful shutdown on Ctrl-C. */
-export default async function ipfsServe(args: IpfsServeArguments, _hre: HardhatRuntimeEnvironment): Promise<void> {
+export default async function ipfsServe(args: IpfsServeArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
   try {
     const store = new LocalStore({ dir: args.dir });
     const apiKeys = gatewayList(args.apiKey);
     const options: Parameters<typeof startIpfsServer>[0] = { store, port: args.port, host: args.host, apiKeys };
     if (!args.quiet) options.log = (line) => console.log(line);
+    if (!args.noWeb) {
+      const stale = await isWebBuildStale(WEB_DIST_DIR);
+      if (stale !== undefined) {
+        console.log(`building the web page (${stale})…`);
+        await buildWeb({ outDir: WEB_DIST_DIR });
+      }
+      options.webRoot = WEB_DIST_DIR;
+    }
     const server = await startIpfsServer(options);
     if (!["127.0.0.1", "::1", "localhost"].includes(args.host)) {
       console.warn(`warning: listening on ${args.host}, not loopback: anyone who can reach this port can read and write ${store.dir}`);
@@ -28,6 +46,7 @@ export default async function ipfsServe(args: IpfsServeArguments, _hre: HardhatR
     console.log(`serving ${store.dir} at ${server.url}`);
     console.log(`  gateway:    ${server.url}/ipfs/<cid>[/path][?format=raw|car]`);
     console.log(`  Lighthouse: --lighthouse-url ${server.url}  (uploads ${apiKeys.length > 0 ? "need one of the --api-key keys" : "accept any key"})`);
+    if (!args.noWeb) console.log(`  web page:   ${await pageHint(server.url, path.join(hre.config.paths.root, "ignition"))}`);
     console.log("press Ctrl-C to stop");
     await new Promise<void>((resolve) => {
       const stop = (): void => {
@@ -42,4 +61,14 @@ export default async function ipfsServe(args: IpfsServeArguments, _hre: HardhatR
   } catch (error) {
     throw toTaskError(error);
   }
+}
+
+/**
+ * The page's URL with the query parameters to use: the DatasetNFT of the
+ * localhost deployment when Ignition recorded one, else placeholders.
+ */
+async function pageHint(base: string, ignitionDir: string): Promise<string> {
+  const deployed = await readIgnitionAddresses({ ignitionDir, chainId: LOCALHOST_CHAIN_ID }).catch(() => undefined);
+  if (deployed === undefined) return `${base}/?rpc=<JSON-RPC URL>&dataset=<DatasetNFT address>&token=<token id>`;
+  return `${base}/?rpc=${LOCALHOST_RPC}&dataset=${deployed.datasetNFT}&token=<token id>  (the DatasetNFT deployed on localhost)`;
 }

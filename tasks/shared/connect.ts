@@ -49,12 +49,21 @@ function networkLabel(hre: HardhatRuntimeEnvironment): string {
   return hre.globalOptions.network ?? "default";
 }
 
-async function open(hre: HardhatRuntimeEnvironment): Promise<CachedConnection> {
+async function open(hre: HardhatRuntimeEnvironment, write: boolean): Promise<CachedConnection> {
   await ensureBuilt(hre);
   const name = networkLabel(hre);
   let connection: NetworkConnection;
+  if (!(name in hre.config.networks)) {
+    throw new UserError(
+      `There is no network "${name}" in hardhat.config.ts.`,
+      `Use one of ${Object.keys(hre.config.networks).join(", ")} (or leave --network out for the in-process network).`,
+      { exitCode: EXIT_CODES.usage },
+    );
+  }
+  const config = hre.config.networks[name];
   try {
-    connection = await hre.network.create();
+    // A read-only command on an HTTP network needs no account, hence no PRIVATE_KEY.
+    connection = config?.type === "http" && !write ? await hre.network.create({ override: { accounts: [] } }) : await hre.network.create();
   } catch (error) {
     throw toConnectError(error, name);
   }
@@ -74,6 +83,7 @@ async function open(hre: HardhatRuntimeEnvironment): Promise<CachedConnection> {
     networkName: connection.networkName,
     chainId,
     recordPath: ignitionRecordPath(location),
+    deploymentId: location.deploymentId,
   });
   return { connection, inProcess, addresses };
 }
@@ -99,16 +109,19 @@ function toConnectError(error: unknown, networkName: string): Error {
 export async function connectRegistry(hre: HardhatRuntimeEnvironment, options: { write?: boolean } = {}): Promise<ConnectedRegistry> {
   let perHre = cache.get(hre);
   if (perHre === undefined) cache.set(hre, (perHre = new Map()));
-  const key = networkLabel(hre);
+  const name = networkLabel(hre);
+  // The in-process chain is one per process, shared by reads and writes; HTTP networks get a read-only connection without accounts.
+  const write = options.write === true;
+  const key = hre.config.networks[name]?.type === "http" ? `${name}:${write ? "write" : "read"}` : name;
   let pending = perHre.get(key);
   if (pending === undefined) {
-    pending = open(hre);
+    pending = open(hre, write);
     pending.catch(() => perHre.delete(key));
     perHre.set(key, pending);
   }
   const { connection, addresses, inProcess } = await pending;
   let signer;
-  if (options.write === true) {
+  if (write) {
     try {
       signer = (await connection.ethers.getSigners())[0];
     } catch (error) {

@@ -2,18 +2,67 @@
  * Builds the project (contracts, artifacts, TypeChain types) once per
  * process before anything needs artifacts, so that registry commands work
  * on a fresh clone without a manual `npx hardhat build`. An up-to-date
- * build is a cache check.
+ * build is only a cache check. Builds of several commands started at once
+ * (a script verifying in parallel) are serialized with a lock file in
+ * Hardhat's cache directory: concurrent builds race on the compile cache.
  */
+import { mkdir, open, readFile, unlink } from "node:fs/promises";
+import path from "node:path";
+
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+
 const built = new WeakMap<HardhatRuntimeEnvironment, Promise<void>>();
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Takes the build lock (waiting for another process's build), returns its release. */
+async function lockBuild(dir: string, timeoutMs = 300_000): Promise<() => Promise<void>> {
+  await mkdir(dir, { recursive: true });
+  const lock = path.join(dir, "datatrace-build.lock");
+  const started = Date.now();
+  for (;;) {
+    try {
+      const handle = await open(lock, "wx");
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => unlink(lock).catch(() => undefined);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const pid = Number.parseInt(await readFile(lock, "utf8").catch(() => ""), 10);
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) {
+      await unlink(lock).catch(() => undefined); // left by a dead process
+      continue;
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw new UserError(`Another command has been building the project for ${Math.round(timeoutMs / 1000)} s (lock ${lock}).`, `Wait for it, or delete ${lock} if no build is running.`, {
+        exitCode: EXIT_CODES.tempFail,
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 /** Runs `hardhat build --quiet --no-tests` once for this runtime environment. */
 export function ensureBuilt(hre: HardhatRuntimeEnvironment): Promise<void> {
   let running = built.get(hre);
   if (running === undefined) {
     running = (async () => {
-      await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
+      const release = await lockBuild(hre.config.paths.cache);
+      try {
+        await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
+      } finally {
+        await release();
+      }
     })();
     running.catch(() => built.delete(hre));
     built.set(hre, running);

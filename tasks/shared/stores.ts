@@ -30,7 +30,13 @@ export async function openPublishingStore(hre: HardhatRuntimeEnvironment, args: 
     throw new UserError(`--storage ${args.storage} is not a storage backend.`, "Use --storage local (the default) or --storage lighthouse.", { exitCode: EXIT_CODES.usage });
   }
   applyLighthouseUrl(args.lighthouseUrl);
-  const apiKey = await resolveLighthouseApiKey(hre);
+  let apiKey: string | undefined;
+  try {
+    apiKey = await resolveLighthouseApiKey(hre);
+  } catch (error) {
+    // Under `hardhat test` the keystore plugin throws HHE50002 for a key missing from the development keystore.
+    if (!/not found in the development keystore/i.test((error as Error).message ?? "")) throw error;
+  }
   if (apiKey === undefined) {
     throw new UserError("--storage lighthouse needs a Lighthouse API key, and LIGHTHOUSE_API_KEY is not set.", LIGHTHOUSE_KEY_HELP, { exitCode: EXIT_CODES.config });
   }

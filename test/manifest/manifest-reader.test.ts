@@ -4,8 +4,8 @@ import path from "node:path";
 
 import { buildManifest } from "../../src/engine/build-manifest.js";
 import { directoryReader } from "../../src/manifest/manifest-file-reader.js";
-import type { ManifestFileReader } from "../../src/manifest/manifest-file-reader.js";
-import { ManifestReader } from "../../src/manifest/manifest-reader.js";
+import { sha256, webSha256 } from "../../src/hash/sha256.js";
+import { ManifestReader, type ManifestFileReader } from "../../src/manifest/manifest-reader.js";
 import { rawCidOf } from "../../src/manifest/shard-cid.js";
 import { verifyAbsence } from "../../src/merkle/absence.js";
 import { verifyBatch } from "../../src/merkle/multiproof.js";
@@ -155,6 +155,25 @@ describe("ManifestReader", function () {
     const bytes = readFileSync(path.join(manifest, "shards", "000002.bin"));
     expect(reader.shardCid(2).toString()).to.equal((await rawCidOf(bytes)).toString());
     expect(reader.shardCid(2).toString()).to.match(/^bafkrei/);
+  });
+
+  it("checks shards with an injected SHA-256, synchronous or asynchronous (WebCrypto, as on the web page)", async () => {
+    const calls: string[] = [];
+    const sync = (bytes: Uint8Array): Uint8Array => (calls.push("sync"), sha256(bytes));
+    const async = async (bytes: Uint8Array): Promise<Uint8Array> => (calls.push("async"), webSha256(bytes));
+    for (const hasher of [sync, async]) {
+      const reader = await ManifestReader.open(directoryReader(manifest), { sha256: hasher });
+      const result = await reader.proveSample(leaf(9000));
+      expect(result.kind).to.equal("member");
+    }
+    expect(calls).to.deep.equal(["sync", "async"]); // one shard each: shard 1
+  });
+
+  it("refuses a shard when the injected SHA-256 disagrees with the index (the hasher is really used)", async () => {
+    const wrong = (bytes: Uint8Array): Uint8Array => sha256(bytes.subarray(1));
+    const reader = await ManifestReader.open(directoryReader(manifest), { sha256: wrong, where: "injected" });
+    const error = await reader.proveSample(leaf(0)).catch((e: unknown) => e);
+    expect((error as Error).message).to.match(/^injected: shards\/000000\.bin does not match its index entry \(SHA-256 differs/);
   });
 
   it("rejects a query that is not 32 bytes", async () => {

@@ -23,6 +23,7 @@ describe("storage: gateway retrieval runs in a browser", function () {
     expect(inputs.filter((f) => f.startsWith("node:") || /^(fs|path|crypto|http|stream)$/.test(f))).to.deep.equal([]);
     const ours = inputs.filter((f) => f.includes("src/storage/")).map((f) => f.replace(/^.*src\/storage\//, "")).sort();
     expect(ours).to.include.members(["gateway.ts", "verify-block.ts", "car-stream.ts", "dag-reader.ts", "cid.ts"]);
-    expect(ours).to.not.include.members(["node-sha256.ts", "local-store.ts", "import-path.ts"]);
+    expect(ours).to.not.include.members(["local-store.ts", "import-path.ts", "server.ts"]);
+    expect(inputs.some((f) => f.endsWith("src/hash/sha256.ts"))).to.equal(true); // SHA-256 default: WebCrypto in a browser
   });
 });

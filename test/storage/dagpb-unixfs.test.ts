@@ -5,7 +5,7 @@ import { UnixFS } from "ipfs-unixfs";
 import { cidFromSha256, DAG_PB_CODEC, RAW_CODEC } from "../../src/storage/cid.js";
 import { decodePBNode, encodePBNode, type PBNode } from "../../src/storage/dagpb.js";
 import { StorageError } from "../../src/storage/errors.js";
-import { nodeSha256 } from "../../src/storage/node-sha256.js";
+import { sha256 as nodeSha256 } from "../../src/hash/sha256.js";
 import { ProtoWriter, readProtoFields } from "../../src/storage/protobuf-wire.js";
 import { decodeUnixFsData, encodeUnixFsData, UnixFsType } from "../../src/storage/unixfs.js";
 

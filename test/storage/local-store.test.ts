@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { cidFromSha256, parseCid, RAW_CODEC } from "../../src/storage/cid.js";
 import { BlockMismatchError, BlockNotFoundError, StorageError } from "../../src/storage/errors.js";
 import { LocalStore } from "../../src/storage/local-store.js";
-import { nodeSha256 } from "../../src/storage/node-sha256.js";
+import { sha256 as nodeSha256 } from "../../src/hash/sha256.js";
 import { listTree, manifestFiles, pseudoRandomBytes, referenceCid, removeTempDirs, tempDir, writeTree } from "./storage-fixtures.js";
 
 /** Every file under the store directory except block files (records, temp files). */

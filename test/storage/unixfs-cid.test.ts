@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { cidFromSha256, RAW_CODEC } from "../../src/storage/cid.js";
 import { importBytes, importPath } from "../../src/storage/import-path.js";
 import { HAMT_SHARDING_THRESHOLD_BYTES } from "../../src/storage/import-profile.js";
-import { nodeSha256 } from "../../src/storage/node-sha256.js";
+import { sha256 as nodeSha256 } from "../../src/hash/sha256.js";
 import { StorageError } from "../../src/storage/errors.js";
 import { buildDirectoryNode, DirectoryTooLargeError, estimateDirectorySize } from "../../src/storage/unixfs-directory.js";
 import { UnixFsFileBuilder } from "../../src/storage/unixfs-file-builder.js";

@@ -1,14 +1,15 @@
 /**
- * Loopback HTTP servers for the web page's tests: a static server for the
- * built page (optionally forwarding /ipfs/ to a gateway, to stand in for
- * `ipfs serve` serving the page), a JSON-RPC proxy exposing an in-process
- * Hardhat chain to the browser, and a gateway that tampers with every block.
+ * Loopback HTTP servers for the web page's tests: a plain static server for
+ * the built page (any static server, as opposed to `ipfs serve`, which the
+ * tests start with `startIpfsServer`), a JSON-RPC proxy exposing an
+ * in-process Hardhat chain to the browser, and a gateway that tampers with
+ * every block.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { once } from "node:events";
+
+import { startLoopback } from "../storage/storage-fixtures.js";
 
 /** A started loopback server. */
 export interface LoopbackServer {
@@ -24,27 +25,17 @@ const CORS = {
   "Access-Control-Allow-Headers": "Content-Type, Accept",
 };
 
+/** A loopback server that records every request and answers 500 when `handler` throws. */
 async function listen(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<LoopbackServer> {
   const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
+  const { url, close } = await startLoopback((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     handler(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain", ...CORS });
       res.end(String(error));
     });
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
-  };
+  return { url, requests, close };
 }
 
 async function body(req: IncomingMessage): Promise<Buffer> {
@@ -69,15 +60,11 @@ const MEDIA_TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-/** Serves the files of `dir`; with `ipfsGateway`, forwards /ipfs/… there (like a gateway that also serves the page). */
-export function startStaticServer(dir: string, options: { ipfsGateway?: string } = {}): Promise<LoopbackServer> {
+/** Serves the files of `dir` and nothing else (no /ipfs/): a static server like `python3 -m http.server`. */
+export function startStaticServer(dir: string): Promise<LoopbackServer> {
   const root = path.resolve(dir);
   return listen(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    if (url.pathname.startsWith("/ipfs/") && options.ipfsGateway !== undefined) {
-      await relay(req, res, `${options.ipfsGateway}${url.pathname}${url.search}`);
-      return;
-    }
     const file = path.resolve(root, `.${decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname)}`);
     if (!file.startsWith(root + path.sep)) {
       res.writeHead(403).end();

@@ -3,7 +3,8 @@
  * an in-process Hardhat chain exposed over a loopback JSON-RPC proxy, the
  * DatasetNFT deployed there, a two-shard manifest built by the engine and
  * served from a LocalStore by `startIpfsServer`, and the page built by
- * scripts/build-web.ts served by a loopback static server. Loopback only.
+ * web/build.ts served by a loopback static server and by `startIpfsServer`
+ * itself (its `webRoot`). Loopback only.
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -14,7 +15,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { chromium, type Browser, type Page } from "playwright-core";
 
-import { buildWeb } from "../../scripts/build-web.js";
+import { buildWeb } from "../../web/build.js";
 import { buildManifest } from "../../src/engine/build-manifest.js";
 import { directoryReader } from "../../src/manifest/manifest-file-reader.js";
 import { ManifestReader } from "../../src/manifest/manifest-reader.js";
@@ -86,7 +87,8 @@ describe("web verifier page (headless Chromium)", function () {
   let browser: Browser;
   let page: Page;
   let site: LoopbackServer;
-  let siteWithIpfs: LoopbackServer;
+  /** `startIpfsServer` over the same store, serving the built page too (what `npx hardhat ipfs serve` does). */
+  let pageAndIpfs: RunningIpfsServer;
   let rpc: LoopbackServer;
   let ipfs: RunningIpfsServer;
   let tamperer: LoopbackServer;
@@ -138,7 +140,7 @@ describe("web verifier page (headless Chromium)", function () {
 
     const built = await buildWeb({ outDir: path.join(dir, "site") });
     site = await startStaticServer(built.outDir);
-    siteWithIpfs = await startStaticServer(built.outDir, { ipfsGateway: ipfs.url });
+    pageAndIpfs = await startIpfsServer({ store, port: 0, host: "127.0.0.1", webRoot: built.outDir });
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
@@ -149,7 +151,7 @@ describe("web verifier page (headless Chromium)", function () {
 
   after(async function () {
     await browser?.close();
-    await Promise.all([site?.close(), siteWithIpfs?.close(), rpc?.close(), tamperer?.close(), ipfs?.close()]);
+    await Promise.all([site?.close(), pageAndIpfs?.close(), rpc?.close(), tamperer?.close(), ipfs?.close()]);
     tmp?.cleanup();
   });
 
@@ -160,7 +162,7 @@ describe("web verifier page (headless Chromium)", function () {
       token: params.token ?? "1",
     });
     if (params.gateways !== undefined) query.set("gateways", params.gateways.join(","));
-    return `${params.base ?? site.url}/index.html?${query}`;
+    return `${params.base ?? `${site.url}/index.html`}?${query}`;
   };
 
   /** Opens the page, gives it the sample (file path, or hash text) and waits for the run to finish. */
@@ -259,13 +261,22 @@ describe("web verifier page (headless Chromium)", function () {
     await page.locator("#progress").screenshot({ path: SCREENSHOTS.warning });
   });
 
-  it("uses the page's own server first when it serves /ipfs", async function () {
-    const result = await verify(pageUrl({ base: siteWithIpfs.url, gateways: [ipfs.url] }), { file: memberFile }, async (p) => {
+  it("works when loaded from `ipfs serve` itself, which then serves every block (no gateway listed)", async function () {
+    const result = await verify(pageUrl({ base: `${pageAndIpfs.url}/` }), { file: memberFile });
+    expect(result.error).to.equal(null);
+    expect(result.verdict).to.equal("MEMBER");
+    expect(result.onChain).to.equal("pass");
+    expect(result.warnings.some((w) => w.includes(pageAndIpfs.url))).to.equal(true); // the "tried first" note
+    expect(result.blocks.length).to.be.greaterThan(0);
+    expect(result.blocks.every((b) => b.gateway === pageAndIpfs.url)).to.equal(true);
+  });
+
+  it("uses the page's own server first when asked, before the gateways listed", async function () {
+    const result = await verify(pageUrl({ base: `${pageAndIpfs.url}/index.html`, gateways: [ipfs.url] }), { file: memberFile }, async (p) => {
       await p.check("#own-origin");
     });
     expect(result.verdict).to.equal("MEMBER");
-    expect(result.warnings.some((w) => w.includes(siteWithIpfs.url))).to.equal(true); // the "tried first" note
-    expect(result.blocks.every((b) => b.gateway === siteWithIpfs.url)).to.equal(true);
+    expect(result.blocks.every((b) => b.gateway === pageAndIpfs.url)).to.equal(true);
   });
 
   it("reports an unknown token id clearly", async function () {

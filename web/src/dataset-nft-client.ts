@@ -5,7 +5,9 @@
  * into messages a user can act on: no contract at the address on this chain,
  * a contract that is not a DatasetNFT, an unknown token id.
  */
-import { getAddress, hexlify, Interface, isAddress } from "ethers";
+import { Interface } from "ethers/abi";
+import { getAddress, isAddress } from "ethers/address";
+import { hexlify } from "ethers/utils";
 
 import type { AbsenceNeighbor } from "../../src/merkle/absence.js";
 import { DATASET_NFT_ABI } from "./dataset-nft-abi.js";

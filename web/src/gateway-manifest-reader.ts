@@ -7,7 +7,7 @@
  * blocks are fetched once, and every block is reported with the gateway
  * that served it.
  */
-import type { ManifestFileReader } from "../../src/manifest/manifest-file-reader.js";
+import type { ManifestFileReader } from "../../src/manifest/manifest-reader.js";
 import type { BlockSource } from "../../src/storage/blocks.js";
 import { toCid, type AnyCid } from "../../src/storage/cid.js";
 import { decodeNode, readFile, resolvePath } from "../../src/storage/dag-reader.js";

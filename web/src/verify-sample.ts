@@ -15,6 +15,7 @@
  */
 import { initKeccak } from "../../src/hash/keccak.js";
 import { hashFromHex, toHex } from "../../src/hash/hex.js";
+import { webSha256 } from "../../src/hash/sha256.js";
 import { ManifestReader } from "../../src/manifest/manifest-reader.js";
 import { shardPath } from "../../src/manifest/manifest-format.js";
 import type { AbsenceResult } from "../../src/merkle/absence.js";
@@ -158,7 +159,7 @@ export async function verifySample(request: VerifyRequest, events: VerifyEvents 
       onBlock: (block) => events.onBlock?.(block),
     });
     await initKeccak();
-    const opened = await ManifestReader.open(read, { where: `manifest ${dataset.manifestCid}` });
+    const opened = await ManifestReader.open(read, { where: `manifest ${dataset.manifestCid}`, sha256: webSha256 });
     if (opened.header.root !== dataset.root || opened.header.leafCount !== dataset.leafCount) {
       throw new Error(
         `The manifest ${dataset.manifestCid} commits to root ${opened.header.root} with ${opened.header.leafCount} leaves, ` +

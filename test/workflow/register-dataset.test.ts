@@ -1,0 +1,168 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+import { expect } from "chai";
+
+import { LocalStore } from "../../src/storage/local-store.js";
+import { buildManifest } from "../../src/engine/build-manifest.js";
+import { openSources } from "../../src/sources/open-sources.js";
+import { ContentSource } from "../../src/workflow/content-source.js";
+import { registerDataset, type RegisterDatasetInput } from "../../src/workflow/register-dataset.js";
+import { readTokenMetadata } from "../../src/workflow/token-metadata.js";
+import { CountingStore, deployRegistry, recordingReporter, rejection, tempWorkspace, writeSamples } from "./helpers.js";
+
+const metadata = { name: "Test samples", license: "CC0-1.0", datePublished: "2026-07-01" };
+
+describe("registerDataset", function () {
+  let env: Awaited<ReturnType<typeof deployRegistry>>;
+  let t: ReturnType<typeof tempWorkspace>;
+  let store: CountingStore;
+  before(async () => (env = await deployRegistry()));
+  beforeEach(() => {
+    t = tempWorkspace("register");
+    store = new CountingStore(new LocalStore({ dir: t.workspace.blocksDir }));
+  });
+  afterEach(() => t.cleanup());
+
+  const input = (dir: string, extra: Partial<RegisterDatasetInput> = {}): RegisterDatasetInput => ({ sources: [dir], sourceOptions: { baseDir: t.root }, threads: 1, metadata, ...extra });
+
+  it("hashes the sources, stores manifest and metadata, mints, and reports token, CIDs and transaction", async () => {
+    const { dir } = writeSamples(t.root, "data", 12);
+    const reporter = recordingReporter();
+    const r = await registerDataset({ client: env.client, store, workspace: t.workspace, reporter }, input(dir));
+    expect(r.status).to.equal("registered");
+    expect(r.leafCount).to.equal(12);
+    expect(r.stepsRun).to.deep.equal(["hashed", "manifestStored", "metadataStored", "txSent", "minted"]);
+    expect(await env.client.datasets.tokenIdOfRoot(r.root)).to.equal(r.tokenId);
+    const onChain = await env.client.datasets.dataset(r.tokenId);
+    expect(onChain.manifestCid).to.equal(r.manifestCid);
+    expect(r.manifestCid).to.match(/^bafybei/);
+    expect(r.tokenURI).to.equal(`ipfs://${r.metadataCid}`);
+    expect(r.txHash).to.match(/^0x[0-9a-f]{64}$/);
+    expect(store.puts).to.deep.equal([r.manifestDir]);
+    expect(store.byteNames).to.deep.equal(["metadata.json"]);
+    expect(await store.inner.has(r.manifestCid)).to.equal(true);
+    const doc = await readTokenMetadata(new ContentSource({ local: store.inner }), r.tokenURI);
+    expect(doc?.["@type"]).to.equal("sc:Dataset");
+    expect(doc?.merkleRoot).to.equal(r.root);
+    expect(doc?.leafCount).to.equal(12);
+    expect(doc?.datePublished).to.equal("2026-07-01");
+    expect(JSON.parse(readFileSync(r.journalFile, "utf8")).steps.minted.data.tokenId).to.equal(r.tokenId.toString());
+    expect(reporter.lines.some((l) => l.startsWith("step sending DatasetNFT.register"))).to.equal(true);
+  });
+
+  it("registers an existing manifest directory without hashing again", async () => {
+    const { dir } = writeSamples(t.root, "data", 5);
+    const report = await buildManifest(await openSources([dir], { baseDir: t.root }), { out: path.join(t.root, "manifest"), threads: 0 });
+    const reporter = recordingReporter();
+    const r = await registerDataset({ client: env.client, store, workspace: t.workspace, reporter }, { sources: [report.manifestDir], metadata });
+    expect(r.root).to.equal(report.root);
+    expect(r.manifestDir).to.equal(report.manifestDir);
+    expect(reporter.lines).to.not.include("hashed");
+  });
+
+  it("reports a finished registration as existing without uploading or sending again", async () => {
+    const { dir } = writeSamples(t.root, "data", 4);
+    const first = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
+    const count = await env.client.datasets.datasetCount();
+    const again = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
+    expect(again.status).to.equal("existing");
+    expect(again.tokenId).to.equal(first.tokenId);
+    expect(again.stepsRun).to.deep.equal([]);
+    expect(store.count).to.equal(2);
+    expect(await env.client.datasets.datasetCount()).to.equal(count);
+  });
+
+  it("resumes a run interrupted after the uploads without uploading again or minting twice", async () => {
+    const { dir } = writeSamples(t.root, "data", 6);
+    const before = await env.client.datasets.datasetCount();
+    const crash = async (step: string) => {
+      if (step === "txSent") throw new Error("simulated crash before sending");
+    };
+    expect((await rejection(registerDataset({ client: env.client, store, workspace: t.workspace, hooks: { beforeStep: crash } }, input(dir)))).message).to.equal(
+      "simulated crash before sending",
+    );
+    expect(store.count).to.equal(2);
+    expect(await env.client.datasets.datasetCount()).to.equal(before);
+    const r = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
+    expect(r.status).to.equal("resumed");
+    expect(r.stepsRun).to.deep.equal(["txSent", "minted"]);
+    expect(store.count).to.equal(2);
+    expect(await env.client.datasets.datasetCount()).to.equal(before + 1n);
+  });
+
+  it("resumes a run killed after sending: the recorded transaction is looked up, not sent again", async () => {
+    const { dir } = writeSamples(t.root, "data", 6);
+    const before = await env.client.datasets.datasetCount();
+    const crash = async (step: string) => {
+      if (step === "minted") throw new Error("simulated crash after sending");
+    };
+    await rejection(registerDataset({ client: env.client, store, workspace: t.workspace, hooks: { beforeStep: crash } }, input(dir)));
+    expect(await env.client.datasets.datasetCount()).to.equal(before + 1n);
+    const r = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
+    expect(r.status).to.equal("resumed");
+    expect(r.stepsRun).to.deep.equal(["minted"]);
+    expect(r.tokenId).to.equal(before + 1n);
+    expect(await env.client.datasets.datasetCount()).to.equal(before + 1n);
+    expect(store.count).to.equal(2);
+  });
+
+  it("reports a root registered by someone else as the existing token, uploading nothing", async () => {
+    const { dir } = writeSamples(t.root, "data", 3);
+    const other = tempWorkspace("other");
+    try {
+      const bobs = await registerDataset({ client: env.bobClient, store: new LocalStore({ dir: other.workspace.blocksDir }), workspace: other.workspace }, input(dir));
+      const r = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
+      expect(r.status).to.equal("existing");
+      expect(r.tokenId).to.equal(bobs.tokenId);
+      expect(r.registrant).to.equal(env.bob.address);
+      expect(store.count).to.equal(0);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it("links a new version to the one it supersedes and rejects an unknown previous version", async () => {
+    const a = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(writeSamples(t.root, "v1", 3).dir));
+    const b = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(writeSamples(t.root, "v2", 4).dir, { previousVersion: a.tokenId }));
+    expect((await env.client.datasets.dataset(b.tokenId)).previousVersion).to.equal(a.tokenId);
+    const error = await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, input(writeSamples(t.root, "v3", 2).dir, { previousVersion: 999n })));
+    expect(error.message).to.match(/Dataset #999 does not exist/);
+  });
+
+  it("rejects bad metadata before anything is uploaded or sent", async () => {
+    const { dir } = writeSamples(t.root, "data", 3);
+    const before = await env.client.datasets.datasetCount();
+    const noLicense = await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir, { metadata: { name: "x", license: "" } })));
+    expect(noLicense.message).to.match(/license/i);
+    const noName = await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir, { metadata: { name: " ", license: "MIT" } })));
+    expect(noName.message).to.match(/dataset name/);
+    const badDate = await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir, { metadata: { ...metadata, datePublished: "2026-02-30" } })));
+    expect(badDate.message).to.match(/datePublished/);
+    expect(await env.client.datasets.datasetCount()).to.equal(before);
+    expect(store.count).to.equal(0);
+  });
+
+  it("rejects missing sources, a manifest mixed with sources, and a missing path", async () => {
+    const m = await buildManifest(await openSources([writeSamples(t.root, "m", 2).dir], { baseDir: t.root }), { out: path.join(t.root, "manifest"), threads: 0 });
+    const deps = { client: env.client, store, workspace: t.workspace };
+    expect((await rejection(registerDataset(deps, { sources: [], metadata }))).message).to.match(/^No dataset given/);
+    expect((await rejection(registerDataset(deps, { sources: [m.manifestDir, writeSamples(t.root, "x", 1).dir], metadata }))).message).to.match(/manifest directory, which must be registered alone/);
+    expect((await rejection(registerDataset(deps, { sources: [path.join(t.root, "missing")], metadata }))).message).to.match(/Cannot read source/);
+  });
+
+  it("refuses a read-only connection before doing any work", async () => {
+    const { dir } = writeSamples(t.root, "data", 3);
+    const error = await rejection(registerDataset({ client: env.readOnly, store, workspace: t.workspace }, input(dir)));
+    expect(error.message).to.match(/No account to send transactions with/);
+    expect(store.count).to.equal(0);
+  });
+
+  it("detects a journal left by a chain that was reset", async () => {
+    const { dir } = writeSamples(t.root, "data", 3);
+    await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
+    const fresh = await deployRegistry(); // same chain id and addresses, empty registries
+    const error = await rejection(registerDataset({ client: fresh.client, store, workspace: t.workspace }, input(dir)));
+    expect(error.message).to.match(/says this dataset was registered as token #\d+ .* but the chain does not know its root[\s\S]*Delete .*journal/);
+  });
+});
