@@ -1,19 +1,16 @@
 /** Options of a hashing run, and their parsing from text (command line, environment). */
 import type { PartSelector } from "../sources/sample-batch.js";
-import type { HashProgress } from "./hash-sources.js";
+import type { HashSourcesOptions } from "./hash-sources.js";
 
-/** Options shared by a whole run (`buildManifest`) and one part of a split run (`hashPart`). */
-export interface HashRunOptions {
+/**
+ * Options shared by a whole run (`buildManifest`) and one part of a split run
+ * (`hashPart`): the hashing ones of {@link HashSourcesOptions}, plus these.
+ */
+export interface HashRunOptions extends Pick<HashSourcesOptions, "threads" | "slotBytes" | "slotSamples" | "onProgress"> {
   /** Keep no sample ids (no `ids/` in the manifest). Default false. */
   readonly private?: boolean | undefined;
   /** Bytes of records held in memory before spilling to bucket files (default 1 GiB). */
   readonly memoryBudget?: number | undefined;
-  /** Hashing worker threads (default: CPUs; 0 = this thread). */
-  readonly threads?: number | undefined;
-  /** Slot sizing of the worker pool (tuning and tests). */
-  readonly slotBytes?: number | undefined;
-  readonly slotSamples?: number | undefined;
-  readonly onProgress?: ((progress: HashProgress) => void) | undefined;
 }
 
 const UNITS: Record<string, number> = {

@@ -65,9 +65,9 @@ export default async function ipfsServe(args: IpfsServeArguments, hre: HardhatRu
 
 /**
  * The page's URL with the query parameters to use: the DatasetNFT of the
- * localhost deployment when Ignition recorded one, else placeholders.
+ * localhost deployment when Ignition recorded one (in `ignitionDir`), else placeholders.
  */
-async function pageHint(base: string, ignitionDir: string): Promise<string> {
+export async function pageHint(base: string, ignitionDir: string): Promise<string> {
   const deployed = await readIgnitionAddresses({ ignitionDir, chainId: LOCALHOST_CHAIN_ID }).catch(() => undefined);
   if (deployed === undefined) return `${base}/?rpc=<JSON-RPC URL>&dataset=<DatasetNFT address>&token=<token id>`;
   return `${base}/?rpc=${LOCALHOST_RPC}&dataset=${deployed.datasetNFT}&token=<token id>  (the DatasetNFT deployed on localhost)`;

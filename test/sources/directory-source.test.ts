@@ -1,6 +1,8 @@
 import { expect } from "chai";
-import { chmodSync, mkdirSync, symlinkSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { DirectorySource } from "../../src/sources/directory-source.js";
 import type { BatchContext, FilesBatch } from "../../src/sources/sample-batch.js";
@@ -11,6 +13,42 @@ async function list(source: DirectorySource): Promise<string[]> {
   const out: string[] = [];
   for await (const e of source.entries()) out.push(e.relativePath);
   return out;
+}
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+/** The unprivileged user a root test run lists as (permissions do not apply to root). */
+const NOBODY = 65534;
+
+/**
+ * Lists `root` with a DirectorySource in a child process: as `nobody` when
+ * this process is root, else as ourselves. `scratch` must be readable by
+ * that user (the child's script is written there).
+ */
+function listInChildProcess(root: string, name: string, scratch: string): { entries?: string[]; error?: string } {
+  const script = path.join(scratch, "list-directory.mts");
+  writeFileSync(
+    script,
+    `import { DirectorySource } from ${JSON.stringify(pathToFileURL(path.join(REPO, "src/sources/directory-source.ts")).href)};
+const source = new DirectorySource(process.env.LIST_ROOT, process.env.LIST_NAME);
+try {
+  const entries = [];
+  for await (const entry of source.entries()) entries.push(entry.relativePath);
+  console.log(JSON.stringify({ entries }));
+} catch (error) {
+  console.log(JSON.stringify({ error: error.message }));
+}
+`,
+  );
+  const asNobody = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
+  const child = spawnSync(process.execPath, ["--import", "tsx", script], {
+    cwd: REPO,
+    env: { ...process.env, LIST_ROOT: root, LIST_NAME: name },
+    encoding: "utf8",
+    timeout: 15_000,
+    ...asNobody,
+  });
+  if (child.status !== 0) throw new Error(`the listing process failed (${child.status ?? child.signal}): ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as { entries?: string[]; error?: string };
 }
 
 const noSlots: Omit<BatchContext, "part" | "withIds"> = {
@@ -123,15 +161,49 @@ describe("DirectorySource", () => {
     expect((error as SourceError).file).to.equal("data");
   });
 
-  it("fails naming an unreadable subdirectory", async function () {
-    if (process.getuid?.() === 0) this.skip(); // root reads everything
-    writeTree(dir, { "d/locked/f": "1" });
+  it("fails naming an unreadable subdirectory (checked as an unprivileged user, even when the tests run as root)", async function () {
+    this.timeout(20_000);
+    writeTree(dir, { "d/a": "1", "d/locked/f": "2" });
+    chmodSync(dir, 0o755); // mkdtemp makes it 0700: let the unprivileged lister in
     chmodSync(path.join(dir, "d", "locked"), 0o000);
     try {
-      const error = await list(new DirectorySource(path.join(dir, "d"), "d")).catch((e: unknown) => e);
-      expect((error as Error).message).to.match(/Cannot list directory d\/locked: permission denied/);
+      const listed = listInChildProcess(path.join(dir, "d"), "d", dir);
+      expect(listed.error).to.equal(
+        "Cannot list directory d/locked: permission denied. Fix its permissions or leave it out with --exclude.",
+      );
     } finally {
       chmodSync(path.join(dir, "d", "locked"), 0o755);
     }
+  });
+
+  it("fails naming a subdirectory removed between its parent's listing and its own", async () => {
+    writeTree(dir, { "d/a": "1", "d/b/f": "2" });
+    const walk = new DirectorySource(path.join(dir, "d"), "d").entries();
+    expect((await walk.next()).value?.relativePath).to.equal("a"); // d is listed; b is entered only now
+    rmSync(path.join(dir, "d", "b"), { recursive: true });
+    const error = await walk.next().catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(SourceError);
+    expect((error as SourceError).file).to.equal("d/b");
+    expect((error as Error).message).to.equal(
+      "Cannot list directory d/b: no such file or directory. It changed while the tree was being listed; rerun once the data stops changing.",
+    );
+  });
+
+  it("fails naming a subdirectory replaced by a file during the walk", async () => {
+    writeTree(dir, { "d/a": "1", "d/b/f": "2" });
+    const walk = new DirectorySource(path.join(dir, "d"), "d").entries();
+    await walk.next();
+    rmSync(path.join(dir, "d", "b"), { recursive: true });
+    writeFileSync(path.join(dir, "d", "b"), "now a file");
+    const error = await walk.next().catch((e: unknown) => e);
+    expect((error as Error).message).to.match(/^Cannot list directory d\/b: not a directory\. It changed while/);
+  });
+
+  it("leaves FIFOs out instead of blocking on them", async function () {
+    writeTree(dir, { "d/a": "1", "d/z": "2" });
+    execFileSync("mkfifo", [path.join(dir, "d", "pipe")]);
+    const source = new DirectorySource(path.join(dir, "d"), "d");
+    expect(await list(source)).to.deep.equal(["a", "z"]);
+    expect(await batchIds(source)).to.deep.equal(["d/a", "d/z"]);
   });
 });
