@@ -8,7 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-npx -y -p node@22 -- npm ci
+# `npm install` (which keeps the versions pinned in package-lock.json), not
+# `npm ci`: the registry lacks some of EDR 0.22's optional platform packages
+# (darwin/win32), so the lock file cannot list them, and `npm ci` refuses a
+# lock file whose optional entries are missing ("Missing: … from lock file").
+npx -y -p node@22 -- npm install --no-audit --no-fund
 
 # Headless Chromium for the web page's browser test (Debian's package).
 if [ ! -x /usr/bin/chromium ]; then
