@@ -8,10 +8,13 @@
  *   options: --compare-leaves=N (size of the comparison builds, default 1048576), --skip-10m
  *
  * The 10M-leaf builds run in child processes so their peak RSS is their own.
+ * The measurement functions are exported for bench/all.bench.ts (the combined
+ * run); the report below runs only when this file is the script started.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
@@ -87,59 +90,113 @@ async function keccakThroughput(): Promise<void> {
   for (const [name, rate] of rows) console.log(`| ${name.padEnd(50)} | ${rate.padStart(9)} |`);
 }
 
+/** Build times of one n-leaf input with our trees (ms). */
+export interface TreeBuildTimes {
+  readonly leaves: number;
+  /** buildTreeParallel, first call in the process (spawns the worker). */
+  readonly parallelColdMs: number;
+  /** buildTreeParallel, warm pool, best of 3 (order check on / off). */
+  readonly parallelMs: number;
+  readonly parallelNoCheckMs: number;
+  /** buildTree on the calling thread, best of 3 (order check on / off). */
+  readonly sequentialMs: number;
+  readonly sequentialNoCheckMs: number;
+}
+
+/** Times our tree builds over `input` (sorted distinct hashes). */
+export async function measureTreeBuilds(input: Uint8Array): Promise<TreeBuildTimes> {
+  const cold = await timed(() => buildTreeParallel(input));
+  return {
+    leaves: input.length / 32,
+    parallelColdMs: cold.ms,
+    parallelMs: await bestOf(3, () => buildTreeParallel(input)),
+    parallelNoCheckMs: await bestOf(3, () => buildTreeParallel(input, { checkSorted: false })),
+    sequentialMs: await bestOf(3, () => buildTree(input)),
+    sequentialNoCheckMs: await bestOf(3, () => buildTree(input, { checkSorted: false })),
+  };
+}
+
+/** The same leaves built by merkletreejs and OpenZeppelin (one run each), against ours (best of 3). */
+export interface LibraryComparison {
+  readonly leaves: number;
+  readonly oursSequentialMs: number;
+  readonly oursParallelMs: number;
+  readonly merkletreejsMs: number;
+  /** Whether merkletreejs gives our root (it implements the same scheme). */
+  readonly sameRootAsMerkletreejs: boolean;
+  /** SimpleMerkleTree.of: a different scheme (sorted pairs), timed for scale only. */
+  readonly openZeppelinMs: number;
+}
+
+/** Builds `input` with our trees, merkletreejs and @openzeppelin/merkle-tree (slow: ~1.5 min for 1M leaves). */
+export async function compareTreeLibraries(input: Uint8Array): Promise<LibraryComparison> {
+  const m = input.length / 32;
+  const oursSequentialMs = await bestOf(3, () => buildTree(input));
+  const oursParallelMs = await bestOf(3, () => buildTreeParallel(input));
+  const leaves = Array.from({ length: m }, (_, i) => Buffer.from(input.subarray(i * 32, i * 32 + 32)));
+  const reference = await timed(() => new ReferenceMerkleTree(leaves, keccak256Package, { hashLeaves: true }));
+  const sameRootAsMerkletreejs = Buffer.from(buildTree(input).root).equals(reference.value.getRoot());
+  const ozLeaves = leaves.map((b) => `0x${b.toString("hex")}`);
+  const oz = await timed(() => SimpleMerkleTree.of(ozLeaves, { sortLeaves: false }));
+  return { leaves: m, oursSequentialMs, oursParallelMs, merkletreejsMs: reference.ms, sameRootAsMerkletreejs, openZeppelinMs: oz.ms };
+}
+
 async function treeBuilds(): Promise<void> {
   const n = 1 << 20;
   const threads = Math.min(availableParallelism(), 8);
   console.log(`\n## Tree build, ${n} leaves (${threads} threads available)\n`);
   const input = syntheticSortedHashes(n);
-  const results: [string, number][] = [];
-  const cold = await timed(() => buildTreeParallel(input));
-  results.push(["buildTreeParallel, first call (spawns the worker)", cold.ms]);
-  results.push(["buildTreeParallel (warm pool, order check on)", await bestOf(3, () => buildTreeParallel(input))]);
-  results.push([
-    "buildTreeParallel (warm pool, checkSorted: false)",
-    await bestOf(3, () => buildTreeParallel(input, { checkSorted: false })),
-  ]);
-  results.push(["buildTree sequential (order check on)", await bestOf(3, () => buildTree(input))]);
-  results.push(["buildTree sequential (checkSorted: false)", await bestOf(3, () => buildTree(input, { checkSorted: false }))]);
+  const t = await measureTreeBuilds(input);
+  const results: [string, number][] = [
+    ["buildTreeParallel, first call (spawns the worker)", t.parallelColdMs],
+    ["buildTreeParallel (warm pool, order check on)", t.parallelMs],
+    ["buildTreeParallel (warm pool, checkSorted: false)", t.parallelNoCheckMs],
+    ["buildTree sequential (order check on)", t.sequentialMs],
+    ["buildTree sequential (checkSorted: false)", t.sequentialNoCheckMs],
+  ];
   for (const [name, ms] of results) console.log(`| ${name.padEnd(52)} | ${ms.toFixed(0).padStart(7)} ms |`);
 
   if (flag("quick")) return;
   const m = option("compare-leaves", n);
-  const compareInput = m === n ? input : syntheticSortedHashes(m);
-  const ours = await bestOf(3, () => buildTree(compareInput));
-  const oursParallel = await bestOf(3, () => buildTreeParallel(compareInput));
-  const leaves = Array.from({ length: m }, (_, i) => Buffer.from(compareInput.subarray(i * 32, i * 32 + 32)));
+  const c = await compareTreeLibraries(m === n ? input : syntheticSortedHashes(m));
   console.log(`\n### Same ${m} leaves in other libraries (one run each)\n`);
-  const reference = await timed(() => new ReferenceMerkleTree(leaves, keccak256Package, { hashLeaves: true }));
-  const same = Buffer.from(buildTree(compareInput).root).equals(reference.value.getRoot());
-  const ozLeaves = leaves.map((b) => `0x${b.toString("hex")}`);
-  const oz = await timed(() => SimpleMerkleTree.of(ozLeaves, { sortLeaves: false }));
   const table: [string, number][] = [
-    ["datatrace buildTree (sequential)", ours],
-    ["datatrace buildTreeParallel", oursParallel],
-    [`merkletreejs (hashLeaves, keccak256 pkg; same root: ${same})`, reference.ms],
-    ["@openzeppelin/merkle-tree SimpleMerkleTree.of (sorted pairs)", oz.ms],
+    ["datatrace buildTree (sequential)", c.oursSequentialMs],
+    ["datatrace buildTreeParallel", c.oursParallelMs],
+    [`merkletreejs (hashLeaves, keccak256 pkg; same root: ${c.sameRootAsMerkletreejs})`, c.merkletreejsMs],
+    ["@openzeppelin/merkle-tree SimpleMerkleTree.of (sorted pairs)", c.openZeppelinMs],
   ];
   for (const [name, ms] of table) {
-    const ratio = `${(ms / ours).toFixed(1)}× seq, ${(ms / oursParallel).toFixed(1)}× par`;
+    const ratio = `${(ms / c.oursSequentialMs).toFixed(1)}× seq, ${(ms / c.oursParallelMs).toFixed(1)}× par`;
     console.log(`| ${name.padEnd(62)} | ${ms.toFixed(0).padStart(7)} ms | ${ratio.padStart(22)} |`);
   }
 }
 
+/** A 10M-leaf build in a fresh child process: its time and its own peak RSS, or why it failed. */
+export type ChildTreeBuild =
+  | { readonly ok: true; readonly mode: string; readonly leaves: number; readonly ms: number; readonly rssBeforeMiB: number; readonly peakRssMiB: number }
+  | { readonly ok: false; readonly mode: string; readonly error: string };
+
+/** Builds a `leaves`-leaf tree (`sequential` or `parallel`) in a child process of this file. */
+export function measureTreeInChild(mode: "sequential" | "parallel", leaves = 10_000_000): ChildTreeBuild {
+  const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), `--child=${mode}`, `--leaves=${leaves}`], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
+  const line = run.stdout.trim().split("\n").at(-1) ?? "";
+  if (run.status !== 0 || !line.startsWith("{")) return { ok: false, mode, error: run.stderr.trim().split("\n").slice(-3).join(" / ") };
+  const r = JSON.parse(line) as { ms: number; rssBeforeMiB: number; peakRssMiB: number };
+  return { ok: true, mode, leaves, ms: r.ms, rssBeforeMiB: r.rssBeforeMiB, peakRssMiB: r.peakRssMiB };
+}
+
 function tenMillion(): void {
   console.log("\n## Tree build, 10,000,000 leaves (fresh child process each; input = 320 MB of hashes)\n");
-  for (const mode of ["sequential", "parallel"]) {
-    const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), `--child=${mode}`], {
-      encoding: "utf8",
-      maxBuffer: 1 << 20,
-    });
-    const line = run.stdout.trim().split("\n").at(-1) ?? "";
-    if (run.status !== 0 || !line.startsWith("{")) {
-      console.log(`| ${mode} | failed: ${run.stderr.trim().split("\n").slice(-3).join(" / ")} |`);
+  for (const mode of ["sequential", "parallel"] as const) {
+    const r = measureTreeInChild(mode);
+    if (!r.ok) {
+      console.log(`| ${mode} | failed: ${r.error} |`);
       continue;
     }
-    const r = JSON.parse(line) as { ms: number; rssBeforeMiB: number; peakRssMiB: number };
     console.log(
       `| ${mode.padEnd(10)} | ${r.ms.toFixed(0).padStart(6)} ms | peak RSS ${r.peakRssMiB.toFixed(0)} MiB ` +
         `(${r.rssBeforeMiB.toFixed(0)} MiB before the build, input included) |`,
@@ -186,9 +243,10 @@ async function proofSizes(): Promise<void> {
 }
 
 const childMode = args.find((a) => a.startsWith("--child="));
-if (childMode !== undefined) {
+const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain && childMode !== undefined) {
   await child(childMode.slice("--child=".length));
-} else {
+} else if (isMain) {
   console.log(`# Datatrace Merkle bench (node ${process.version}, ${availableParallelism()} cores)`);
   await keccakThroughput();
   await treeBuilds();

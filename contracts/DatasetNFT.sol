@@ -18,8 +18,22 @@ import {CompactTokenURI} from "./token/CompactTokenURI.sol";
  * absence proofs for a commitment whose leaves are shown not to be sorted and distinct.
  *
  * WARNING: `previousVersion` is the registrant's claim; the owner of the earlier version does not endorse it.
+ *
+ * CAUTION: A root is registered once, by whoever registers it first. A plain {register} shows the root in the
+ * mempool, so anyone watching can register the same root first (with a junk leaf count or manifest) and keep it
+ * forever. To prevent this, register in two steps: {commit} a hash that hides the root and binds the caller, wait
+ * {MIN_COMMITMENT_AGE}, then {registerCommitted} within {MAX_COMMITMENT_AGE}. While a commitment claims a root,
+ * plain {register} of that root reverts, and a copier's own commitment is too recent to reveal in time.
+ * See docs/contracts.md, "Front-running".
  */
 contract DatasetNFT is CompactTokenURI {
+    /// @notice The least time between {commit} and {registerCommitted}. A commitment made after seeing a reveal in
+    /// the mempool is this much too recent while that reveal waits for inclusion (Filecoin: 30 s epochs).
+    uint256 public constant MIN_COMMITMENT_AGE = 10 minutes;
+
+    /// @notice The most time between {commit} and {registerCommitted}; also how long a commitment claims its root.
+    uint256 public constant MAX_COMMITMENT_AGE = 1 days;
+
     /// @dev A dataset as returned by {dataset}.
     struct Dataset {
         bytes32 root;
@@ -77,6 +91,23 @@ contract DatasetNFT is CompactTokenURI {
      */
     event DatasetDisordered(uint256 indexed tokenId, uint256 leftIndex);
 
+    /**
+     * @notice `committer` committed to a registration; it can be revealed from `revealFrom` to `revealUntil`, and
+     * until then plain {register} of the root whose {rootKeyOf} is `rootKey` reverts.
+     * @param commitment The {commitmentOf} the registration.
+     * @param rootKey The {rootKeyOf} the root, as given by the committer.
+     * @param committer The caller.
+     * @param revealFrom The first timestamp at which {registerCommitted} accepts the commitment.
+     * @param revealUntil The last timestamp at which it does.
+     */
+    event RegistrationCommitted(
+        bytes32 indexed commitment,
+        bytes32 indexed rootKey,
+        address indexed committer,
+        uint256 revealFrom,
+        uint256 revealUntil
+    );
+
     /// @dev The Merkle root is zero; pass the root computed over the sorted sample hashes.
     error DatasetZeroRoot();
 
@@ -85,6 +116,20 @@ contract DatasetNFT is CompactTokenURI {
 
     /// @dev `root` is already registered as `tokenId`; a commitment is registered once.
     error DatasetRootAlreadyRegistered(bytes32 root, uint256 tokenId);
+
+    /// @dev A commitment ({commit}) claims `root` until `claimedUntil`: only its committer can register it
+    /// ({registerCommitted}) until then; anyone can with {register} afterwards.
+    error DatasetRootClaimed(bytes32 root, uint256 claimedUntil);
+
+    /// @dev No commitment `commitment` exists: {commit} first, and reveal from the committing account with exactly
+    /// the committed arguments and salt.
+    error DatasetUnknownCommitment(bytes32 commitment);
+
+    /// @dev The commitment is too recent; retry at or after `revealFrom`.
+    error DatasetCommitmentTooRecent(bytes32 commitment, uint256 revealFrom);
+
+    /// @dev The commitment expired at `expiredAt`; {commit} again and wait {MIN_COMMITMENT_AGE}.
+    error DatasetCommitmentExpired(bytes32 commitment, uint256 expiredAt);
 
     /// @dev `previousVersion` is not a registered dataset; pass 0 for none.
     error DatasetUnknownPreviousVersion(uint256 previousVersion);
@@ -99,11 +144,15 @@ contract DatasetNFT is CompactTokenURI {
     mapping(uint256 tokenId => DatasetRecord) private _records;
     mapping(bytes32 root => RootEntry) private _roots;
     uint256 private _datasetCount;
+    mapping(bytes32 commitment => uint256 committedAt) private _commitments;
+    mapping(bytes32 rootKey => uint256 claimedUntil) private _claims;
 
     constructor() ERC721("Datatrace Dataset", "DTDS") {}
 
     /**
      * @notice Registers a dataset commitment and mints its token to the caller. Token ids are sequential from 1.
+     * Reverts with {DatasetRootClaimed} while a {commit} claims the root. Exposes the root in the mempool: see
+     * {commit} to register without being front-run.
      * @param root The Merkle root over the sorted distinct sample hashes; non-zero, never registered before.
      * @param leafCount The number of distinct samples (leaves); non-zero.
      * @param manifestCid The manifest's CID: CIDv1, base32 lower case, sha2-256 (e.g. `bafybei...`).
@@ -118,35 +167,102 @@ contract DatasetNFT is CompactTokenURI {
         string calldata uri,
         uint256 previousVersion
     ) external returns (uint256 tokenId) {
-        if (root == bytes32(0)) revert DatasetZeroRoot();
-        if (leafCount == 0) revert DatasetZeroLeafCount();
-        uint256 existing = _roots[root].tokenId;
-        if (existing != 0) revert DatasetRootAlreadyRegistered(root, existing);
-        uint256 count = _datasetCount;
-        if (previousVersion > count) revert DatasetUnknownPreviousVersion(previousVersion);
-        (uint64 manifestCodec, bytes32 manifestDigest) = Cid.parse(manifestCid);
+        uint256 until = _claims[rootKeyOf(root)];
+        if (block.timestamp <= until) revert DatasetRootClaimed(root, until);
+        return _register(root, leafCount, manifestCid, uri, previousVersion);
+    }
 
-        tokenId = count + 1;
-        _datasetCount = tokenId;
-        // Ids are sequential and never burned: token ids and `previousVersion` (<= count) fit in 64 bits, and a
-        // codec from a varint of at most 4 bytes fits in 32.
-        _roots[root] = RootEntry({tokenId: uint64(tokenId), registrant: _msgSender()});
-        URIHeader memory header = _writeTokenURI(tokenId, uri);
-        _records[tokenId] = DatasetRecord({
-            root: root,
-            manifestDigest: manifestDigest,
-            leafCount: leafCount,
-            previousVersion: uint64(previousVersion),
-            registeredAt: uint40(block.timestamp),
-            manifestCodec: uint32(manifestCodec),
-            disordered: false,
-            uriEncoding: header.encoding,
-            uriCodec: header.codec,
-            metadataFrozen: false
-        });
+    /**
+     * @notice Step 1 of a registration that cannot be front-run: records `commitment` (hiding the root and binding
+     * the caller) and claims the root for {MAX_COMMITMENT_AGE}. Reveal with {registerCommitted} from the same
+     * account between {MIN_COMMITMENT_AGE} and {MAX_COMMITMENT_AGE} later. Committing a live commitment again keeps
+     * its original time (so nobody can postpone it) and only extends the claim of `rootKey`.
+     * @param commitment {commitmentOf}(caller, root, leafCount, manifestCid, uri, previousVersion, salt), with a
+     * random secret `salt`.
+     * @param rootKey {rootKeyOf}(root). It does not reveal the root; a wrong key only forfeits the claim.
+     */
+    function commit(bytes32 commitment, bytes32 rootKey) external {
+        uint256 at = _commitments[commitment];
+        if (at == 0 || block.timestamp > at + MAX_COMMITMENT_AGE) {
+            at = block.timestamp;
+            _commitments[commitment] = at;
+            emit RegistrationCommitted(commitment, rootKey, _msgSender(), at + MIN_COMMITMENT_AGE, at + MAX_COMMITMENT_AGE);
+        }
+        uint256 until = at + MAX_COMMITMENT_AGE;
+        if (_claims[rootKey] < until) _claims[rootKey] = until;
+    }
 
-        emit DatasetRegistered(tokenId, root, _msgSender(), leafCount, manifestCid, previousVersion);
-        _safeMint(_msgSender(), tokenId);
+    /**
+     * @notice Step 2: registers the committed dataset and mints its token to the caller, like {register}. Accepts
+     * a commitment made by the caller at least {MIN_COMMITMENT_AGE} and at most {MAX_COMMITMENT_AGE} ago, whatever
+     * other commitments claim the root; the first valid reveal registers the root.
+     * @param root The Merkle root, as committed.
+     * @param leafCount The number of distinct samples, as committed.
+     * @param manifestCid The manifest's CID, as committed.
+     * @param uri The token URI, as committed.
+     * @param previousVersion The superseded dataset, or 0, as committed.
+     * @param salt The secret salt of the commitment.
+     * @return tokenId The new token's id.
+     */
+    function registerCommitted(
+        bytes32 root,
+        uint64 leafCount,
+        string calldata manifestCid,
+        string calldata uri,
+        uint256 previousVersion,
+        bytes32 salt
+    ) external returns (uint256 tokenId) {
+        _useCommitment(_commitmentOf(_msgSender(), root, leafCount, manifestCid, uri, previousVersion, salt));
+        return _register(root, leafCount, manifestCid, uri, previousVersion);
+    }
+
+    /**
+     * @notice Returns the commitment that lets `registrant` register these arguments with {registerCommitted}:
+     * `keccak256(abi.encode(registrant, root, leafCount, manifestCid, uri, previousVersion, salt))`. Compute it
+     * off chain (or with a call to a trusted node): it is only as secret as `salt`.
+     * @param registrant The account that will commit and reveal.
+     * @param root The Merkle root.
+     * @param leafCount The number of distinct samples.
+     * @param manifestCid The manifest's CID.
+     * @param uri The token URI.
+     * @param previousVersion The superseded dataset, or 0.
+     * @param salt A random secret (32 bytes from a CSPRNG): roots of public datasets can be guessed.
+     */
+    function commitmentOf(
+        address registrant,
+        bytes32 root,
+        uint64 leafCount,
+        string calldata manifestCid,
+        string calldata uri,
+        uint256 previousVersion,
+        bytes32 salt
+    ) external pure returns (bytes32) {
+        return _commitmentOf(registrant, root, leafCount, manifestCid, uri, previousVersion, salt);
+    }
+
+    /**
+     * @notice Returns the key under which a commitment claims `root`: `keccak256(abi.encode(root))`.
+     * @param root A Merkle root.
+     */
+    function rootKeyOf(bytes32 root) public pure returns (bytes32) {
+        return keccak256(abi.encode(root));
+    }
+
+    /**
+     * @notice Returns when `commitment` was committed, or 0 if it never was or has been revealed.
+     * @param commitment A {commitmentOf} value.
+     */
+    function committedAt(bytes32 commitment) external view returns (uint256) {
+        return _commitments[commitment];
+    }
+
+    /**
+     * @notice Returns the last timestamp at which a commitment claims the root with key `rootKey` (0 if none);
+     * plain {register} of that root reverts until then.
+     * @param rootKey {rootKeyOf} a root.
+     */
+    function claimedUntil(bytes32 rootKey) external view returns (uint256) {
+        return _claims[rootKey];
     }
 
     /**
@@ -285,6 +401,69 @@ contract DatasetNFT is CompactTokenURI {
         record.uriEncoding = header.encoding;
         record.uriCodec = header.codec;
         record.metadataFrozen = header.frozen;
+    }
+
+    /// @dev Registers a dataset and mints its token to the caller: the checks and effects shared by {register} and
+    /// {registerCommitted}.
+    function _register(
+        bytes32 root,
+        uint64 leafCount,
+        string calldata manifestCid,
+        string calldata uri,
+        uint256 previousVersion
+    ) private returns (uint256 tokenId) {
+        if (root == bytes32(0)) revert DatasetZeroRoot();
+        if (leafCount == 0) revert DatasetZeroLeafCount();
+        uint256 existing = _roots[root].tokenId;
+        if (existing != 0) revert DatasetRootAlreadyRegistered(root, existing);
+        uint256 count = _datasetCount;
+        if (previousVersion > count) revert DatasetUnknownPreviousVersion(previousVersion);
+        (uint64 manifestCodec, bytes32 manifestDigest) = Cid.parse(manifestCid);
+
+        tokenId = count + 1;
+        _datasetCount = tokenId;
+        // Ids are sequential and never burned: token ids and `previousVersion` (<= count) fit in 64 bits, and a
+        // codec from a varint of at most 4 bytes fits in 32.
+        _roots[root] = RootEntry({tokenId: uint64(tokenId), registrant: _msgSender()});
+        URIHeader memory header = _writeTokenURI(tokenId, uri);
+        _records[tokenId] = DatasetRecord({
+            root: root,
+            manifestDigest: manifestDigest,
+            leafCount: leafCount,
+            previousVersion: uint64(previousVersion),
+            registeredAt: uint40(block.timestamp),
+            manifestCodec: uint32(manifestCodec),
+            disordered: false,
+            uriEncoding: header.encoding,
+            uriCodec: header.codec,
+            metadataFrozen: false
+        });
+
+        emit DatasetRegistered(tokenId, root, _msgSender(), leafCount, manifestCid, previousVersion);
+        _safeMint(_msgSender(), tokenId);
+    }
+
+    /// @dev Consumes `commitment`, reverting unless it exists and its reveal window is open now.
+    function _useCommitment(bytes32 commitment) private {
+        uint256 at = _commitments[commitment];
+        if (at == 0) revert DatasetUnknownCommitment(commitment);
+        uint256 time = block.timestamp;
+        if (time < at + MIN_COMMITMENT_AGE) revert DatasetCommitmentTooRecent(commitment, at + MIN_COMMITMENT_AGE);
+        if (time > at + MAX_COMMITMENT_AGE) revert DatasetCommitmentExpired(commitment, at + MAX_COMMITMENT_AGE);
+        delete _commitments[commitment];
+    }
+
+    /// @dev {commitmentOf}, on calldata strings.
+    function _commitmentOf(
+        address registrant,
+        bytes32 root,
+        uint64 leafCount,
+        string calldata manifestCid,
+        string calldata uri,
+        uint256 previousVersion,
+        bytes32 salt
+    ) private pure returns (bytes32) {
+        return keccak256(abi.encode(registrant, root, leafCount, manifestCid, uri, previousVersion, salt));
     }
 
     /// @dev Returns the record of `tokenId`, reverting with {ERC721NonexistentToken} if there is none.

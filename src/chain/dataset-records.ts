@@ -4,7 +4,7 @@
  * burned, so `1..datasetCount()` is the complete list).
  */
 import { EXIT_CODES, UserError } from "../cli/errors.js";
-import type { RegistryClient } from "./registry-client.js";
+import { unknownTokenAdvice, type RegistryClient } from "./registry-client.js";
 
 /** A dataset as registered on chain. */
 export interface DatasetOnChain {
@@ -39,10 +39,15 @@ export async function requireDatasetExists(client: RegistryClient, id: bigint): 
   if (id > 0n && (await client.datasets.exists(id))) return;
   const count = await client.datasets.datasetCount();
   throw new UserError(
-    `Dataset #${id} does not exist on ${client.networkName} (chain ${client.chainId}): ${count === 0n ? "no dataset is registered there" : `the registered ids are 1 to ${count}`}.`,
-    `Check the token id and the network; list the datasets with \`npx hardhat dataset list --network ${client.networkName}\`.`,
+    `Dataset #${id} does not exist on ${networkDescription(client)}: ${count === 0n ? "no dataset is registered there" : `the registered ids are 1 to ${count}`}.`,
+    unknownTokenAdvice(client, "list the datasets with `npx hardhat dataset list"),
     { exitCode: EXIT_CODES.noInput },
   );
+}
+
+/** "localhost (chain 31337)", or "the in-process Hardhat network (chain 31337)". */
+export function networkDescription(client: RegistryClient): string {
+  return `${client.inProcess ? "the in-process Hardhat network" : client.networkName} (chain ${client.chainId})`;
 }
 
 /** Reads dataset `id`; a UserError when there is no such token. */

@@ -6,7 +6,7 @@
  */
 export { decodeRevert, describeRevert, toChainError } from "./describe-error.js";
 export type { ChainErrorContext, DecodedRevert } from "./describe-error.js";
-export { listDatasets, parseTokenId, readDataset, requireDatasetExists } from "./dataset-records.js";
+export { listDatasets, networkDescription, parseTokenId, readDataset, requireDatasetExists } from "./dataset-records.js";
 export type { DatasetOnChain } from "./dataset-records.js";
 export { blockExplorers, isFilecoinChain, isLocalChain } from "./explorer.js";
 export type { BlockExplorer } from "./explorer.js";
@@ -14,7 +14,7 @@ export { listModels, readModel, requireModelExists } from "./model-records.js";
 export type { ModelOnChain } from "./model-records.js";
 export { defaultDeploymentId, ignitionRecordPath, readIgnitionAddresses, REGISTRY_FUTURE_IDS } from "./registry-addresses.js";
 export type { IgnitionRecordLocation, RegistryAddresses } from "./registry-addresses.js";
-export { createRegistryClient, requireSigner } from "./registry-client.js";
+export { createRegistryClient, requireSigner, unknownTokenAdvice } from "./registry-client.js";
 export type { CreateRegistryClientOptions, RegistryClient } from "./registry-client.js";
 export { connectRegistryContracts, registryInterfaces } from "./registry-contracts.js";
 export type { RegistryContracts } from "./registry-contracts.js";

@@ -5,7 +5,8 @@
  */
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import { MODEL_RELATIONS, type ModelRelation } from "../registry/model-relation.js";
-import type { RegistryClient } from "./registry-client.js";
+import { networkDescription } from "./dataset-records.js";
+import { unknownTokenAdvice, type RegistryClient } from "./registry-client.js";
 
 /** A model as registered on chain. */
 export interface ModelOnChain {
@@ -32,8 +33,8 @@ export async function requireModelExists(client: RegistryClient, id: bigint, rol
   if (id > 0n && (await client.models.exists(id))) return;
   const count = await client.models.modelCount();
   throw new UserError(
-    `${role} #${id} does not exist on ${client.networkName} (chain ${client.chainId}): ${count === 0n ? "no model is registered there" : `the registered ids are 1 to ${count}`}.`,
-    `Check the token id and the network; see the models with \`npx hardhat registry export --format json --network ${client.networkName}\`.`,
+    `${role} #${id} does not exist on ${networkDescription(client)}: ${count === 0n ? "no model is registered there" : `the registered ids are 1 to ${count}`}.`,
+    unknownTokenAdvice(client, "see the models with `npx hardhat registry export --format json"),
     { exitCode: EXIT_CODES.noInput },
   );
 }

@@ -33,6 +33,12 @@ export interface RegistryClient {
   readonly explorers: readonly BlockExplorer[];
   /** True on a local development chain (Hardhat 31337 etc.). */
   readonly local: boolean;
+  /**
+   * True on Hardhat's in-process network: its chain is created afresh by
+   * every command and ends with it, so nothing registered by an earlier
+   * command exists (error hints then point at `--network localhost`).
+   */
+  readonly inProcess: boolean;
   /** True on Filecoin (30 s blocks, FEVM error texts). */
   readonly filecoin: boolean;
   /** How receipts are awaited on this chain. */
@@ -47,6 +53,8 @@ export interface CreateRegistryClientOptions {
   readonly provider: Provider;
   readonly signer?: Signer | undefined;
   readonly addresses: RegistryAddresses;
+  /** The connection is Hardhat's in-process network (default false). */
+  readonly inProcess?: boolean | undefined;
   /** Override the receipt wait settings (default: by chain kind). */
   readonly receiptWait?: Omit<WaitForReceiptOptions, "onWait"> | undefined;
 }
@@ -76,11 +84,29 @@ export async function createRegistryClient(options: CreateRegistryClientOptions)
     interfaces: await registryInterfaces(),
     explorers: blockExplorers(chainId),
     local,
+    inProcess: options.inProcess === true,
     filecoin,
     receiptWait,
     // Glif's public Calibration/mainnet RPC keeps ~2000 recent blocks for log queries.
     logLookbackBlocks: filecoin ? 1_900 : undefined,
   };
+}
+
+/**
+ * The advice for a token id that does not exist on `client`'s chain: on the
+ * in-process network, that its chain is fresh for every command and how to
+ * keep one (`npx hardhat node` + `--network localhost`); elsewhere, the
+ * command that lists the tokens (`listCommand`, without `--network`).
+ */
+export function unknownTokenAdvice(client: RegistryClient, listCommand: string): string {
+  if (client.inProcess) {
+    return (
+      "Without --network, every command runs on a fresh in-process chain that starts empty and ends with the command, so tokens registered by an earlier command are gone. " +
+      "To keep a chain between commands, start `npx hardhat node` in another terminal, deploy with `npx hardhat ignition deploy ignition/modules/Registry.ts --network localhost`, " +
+      "and pass --network localhost to every command (see docs/workflow.md, \"The localhost workflow\")."
+    );
+  }
+  return `Check the token id and the network; ${listCommand} --network ${client.networkName}\`.`;
 }
 
 /** The client's signer, or a UserError explaining how to configure an account. */

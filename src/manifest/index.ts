@@ -1,5 +1,6 @@
 /** The sharded, content-addressed dataset manifest: format, writer, reader/prover (see docs/manifest-format.md). */
 export { createStagingDirectory, publishDirectory } from "./atomic-directory.js";
+export { manifestCid } from "./manifest-cid.js";
 export { directoryReader } from "./manifest-file-reader.js";
 export {
   COMMITMENT_SCHEME,
@@ -7,13 +8,18 @@ export {
   decodeIndex,
   encodeHeader,
   encodeIndexEntry,
+  FILES_PER_DIRECTORY,
   HEADER_FILE,
+  IDS_DIRECTORY,
   idsPath,
   INDEX_ENTRY_BYTES,
   INDEX_FILE,
   MANIFEST_FORMAT,
+  MAX_SHARD_COUNT,
   SHARD_SIZE,
+  shardDirectory,
   shardPath,
+  SHARDS_DIRECTORY,
 } from "./manifest-format.js";
 export type { IndexEntry, ManifestHeader } from "./manifest-format.js";
 export { ManifestReader } from "./manifest-reader.js";

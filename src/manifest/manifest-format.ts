@@ -1,8 +1,11 @@
 /**
  * The on-disk manifest format "datatrace-manifest/1" (docs/manifest-format.md):
  * a directory with `header.json`, `index.bin` (one fixed-width entry per
- * shard), `shards/NNNNNN.bin` (8192 sorted 32-byte sample hashes each, the
- * last one shorter) and, unless private, `ids/NNNNNN.jsonl`.
+ * shard), `shards/DDD/NNNNNN.bin` (8192 sorted 32-byte sample hashes each, the
+ * last one shorter) and, unless private, `ids/DDD/NNNNNN.jsonl`, where
+ * `DDD = ⌊N / 1000⌋`: no directory holds more than 1,000 entries, so every
+ * directory stays a basic UnixFS directory (no HAMT) up to the limit stated
+ * in docs/manifest-format.md.
  */
 import type { SourceDescription } from "../sources/source-description.js";
 
@@ -19,14 +22,40 @@ export const INDEX_ENTRY_BYTES = 132;
 export const HEADER_FILE = "header.json";
 export const INDEX_FILE = "index.bin";
 
-/** `shards/000042.bin`: at least six digits. */
-export function shardPath(shard: number): string {
-  return `shards/${String(shard).padStart(6, "0")}.bin`;
+/** Shard (and ids) files per subdirectory of `shards/` (and `ids/`). */
+export const FILES_PER_DIRECTORY = 1000;
+
+/**
+ * Most shards a manifest can have while `shards/` and `ids/` stay basic UnixFS
+ * directories (Kubo makes a directory a HAMT when Σ(name bytes + 36-byte CID)
+ * exceeds 262,144): 1,000 three-digit subdirectories (39 B each) plus 5,578
+ * four-digit ones (40 B each) = 262,120 B; one more would be 262,160 B. That
+ * is 6,578 subdirectories × 1,000 shards × 8192 hashes ≈ 53.9 G distinct samples.
+ */
+export const MAX_SHARD_COUNT = 6_578_000;
+
+/** Directory holding the shard files (`shards/`). */
+export const SHARDS_DIRECTORY = "shards";
+/** Directory holding the ids files (`ids/`); absent from private manifests. */
+export const IDS_DIRECTORY = "ids";
+
+/**
+ * The subdirectory of shard `shard` inside `shards/` and `ids/`:
+ * ⌊shard / 1000⌋ with at least three digits (`000`, `001`, …, `1234`).
+ */
+export function shardDirectory(shard: number): string {
+  if (!Number.isSafeInteger(shard) || shard < 0) throw new RangeError(`shard number must be a whole number ≥ 0, got ${shard}`);
+  return String(Math.floor(shard / FILES_PER_DIRECTORY)).padStart(3, "0");
 }
 
-/** `ids/000042.jsonl`: at least six digits. */
+/** `shards/000/000042.bin`, `shards/001/001042.bin`: subdirectory ⌊k / 1000⌋ (3+ digits), file k (6+ digits). */
+export function shardPath(shard: number): string {
+  return `${SHARDS_DIRECTORY}/${shardDirectory(shard)}/${String(shard).padStart(6, "0")}.bin`;
+}
+
+/** `ids/000/000042.jsonl`: subdirectory ⌊k / 1000⌋ (3+ digits), file k (6+ digits). */
 export function idsPath(shard: number): string {
-  return `ids/${String(shard).padStart(6, "0")}.jsonl`;
+  return `${IDS_DIRECTORY}/${shardDirectory(shard)}/${String(shard).padStart(6, "0")}.jsonl`;
 }
 
 /** The parsed `header.json`. */

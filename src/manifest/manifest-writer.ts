@@ -1,6 +1,7 @@
 /**
  * Streaming manifest writer: receives the distinct sample hashes in ascending
- * order (with their ids) and writes a shard file every 8192 hashes, with its
+ * order (with their ids) and writes a shard file every 8192 hashes (into
+ * `shards/DDD/`, a new subdirectory every 1,000 shards), with its
  * ids file and the SHA-256 / first / last hash of its index entry; only one
  * shard is held in memory. `finish` then computes the shard subtree roots —
  * reading the shards back in groups of 32 and hashing each group's tree on
@@ -20,13 +21,18 @@ import {
   COMMITMENT_SCHEME,
   encodeHeader,
   encodeIndexEntry,
+  FILES_PER_DIRECTORY,
   HEADER_FILE,
+  IDS_DIRECTORY,
   idsPath,
   INDEX_ENTRY_BYTES,
   INDEX_FILE,
   MANIFEST_FORMAT,
+  MAX_SHARD_COUNT,
   SHARD_SIZE,
+  shardDirectory,
   shardPath,
+  SHARDS_DIRECTORY,
 } from "./manifest-format.js";
 
 /** log2(SHARD_SIZE): the tree level of the shard roots. */
@@ -58,8 +64,8 @@ export class ManifestWriter {
   constructor(dir: string, withIds: boolean) {
     this.#dir = dir;
     this.#withIds = withIds;
-    mkdirSync(path.join(dir, "shards"), { recursive: true });
-    if (withIds) mkdirSync(path.join(dir, "ids"), { recursive: true });
+    mkdirSync(path.join(dir, SHARDS_DIRECTORY), { recursive: true });
+    if (withIds) mkdirSync(path.join(dir, IDS_DIRECTORY), { recursive: true });
   }
 
   /** Distinct hashes added so far. */
@@ -126,6 +132,17 @@ export class ManifestWriter {
   #flushShard(): void {
     const k = this.#entries.length;
     const bytes = this.#shard.subarray(0, this.#fill * 32);
+    if (k >= MAX_SHARD_COUNT) {
+      throw new Error(
+        `A manifest holds at most ${MAX_SHARD_COUNT} shards (${MAX_SHARD_COUNT * SHARD_SIZE} distinct samples): a larger shards/ directory would ` +
+          "need HAMT sharding on IPFS. Split the data into several datasets.",
+      );
+    }
+    if (k % FILES_PER_DIRECTORY === 0) {
+      // First shard of a new subdirectory (shards/000, shards/001, …).
+      mkdirSync(path.join(this.#dir, SHARDS_DIRECTORY, shardDirectory(k)), { recursive: true });
+      if (this.#withIds) mkdirSync(path.join(this.#dir, IDS_DIRECTORY, shardDirectory(k)), { recursive: true });
+    }
     writeFileSync(path.join(this.#dir, shardPath(k)), bytes);
     if (this.#withIds) writeFileSync(path.join(this.#dir, idsPath(k)), `${this.#ids.join("\n")}\n`);
     this.#entries.push({

@@ -112,17 +112,19 @@ export interface DatasetMetadataInput {
   readonly leafCount: number;
   /** Number of samples read, duplicates included (>= leafCount). Default leafCount. */
   readonly sampleCount?: number;
-  /** The sample-hash manifest on IPFS. */
+  /**
+   * The sample-hash manifest on IPFS: a UnixFS directory (`header.json`,
+   * `index.bin`, `shards/*.bin`, `ids/*` unless private) named by its CID.
+   */
   readonly manifest: {
+    /** CID of the manifest directory. */
     readonly cid: string;
-    /** SHA-256 of the manifest file bytes (0x optional). */
-    readonly sha256: string;
-    /** Size in bytes. */
+    /** SHA-256 of the directory's `header.json` (0x optional), which names the root. */
+    readonly headerSha256: string;
+    /** Size of `header.json` in bytes. */
+    readonly headerSize?: number;
+    /** Cumulative size of the stored directory in bytes. */
     readonly size?: number;
-    /** File name, default "manifest.json". */
-    readonly name?: string;
-    /** MIME type, default "application/json". */
-    readonly encodingFormat?: string;
   };
 }
 
@@ -154,12 +156,23 @@ export interface ModelMetadataInput {
   readonly version?: string;
   /** SHA-256 of the canonical weights manifest (see weights.ts). */
   readonly weightsHash: string;
-  /** Where the weights (and their manifest) are stored. */
+  /** Where the weights themselves are stored (when they were uploaded). */
   readonly weightsCid?: string;
+  /** CID of the weights manifest (per-file SHA-256 list) whose hash is `weightsHash`. */
+  readonly weightsManifestCid?: string;
+  /** CID of the training log (JSON Lines) whose final head is `trainingLogHead`. */
+  readonly trainingLogCid?: string;
   /** How the model derives from `parents` ("base" when none). */
   readonly relation: ModelRelation | string;
   readonly parents?: readonly ModelRef[];
+  /** Datasets the model was trained on (the on-chain `datasetIds`). */
   readonly datasets: readonly DatasetRef[];
+  /**
+   * Datasets the model was evaluated on, NOT trained on (held-out test
+   * sets). Metadata only: they are not on chain and never traced as
+   * training data. A dataset cannot be in both lists.
+   */
+  readonly evaluationDatasets?: readonly DatasetRef[];
   readonly hyperparameters?: JsonObject;
   /** Evaluation metrics (finite numbers), e.g. accuracy. */
   readonly metrics?: Readonly<Record<string, number>>;
@@ -296,6 +309,72 @@ function assertSize(doc: JsonObject): void {
   }
 }
 
+/** IDs of the Croissant distribution entries of the manifest. */
+export const MANIFEST_DISTRIBUTION_IDS = {
+  directory: "sample-hash-manifest",
+  header: "sample-hash-manifest-header",
+  index: "sample-hash-manifest-index",
+  shards: "sample-hash-manifest-shards",
+} as const;
+
+/**
+ * The Croissant 1.0 `distribution` of the manifest directory. A checksum
+ * (`sha256`) is only given where it is the checksum of the bytes at
+ * `contentUrl`:
+ *
+ * - the directory itself: a `cr:FileObject` at `ipfs://<cid>` with no
+ *   `sha256` (a directory has no byte checksum; its CID, a hash of the
+ *   directory's DAG, identifies it);
+ * - `header.json`: a `cr:FileObject` at `ipfs://<cid>/header.json` with its
+ *   SHA-256. It names the root, and the root commits to `index.bin` and
+ *   every shard;
+ * - `index.bin` and `shards/*.bin`: `cr:FileSet`s contained in the directory
+ *   (each shard is checked against its `index.bin` entry, whose SHA-256 is
+ *   the shard's raw-block CID).
+ */
+function manifestDistribution(cid: string, headerSha256: string, headerSize: number | undefined, size: number | undefined): JsonValue[] {
+  const inDirectory = { "@id": MANIFEST_DISTRIBUTION_IDS.directory };
+  return [
+    {
+      "@type": "cr:FileObject",
+      "@id": MANIFEST_DISTRIBUTION_IDS.directory,
+      name: "manifest",
+      description: "The sample-hash manifest: an IPFS UnixFS directory (header.json, index.bin, shards/, ids/ unless private). Its CID identifies its content; see header.json for the checksum.",
+      contentUrl: `ipfs://${cid}`,
+      encodingFormat: "inode/directory",
+      contentSize: size === undefined ? undefined : formatBytes(size),
+    },
+    {
+      "@type": "cr:FileObject",
+      "@id": MANIFEST_DISTRIBUTION_IDS.header,
+      name: "header.json",
+      description: "Manifest header: Merkle root, leaf count, shard layout. The root commits to index.bin and every shard.",
+      contentUrl: `ipfs://${cid}/header.json`,
+      encodingFormat: "application/json",
+      sha256: headerSha256,
+      contentSize: headerSize === undefined ? undefined : formatBytes(headerSize),
+    },
+    {
+      "@type": "cr:FileSet",
+      "@id": MANIFEST_DISTRIBUTION_IDS.index,
+      name: "index.bin",
+      description: "One 132-byte entry per shard: first and last hash, subtree root, SHA-256 of the shard file, hash count.",
+      containedIn: inDirectory,
+      encodingFormat: "application/octet-stream",
+      includes: "index.bin",
+    },
+    {
+      "@type": "cr:FileSet",
+      "@id": MANIFEST_DISTRIBUTION_IDS.shards,
+      name: "shards",
+      description: "Sorted distinct 32-byte SHA-256 sample hashes, 8192 per shard (the last may be shorter); each shard is a raw IPFS block.",
+      containedIn: inDirectory,
+      encodingFormat: "application/octet-stream",
+      includes: "shards/**/*.bin",
+    },
+  ];
+}
+
 /** Builds and validates dataset metadata (ERC-721 + Croissant 1.0, see the module doc). */
 export function buildDatasetMetadata(input: DatasetMetadataInput): DatasetMetadata {
   const name = text("dataset name", input.name, 200, true) as string;
@@ -307,9 +386,8 @@ export function buildDatasetMetadata(input: DatasetMetadataInput): DatasetMetada
   if (sampleCount < leafCount) invalid("sample count", `${sampleCount} samples cannot give ${leafCount} distinct leaves`, "Pass the number of samples read, duplicates included (>= leaf count).");
   if (typeof input.manifest !== "object" || input.manifest === null) invalid("manifest", "it is missing", "Pass the manifest's {cid, sha256} from the storage step.");
   const manifestCid = validateCid("manifest CID", input.manifest.cid);
-  const manifestSha = normalizeHash32("manifest sha256", input.manifest.sha256).slice(2);
-  const manifestName = text("manifest name", input.manifest.name, 200, false) ?? "manifest.json";
-  const encodingFormat = text("manifest encodingFormat", input.manifest.encodingFormat, 100, false) ?? "application/json";
+  const headerSha = normalizeHash32("manifest header sha256", input.manifest.headerSha256).slice(2);
+  const headerSize = input.manifest.headerSize === undefined ? undefined : count("manifest header size", input.manifest.headerSize);
   const size = input.manifest.size === undefined ? undefined : count("manifest size", input.manifest.size);
   const ver = version(input.version);
   const image = svgDataUri(
@@ -339,18 +417,7 @@ export function buildDatasetMetadata(input: DatasetMetadataInput): DatasetMetada
     version: ver,
     citeAs: text("citeAs", input.citeAs, 5000, false),
     keywords: keywords(input.keywords),
-    distribution: [
-      {
-        "@type": "cr:FileObject",
-        "@id": "sample-hash-manifest",
-        name: manifestName,
-        description: "Sorted distinct SHA-256 sample hashes committed by the Merkle root.",
-        contentUrl: `ipfs://${manifestCid}`,
-        encodingFormat,
-        sha256: manifestSha,
-        contentSize: size === undefined ? undefined : formatBytes(size),
-      },
-    ],
+    distribution: manifestDistribution(manifestCid, headerSha, headerSize, size),
     image,
     external_url: url("external URL", input.externalUrl),
     attributes: [
@@ -425,11 +492,23 @@ export function buildModelMetadata(input: ModelMetadataInput): ModelMetadata {
   const trainingLogHead = input.trainingLogHead === undefined ? undefined : normalizeHash32("trainingLogHead", input.trainingLogHead);
   const fingerprintRoot = input.fingerprintRoot === undefined ? undefined : normalizeHash32("fingerprintRoot", input.fingerprintRoot);
   const weightsCid = input.weightsCid === undefined ? undefined : validateCid("weights CID", input.weightsCid);
+  const weightsManifestCid = input.weightsManifestCid === undefined ? undefined : validateCid("weights manifest CID", input.weightsManifestCid);
+  const trainingLogCid = input.trainingLogCid === undefined ? undefined : validateCid("training log CID", input.trainingLogCid);
+  const evaluation = input.evaluationDatasets ?? [];
+  if (!Array.isArray(evaluation)) invalid("evaluation datasets", "expected a list", "Pass evaluation datasets as an array of {id, root}.");
+  uniqueIds("evaluation datasets", evaluation);
+  for (const e of evaluation) {
+    if (input.datasets.some((d) => d.id === e.id)) {
+      invalid("evaluation datasets", `dataset ${e.id} is listed both as training data and as evaluation data`, "A held-out evaluation set must not be part of the training data: list it in one of the two only.");
+    }
+  }
   const ver = version(input.version);
-  const datasets = input.datasets.map((d) => {
+  const datasetRef = (d: DatasetRef) => {
     const dsName = text("dataset name", d.name, 200, false);
     return { id: d.id, ...(dsName === undefined ? {} : { name: dsName }), ...(d.root === undefined ? {} : { root: normalizeHash32(`root of dataset ${d.id}`, d.root) }) };
-  });
+  };
+  const datasets = input.datasets.map(datasetRef);
+  const evaluationDatasets = evaluation.map(datasetRef);
   const parentRefs = parents.map((p) => {
     const parentName = text("parent name", p.name, 200, false);
     return { id: p.id, ...(parentName === undefined ? {} : { name: parentName }), ...(p.weightsHash === undefined ? {} : { weightsHash: normalizeHash32(`weightsHash of parent ${p.id}`, p.weightsHash) }) };
@@ -450,6 +529,7 @@ export function buildModelMetadata(input: ModelMetadataInput): ModelMetadata {
     { trait_type: "Relation", value: relation },
     { trait_type: "Parents", value: parentRefs.length, display_type: "number" },
     { trait_type: "Datasets", value: datasets.length, display_type: "number" },
+    ...(evaluationDatasets.length === 0 ? [] : [{ trait_type: "Evaluation datasets", value: evaluationDatasets.length, display_type: "number" as const }]),
     ...(license === undefined ? [] : [{ trait_type: "License", value: license.spdx }]),
     ...metricRows.map(([k, v]): Attribute => ({ trait_type: k, value: v, display_type: "number" })),
   ];
@@ -466,8 +546,11 @@ export function buildModelMetadata(input: ModelMetadataInput): ModelMetadata {
     relation,
     parents: parentRefs,
     datasets,
+    evaluationDatasets: evaluationDatasets.length === 0 ? undefined : evaluationDatasets,
     weightsHash,
     weightsCid,
+    weightsManifestCid,
+    trainingLogCid,
     hyperparameters: hyperparameters ?? {},
     metrics: metrics ?? {},
     trainingLogHead,

@@ -8,7 +8,7 @@
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 
-import { describeFsError } from "./describe-fs-error.js";
+import { describeFsError, fsErrorAdvice } from "./describe-fs-error.js";
 import { DirectorySource } from "./directory-source.js";
 import { looksLikeIdx } from "./idx-header.js";
 import { IdxSource } from "./idx-source.js";
@@ -53,7 +53,9 @@ export async function openSources(paths: readonly string[], options: OpenSources
       info = await stat(absolute);
       real = await realpath(absolute);
     } catch (error) {
-      throw new SourceError(given, `Cannot read source ${given}: ${describeFsError(error)}.`, { cause: error });
+      throw new SourceError(given, `Cannot read source ${given}: ${describeFsError(error)}. ${fsErrorAdvice(error, absolute, baseDir)}`, {
+        cause: error,
+      });
     }
     const kind = options.kind === undefined || options.kind === "auto" ? await detectKind(absolute, given, info.isDirectory()) : options.kind;
     if ((kind === "dir") !== info.isDirectory()) {

@@ -2,7 +2,7 @@
  * A local IPFS-compatible and Lighthouse-compatible HTTP server over a
  * LocalStore, for development, tests and the web page:
  *
- * Trustless gateway (read, CORS open to any origin):
+ * Trustless gateway (read-only, CORS open to any origin for GET/HEAD/OPTIONS):
  * - `GET|HEAD /ipfs/<cid>[/<path>]?format=raw` (or `Accept: application/vnd.ipld.raw`):
  *   the raw block of the CID the path resolves to;
  * - `…?format=car` (or `Accept: application/vnd.ipld.car`): a CARv1 rooted
@@ -26,8 +26,19 @@
  * Without `webRoot`, `/` answers a JSON status.
  *
  * Uploads are spooled under the store's `_tmp` and removed whatever
- * happens; a failed or aborted upload stores nothing. Binds 127.0.0.1 by
- * default. Node-only.
+ * happens; a failed or aborted upload stores nothing. Node-only.
+ *
+ * Security (the server holds a writable store on a developer's machine):
+ * - binds 127.0.0.1 by default; bound to a loopback address it answers only
+ *   requests whose `Host` header names a loopback host (403 otherwise), so a
+ *   page on a domain re-resolved to 127.0.0.1 (DNS rebinding) gets nothing;
+ * - CORS headers go only with GET/HEAD/OPTIONS outside `/api/` (the gateway
+ *   and the web page), never with the upload or account API, so other
+ *   origins can read content but cannot read API answers;
+ * - uploads (`POST /api/v0/*`) and the upload list need
+ *   `Authorization: Bearer <key>` (any non-empty key when no `apiKeys` are
+ *   configured; one of them otherwise), which a cross-origin "simple
+ *   request" (an HTML form, `fetch` without preflight) cannot carry.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, readdir, readFile, realpath, rm, stat } from "node:fs/promises";
@@ -42,6 +53,7 @@ import { cidKey, parseCid, type AnyCid } from "./cid.js";
 import { directoryEntries, readFileChunks, readNode, resolvePath, walkDag } from "./dag-reader.js";
 import { StorageError } from "./errors.js";
 import type { LocalStore } from "./local-store.js";
+import { isLoopbackHost, isLoopbackHostHeader } from "./loopback-host.js";
 import type { LighthouseDeal, LighthouseFileInfo, LighthouseUploadResponse, LighthouseUploads } from "./lighthouse-wire.js";
 import { multipartBoundary, MultipartError, parseMultipart } from "./multipart.js";
 
@@ -51,9 +63,12 @@ export interface IpfsServerOptions {
   store: LocalStore;
   /** TCP port (default 5050; 0 picks a free one). */
   port?: number;
-  /** Interface to bind (default 127.0.0.1, loopback only). */
+  /** Interface to bind (default 127.0.0.1, loopback only; then only loopback `Host` headers are answered). */
   host?: string;
-  /** If non-empty, uploads and account queries need `Authorization: Bearer <one of these>`; otherwise any key is accepted. */
+  /**
+   * Uploads and the upload list always need `Authorization: Bearer <key>`:
+   * one of these keys if non-empty, otherwise any non-empty key.
+   */
   apiKeys?: readonly string[];
   /** Deals reported by `deal_status` (default: none; a local server makes no Filecoin deals). */
   deals?: (cid: string) => LighthouseDeal[];
@@ -78,10 +93,11 @@ export interface RunningIpfsServer {
 /** Default port of `ipfs serve`. */
 export const DEFAULT_SERVER_PORT = 5050;
 
+/** Sent with GET/HEAD/OPTIONS outside `/api/` only (the gateway and the web page): reading is open to any origin. */
 const CORS_HEADERS = {
   "Access-Control-Allow-Origin": "*",
-  "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-  "Access-Control-Allow-Headers": "Authorization, Content-Type, Accept, Range, X-Storage-Type",
+  "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+  "Access-Control-Allow-Headers": "Accept, Range",
   "Access-Control-Expose-Headers": "Content-Length, Content-Type, ETag, X-Ipfs-Path, X-Ipfs-Roots",
 };
 
@@ -97,9 +113,11 @@ export async function startIpfsServer(options: IpfsServerOptions): Promise<Runni
     }
     options = { ...options, webRoot: await realpath(options.webRoot) };
   }
+  const loopbackOnly = isLoopbackHost(host);
   const server: Server = createServer((req, res) => {
     const started = Date.now();
     res.on("finish", () => options.log?.(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started} ms`));
+    if (loopbackOnly && !hostAllowed(req, res, host)) return;
     handle(req, res, options).catch((error: unknown) => {
       if (!res.headersSent) {
         sendJson(res, 500, { error: `internal error: ${(error as Error).message}` });
@@ -124,11 +142,35 @@ export async function startIpfsServer(options: IpfsServerOptions): Promise<Runni
   };
 }
 
+/**
+ * DNS-rebinding guard of a loopback-bound server: answers 403 (and returns
+ * false) unless the request's Host header names a loopback host. A request
+ * without a Host header (HTTP/1.0 tools) cannot come from a browser and is let through.
+ */
+function hostAllowed(req: IncomingMessage, res: ServerResponse, boundTo: string): boolean {
+  const header = req.headers.host;
+  if (header === undefined || isLoopbackHostHeader(header)) return true;
+  req.resume();
+  sendJson(res, 403, {
+    error:
+      `Host ${JSON.stringify(header)} refused: this server is bound to ${boundTo} and answers only requests addressed to a loopback name ` +
+      "(localhost, 127.0.0.1, [::1]), which guards the local store against DNS rebinding. Use http://127.0.0.1:<port>/, " +
+      "or start it with --host <interface> to serve other hosts.",
+  });
+  return false;
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse, options: IpfsServerOptions): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
   const method = req.method ?? "GET";
+  // Reading (the gateway, the web page) is open to every origin; the API is not.
+  const readOnly = method === "GET" || method === "HEAD" || method === "OPTIONS";
+  if (readOnly && !url.pathname.startsWith("/api/")) {
+    for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+  }
   if (method === "OPTIONS") {
-    res.writeHead(204, CORS_HEADERS).end();
+    req.resume();
+    res.writeHead(204).end();
     return;
   }
   if ((method === "GET" || method === "HEAD") && url.pathname.startsWith("/ipfs/")) {
@@ -226,7 +268,6 @@ async function serveGateway(req: IncomingMessage, res: ServerResponse, url: URL,
     if (format === "raw") {
       const bytes = await store.getBlock(target);
       res.writeHead(200, {
-        ...CORS_HEADERS,
         "Content-Type": "application/vnd.ipld.raw",
         "Content-Length": bytes.length,
         "Cache-Control": IMMUTABLE,
@@ -243,7 +284,6 @@ async function serveGateway(req: IncomingMessage, res: ServerResponse, url: URL,
       const missing = await store.missingBlocks(target, 1);
       if (missing.length > 0) throw new StorageError("BLOCK_NOT_FOUND", `block ${missing[0]} of ${target} is not in the store`);
       res.writeHead(200, {
-        ...CORS_HEADERS,
         "Content-Type": "application/vnd.ipld.car; version=1",
         "Cache-Control": IMMUTABLE,
         ETag: `"${target}.car"`,
@@ -265,7 +305,6 @@ async function serveGateway(req: IncomingMessage, res: ServerResponse, url: URL,
     }
     const size = "raw" in decoded ? decoded.raw.length : (decoded.unixfs.fileSize ?? undefined);
     const headers: Record<string, string | number> = {
-      ...CORS_HEADERS,
       "Content-Type": mediaType(rest.at(-1) ?? ""),
       "Cache-Control": IMMUTABLE,
       ETag: `"${target}"`,
@@ -329,13 +368,22 @@ function mediaType(name: string): string {
 
 // ---------------------------------------------------------------- uploads
 
+/**
+ * Requires `Authorization: Bearer <key>`: one of `apiKeys` when configured,
+ * any non-empty key otherwise (the Lighthouse SDK always sends one; a
+ * cross-origin form or simple `fetch` cannot). Answers 401 and returns false otherwise.
+ */
 function authorize(req: IncomingMessage, res: ServerResponse, options: IpfsServerOptions): boolean {
   const keys = options.apiKeys ?? [];
-  if (keys.length === 0) return true;
-  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "");
-  if (match !== null && keys.includes((match[1] as string).trim())) return true;
+  const key = /^Bearer[ \t]+(\S.*)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim();
+  if (key !== undefined && (keys.length === 0 || keys.includes(key))) return true;
   req.resume();
-  sendJson(res, 401, { error: "Unauthorized: missing or unknown API key (send Authorization: Bearer <key>)" });
+  sendJson(res, 401, {
+    error:
+      key === undefined
+        ? "Unauthorized: send Authorization: Bearer <API key> (the Lighthouse SDK does; any key is accepted unless the server was started with --api-key)"
+        : "Unauthorized: unknown API key; use one of the keys the server was started with (--api-key)",
+  });
   return false;
 }
 
@@ -488,7 +536,6 @@ async function filesUploaded(res: ServerResponse, store: LocalStore): Promise<vo
 function sendJson(res: ServerResponse, status: number, body: unknown, head = false): void {
   const text = `${JSON.stringify(body)}\n`;
   res.writeHead(status, {
-    ...CORS_HEADERS,
     "Content-Type": "application/json; charset=utf-8",
     "Content-Length": Buffer.byteLength(text),
   });

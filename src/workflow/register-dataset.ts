@@ -8,15 +8,19 @@
  *
  * Every step's result is recorded (src/registry/journal.ts) before the next
  * starts. A recorded transaction is looked up by hash, never re-sent. Since
- * the contract accepts a root once, a root already registered on chain is
- * reported as the existing token instead of failing, and a rerun of a
- * finished registration reports its token without doing anything.
+ * the contract accepts a root once, a root already registered on chain by
+ * this account with the same leaf count and manifest is reported as the
+ * existing token; registered by another account or with another manifest,
+ * it is an error ({@link requireSameRegistration}). A rerun of a finished
+ * registration reports its token without doing anything.
  */
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import { requireDatasetExists } from "../chain/dataset-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
 import { requireSigner } from "../chain/registry-client.js";
 import { TransactionUnknownError } from "../chain/wait-for-receipt.js";
+import { sameCid } from "../storage/cid.js";
+import { importPath } from "../storage/import-path.js";
 import type { JsonValue } from "../registry/canonical-json.js";
 import { RegistrationJournal, runRegistration, type RegistrationState, type RegistrationStep } from "../registry/journal.js";
 import { buildDatasetMetadata, metadataBytes, type Creator } from "../registry/metadata.js";
@@ -119,6 +123,8 @@ interface HashedData {
   readonly duplicateCount: number;
   readonly manifestDir: string;
   readonly headerSha256: string;
+  /** Absent in journals written before it was recorded. */
+  readonly headerSize?: number;
 }
 
 /** The commitment part of the dataset metadata. */
@@ -126,7 +132,7 @@ interface MetadataCommitment {
   readonly root: string;
   readonly leafCount: number;
   readonly sampleCount: number;
-  readonly manifest: { readonly cid: string; readonly sha256: string; readonly size: number };
+  readonly manifest: { readonly cid: string; readonly headerSha256: string; readonly headerSize?: number | undefined; readonly size: number };
 }
 
 /** Stand-in commitment used to validate the descriptive fields before hashing. */
@@ -134,13 +140,14 @@ const PLACEHOLDER_COMMITMENT: MetadataCommitment = {
   root: `0x${"00".repeat(31)}01`,
   leafCount: 1,
   sampleCount: 1,
-  manifest: { cid: "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am", sha256: "00".repeat(32), size: 1 },
+  manifest: { cid: "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am", headerSha256: "00".repeat(32), size: 1 },
 };
 
 /**
- * The dataset's ERC-721/Croissant metadata. The manifest is a directory, so
- * its Croissant `sha256` is that of its `header.json`, which names the root
- * and (through `index.bin`, committed by the root) every shard.
+ * The dataset's ERC-721/Croissant metadata. The manifest is a directory: its
+ * Croissant distribution is the directory (`ipfs://<cid>`, no checksum) and
+ * its `header.json` (`ipfs://<cid>/header.json` with its SHA-256), which
+ * names the root; the root commits to `index.bin` and every shard.
  */
 function datasetMetadata(m: DatasetDescription, datePublished: string, c: MetadataCommitment): ReturnType<typeof buildDatasetMetadata> {
   return buildDatasetMetadata({
@@ -155,7 +162,12 @@ function datasetMetadata(m: DatasetDescription, datePublished: string, c: Metada
     root: c.root,
     leafCount: c.leafCount,
     sampleCount: c.sampleCount,
-    manifest: { ...c.manifest, name: "header.json", encodingFormat: "application/json" },
+    manifest: {
+      cid: c.manifest.cid,
+      headerSha256: c.manifest.headerSha256,
+      size: c.manifest.size,
+      ...(c.manifest.headerSize === undefined ? {} : { headerSize: c.manifest.headerSize }),
+    },
   });
 }
 
@@ -210,7 +222,9 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
     return summarize(deps, manifest, registration.state, "existing", [], registration.file);
   }
   if (onChain !== 0n && !registration.isDone("txSent")) {
-    reporter.note(`this root is already registered as dataset #${onChain}: nothing to upload or send`);
+    const localCid = (await importPath(manifest.manifestDir)).cid.toString();
+    await requireSameRegistration(client, onChain, { leafCount: manifest.leafCount, manifestCid: localCid, root: manifest.root });
+    reporter.note(`this root is already registered as dataset #${onChain} by this account with this manifest: nothing to upload or send`);
     return existingSummary(deps, manifest, onChain, registration.file);
   }
 
@@ -229,6 +243,7 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
         duplicateCount: manifest.duplicateCount,
         manifestDir: manifest.manifestDir,
         headerSha256: manifest.headerSha256,
+        headerSize: manifest.headerSize,
       } satisfies HashedData),
     ),
     manifestStored: run("manifestStored", async (s) => {
@@ -244,7 +259,7 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
         root: hashed.root,
         leafCount: hashed.leafCount,
         sampleCount: hashed.sampleCount,
-        manifest: { cid: stored.cid, sha256: hashed.headerSha256, size: stored.size },
+        manifest: { cid: stored.cid, headerSha256: hashed.headerSha256, headerSize: hashed.headerSize, size: stored.size },
       });
       const put = await reportedWait(reporter, `storing the metadata (${deps.store.backend})`, () => deps.store.putBytes(metadataBytes(metadata), "metadata.json"));
       reporter.note(`metadata ${put.cid}`);
@@ -255,7 +270,10 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
       const manifestCid = stepData<{ cid: string }>(s, "manifestStored").cid;
       const { tokenURI } = stepData<{ tokenURI: string }>(s, "metadataStored");
       const existing = await client.datasets.tokenIdOfRoot(hashed.root);
-      if (existing !== 0n) return asJson({ existingTokenId: existing.toString() });
+      if (existing !== 0n) {
+        await requireSameRegistration(client, existing, { leafCount: hashed.leafCount, manifestCid, root: hashed.root });
+        return asJson({ existingTokenId: existing.toString() });
+      }
       requireSigner(client);
       reporter.step(`sending DatasetNFT.register on ${client.networkName}`);
       const sent = await sendRegistrationTransaction(client, "register the dataset", () =>
@@ -298,6 +316,42 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
     }),
   });
   return summarize(deps, manifest, state, resumed ? "resumed" : "registered", stepsRun, registration.file);
+}
+
+/** The dataset registration an existing token is compared with. */
+interface ExpectedRegistration {
+  readonly root: string;
+  readonly leafCount: number;
+  /** CID of the local manifest directory. */
+  readonly manifestCid: string;
+}
+
+/**
+ * Throws unless token `tokenId` (which holds our root) was registered by
+ * this client's signer with the same leaf count and manifest CID. A
+ * different registrant or manifest may be a squatter (someone registered
+ * the root first, with a manifest that may be missing or wrong) or a
+ * different manifest of the same set: either way the token is not ours to
+ * report as "registered", and the contract accepts a root only once.
+ */
+export async function requireSameRegistration(client: RegistryClient, tokenId: bigint, expected: ExpectedRegistration): Promise<void> {
+  const onChain = await client.datasets.dataset(tokenId);
+  const signer = await requireSigner(client).getAddress();
+  const differences: string[] = [];
+  if (Number(onChain.leafCount) !== expected.leafCount) differences.push(`leaf count ${onChain.leafCount} (the local manifest has ${expected.leafCount})`);
+  if (!sameCid(onChain.manifestCid, expected.manifestCid)) differences.push(`manifest ${onChain.manifestCid} (the local manifest is ${expected.manifestCid})`);
+  if (onChain.registrant.toLowerCase() !== signer.toLowerCase()) differences.push(`registrant ${onChain.registrant} (this account is ${signer})`);
+  if (differences.length === 0) return;
+  const manifestDiffers = differences.length > 1 || !differences[0]!.startsWith("registrant");
+  throw new UserError(
+    `The root ${expected.root} is already registered as dataset #${tokenId} by ${onChain.registrant}, with a different ${differences.join(", ")}.`,
+    manifestDiffers
+      ? `This is either someone who registered your root first (possible squatting: their manifest may not let anyone prove membership) or a different manifest of the same sample set. ` +
+          `Nothing was uploaded or sent. Compare with \`npx hardhat dataset show ${tokenId} --network ${client.networkName}\`; the contract accepts a root once, so use token #${tokenId} or report it.`
+      : `The same commitment (root, leaf count, manifest) was registered by another account, possibly by front-running yours. Nothing was uploaded or sent. ` +
+          `Use token #${tokenId} (\`npx hardhat dataset show ${tokenId} --network ${client.networkName}\`); the contract accepts a root once.`,
+    { exitCode: EXIT_CODES.dataError },
+  );
 }
 
 async function summarize(

@@ -45,7 +45,10 @@ export interface ModelDescription {
 export interface RegisterModelInput {
   /** Weights file or directory. */
   readonly weights: string;
+  /** Datasets the model was trained on (on chain, traced by `model trace`). */
   readonly datasetIds: readonly bigint[];
+  /** Held-out datasets the model was evaluated on, never trained on (metadata only; not traced as training data). */
+  readonly evaluationDatasetIds?: readonly bigint[] | undefined;
   readonly parentIds: readonly bigint[];
   /** Relation name; "" or undefined: base for no parent, merge for several. */
   readonly relation?: string | undefined;
@@ -160,6 +163,9 @@ interface ModelFacts {
   readonly weightsCid?: string | undefined;
   readonly parents: ReadonlyArray<{ readonly id: string; readonly weightsHash?: string }>;
   readonly datasets: ReadonlyArray<{ readonly id: string; readonly root?: string }>;
+  readonly evaluationDatasets?: ReadonlyArray<{ readonly id: string; readonly root?: string }> | undefined;
+  readonly weightsManifestCid?: string | undefined;
+  readonly trainingLogCid?: string | undefined;
   readonly trainingLogHead?: string | undefined;
   readonly fingerprintRoot?: string | undefined;
 }
@@ -177,9 +183,12 @@ function modelMetadata(input: RegisterModelInput, relation: ModelRelation, f: Mo
     ...(m.externalUrl === undefined ? {} : { externalUrl: m.externalUrl }),
     weightsHash: f.weightsHash,
     ...(f.weightsCid === undefined ? {} : { weightsCid: f.weightsCid }),
+    ...(f.weightsManifestCid === undefined ? {} : { weightsManifestCid: f.weightsManifestCid }),
+    ...(f.trainingLogCid === undefined ? {} : { trainingLogCid: f.trainingLogCid }),
     relation,
     parents: f.parents,
     datasets: f.datasets,
+    ...(f.evaluationDatasets === undefined || f.evaluationDatasets.length === 0 ? {} : { evaluationDatasets: f.evaluationDatasets }),
     ...(input.hyperparameters === undefined ? {} : { hyperparameters: input.hyperparameters }),
     ...(input.metrics === undefined ? {} : { metrics: input.metrics }),
     ...(f.trainingLogHead === undefined ? {} : { trainingLogHead: f.trainingLogHead }),
@@ -197,6 +206,8 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
     throw new UserError("A model must name what it was trained on.", "Pass --datasets <ids> (registered training data) and/or --parents <ids>.", { exitCode: EXIT_CODES.usage });
   }
   for (const id of input.datasetIds) await requireDatasetExists(client, id);
+  const evaluationIds = input.evaluationDatasetIds ?? [];
+  for (const id of evaluationIds) await requireDatasetExists(client, id);
   for (const id of input.parentIds) await requireModelExists(client, id, "Parent model");
   const fingerprintRoot = input.fingerprintRoot === undefined || input.fingerprintRoot === "" ? undefined : normalizeHash32("fingerprint root", input.fingerprintRoot);
   // Validate the descriptive fields before any work.
@@ -204,6 +215,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
     weightsHash: `0x${"00".repeat(31)}01`,
     parents: input.parentIds.map((id) => ({ id: id.toString() })),
     datasets: input.datasetIds.map((id) => ({ id: id.toString() })),
+    evaluationDatasets: evaluationIds.map((id) => ({ id: id.toString() })),
     fingerprintRoot,
   });
 
@@ -244,6 +256,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
   }
 
   const datasetRefs = await Promise.all(input.datasetIds.map(async (id) => ({ id: id.toString(), root: (await readDataset(client, id)).root })));
+  const evaluationRefs = await Promise.all(evaluationIds.map(async (id) => ({ id: id.toString(), root: (await readDataset(client, id)).root })));
   const parentRefs = await Promise.all(input.parentIds.map(async (id) => ({ id: id.toString(), weightsHash: (await readModel(client, id)).weightsHash })));
 
   const stepsRun: RegistrationStep[] = [];
@@ -276,18 +289,17 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
     }),
     metadataStored: run("metadataStored", async (s) => {
       const stored = stepData<StoredData>(s, "manifestStored");
-      const metadata = {
-        ...modelMetadata(input, relation, {
-          weightsHash: weights.weightsHash,
-          weightsCid: stored.weightsCid,
-          parents: parentRefs,
-          datasets: datasetRefs,
-          trainingLogHead: log?.head,
-          fingerprintRoot,
-        }),
+      const metadata = modelMetadata(input, relation, {
+        weightsHash: weights.weightsHash,
+        weightsCid: stored.weightsCid,
         weightsManifestCid: stored.manifestCid,
-        ...(stored.trainingLogCid === undefined ? {} : { trainingLogCid: stored.trainingLogCid }),
-      };
+        trainingLogCid: stored.trainingLogCid,
+        parents: parentRefs,
+        datasets: datasetRefs,
+        evaluationDatasets: evaluationRefs,
+        trainingLogHead: log?.head,
+        fingerprintRoot,
+      });
       const put = await reportedWait(reporter, `storing the metadata (${deps.store.backend})`, () => deps.store.putBytes(metadataBytes(metadata), "metadata.json"));
       reporter.note(`metadata ${put.cid}`);
       return asJson({ cid: put.cid, tokenURI: `ipfs://${put.cid}` });

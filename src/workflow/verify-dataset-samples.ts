@@ -11,7 +11,7 @@ import type { RegistryClient } from "../chain/registry-client.js";
 import { hashFromHex, toHex } from "../hash/hex.js";
 import { verifyBatch } from "../merkle/multiproof.js";
 import type { ContentSource } from "./content-source.js";
-import { proveSample, requireManifestMatches } from "./prove-sample.js";
+import { proveSample, requireManifestMatches, withDisorderContext } from "./prove-sample.js";
 import { silentReporter, type Reporter } from "./reporter.js";
 import type { SampleQuery } from "./sample-query.js";
 
@@ -28,9 +28,14 @@ export interface SampleVerdict {
   /** Hashes in the proof: siblings (member) or, summed, the neighbours' siblings (absent). */
   readonly proofHashes: number;
   /** The neighbours proving absence (non-members). */
-  readonly neighbors?: ReadonlyArray<{ readonly index: number; readonly sampleHash: string }>;
+  readonly neighbors?: ReadonlyArray<{
+    readonly index: number;
+    readonly sampleHash: string;
+  }>;
   readonly localValid: boolean;
   readonly onChainValid: boolean;
+  /** Non-member of a dataset proven disordered: absence is not established (see prove-sample.ts). */
+  readonly absenceDisabled?: boolean;
 }
 
 /** The batch (multiproof) check of the members, when there are two or more. */
@@ -41,8 +46,12 @@ export interface BatchVerdict {
   readonly onChainValid: boolean;
 }
 
-/** Overall outcome: every sample a member, some proven absent, or some proof that did not verify. */
-export type VerificationOutcome = "all-members" | "some-absent" | "invalid";
+/**
+ * Overall outcome: every sample a member; some proven absent; some sample
+ * not a member of a dataset proven disordered, whose absence cannot be
+ * proven; or some proof that did not verify.
+ */
+export type VerificationOutcome = "all-members" | "some-absent" | "absence-disabled" | "invalid";
 
 /** What `dataset verify` found. */
 export interface DatasetVerification {
@@ -68,54 +77,76 @@ export async function verifyDatasetSamples(deps: VerifyDeps, datasetId: bigint, 
   const reporter = deps.reporter ?? silentReporter;
   const dataset = await readDataset(deps.client, datasetId);
   reporter.step(`fetching manifest ${dataset.manifestCid} of dataset #${datasetId}`);
-  const reader = await deps.content.openManifest(dataset.manifestCid);
-  requireManifestMatches(dataset, reader);
+  return withDisorderContext(dataset, async () => {
+    const reader = await deps.content.openManifest(dataset.manifestCid);
+    requireManifestMatches(dataset, reader);
 
-  reporter.step(`proving ${queries.length} sample${queries.length === 1 ? "" : "s"} against root ${dataset.root}`);
-  const samples: SampleVerdict[] = [];
-  for (const query of queries) {
-    const proof = await proveSample(deps.client, dataset, reader, query.sampleHash);
-    const ids = proof.member && !reader.header.private ? await reader.idsOf(query.sampleHash) : null;
-    samples.push({
-      label: query.label,
-      sampleHash: toHex(query.sampleHash),
-      member: proof.member,
-      ...(proof.index === undefined ? {} : { index: proof.index }),
-      ...(ids === null ? {} : { ids }),
-      proofHashes: proof.siblings?.length ?? (proof.neighbors ?? []).reduce((n, nb) => n + nb.siblings.length, 0),
-      ...(proof.neighbors === undefined ? {} : { neighbors: proof.neighbors.map((n) => ({ index: n.index, sampleHash: toHex(n.sampleHash) })) }),
-      localValid: proof.localValid,
-      onChainValid: proof.onChainValid,
-    });
-  }
-
-  let batch: BatchVerdict | undefined;
-  const memberHashes = [...new Set(samples.filter((s) => s.member).map((s) => s.sampleHash))];
-  if (memberHashes.length >= 2) {
-    const proven = await reader.proveSamples(memberHashes.map(hashFromHex));
-    if (proven.batch !== null) {
-      const { indexes, proof } = proven.batch;
-      const localValid = verifyBatch(hashFromHex(dataset.root), dataset.leafCount, proven.memberHashes, indexes, proof);
-      const onChainValid = await deps.client.datasets.verifySamples(
-        datasetId,
-        proven.memberHashes.map(toHex),
-        indexes.map((i) => BigInt(i)),
-        proof.map(toHex),
-      );
-      batch = { members: indexes.length, proofHashes: proof.length, localValid, onChainValid };
+    reporter.step(`proving ${queries.length} sample${queries.length === 1 ? "" : "s"} against root ${dataset.root}`);
+    const samples: SampleVerdict[] = [];
+    for (const query of queries) {
+      const proof = await proveSample(deps.client, dataset, reader, query.sampleHash);
+      const ids = proof.member && !reader.header.private ? await reader.idsOf(query.sampleHash) : null;
+      samples.push({
+        label: query.label,
+        sampleHash: toHex(query.sampleHash),
+        member: proof.member,
+        ...(proof.index === undefined ? {} : { index: proof.index }),
+        ...(ids === null ? {} : { ids }),
+        proofHashes: proof.siblings?.length ?? (proof.neighbors ?? []).reduce((n, nb) => n + nb.siblings.length, 0),
+        ...(proof.neighbors === undefined
+          ? {}
+          : {
+              neighbors: proof.neighbors.map((n) => ({
+                index: n.index,
+                sampleHash: toHex(n.sampleHash),
+              })),
+            }),
+        localValid: proof.localValid,
+        onChainValid: proof.onChainValid,
+        ...(proof.absenceDisabled === true ? { absenceDisabled: true } : {}),
+      });
     }
-  }
 
-  const allValid = samples.every((s) => s.localValid && s.onChainValid) && (batch === undefined || (batch.localValid && batch.onChainValid));
-  const outcome: VerificationOutcome = !allValid ? "invalid" : samples.every((s) => s.member) ? "all-members" : "some-absent";
-  return {
-    datasetId,
-    root: dataset.root,
-    leafCount: dataset.leafCount,
-    manifestCid: dataset.manifestCid,
-    disordered: dataset.disordered,
-    samples,
-    ...(batch === undefined ? {} : { batch }),
-    outcome,
-  };
+    let batch: BatchVerdict | undefined;
+    const memberHashes = [...new Set(samples.filter((s) => s.member).map((s) => s.sampleHash))];
+    if (memberHashes.length >= 2) {
+      const proven = await reader.proveSamples(memberHashes.map(hashFromHex));
+      if (proven.batch !== null) {
+        const { indexes, proof } = proven.batch;
+        const localValid = verifyBatch(hashFromHex(dataset.root), dataset.leafCount, proven.memberHashes, indexes, proof);
+        const onChainValid = await deps.client.datasets.verifySamples(
+          datasetId,
+          proven.memberHashes.map(toHex),
+          indexes.map((i) => BigInt(i)),
+          proof.map(toHex),
+        );
+        batch = {
+          members: indexes.length,
+          proofHashes: proof.length,
+          localValid,
+          onChainValid,
+        };
+      }
+    }
+
+    const proofs = samples.filter((s) => s.absenceDisabled !== true);
+    const allValid = proofs.every((s) => s.localValid && s.onChainValid) && (batch === undefined || (batch.localValid && batch.onChainValid));
+    const outcome: VerificationOutcome = !allValid
+      ? "invalid"
+      : samples.some((s) => s.absenceDisabled === true)
+        ? "absence-disabled"
+        : samples.every((s) => s.member)
+          ? "all-members"
+          : "some-absent";
+    return {
+      datasetId,
+      root: dataset.root,
+      leafCount: dataset.leafCount,
+      manifestCid: dataset.manifestCid,
+      disordered: dataset.disordered,
+      samples,
+      ...(batch === undefined ? {} : { batch }),
+      outcome,
+    };
+  });
 }

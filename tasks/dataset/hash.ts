@@ -6,6 +6,7 @@ import { createProgress } from "../../src/cli/progress.js";
 import { buildManifest } from "../../src/engine/build-manifest.js";
 import { hashPart } from "../../src/engine/hash-part.js";
 import { parseByteSize, parsePart } from "../../src/engine/run-options.js";
+import { manifestCid } from "../../src/manifest/manifest-cid.js";
 import { splitPatternList } from "../../src/sources/glob-filter.js";
 import type { SourceKindOption } from "../../src/sources/open-sources.js";
 import { openSources } from "../../src/sources/open-sources.js";
@@ -91,7 +92,10 @@ async function run(args: DatasetHashArguments): Promise<void> {
     onProgress: (p) => progress.update(p),
   });
   progress.done();
-  if (args.json) console.log(reportJson(report));
-  else if (args.quiet) console.log(report.root);
-  else console.log(reportText(report));
+  if (args.quiet) {
+    console.log(report.root);
+    return;
+  }
+  const cid = await manifestCid(report.manifestDir); // what `storage put` would give; nothing is stored
+  console.log(args.json ? reportJson(report, cid) : reportText(report, cid));
 }

@@ -73,7 +73,7 @@ const registerTask = task(["dataset", "register"], "Hash (or take) a dataset man
   .setAction(() => import("./register.js"))
   .build();
 
-const verifyTask = task(["dataset", "verify"], "Prove samples in or out of a registered dataset, checked locally and by the contract (exit 0 all members, 1 some not, 2 error)")
+const verifyTask = task(["dataset", "verify"], "Prove samples in or out of a registered dataset, checked locally and by the contract (exit 0 all members, 3 some proven not, 2 verification error)")
   .addPositionalArgument({ name: "tokenId", description: "DatasetNFT token id" })
   .addVariadicArgument({ name: "files", description: "Sample files to check (each file's bytes are one sample)", defaultValue: [] })
   .addOption({ name: "hash", description: "Sample hash(es) to check instead of files: SHA-256 hex, comma-separated", defaultValue: "" })

@@ -2,6 +2,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { mergePartials } from "../../src/engine/merge-partials.js";
+import { manifestCid } from "../../src/manifest/manifest-cid.js";
 import { reportJson, reportText, toTaskError } from "./report.js";
 
 /** Arguments of `dataset merge`, as parsed by Hardhat. */
@@ -20,9 +21,11 @@ export default async function datasetMerge(args: DatasetMergeArguments, _hre: Ha
       out: args.out === "" ? undefined : args.out,
       createdAt: args.createdAt === "" ? undefined : args.createdAt,
     });
-    if (args.json) console.log(reportJson(report));
-    else if (args.quiet) console.log(report.root);
-    else console.log(reportText(report));
+    if (args.quiet) console.log(report.root);
+    else {
+      const cid = await manifestCid(report.manifestDir);
+      console.log(args.json ? reportJson(report, cid) : reportText(report, cid));
+    }
   } catch (error) {
     throw toTaskError(error);
   }

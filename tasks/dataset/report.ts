@@ -12,11 +12,12 @@ export function shownPath(p: string): string {
   return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : p;
 }
 
-/** The report as printed by `--json`. */
-export function reportJson(report: DatasetHashReport): string {
+/** The report as printed by `--json`; `manifestCid` is the manifest directory's IPFS root CID. */
+export function reportJson(report: DatasetHashReport, manifestCid: string): string {
   return JSON.stringify(
     {
       root: report.root,
+      manifestCid,
       leafCount: report.leafCount,
       sampleCount: report.sampleCount,
       duplicateCount: report.duplicateCount,
@@ -35,8 +36,8 @@ export function reportJson(report: DatasetHashReport): string {
   );
 }
 
-/** Human-readable summary of a manifest build. */
-export function reportText(report: DatasetHashReport): string {
+/** Human-readable summary of a manifest build; `manifestCid` is the manifest directory's IPFS root CID. */
+export function reportText(report: DatasetHashReport, manifestCid: string): string {
   const examples = report.duplicateExamples.flatMap((e) => e.ids ?? [e.hash.slice(0, 18) + "…"]).slice(0, 3);
   const lines = [
     `root       ${report.root}`,
@@ -46,6 +47,7 @@ export function reportText(report: DatasetHashReport): string {
     `bytes      ${formatBytes(report.totalBytes)} (${formatCount(report.totalBytes)} B)`,
     `time       ${formatDuration(report.elapsedMs / 1000)}`,
     `manifest   ${shownPath(report.manifestDir)} (${report.shardCount} shard${report.shardCount === 1 ? "" : "s"}${report.private ? ", private: no ids" : ""})`,
+    `cid        ${manifestCid} (IPFS root of the manifest, computed locally; nothing stored)`,
   ];
   for (const w of report.warnings) lines.push(`warning    ${w}`);
   return lines.join("\n");

@@ -1,15 +1,18 @@
 /**
  * Action of `npx hardhat dataset verify <tokenId> [file…] [--hash h,…]`
- * (declared in ./index.ts). Exit status: 0 every sample is a member, 1 some
- * sample is proven NOT a member, 2 an error (including a proof that did not
- * verify). Errors are printed here rather than thrown, because Hardhat
- * would turn any thrown error into exit status 1.
+ * (declared in ./index.ts). Exit status ({@link VERIFY_EXIT}): 0 every
+ * sample is a member, 3 some sample is proven NOT a member, 2 a
+ * verification error (a proof that did not verify, a dataset proven
+ * disordered, a missing manifest…); 1 stays Hardhat's own (usage errors).
+ * Errors are printed here rather than thrown, because Hardhat would turn
+ * any thrown error into exit status 1.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
 import { parseTokenId } from "../../src/chain/dataset-records.js";
 import { sampleQueriesFromFiles, sampleQueryFromHash, type SampleQuery } from "../../src/workflow/sample-query.js";
+import { disorderedSentence } from "../../src/workflow/prove-sample.js";
 import { verifyDatasetSamples, type DatasetVerification } from "../../src/workflow/verify-dataset-samples.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
 import { connectRegistry } from "../shared/connect.js";
@@ -37,9 +40,23 @@ export interface DatasetVerifyResult {
   readonly error?: string;
 }
 
+/**
+ * Exit statuses of `dataset verify` and `model trace`. 1 is left to Hardhat,
+ * which exits with 1 on its own usage errors (unknown option, missing
+ * argument), so "not a member" must not be 1.
+ */
+export const VERIFY_EXIT = {
+  /** Every sample is a member (verify) / was in the training data (trace). */
+  allMembers: 0,
+  /** A verification error: a proof did not verify, absence proofs are disabled, the input or manifest is unusable. */
+  error: 2,
+  /** Some sample is proven NOT a member / NOT in the training data. */
+  someNotMember: 3,
+} as const;
+
 /** Exit status of a verification outcome. */
 export function verificationExitCode(outcome: DatasetVerification["outcome"]): number {
-  return outcome === "all-members" ? 0 : outcome === "some-absent" ? 1 : 2;
+  return outcome === "all-members" ? VERIFY_EXIT.allMembers : outcome === "some-absent" ? VERIFY_EXIT.someNotMember : VERIFY_EXIT.error;
 }
 
 /** Collects the samples named by files and `--hash`. */
@@ -70,17 +87,21 @@ export default async function datasetVerify(args: DatasetVerifyArguments, hre: H
   } catch (error) {
     const text = errorText(error);
     console.error(text);
-    process.exitCode = 2;
-    return { exitCode: 2, error: text };
+    process.exitCode = VERIFY_EXIT.error;
+    return { exitCode: VERIFY_EXIT.error, error: text };
   }
 }
 
 /** One line per sample, the batch check, and the outcome. */
 export function verificationText(v: DatasetVerification): string[] {
-  const lines = [`dataset #${v.datasetId}: root ${v.root}, ${v.leafCount} leaves, manifest ${v.manifestCid}${v.disordered ? " (DISORDERED: on-chain absence proofs are disabled)" : ""}`];
+  const lines = [`dataset #${v.datasetId}: root ${v.root}, ${v.leafCount} leaves, manifest ${v.manifestCid}${v.disordered ? " (DISORDERED: absence proofs are disabled)" : ""}`];
   const check = (ok: boolean, what: string) => `${what} ${ok ? "ok" : "FAILED"}`;
   for (const s of v.samples) {
     const checks = `${check(s.localValid, "local")}, ${check(s.onChainValid, s.member ? "on-chain verifySample" : "on-chain verifyAbsence")}`;
+    if (s.absenceDisabled === true) {
+      lines.push(`NO PROOF    ${s.label} (${shortHash(s.sampleHash, 6)}): not a member, but ${disorderedSentence(v.datasetId)}`);
+      continue;
+    }
     if (s.member) {
       const ids = s.ids === undefined ? "" : ` ids ${s.ids.join(", ")}`;
       lines.push(`MEMBER      ${s.label}: index ${s.index},${ids} (${s.proofHashes} proof hashes; ${checks})`);
@@ -93,10 +114,13 @@ export function verificationText(v: DatasetVerification): string[] {
     lines.push(`batch       ${v.batch.members} members in one multiproof of ${v.batch.proofHashes} hashes (${check(v.batch.localValid, "local verifyBatch")}, ${check(v.batch.onChainValid, "on-chain verifySamples")})`);
   }
   const members = v.samples.filter((s) => s.member).length;
+  const exit = verificationExitCode(v.outcome);
   lines.push(
     v.outcome === "invalid"
-      ? "result      ERROR: a proof did not verify (exit status 2)"
-      : `result      ${members} of ${v.samples.length} sample${v.samples.length === 1 ? "" : "s"} in the dataset${v.outcome === "some-absent" ? " (exit status 1)" : ""}`,
+      ? `result      ERROR: a proof did not verify (exit status ${exit})`
+      : v.outcome === "absence-disabled"
+        ? `result      ERROR: ${disorderedSentence(v.datasetId)} (exit status ${exit})`
+        : `result      ${members} of ${v.samples.length} sample${v.samples.length === 1 ? "" : "s"} in the dataset${v.outcome === "some-absent" ? ` (exit status ${exit})` : ""}`,
   );
   return lines;
 }

@@ -6,16 +6,19 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { LocalStore } from "../../src/storage/local-store.js";
-import { runDemo, type DemoReport } from "../../src/workflow/demo.js";
+import { demoSummary, runDemo, type DemoReport } from "../../src/workflow/demo.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
+import { printJson } from "../shared/output.js";
 import { toTaskError } from "../shared/task-errors.js";
 
 /** Arguments of `demo`, as parsed by Hardhat. */
 export interface DemoArguments {
   dir: string;
   threads: number;
+  /** Print a JSON summary on stdout, the narrative on stderr. */
+  json?: boolean;
 }
 
 /** Runs the demo in a temporary (or the given) directory. */
@@ -28,12 +31,14 @@ export default async function demo(args: DemoArguments, hre: HardhatRuntimeEnvir
       client,
       store: new LocalStore({ dir: workspace.blocksDir }),
       workspace,
-      print: (line) => console.log(line),
+      print: (line) => (args.json === true ? console.error(line) : console.log(line)),
       reporter: createConsoleReporter({ quiet: true }),
       threads: args.threads === 0 ? undefined : args.threads,
     });
-    if (temporary !== undefined) console.log(`(temporary directory ${temporary} removed; pass --dir <path> to keep the store, manifests and journal)`);
-    if (inProcess) console.log("(in-process network: the chain ends with the command; run with --network localhost against `npx hardhat node` to keep it)");
+    const note = args.json === true ? console.error : console.log;
+    if (args.json === true) printJson({ network: client.networkName, chainId: client.chainId, ...demoSummary(report) });
+    if (temporary !== undefined) note(`(temporary directory ${temporary} removed; pass --dir <path> to keep the store, manifests and journal)`);
+    if (inProcess) note("(in-process network: the chain ends with the command; run with --network localhost against `npx hardhat node` to keep it)");
     return report;
   } catch (error) {
     throw toTaskError(error);

@@ -5,6 +5,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { readIgnitionAddresses } from "../../src/chain/registry-addresses.js";
 import { LocalStore } from "../../src/storage/local-store.js";
+import { isLoopbackHost } from "../../src/storage/loopback-host.js";
 import { startIpfsServer } from "../../src/storage/server.js";
 import { buildWeb, isWebBuildStale, WEB_DIST_DIR } from "../../web/build.js";
 import { gatewayList, toTaskError } from "../storage/task-helpers.js";
@@ -40,12 +41,15 @@ export default async function ipfsServe(args: IpfsServeArguments, hre: HardhatRu
       options.webRoot = WEB_DIST_DIR;
     }
     const server = await startIpfsServer(options);
-    if (!["127.0.0.1", "::1", "localhost"].includes(args.host)) {
-      console.warn(`warning: listening on ${args.host}, not loopback: anyone who can reach this port can read and write ${store.dir}`);
+    if (!isLoopbackHost(args.host)) {
+      console.warn(
+        `warning: listening on ${args.host}, not loopback: anyone who can reach this port can read ${store.dir}` +
+          (apiKeys.length > 0 ? "" : " and, with any API key, write to it (pass --api-key to restrict uploads)"),
+      );
     }
     console.log(`serving ${store.dir} at ${server.url}`);
     console.log(`  gateway:    ${server.url}/ipfs/<cid>[/path][?format=raw|car]`);
-    console.log(`  Lighthouse: --lighthouse-url ${server.url}  (uploads ${apiKeys.length > 0 ? "need one of the --api-key keys" : "accept any key"})`);
+    console.log(`  Lighthouse: --lighthouse-url ${server.url}  (uploads need Authorization: Bearer ${apiKeys.length > 0 ? "<one of the --api-key keys>" : "<any key>"})`);
     if (!args.noWeb) console.log(`  web page:   ${await pageHint(server.url, path.join(hre.config.paths.root, "ignition"))}`);
     console.log("press Ctrl-C to stop");
     await new Promise<void>((resolve) => {

@@ -12,6 +12,7 @@ const modelNamespace = emptyTask("model", "Register models with their training d
 const registerTask = task(["model", "register"], "Hash a model's weights, store its metadata, and mint its ModelNFT linked to its datasets and parents")
   .addOption({ name: "weights", description: "Weights file or directory (required); each file's SHA-256 goes into the weights manifest", defaultValue: "" })
   .addOption({ name: "datasets", description: "Comma-separated DatasetNFT ids the model was trained on, e.g. 1,2", defaultValue: "" })
+  .addOption({ name: "evaluationDatasets", description: "Comma-separated DatasetNFT ids of held-out data the model was evaluated on, NOT trained on (metadata only)", defaultValue: "" })
   .addOption({ name: "parents", description: "Comma-separated ModelNFT ids the model derives from", defaultValue: "" })
   .addOption({ name: "relation", description: "base, finetune, adapter, quantized or merge (default: base without parents, merge with several)", defaultValue: "" })
   .addOption({ name: "hyperparameters", description: "JSON file of hyperparameters", defaultValue: "" })
@@ -48,10 +49,11 @@ const lineageTask = task(["model", "lineage"], "Print a model's ancestors and de
   .addPositionalArgument({ name: "tokenId", description: "ModelNFT token id" })
   .addOption({ name: "format", description: "tree (terminal), json, dot (Graphviz) or mermaid", defaultValue: "tree" })
   .addOption({ name: "dir", description: "Datatrace directory (its block store is read for model names)", defaultValue: ".datatrace" })
+  .addFlag({ name: "json", description: "Print the lineage as JSON on stdout (same as --format json)" })
   .setAction(() => import("./lineage.js"))
   .build();
 
-const traceTask = task(["model", "trace"], "Was a sample in the training data of a model or any ancestor? Proofs checked locally and on chain (exit 0 yes, 1 no, 2 error)")
+const traceTask = task(["model", "trace"], "Was a sample in the training data of a model or any ancestor? Proofs checked locally and on chain (exit 0 yes, 3 proven no, 2 verification error)")
   .addPositionalArgument({ name: "tokenId", description: "ModelNFT token id" })
   .addVariadicArgument({ name: "files", description: "Sample files (each file's bytes are one sample)", defaultValue: [] })
   .addOption({ name: "hash", description: "Sample hash(es) instead of files: SHA-256 hex, comma-separated", defaultValue: "" })

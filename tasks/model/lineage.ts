@@ -18,6 +18,8 @@ export interface ModelLineageArguments {
   tokenId: string;
   format: string;
   dir: string;
+  /** Same as `--format json`. */
+  json?: boolean;
 }
 
 const FORMATS = ["tree", "json", "dot", "mermaid"];
@@ -28,13 +30,17 @@ export default async function modelLineage(args: ModelLineageArguments, hre: Har
     if (!FORMATS.includes(args.format)) {
       throw new UserError(`--format ${args.format} is not a lineage format.`, `Use one of ${FORMATS.join(", ")}.`, { exitCode: EXIT_CODES.usage });
     }
+    if (args.json === true && args.format !== "tree" && args.format !== "json") {
+      throw new UserError(`--json and --format ${args.format} ask for two different outputs.`, "Pass one of them: --json is the same as --format json.", { exitCode: EXIT_CODES.usage });
+    }
+    const format = args.json === true ? "json" : args.format;
     const id = parseTokenId(args.tokenId, "model token id");
     const { client } = await connectRegistry(hre);
     const content = openLocalContent(workspaceAt(args.dir));
     const lineage = await loadRegistryLineage(client, (m) => tokenName(content, m.tokenURI));
     const summary = await summarizeLineage(client, lineage, id);
     const root = id.toString();
-    if (args.format === "json") {
+    if (format === "json") {
       console.log(
         jsonText({
           ...summary,
@@ -42,9 +48,9 @@ export default async function modelLineage(args: ModelLineageArguments, hre: Har
           descendantsTree: lineageToJson(lineage.graph, { root }),
         }),
       );
-    } else if (args.format === "dot") {
+    } else if (format === "dot") {
       process.stdout.write(lineageToDot(lineage.graph, { focus: root }));
-    } else if (args.format === "mermaid") {
+    } else if (format === "mermaid") {
       process.stdout.write(lineageToMermaid(lineage.graph, { focus: root }));
     } else {
       console.log(`Ancestors of model #${root} (${summary.ancestors.length}):`);

@@ -22,6 +22,8 @@ import { shownPath } from "../dataset/report.js";
 export interface ModelRegisterArguments {
   weights: string;
   datasets: string;
+  /** Held-out datasets the model was evaluated on (metadata only). */
+  evaluationDatasets?: string;
   parents: string;
   relation: string;
   hyperparameters: string;
@@ -50,6 +52,7 @@ export default async function modelRegister(args: ModelRegisterArguments, hre: H
   try {
     if (args.weights === "") throw new Error("--weights is required: the weights file or directory of the model.");
     const datasetIds = parseTokenIdList(args.datasets, "datasets");
+    const evaluationDatasetIds = parseTokenIdList(args.evaluationDatasets ?? "", "evaluation datasets");
     const parentIds = parseTokenIdList(args.parents, "parents");
     const hyperparameters = mergeHyperparameters(
       args.hyperparameters === "" ? undefined : await readHyperparametersFile(args.hyperparameters),
@@ -67,6 +70,7 @@ export default async function modelRegister(args: ModelRegisterArguments, hre: H
       {
         weights: args.weights,
         datasetIds,
+        evaluationDatasetIds,
         parentIds,
         relation: args.relation,
         ...(hyperparameters === undefined ? {} : { hyperparameters }),

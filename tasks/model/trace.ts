@@ -1,15 +1,17 @@
 /**
  * Action of `npx hardhat model trace <tokenId> <file…>` (declared in
- * ./index.ts). Exit status: 0 every sample was in the training data of the
- * model or an ancestor, 1 some sample is proven absent from all of it, 2 an
- * error (including a proof that did not verify).
+ * ./index.ts). Exit status (VERIFY_EXIT, shared with `dataset verify`): 0
+ * every sample was in the training data of the model or an ancestor, 3 some
+ * sample is proven absent from all of it, 2 a verification error (a proof
+ * that did not verify, a dataset proven disordered…); 1 is Hardhat's own.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { parseTokenId } from "../../src/chain/dataset-records.js";
 import { traceSamples, type TraceReport } from "../../src/workflow/trace-samples.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
-import { collectQueries } from "../dataset/verify.js";
+import { collectQueries, VERIFY_EXIT } from "../dataset/verify.js";
+import { disorderedSentence } from "../../src/workflow/prove-sample.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { printJson } from "../shared/output.js";
@@ -37,7 +39,7 @@ export interface ModelTraceResult {
 
 /** Exit status of a trace outcome. */
 export function traceExitCode(outcome: TraceReport["outcome"]): number {
-  return outcome === "all-found" ? 0 : outcome === "some-not-found" ? 1 : 2;
+  return outcome === "all-found" ? VERIFY_EXIT.allMembers : outcome === "some-not-found" ? VERIFY_EXIT.someNotMember : VERIFY_EXIT.error;
 }
 
 /** Traces the samples through the model's lineage and prints where each one was found. */
@@ -57,8 +59,8 @@ export default async function modelTrace(args: ModelTraceArguments, hre: Hardhat
   } catch (error) {
     const text = errorText(error);
     console.error(text);
-    process.exitCode = 2;
-    return { exitCode: 2, error: text };
+    process.exitCode = VERIFY_EXIT.error;
+    return { exitCode: VERIFY_EXIT.error, error: text };
   }
 }
 
@@ -67,7 +69,13 @@ export function traceText(r: TraceReport): string[] {
   const path = (p: readonly bigint[]): string => p.map((id) => `model #${id}`).join(" → ");
   const ok = (local: boolean, chain: boolean): string => `local ${local ? "ok" : "FAILED"}, on-chain ${chain ? "ok" : "FAILED"}`;
   const lines = [`lineage of model #${r.modelId}: ${r.lineage.map((s) => `#${s.modelId} (${s.relation}; datasets ${s.datasetIds.map((d) => `#${d}`).join(", ") || "none"})`).join(", ")}`];
+  const absentText = (a: TraceReport["samples"][number]["absentFrom"][number]): string =>
+    a.absenceDisabled === true ? `#${a.datasetId}: NO PROOF, ${disorderedSentence(a.datasetId)}` : `#${a.datasetId}: ${ok(a.localValid, a.onChainValid)}`;
   for (const s of r.samples) {
+    if (s.foundIn.length === 0 && s.absentFrom.some((a) => a.absenceDisabled === true)) {
+      lines.push(`NOT PROVEN ABSENT     ${s.label}: in no dataset of the lineage, but not every absence can be proven (${s.absentFrom.map(absentText).join("; ")})`);
+      continue;
+    }
     if (s.foundIn.length === 0) {
       lines.push(`NOT IN TRAINING DATA  ${s.label}: proven absent from every dataset of the lineage (${s.absentFrom.map((a) => `#${a.datasetId}: ${ok(a.localValid, a.onChainValid)}`).join("; ")})`);
       continue;
@@ -78,7 +86,7 @@ export function traceText(r: TraceReport): string[] {
       lines.push(`  dataset #${hit.datasetId} index ${hit.index}${hit.ids === undefined ? "" : ` (ids ${hit.ids.join(", ")})`}; ${ok(hit.localValid, hit.onChainValid)}`);
       for (const u of usedBy) lines.push(`    via ${path(u.path)} → dataset #${hit.datasetId}`);
     }
-    for (const miss of s.absentFrom) lines.push(`  not in dataset #${miss.datasetId} (${ok(miss.localValid, miss.onChainValid)})`);
+    for (const miss of s.absentFrom) lines.push(`  not in dataset #${miss.datasetId} (${miss.absenceDisabled === true ? `no absence proof: ${disorderedSentence(miss.datasetId)}` : ok(miss.localValid, miss.onChainValid)})`);
   }
   return lines;
 }

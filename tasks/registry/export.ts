@@ -19,6 +19,8 @@ export interface RegistryExportArguments {
   format: string;
   out: string;
   dir: string;
+  /** Same as `--format json`. */
+  json?: boolean;
 }
 
 /** Writes every dataset and model as CSV or JSON, to a file or stdout. */
@@ -26,6 +28,9 @@ export default async function registryExport(args: RegistryExportArguments, hre:
   try {
     if (args.format !== "csv" && args.format !== "json") {
       throw new UserError(`--format ${args.format} is not an export format.`, "Use --format csv or --format json.", { exitCode: EXIT_CODES.usage });
+    }
+    if (args.json === true && args.format === "csv") {
+      throw new UserError("--json and --format csv ask for two different outputs.", "Pass one of them: --json is the same as --format json.", { exitCode: EXIT_CODES.usage });
     }
     const { client } = await connectRegistry(hre);
     const content = openLocalContent(workspaceAt(args.dir));

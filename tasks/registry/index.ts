@@ -8,6 +8,7 @@ const exportTask = task(["registry", "export"], "Export every registered dataset
   .addOption({ name: "format", description: "csv (one row per token, with a kind column) or json", defaultValue: "json" })
   .addOption({ name: "out", description: "Output file (default: stdout)", defaultValue: "" })
   .addOption({ name: "dir", description: "Datatrace directory (its block store is read for names)", defaultValue: ".datatrace" })
+  .addFlag({ name: "json", description: "Print JSON (same as --format json, the default)" })
   .setAction(() => import("./export.js"))
   .build();
 

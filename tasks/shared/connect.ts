@@ -128,6 +128,6 @@ export async function connectRegistry(hre: HardhatRuntimeEnvironment, options: {
       throw toConnectError(error, connection.networkName);
     }
   }
-  const client = await createRegistryClient({ networkName: connection.networkName, provider: connection.ethers.provider, signer, addresses });
+  const client = await createRegistryClient({ networkName: connection.networkName, provider: connection.ethers.provider, signer, addresses, inProcess });
   return { client, connection, inProcess };
 }

@@ -122,7 +122,7 @@ describe("registry CLI against a local hardhat node", function () {
     expect(members.stdout).to.match(/MEMBER +.*sample-0000\.bin: index \d+, ids data\/sample-0000\.bin/);
     expect(members.stdout).to.match(/result +2 of 2 samples in the dataset$/m);
     expect(members.stderr).to.match(/warning: gateway http:\/\/127\.0\.0\.1:1 skipped: unreachable/);
-    expect(mixed.code).to.equal(1);
+    expect(mixed.code).to.equal(3);
     expect(mixed.stdout).to.match(/NOT MEMBER +.*outsider\.bin/);
     expect(unknown.code).to.equal(2);
     expect(unknown.stderr).to.match(/Dataset #7 does not exist on localhost \(chain 31337\): the registered ids are 1 to 1/);
@@ -144,7 +144,7 @@ describe("registry CLI against a local hardhat node", function () {
     ]);
     expect(found.code, found.stderr).to.equal(0);
     expect(found.stdout).to.match(/via model #1 → dataset #1/);
-    expect(missing.code).to.equal(1);
+    expect(missing.code).to.equal(3);
     expect(lineage.stdout).to.match(/Descendants of model #1 \(0\):\nnode-model \[1\]  datasets: 1/);
   });
 

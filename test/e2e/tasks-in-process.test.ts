@@ -7,6 +7,7 @@ import hre from "hardhat";
 
 import { TrainingLog } from "../../src/registry/training-log.js";
 import type { DatasetVerifyResult } from "../../tasks/dataset/verify.js";
+import type { DemoReport } from "../../src/workflow/demo.js";
 import type { ModelTraceResult } from "../../tasks/model/trace.js";
 import { writeSamples } from "../workflow/helpers.js";
 import { runTask } from "./helpers.js";
@@ -56,17 +57,20 @@ describe("registry tasks, in process", function () {
     expect(again.stdout).to.match(new RegExp(`^dataset #${datasetId} is already registered on default \\(chain 31337\\): nothing was uploaded or sent`));
   });
 
-  it("dataset verify: exit status 0 for members, 1 with a non-member, 2 for an error", async () => {
+  it("dataset verify: exit status 0 for members, 3 with a non-member, 2 for an error", async () => {
     const members = await runTask<DatasetVerifyResult>(["dataset", "verify"], { tokenId: datasetId, files: [files[0], files[7]], dir: ws(), gateway: "none", quiet: true });
     expect(members.result.exitCode).to.equal(0);
     expect(members.stdout).to.match(/MEMBER +.*sample-0000\.bin: index \d+, ids data\/sample-0000\.bin .*local ok, on-chain verifySample ok/);
     expect(members.stdout).to.match(/batch +2 members in one multiproof/);
     const mixed = await runTask<DatasetVerifyResult>(["dataset", "verify"], { tokenId: datasetId, files: [files[1], outsider], dir: ws(), gateway: "none", quiet: true });
-    expect(mixed.result.exitCode).to.equal(1);
+    expect(mixed.result.exitCode).to.equal(3);
+    expect(mixed.stdout).to.match(/result +1 of 2 samples in the dataset \(exit status 3\)/);
     expect(mixed.stdout).to.match(/NOT MEMBER +.*outsider\.txt .*proven absent .*on-chain verifyAbsence ok/);
     const unknown = await runTask<DatasetVerifyResult>(["dataset", "verify"], { tokenId: "999", files: [files[1]], dir: ws(), gateway: "none" });
     expect(unknown.result.exitCode).to.equal(2);
-    expect(unknown.stderr).to.match(/Dataset #999 does not exist/);
+    expect(unknown.stderr).to.match(/Dataset #999 does not exist on the in-process Hardhat network \(chain 31337\)/);
+    expect(unknown.stderr).to.match(/fresh in-process chain that starts empty[\s\S]*npx hardhat node[\s\S]*--network localhost/);
+    expect(unknown.stderr).to.not.match(/--network default/);
     const badHash = await runTask<DatasetVerifyResult>(["dataset", "verify"], { tokenId: datasetId, hash: "0xnothex", dir: ws() });
     expect(badHash.result.exitCode).to.equal(2);
     expect(badHash.stderr).to.match(/is not a sample hash/);
@@ -123,6 +127,15 @@ describe("registry tasks, in process", function () {
     const lineage = JSON.parse((await runTask(["model", "lineage"], { tokenId: modelId, format: "json", dir: ws() })).stdout);
     expect(lineage.modelId).to.equal(modelId);
     expect(lineage.baseModels).to.deep.equal([modelId]);
+    const viaFlag = JSON.parse((await runTask(["model", "lineage"], { tokenId: modelId, json: true, dir: ws() })).stdout);
+    expect(viaFlag).to.deep.equal(lineage);
+    let conflict: unknown;
+    try {
+      await runTask(["model", "lineage"], { tokenId: modelId, json: true, format: "dot", dir: ws() });
+    } catch (e) {
+      conflict = e;
+    }
+    expect((conflict as Error).message).to.match(/--json and --format dot ask for two different outputs/);
     const mermaid = await runTask(["model", "lineage"], { tokenId: modelId, format: "mermaid", dir: ws() });
     expect(mermaid.stdout).to.match(/^graph TD\n/);
     const tree = await runTask(["model", "lineage"], { tokenId: modelId, dir: ws() });
@@ -132,7 +145,7 @@ describe("registry tasks, in process", function () {
     expect(found.stdout).to.match(new RegExp(`IN TRAINING DATA +.*sample-0003\\.bin\\n  dataset #${datasetId} index \\d+`));
     expect(found.stdout).to.match(new RegExp(`via model #${modelId} → dataset #${datasetId}`));
     const notFound = await runTask<ModelTraceResult>(["model", "trace"], { tokenId: modelId, files: [outsider], dir: ws(), gateway: "none", quiet: true });
-    expect(notFound.result.exitCode).to.equal(1);
+    expect(notFound.result.exitCode).to.equal(3);
     expect(notFound.stdout).to.match(/NOT IN TRAINING DATA +.*outsider\.txt: proven absent from every dataset/);
   });
 
@@ -192,15 +205,38 @@ describe("registry tasks, in process", function () {
     expect((error as Error).message).to.match(/--format xml is not an export format/);
   });
 
-  it("demo runs every step and names them", async () => {
-    const { stdout } = await runTask(["demo"], { threads: 1 });
-    for (let i = 1; i <= 9; i++) expect(stdout).to.contain(`Step ${i}/9 · `);
-    expect(stdout).to.contain("Register the corpus as a dataset");
+  it("every task that prints data has --json", () => {
+    const ids = [["dataset", "register"], ["dataset", "verify"], ["dataset", "show"], ["dataset", "list"], ["model", "register"], ["model", "show"], ["model", "lineage"], ["model", "trace"], ["registry", "export"], ["demo"]];
+    for (const id of ids) expect(hre.tasks.getTask(id).options.has("json"), id.join(" ")).to.equal(true);
+  });
+
+  it("demo registers the training and held-out splits apart, and traces a held-out email as absent and a training email as present", async () => {
+    const { stdout, result } = await runTask<DemoReport>(["demo"], { threads: 1 });
+    for (let i = 1; i <= 10; i++) expect(stdout).to.contain(`Step ${i}/10 · `);
+    expect(stdout).to.contain("Register the TRAINING split as a dataset");
+    expect(stdout).to.contain("Register the held-out TEST split as a separate evaluation dataset");
     expect(stdout).to.match(/member at index \d+ .*local check valid, on-chain verifySample true/);
     expect(stdout).to.match(/absent: .*local check valid, on-chain verifyAbsence true/);
-    expect(stdout).to.match(/via model #\d+ → model #\d+ → dataset #\d+/);
+    expect(stdout).to.match(/\(held-out test email\): NOT IN TRAINING DATA of the child or its parent/);
+    expect(stdout).to.match(/\(training email\): IN TRAINING DATA\n.*via model #\d+ → dataset #\d+.*\n.*via model #\d+ → model #\d+ → dataset #\d+/);
     expect(stdout).to.match(/spam-nb-base \[\d+\]  datasets: \d+\n +└── finetune → spam-nb-finetuned/);
     expect(stdout).to.match(/Demo finished in [\d.]+ s\./);
     expect(stdout).to.match(/temporary directory .* removed/);
+
+    // The splits are disjoint and cover the corpus; no model names the held-out sets as training data.
+    expect(result.trainingDataset.leafCount + result.testDataset.leafCount).to.equal(6046);
+    const training = [...result.parentModel.datasetIds, ...result.childModel.datasetIds];
+    expect(training).to.not.include(result.testDataset.tokenId);
+    expect(training).to.not.include(result.syntheticTestDataset.tokenId);
+    expect(result.childModel.datasetIds).to.deep.equal([result.trainingDataset.tokenId, result.fineTuneDataset.tokenId]);
+
+    const [held, trained] = result.trace.samples;
+    expect(held!.foundIn).to.deep.equal([]);
+    expect(held!.absentFrom.map((c) => c.datasetId)).to.deep.equal([result.trainingDataset.tokenId, result.fineTuneDataset.tokenId]);
+    expect(held!.absentFrom.every((c) => c.localValid && c.onChainValid)).to.equal(true);
+    expect(trained!.foundIn.map((c) => c.datasetId)).to.deep.equal([result.trainingDataset.tokenId]);
+    expect(result.heldOutInTestSet.outcome).to.equal("all-members");
+    expect(result.member.outcome).to.equal("all-members");
+    expect(result.absent.outcome).to.equal("some-absent");
   });
 });

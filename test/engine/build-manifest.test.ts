@@ -47,16 +47,18 @@ describe("buildManifest", () => {
     ]);
     expect(header.sources[1]).to.deep.equal({ kind: "lines", name: "data/notes.txt", options: { format: "txt", header: false } });
     expect(readFileSync(path.join(out, "index.bin")).length).to.equal(report.shardCount * 132);
-    const shards = readdirSync(path.join(out, "shards"));
+    expect(readdirSync(path.join(out, "shards"))).to.deep.equal(["000"]);
+    expect(readdirSync(path.join(out, "ids"))).to.deep.equal(["000"]);
+    const shards = readdirSync(path.join(out, "shards", "000"));
     expect(shards).to.deep.equal(["000000.bin", "000001.bin", "000002.bin"]);
-    expect(readFileSync(path.join(out, "shards", "000000.bin")).length).to.equal(8192 * 32);
-    const lastIds = readFileSync(path.join(out, "ids", "000002.jsonl"), "utf8").trimEnd().split("\n");
+    expect(readFileSync(path.join(out, "shards", "000", "000000.bin")).length).to.equal(8192 * 32);
+    const lastIds = readFileSync(path.join(out, "ids", "000", "000002.jsonl"), "utf8").trimEnd().split("\n");
     expect(lastIds).to.have.length(report.leafCount - 2 * 8192);
     const alpha = sha256Hex("alpha");
-    const allShards = shards.map((s) => readFileSync(path.join(out, "shards", s)).toString("hex"));
+    const allShards = shards.map((s) => readFileSync(path.join(out, "shards", "000", s)).toString("hex"));
     const position = allShards.join("").indexOf(alpha) / 64;
     const shard = Math.floor(position / 8192);
-    const line = readFileSync(path.join(out, "ids", `00000${shard}.jsonl`), "utf8").split("\n")[position % 8192];
+    const line = readFileSync(path.join(out, "ids", "000", `00000${shard}.jsonl`), "utf8").split("\n")[position % 8192];
     expect(JSON.parse(line!)).to.deep.equal(["data/notes.txt:1", "data/notes.txt:3"]);
   });
 

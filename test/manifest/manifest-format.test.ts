@@ -2,7 +2,20 @@ import { expect } from "chai";
 
 import { createStagingDirectory, publishDirectory } from "../../src/manifest/atomic-directory.js";
 import type { ManifestHeader } from "../../src/manifest/manifest-format.js";
-import { decodeHeader, decodeIndex, encodeHeader, encodeIndexEntry, idsPath, shardPath } from "../../src/manifest/manifest-format.js";
+import {
+  decodeHeader,
+  decodeIndex,
+  encodeHeader,
+  encodeIndexEntry,
+  FILES_PER_DIRECTORY,
+  idsPath,
+  MAX_SHARD_COUNT,
+  shardDirectory,
+  shardPath,
+} from "../../src/manifest/manifest-format.js";
+import { cidFromSha256, DAG_PB_CODEC } from "../../src/storage/cid.js";
+import { HAMT_SHARDING_THRESHOLD_BYTES } from "../../src/storage/import-profile.js";
+import { estimateDirectorySize } from "../../src/storage/unixfs-directory.js";
 import { rawCidFromSha256, rawCidOf } from "../../src/manifest/shard-cid.js";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -57,9 +70,39 @@ describe("manifest format", () => {
     expect(decodeIndex(bytes, 2, "m")).to.deep.equal([entry(1, 8192), entry(9, 1)]);
   });
 
-  it("names shard and ids files with at least six digits", () => {
-    expect(shardPath(42)).to.equal("shards/000042.bin");
-    expect(idsPath(1_234_567)).to.equal("ids/1234567.jsonl");
+  it("names shard and ids files with at least six digits, in subdirectories of at most 1,000 files", () => {
+    expect(shardPath(0)).to.equal("shards/000/000000.bin");
+    expect(shardPath(42)).to.equal("shards/000/000042.bin");
+    expect(shardPath(999)).to.equal("shards/000/000999.bin");
+    expect(shardPath(1000)).to.equal("shards/001/001000.bin");
+    expect(idsPath(1000)).to.equal("ids/001/001000.jsonl");
+    expect(shardPath(999_999)).to.equal("shards/999/999999.bin");
+    expect(idsPath(1_234_567)).to.equal("ids/1234/1234567.jsonl");
+  });
+
+  it("puts exactly 1,000 consecutive shards in each subdirectory", () => {
+    const directories = new Map<string, number>();
+    for (let k = 0; k < 3500; k++) {
+      const dir = shardPath(k).split("/")[1]!;
+      directories.set(dir, (directories.get(dir) ?? 0) + 1);
+    }
+    expect([...directories]).to.deep.equal([["000", 1000], ["001", 1000], ["002", 1000], ["003", 500]]);
+  });
+
+  it("keeps shards/ a basic (non-HAMT) directory up to MAX_SHARD_COUNT shards, and not one subdirectory more", () => {
+    const cid = cidFromSha256(DAG_PB_CODEC, new Uint8Array(32).fill(7)); // a subdirectory's CID: 36 bytes
+    const subdirectories = (shards: number) =>
+      Array.from({ length: Math.ceil(shards / FILES_PER_DIRECTORY) }, (_, d) => ({ name: shardDirectory(d * FILES_PER_DIRECTORY), cid, tsize: 0 }));
+    expect(estimateDirectorySize(subdirectories(MAX_SHARD_COUNT))).to.be.at.most(HAMT_SHARDING_THRESHOLD_BYTES);
+    expect(estimateDirectorySize(subdirectories(MAX_SHARD_COUNT + 1))).to.be.above(HAMT_SHARDING_THRESHOLD_BYTES);
+    // A full subdirectory of the largest file names (7 digits) is far from the limit.
+    const files = Array.from({ length: FILES_PER_DIRECTORY }, (_, i) => ({ name: idsPath(MAX_SHARD_COUNT - 1 - i).split("/")[2]!, cid, tsize: 0 }));
+    expect(estimateDirectorySize(files)).to.be.below(HAMT_SHARDING_THRESHOLD_BYTES / 4);
+  });
+
+  it("refuses a negative or fractional shard number", () => {
+    expect(() => shardPath(-1)).to.throw(RangeError, /whole number/);
+    expect(() => idsPath(1.5)).to.throw(RangeError, /whole number/);
   });
 
   it("computes raw-block CIDs (CIDv1, raw, sha2-256) from bytes or from the index digest", async () => {

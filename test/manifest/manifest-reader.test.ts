@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { buildManifest } from "../../src/engine/build-manifest.js";
+import { shardPath } from "../../src/manifest/manifest-format.js";
 import { directoryReader } from "../../src/manifest/manifest-file-reader.js";
 import { sha256, webSha256 } from "../../src/hash/sha256.js";
 import { ManifestReader, type ManifestFileReader } from "../../src/manifest/manifest-reader.js";
@@ -50,7 +51,7 @@ describe("ManifestReader", function () {
     expect(report.shardCount).to.equal(3);
     sorted = [];
     for (let k = 0; k < 3; k++) {
-      const bytes = readFileSync(path.join(manifest, "shards", `00000${k}.bin`));
+      const bytes = readFileSync(path.join(manifest, shardPath(k)));
       for (let i = 0; i < bytes.length; i += 32) sorted.push(bytes.subarray(i, i + 32));
     }
   });
@@ -70,7 +71,7 @@ describe("ManifestReader", function () {
     const reader = await open();
     const q = leaf(9000); // shard 1
     const result = await reader.proveSample(q);
-    expect(loads).to.deep.equal(["header.json", "index.bin", "shards/000001.bin"]);
+    expect(loads).to.deep.equal(["header.json", "index.bin", "shards/000/000001.bin"]);
     expect(result.kind).to.equal("member");
     if (result.kind !== "member") return;
     expect(result.index).to.equal(9000);
@@ -93,7 +94,7 @@ describe("ManifestReader", function () {
     expect(r.kind).to.equal("absent");
     if (r.kind !== "absent") return;
     expect(r.neighbors.map((n) => n.index)).to.deep.equal([100, 101]);
-    expect(loads.filter((l) => l.startsWith("shards/"))).to.deep.equal(["shards/000000.bin"]);
+    expect(loads.filter((l) => l.startsWith("shards/"))).to.deep.equal(["shards/000/000000.bin"]);
     expect(verifyAbsence(reader.root, 20_000, q, r.neighbors)).to.equal(true);
   });
 
@@ -104,7 +105,7 @@ describe("ManifestReader", function () {
     expect(r.kind).to.equal("absent");
     if (r.kind !== "absent") return;
     expect(r.neighbors.map((n) => n.index)).to.deep.equal([8191, 8192]);
-    expect(new Set(loads.filter((l) => l.startsWith("shards/")))).to.deep.equal(new Set(["shards/000000.bin", "shards/000001.bin"]));
+    expect(new Set(loads.filter((l) => l.startsWith("shards/")))).to.deep.equal(new Set(["shards/000/000000.bin", "shards/000/000001.bin"]));
     expect(verifyAbsence(reader.root, 20_000, q, r.neighbors)).to.equal(true);
   });
 
@@ -119,7 +120,7 @@ describe("ManifestReader", function () {
     expect(r2.neighbors.map((n) => n.index)).to.deep.equal([19_999]);
     expect(verifyAbsence(reader.root, 20_000, low, r1.neighbors)).to.equal(true);
     expect(verifyAbsence(reader.root, 20_000, high, r2.neighbors)).to.equal(true);
-    expect(loads.filter((l) => l.startsWith("shards/"))).to.deep.equal(["shards/000000.bin", "shards/000002.bin"]);
+    expect(loads.filter((l) => l.startsWith("shards/"))).to.deep.equal(["shards/000/000000.bin", "shards/000/000002.bin"]);
   });
 
   it("proves a batch spanning shards with one multiproof, plus absences", async () => {
@@ -152,7 +153,7 @@ describe("ManifestReader", function () {
 
   it("derives each shard's raw CID from the index", async () => {
     const reader = await open();
-    const bytes = readFileSync(path.join(manifest, "shards", "000002.bin"));
+    const bytes = readFileSync(path.join(manifest, "shards", "000", "000002.bin"));
     expect(reader.shardCid(2).toString()).to.equal((await rawCidOf(bytes)).toString());
     expect(reader.shardCid(2).toString()).to.match(/^bafkrei/);
   });
@@ -173,7 +174,7 @@ describe("ManifestReader", function () {
     const wrong = (bytes: Uint8Array): Uint8Array => sha256(bytes.subarray(1));
     const reader = await ManifestReader.open(directoryReader(manifest), { sha256: wrong, where: "injected" });
     const error = await reader.proveSample(leaf(0)).catch((e: unknown) => e);
-    expect((error as Error).message).to.match(/^injected: shards\/000000\.bin does not match its index entry \(SHA-256 differs/);
+    expect((error as Error).message).to.match(/^injected: shards\/000\/000000\.bin does not match its index entry \(SHA-256 differs/);
   });
 
   it("rejects a query that is not 32 bytes", async () => {
@@ -187,19 +188,19 @@ describe("ManifestReader", function () {
     beforeEach(() => {
       copy = path.join(dir, `copy-${Math.random().toString(16).slice(2)}`);
       const files: Record<string, Uint8Array> = {};
-      for (const f of ["header.json", "index.bin", "shards/000000.bin", "shards/000001.bin", "shards/000002.bin"]) {
+      for (const f of ["header.json", "index.bin", "shards/000/000000.bin", "shards/000/000001.bin", "shards/000/000002.bin"]) {
         files[f] = readFileSync(path.join(manifest, f));
       }
       writeTree(copy, files);
     });
 
     it("refuses a shard whose bytes differ from its index entry, naming its CID", async () => {
-      const shard = readFileSync(path.join(copy, "shards", "000001.bin"));
+      const shard = readFileSync(path.join(copy, "shards", "000", "000001.bin"));
       shard[40] = shard[40]! ^ 1;
-      writeFileSync(path.join(copy, "shards", "000001.bin"), shard);
+      writeFileSync(path.join(copy, "shards", "000", "000001.bin"), shard);
       const reader = await open(copy);
       const error = await reader.proveSample(leaf(9000)).catch((e: unknown) => e);
-      expect((error as Error).message).to.match(/shards\/000001\.bin does not match its index entry \(SHA-256 differs; expected CID bafkrei/);
+      expect((error as Error).message).to.match(/shards\/000\/000001\.bin does not match its index entry \(SHA-256 differs; expected CID bafkrei/);
     });
 
     it("refuses an index whose shard roots do not give the header's root", async () => {
@@ -241,7 +242,7 @@ describe("ManifestReader", function () {
     const sources = await openSources(["small"], { baseDir: dir });
     const report = await buildManifest(sources, { out: path.join(dir, "small-m"), threads: 0 });
     const reader = await open(report.manifestDir);
-    const shard = readFileSync(path.join(report.manifestDir, "shards", "000000.bin"));
+    const shard = readFileSync(path.join(report.manifestDir, "shards", "000", "000000.bin"));
     const hashes = [0, 1, 2].map((i) => shard.subarray(i * 32, i * 32 + 32));
     const batch = await reader.proveSamples(hashes);
     expect(verifyBatch(reader.root, 3, batch.memberHashes, batch.batch!.indexes, batch.batch!.proof)).to.equal(true);

@@ -50,7 +50,7 @@ describe("ManifestWriter", function () {
       writer.add(hashes, 0, ["only"]);
       const header = await writer.finish({ ...facts, sampleCount: 1, private: false });
       expect(header.root).to.equal(`0x${Buffer.from(buildTree(hashes).root).toString("hex")}`);
-      expect(readFileSync(path.join(dir, "ids", "000000.jsonl"), "utf8")).to.equal('["only"]\n');
+      expect(readFileSync(path.join(dir, "ids", "000", "000000.jsonl"), "utf8")).to.equal('["only"]\n');
     } finally {
       cleanup();
     }
@@ -90,7 +90,7 @@ describe("ManifestWriter", function () {
       writer.add(hashes, 0, ['a "quoted"\nname']);
       writer.add(hashes, 32, ["x", "y"]);
       await writer.finish({ ...facts, sampleCount: 3, private: false });
-      const lines = readFileSync(path.join(dir, "ids", "000000.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+      const lines = readFileSync(path.join(dir, "ids", "000", "000000.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
       expect(lines).to.deep.equal([['a "quoted"\nname'], ["x", "y"]]);
     } finally {
       cleanup();

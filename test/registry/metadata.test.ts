@@ -31,7 +31,7 @@ const dataset: DatasetMetadataInput = {
   root: ROOT,
   leafCount: 6046,
   sampleCount: 6050,
-  manifest: { cid: CID, sha256: "CD".repeat(32), size: 193472 },
+  manifest: { cid: CID, headerSha256: "CD".repeat(32), headerSize: 412, size: 193472 },
 };
 const model: ModelMetadataInput = {
   name: "spam-nb-base",
@@ -60,9 +60,26 @@ describe("dataset metadata (ERC-721 + Croissant 1.0)", () => {
     expect(m.creator).to.deep.equal({ "@type": "sc:Organization", name: "The Apache SpamAssassin Project", url: "https://spamassassin.apache.org" });
   });
 
-  it("describes the manifest as a Croissant FileObject with ipfs:// contentUrl and bare sha256", () => {
-    const [file] = buildDatasetMetadata(dataset).distribution as Record<string, unknown>[];
-    expect(file).to.deep.include({ "@type": "cr:FileObject", contentUrl: `ipfs://${CID}`, encodingFormat: "application/json", sha256: "cd".repeat(32), contentSize: "193472 B", name: "manifest.json" });
+  it("describes the manifest directory as a FileObject without checksum and its header.json as a FileObject with its sha256", () => {
+    const files = buildDatasetMetadata(dataset).distribution as Record<string, unknown>[];
+    const directory = files.find((f) => f["@id"] === "sample-hash-manifest");
+    expect(directory).to.deep.include({ "@type": "cr:FileObject", contentUrl: `ipfs://${CID}`, encodingFormat: "inode/directory", contentSize: "193472 B" });
+    expect(directory).to.not.have.property("sha256");
+    const header = files.find((f) => f["@id"] === "sample-hash-manifest-header");
+    expect(header).to.deep.include({ "@type": "cr:FileObject", name: "header.json", contentUrl: `ipfs://${CID}/header.json`, encodingFormat: "application/json", sha256: "cd".repeat(32), contentSize: "412 B" });
+  });
+
+  it("gives a checksum only to entries whose contentUrl is a single file, and puts index and shards in FileSets of the directory", () => {
+    const files = buildDatasetMetadata(dataset).distribution as Record<string, unknown>[];
+    for (const f of files) {
+      if ("sha256" in f) expect(f["contentUrl"], `${String(f["@id"])} has a sha256`).to.match(/^ipfs:\/\/[a-z0-9]+\/header\.json$/);
+    }
+    const sets = files.filter((f) => f["@type"] === "cr:FileSet");
+    expect(sets.map((f) => f["includes"])).to.deep.equal(["index.bin", "shards/**/*.bin"]);
+    for (const set of sets) {
+      expect(set["containedIn"]).to.deep.equal({ "@id": "sample-hash-manifest" });
+      expect(set).to.not.have.property("contentUrl");
+    }
   });
 
   it("carries the commitment, counts and ERC-721 attributes", () => {
@@ -91,7 +108,7 @@ describe("dataset metadata (ERC-721 + Croissant 1.0)", () => {
   });
 
   it("omits optional fields that were not given instead of writing null", () => {
-    const m = buildDatasetMetadata({ name: "x", license: "MIT", root: ROOT, leafCount: 1, manifest: { cid: CID, sha256: "00".repeat(32) } });
+    const m = buildDatasetMetadata({ name: "x", license: "MIT", root: ROOT, leafCount: 1, manifest: { cid: CID, headerSha256: "00".repeat(32) } });
     const text = Buffer.from(metadataBytes(m)).toString("utf8");
     expect(text).to.not.include("null");
     expect(text).to.not.include("datePublished");
@@ -125,7 +142,8 @@ describe("dataset metadata (ERC-721 + Croissant 1.0)", () => {
     fails({ leafCount: -1 }, /Invalid leaf count/);
     fails({ leafCount: 1.5 }, /Invalid leaf count/);
     fails({ sampleCount: 10 }, /10 samples cannot give 6046 distinct leaves/);
-    fails({ manifest: { cid: "not-a-cid", sha256: ROOT } }, /not an IPFS CID/);
+    fails({ manifest: { cid: "not-a-cid", headerSha256: ROOT } }, /not an IPFS CID/);
+    fails({ manifest: { cid: CID, headerSha256: "0x12" } }, /Invalid manifest header sha256/);
     fails({ datePublished: "01/07/2026" }, /not an ISO 8601 date\.\nUse YYYY-MM-DD/);
     fails({ datePublished: "2026-02-30" }, /not an ISO 8601 date/);
     fails({ url: "javascript:alert(1)" }, /javascript: URLs are not allowed/);
@@ -149,6 +167,27 @@ describe("model metadata", () => {
     expect(m.datasets).to.deep.equal([{ id: "1", root: ROOT }]);
     expect(m.parents).to.deep.equal([]);
     expect(m.attributes).to.deep.include({ trait_type: "accuracy", value: 0.9721, display_type: "number" });
+  });
+
+  it("records the weights manifest and training log CIDs given to the builder", () => {
+    const m = buildModelMetadata({ ...model, weightsManifestCid: CID, trainingLogCid: CID });
+    expect(m).to.deep.include({ weightsManifestCid: CID, trainingLogCid: CID });
+    expect(Buffer.from(metadataBytes(buildModelMetadata(model))).toString("utf8")).to.not.match(/weightsManifestCid|trainingLogCid/);
+    expect(() => buildModelMetadata({ ...model, weightsManifestCid: "nope" })).to.throw(/Invalid weights manifest CID/);
+    expect(() => buildModelMetadata({ ...model, trainingLogCid: "nope" })).to.throw(/Invalid training log CID/);
+  });
+
+  it("lists held-out evaluation datasets apart from the training datasets", () => {
+    const m = buildModelMetadata({ ...model, evaluationDatasets: [{ id: "2", name: "test split", root: "0x" + "EF".repeat(32) }] });
+    expect(m.datasets).to.deep.equal([{ id: "1", root: ROOT }]);
+    expect(m["evaluationDatasets"]).to.deep.equal([{ id: "2", name: "test split", root: "0x" + "ef".repeat(32) }]);
+    expect(m.attributes).to.deep.include({ trait_type: "Evaluation datasets", value: 1, display_type: "number" });
+    expect(Buffer.from(metadataBytes(buildModelMetadata(model))).toString("utf8")).to.not.include("evaluationDatasets");
+  });
+
+  it("rejects a dataset listed both as training and as evaluation data", () => {
+    expect(() => buildModelMetadata({ ...model, evaluationDatasets: [{ id: "1" }] })).to.throw(/dataset 1 is listed both as training data and as evaluation data/);
+    expect(() => buildModelMetadata({ ...model, evaluationDatasets: [{ id: "2" }, { id: "2" }] })).to.throw(/token 2 is listed twice/);
   });
 
   it("describes a fine-tuned child with its parent and fingerprint root", () => {

@@ -25,6 +25,12 @@ contract DatasetHandler is MetadataHandler {
     mapping(uint256 tokenId => bool) public reportedDisordered;
     mapping(uint256 tokenId => bytes32[]) internal _samples;
 
+    uint256 public registrations;
+    uint256 public rejections;
+    uint256 public disorderReports;
+    uint256 public rejectedDisorderReports;
+    uint256 public duplicateRootRejections;
+
     constructor(DatasetNFT nft_) {
         nft = nft_;
     }
@@ -38,6 +44,18 @@ contract DatasetHandler is MetadataHandler {
         bytes32 digest,
         uint256 previousSeed
     ) external {
+        _register(actorSeed, seed, n, disorder, uriSeed, digest, previousSeed);
+    }
+
+    function _register(
+        uint256 actorSeed,
+        uint256 seed,
+        uint256 n,
+        uint256 disorder,
+        uint256 uriSeed,
+        bytes32 digest,
+        uint256 previousSeed
+    ) private {
         n = 1 + (n % 8);
         bytes32[] memory samples = ReferenceTree.sortedHashes(seed, n);
         bool swapped = n >= 2 && disorder % 4 == 0;
@@ -54,6 +72,7 @@ contract DatasetHandler is MetadataHandler {
 
         VM.prank(actor);
         try nft.register(r, uint64(n), manifest, uri, previous) returns (uint256 id) {
+            ++registrations;
             if (!fresh) _forbidden("root registered twice");
             if (id != ids.length + 1) _forbidden("token id not sequential");
             ids.push(id);
@@ -67,13 +86,14 @@ contract DatasetHandler is MetadataHandler {
             expectedURI[id] = uri;
             _samples[id] = samples;
         } catch {
+            ++rejections;
             if (fresh) _forbidden("valid registration rejected");
         }
     }
 
     /// @dev Anyone reports adjacent leaves k, k+1 with honest membership proofs.
     function reportDisorder(uint256 idSeed, uint256 k) external {
-        if (ids.length == 0) return;
+        if (ids.length == 0) _registerValid(idSeed);
         uint256 id = ids[idSeed % ids.length];
         bytes32[] memory samples = _samples[id];
         if (samples.length < 2) return;
@@ -87,25 +107,34 @@ contract DatasetHandler is MetadataHandler {
         );
         bool outOfOrder = samples[k] >= samples[k + 1];
         try nft.reportDisorder(id, left, right) {
+            ++disorderReports;
             if (!outOfOrder || reportedDisordered[id]) _forbidden("disorder accepted for sorted leaves or twice");
             reportedDisordered[id] = true;
         } catch {
+            ++rejectedDisorderReports;
             if (outOfOrder && !reportedDisordered[id]) _forbidden("valid disorder proof rejected");
         }
     }
 
     /// @dev Re-registering any registered root must fail.
     function registerExistingRoot(uint256 idSeed, uint256 actorSeed) external {
-        if (ids.length == 0) return;
+        if (ids.length == 0) _registerValid(idSeed);
         uint256 id = ids[idSeed % ids.length];
         VM.prank(_actor(actorSeed));
         try nft.register(root[id], leafCount[id], manifestCid[id], "", 0) {
             _forbidden("existing root registered again");
-        } catch {}
+        } catch {
+            ++duplicateRootRejections;
+        }
     }
 
     function _token() internal view override returns (CompactTokenURI) {
         return nft;
+    }
+
+    /// @dev A sorted tree of 1 to 8 fresh samples (`disorder` 1: never swapped), no previous version.
+    function _registerValid(uint256 seed) internal override {
+        _register(seed, uint256(keccak256(abi.encode("valid", seed, ids.length))), seed, 1, seed, bytes32(seed), 0);
     }
 }
 
@@ -125,6 +154,49 @@ contract DatasetNFTInvariantTest {
         targets[0] = address(handler);
     }
 
+    /// @dev After every run: the run registered datasets (each action registers one when there is none, so only a
+    /// run whose every call reverted could fail this, and `failOnRevert` reports such reverts first), and each
+    /// accepted registration became a token.
+    function afterInvariant() public view {
+        VM.assertTrue(handler.registrations() > 0, "the run registered no dataset: no progress (or a handler call reverted)");
+        VM.assertEq(handler.registrations(), handler.idCount(), "every accepted registration is tracked");
+        VM.assertEq(nft.datasetCount(), handler.idCount(), "datasetCount");
+    }
+
+    /// @dev A fixed call sequence reaches every outcome the handler counts: the handler can make progress on each
+    /// path the invariants rely on (the random runs then explore the combinations).
+    function test_HandlerReachesEveryOutcome() public {
+        handler.register(0, 1, 3, 1, 1, bytes32(uint256(1)), 0); // alice registers a sorted 4-sample tree: id 1
+        handler.register(1, 2, 5, 4, 0, bytes32(uint256(2)), 0); // bob: 6 samples, leaves 1 and 2 swapped: id 2
+        handler.registerExistingRoot(0, 2); // carol re-registers root 1: rejected
+        handler.reportDisorder(1, 1); // leaves 1, 2 of id 2: accepted
+        handler.reportDisorder(0, 0); // sorted id 1: rejected
+        handler.setTokenURI(0, 0, 1, bytes32(uint256(3))); // alice edits id 1
+        handler.setTokenURI(1, 0, 1, bytes32(uint256(4))); // bob cannot edit id 1
+        handler.freezeMetadata(0, 0); // alice freezes id 1
+        handler.freezeMetadata(0, 0); // twice: rejected
+        handler.transfer(1, 0); // bob gives id 2 to alice
+        VM.assertFalse(handler.forbiddenCallSucceeded(), handler.forbiddenCall());
+        VM.assertEq(handler.registrations(), 2, "registrations");
+        VM.assertEq(handler.duplicateRootRejections(), 1, "duplicate root rejections");
+        VM.assertEq(handler.disorderReports(), 1, "disorder reports");
+        VM.assertEq(handler.rejectedDisorderReports(), 1, "rejected disorder reports");
+        VM.assertEq(handler.edits(), 1, "edits");
+        VM.assertEq(handler.rejectedEdits(), 1, "rejected edits");
+        VM.assertEq(handler.freezes(), 1, "freezes");
+        VM.assertEq(handler.rejectedFreezes(), 1, "rejected freezes");
+        VM.assertEq(handler.transfers(), 1, "transfers");
+        VM.assertEq(nft.ownerOf(2), address(0xA11CE), "transferred");
+    }
+
+    /// @dev An action on an empty registry registers a token first instead of doing nothing.
+    function test_ActionsOnAnEmptyRegistryRegisterFirst() public {
+        handler.setTokenURI(0, 0, 0, bytes32(0));
+        VM.assertEq(handler.registrations(), 1, "registered before editing");
+        VM.assertEq(nft.datasetCount(), 1, "datasetCount");
+    }
+
+    /// hardhat-config: invariant.failOnRevert = true
     function invariant_CommitmentsNeverChange() public view {
         uint256 n = handler.idCount();
         for (uint256 k = 0; k < n; ++k) {
@@ -141,6 +213,7 @@ contract DatasetNFTInvariantTest {
         VM.assertEq(nft.datasetCount(), n, "datasetCount");
     }
 
+    /// hardhat-config: invariant.failOnRevert = true
     function invariant_OnlyOwnersEditMetadata() public view {
         VM.assertFalse(handler.forbiddenCallSucceeded(), handler.forbiddenCall());
         uint256 n = handler.idCount();
@@ -150,6 +223,7 @@ contract DatasetNFTInvariantTest {
         }
     }
 
+    /// hardhat-config: invariant.failOnRevert = true
     function invariant_FrozenMetadataNeverChanges() public view {
         uint256 n = handler.idCount();
         for (uint256 k = 0; k < n; ++k) {
@@ -160,6 +234,7 @@ contract DatasetNFTInvariantTest {
         }
     }
 
+    /// hardhat-config: invariant.failOnRevert = true
     function invariant_DisorderedOnlyWhenLeavesAreOutOfOrder() public view {
         VM.assertFalse(handler.forbiddenCallSucceeded(), handler.forbiddenCall());
         uint256 n = handler.idCount();
@@ -237,6 +312,42 @@ contract DatasetNFTFuzzTest {
         VM.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, id));
         nft.dataset(id);
         VM.assertFalse(nft.exists(id), "exists");
+    }
+
+    /// @dev A reveal `delay` seconds after the commit is accepted iff MIN_COMMITMENT_AGE <= delay <=
+    /// MAX_COMMITMENT_AGE; a plain register of the claimed root by someone else is rejected iff delay <=
+    /// MAX_COMMITMENT_AGE.
+    function testFuzz_RevealWindowAndClaim(uint256 delay, bytes32 salt, address squatter) public {
+        VM.assume(squatter != address(this) && squatter.code.length == 0 && uint160(squatter) > 0xffff);
+        delay = delay % (nft.MAX_COMMITMENT_AGE() + 2 * nft.MIN_COMMITMENT_AGE());
+        bytes32 root = keccak256(abi.encode("fuzzed root", salt));
+        string memory manifest = Cid.toString(Cid.DAG_PB, root);
+        bytes32 commitment = nft.commitmentOf(address(this), root, 5, manifest, "", 0, salt);
+        VM.warp(1_700_000_000);
+        nft.commit(commitment, nft.rootKeyOf(root));
+        VM.warp(1_700_000_000 + delay);
+
+        bool claimed = delay <= nft.MAX_COMMITMENT_AGE();
+        VM.prank(squatter);
+        try nft.register(root, 1, manifest, "", 0) {
+            VM.assertFalse(claimed, "plain register of a claimed root accepted");
+            // The claim had expired and the squatter registered: the (expired) reveal fails.
+            try nft.registerCommitted(root, 5, manifest, "", 0, salt) {
+                VM.assertTrue(false, "expired reveal accepted");
+            } catch {}
+            return;
+        } catch (bytes memory reason) {
+            VM.assertTrue(claimed, "plain register of an unclaimed root rejected");
+            VM.assertEq(bytes4(reason), DatasetNFT.DatasetRootClaimed.selector, "DatasetRootClaimed");
+        }
+
+        bool open = delay >= nft.MIN_COMMITMENT_AGE() && claimed;
+        try nft.registerCommitted(root, 5, manifest, "", 0, salt) returns (uint256 id) {
+            VM.assertTrue(open, "reveal accepted outside its window");
+            VM.assertEq(nft.ownerOf(id), address(this), "committer owns the token");
+        } catch {
+            VM.assertFalse(open, "reveal rejected inside its window");
+        }
     }
 
     /// @dev Minted tokens land here; accept them.

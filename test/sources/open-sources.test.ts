@@ -1,8 +1,9 @@
 import { expect } from "chai";
-import { writeFileSync } from "node:fs";
+import { symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 
+import { fsErrorAdvice } from "../../src/sources/describe-fs-error.js";
 import { openSources } from "../../src/sources/open-sources.js";
 import { sourceName } from "../../src/sources/source-name.js";
 import { idxBytes, records, tempDir, writeIdx, writeTree } from "../fixtures/dataset-fixtures.js";
@@ -68,9 +69,35 @@ describe("openSources", () => {
     expect((e2 as Error).message).to.match(/data\.bin is a file, but --kind dir needs a directory/);
   });
 
-  it("refuses a missing source, naming it", async () => {
+  it("refuses a missing source, naming it and saying to check the path", async () => {
     const error = await openSources(["nope"], { baseDir: dir }).catch((e: unknown) => e);
-    expect((error as Error).message).to.equal("Cannot read source nope: no such file or directory.");
+    expect((error as Error).message).to.equal(
+      `Cannot read source nope: no such file or directory. Nothing exists at ${path.join(dir, "nope")}: ` +
+        `check the path (a relative path is resolved against ${dir}).`,
+    );
+  });
+
+  it("says the path goes through a file when a parent of the source is not a directory", async () => {
+    writeTree(dir, { "file.txt": "x\n" });
+    const error = await openSources(["file.txt/inner"], { baseDir: dir }).catch((e: unknown) => e);
+    expect((error as Error).message).to.match(/^Cannot read source file\.txt\/inner: not a directory\. Part of the path .* is a file, not a directory: check the path\.$/);
+  });
+
+  it("says to fix a loop of symbolic links", async () => {
+    symlinkSync(path.join(dir, "loop-b"), path.join(dir, "loop-a"));
+    symlinkSync(path.join(dir, "loop-a"), path.join(dir, "loop-b"));
+    const error = await openSources(["loop-a"], { baseDir: dir }).catch((e: unknown) => e);
+    expect((error as Error).message).to.match(/too many levels of symbolic links\. The path .*loop-a goes through a loop of symbolic links/);
+  });
+
+  it("advises checking permissions on a permission error (EACCES, EPERM) and the path otherwise", () => {
+    const err = (code: string) => Object.assign(new Error(code), { code });
+    expect(fsErrorAdvice(err("EACCES"), "/data/x", "/work")).to.equal(
+      "Check the permissions of /data/x and of every directory above it (ls -ld), or run as a user who may read it.",
+    );
+    expect(fsErrorAdvice(err("EPERM"), "/data/x", "/work")).to.match(/^Check the permissions of \/data\/x/);
+    expect(fsErrorAdvice(err("EIO"), "/data/x", "/work")).to.equal("Check the path /data/x and its permissions.");
+    expect(fsErrorAdvice("not an error", "/data/x", "/work")).to.equal("Check the path /data/x and its permissions.");
   });
 
   it("refuses overlapping sources and the same source twice", async () => {

@@ -84,8 +84,8 @@ describe("storage: verified retrieval from a list of gateways", function () {
       [down, "unreachable"],
     ]);
     // Failed gateways moved to the back: the rest goes straight to the honest one.
-    const shard = await gateways.getPath(manifestCid, "shards/000002.bin");
-    expect(Buffer.from(shard).equals(Buffer.from(files["shards/000002.bin"] as Uint8Array))).to.equal(true);
+    const shard = await gateways.getPath(manifestCid, "shards/000/000002.bin");
+    expect(Buffer.from(shard).equals(Buffer.from(files["shards/000/000002.bin"] as Uint8Array))).to.equal(true);
     expect(warnings).to.have.length(4);
     expect(gateways.gateways[0]).to.equal(honest.url);
   });

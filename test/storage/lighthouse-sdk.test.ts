@@ -101,8 +101,8 @@ describe("storage: Lighthouse through the real SDK, pointed at the local server"
     const { cid } = await store.put(dir);
     const listing = await store.get(cid);
     expect(listing.kind === "directory" && listing.entries.length).to.equal(4);
-    const shard = await new GatewayStore({ gateways: [getLighthouseEndpoints().gateway] }).getPath(cid, "shards/000001.bin");
-    expect(Buffer.from(shard).equals(Buffer.from(files["shards/000001.bin"] as Uint8Array))).to.equal(true);
+    const shard = await new GatewayStore({ gateways: [getLighthouseEndpoints().gateway] }).getPath(cid, "shards/000/000001.bin");
+    expect(Buffer.from(shard).equals(Buffer.from(files["shards/000/000001.bin"] as Uint8Array))).to.equal(true);
   });
 
   it("surfaces Filecoin deals from dealStatus: piece CID, provider, deal id, epochs", async function () {

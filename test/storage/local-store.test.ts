@@ -161,7 +161,7 @@ describe("storage: LocalStore", function () {
     const store = new LocalStore({ dir: path.join(tempDir(), "blocks") });
     const files = manifestFiles();
     const { cid } = await store.put(writeTree(tempDir(), "manifest", files));
-    const lost = cidFromSha256(RAW_CODEC, nodeSha256(files["shards/000001.bin"] as Uint8Array)).toString();
+    const lost = cidFromSha256(RAW_CODEC, nodeSha256(files["shards/000/000001.bin"] as Uint8Array)).toString();
     rmSync(store.blockPath(lost));
     const parent = tempDir();
     try {

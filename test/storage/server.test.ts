@@ -67,9 +67,9 @@ describe("storage: local IPFS-compatible server", function () {
   });
 
   it("resolves directory paths and serves the file bytes with a media type", async function () {
-    const shard = await fetch(`${server.url}/ipfs/${root}/shards/000002.bin`);
+    const shard = await fetch(`${server.url}/ipfs/${root}/shards/000/000002.bin`);
     expect(shard.headers.get("content-type")).to.equal("application/octet-stream");
-    expect(Buffer.from(await shard.arrayBuffer()).equals(Buffer.from(files["shards/000002.bin"] as Uint8Array))).to.equal(true);
+    expect(Buffer.from(await shard.arrayBuffer()).equals(Buffer.from(files["shards/000/000002.bin"] as Uint8Array))).to.equal(true);
     const header = await fetch(`${server.url}/ipfs/${root}/header.json`);
     expect(header.headers.get("content-type")).to.equal("application/json");
     expect(new Uint8Array(await header.arrayBuffer())).to.deep.equal(files["header.json"]);
@@ -82,7 +82,7 @@ describe("storage: local IPFS-compatible server", function () {
     const sub = await carBlocks(await fetch(`${server.url}/ipfs/${root}/shards?format=car`, { headers: { Accept: "application/vnd.ipld.car" } }));
     expect(sub.roots).to.deep.equal([root]);
     expect(sub.cids[0]).to.equal(root);
-    expect(sub.cids).to.have.length(1 + 1 + 3); // root dir, shards dir, three shard blocks
+    expect(sub.cids).to.have.length(1 + 1 + 1 + 3); // root dir, shards dir, shards/000 dir, three shard blocks
   });
 
   it("lists a directory as JSON and answers HEAD without a body", async function () {
@@ -94,14 +94,15 @@ describe("storage: local IPFS-compatible server", function () {
     expect((await head.arrayBuffer()).byteLength).to.equal(0);
   });
 
-  it("answers 400 for a bad CID, 404 for unknown content or paths, 204 for CORS preflight", async function () {
+  it("answers 400 for a bad CID, 404 for unknown content or paths, 204 for a gateway CORS preflight", async function () {
     expect((await fetch(`${server.url}/ipfs/not-a-cid`)).status).to.equal(400);
     expect((await fetch(`${server.url}/ipfs/bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am?format=raw`)).status).to.equal(404);
     expect((await fetch(`${server.url}/ipfs/${root}/nope.bin`)).status).to.equal(404);
     expect((await fetch(`${server.url}/nothing`)).status).to.equal(404);
-    const preflight = await fetch(`${server.url}/api/v0/add`, { method: "OPTIONS" });
+    const preflight = await fetch(`${server.url}/ipfs/${root}`, { method: "OPTIONS" });
     expect(preflight.status).to.equal(204);
-    expect(preflight.headers.get("access-control-allow-headers")).to.match(/Authorization/);
+    expect(preflight.headers.get("access-control-allow-origin")).to.equal("*");
+    expect(preflight.headers.get("access-control-allow-headers")).to.match(/Accept/);
   });
 
   it("requires a known API key for uploads when keys are configured", async function () {

@@ -43,10 +43,10 @@ export function manifestFiles(): Record<string, Uint8Array> {
   return {
     "header.json": enc.encode(`${JSON.stringify({ version: 1, leafCount: 20000, root: "0x" + "ab".repeat(32) })}\n`),
     "index.bin": pseudoRandomBytes(96, 1),
-    "shards/000000.bin": pseudoRandomBytes(262_144, 2), // a full shard: exactly one raw block
-    "shards/000001.bin": pseudoRandomBytes(262_144, 3),
-    "shards/000002.bin": pseudoRandomBytes(20_000 * 32 - 2 * 262_144, 4),
-    "ids/000000.jsonl": enc.encode(Array.from({ length: 9000 }, (_, i) => JSON.stringify({ i, id: `sample-${i}` })).join("\n")),
+    "shards/000/000000.bin": pseudoRandomBytes(262_144, 2), // a full shard: exactly one raw block
+    "shards/000/000001.bin": pseudoRandomBytes(262_144, 3),
+    "shards/000/000002.bin": pseudoRandomBytes(20_000 * 32 - 2 * 262_144, 4),
+    "ids/000/000000.jsonl": enc.encode(Array.from({ length: 9000 }, (_, i) => JSON.stringify({ i, id: `sample-${i}` })).join("\n")),
   };
 }
 

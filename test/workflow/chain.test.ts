@@ -10,7 +10,7 @@ import { parseTokenId, readDataset } from "../../src/chain/dataset-records.js";
 import { blockExplorers, isFilecoinChain, isLocalChain } from "../../src/chain/explorer.js";
 import { readModel } from "../../src/chain/model-records.js";
 import { ignitionRecordPath, readIgnitionAddresses } from "../../src/chain/registry-addresses.js";
-import { requireSigner } from "../../src/chain/registry-client.js";
+import { createRegistryClient, requireSigner } from "../../src/chain/registry-client.js";
 import { registryInterfaces } from "../../src/chain/registry-contracts.js";
 import { requireDeployed } from "../../src/chain/require-deployed.js";
 import { TransactionUnknownError, waitForReceipt } from "../../src/chain/wait-for-receipt.js";
@@ -93,6 +93,17 @@ describe("chain: client, reads, errors", function () {
     const error = await rejection(readDataset(env.client, 5n));
     expect(error.message).to.match(/Dataset #5 does not exist on test \(chain 31337\): the registered ids are 1 to 1/);
     expect((await rejection(readModel(env.client, 1n))).message).to.match(/Model #1 does not exist .* no model is registered there/);
+  });
+
+  it("on the in-process network, explains that its chain is fresh for every command and points at --network localhost", async () => {
+    const inProcess = await createRegistryClient({ networkName: "default", provider: env.client.provider, addresses: env.client.addresses, inProcess: true });
+    const dataset = await rejection(readDataset(inProcess, 5n));
+    expect(dataset.message).to.match(/^Dataset #5 does not exist on the in-process Hardhat network \(chain 31337\)/);
+    expect(dataset.message).to.match(/every command runs on a fresh in-process chain that starts empty[\s\S]*`npx hardhat node`[\s\S]*--network localhost[\s\S]*docs\/workflow\.md/);
+    expect(dataset.message).to.not.match(/--network default/);
+    const model = await rejection(readModel(inProcess, 3n));
+    expect(model.message).to.match(/^Model #3 does not exist on the in-process Hardhat network[\s\S]*--network localhost/);
+    expect((await rejection(readDataset(env.client, 5n))).message).to.match(/dataset list --network test`/);
   });
 
   it("parses token ids and rejects anything else", () => {

@@ -1,8 +1,10 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
 
+import { isUserError, type UserError } from "../../src/cli/errors.js";
+import { idsPath, shardPath } from "../../src/manifest/manifest-format.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { buildManifest } from "../../src/engine/build-manifest.js";
 import { openSources } from "../../src/sources/open-sources.js";
@@ -107,19 +109,100 @@ describe("registerDataset", function () {
     expect(store.count).to.equal(2);
   });
 
-  it("reports a root registered by someone else as the existing token, uploading nothing", async () => {
+  it("refuses a root registered by another account, even with the same manifest, uploading nothing", async () => {
     const { dir } = writeSamples(t.root, "data", 3);
     const other = tempWorkspace("other");
     try {
       const bobs = await registerDataset({ client: env.bobClient, store: new LocalStore({ dir: other.workspace.blocksDir }), workspace: other.workspace }, input(dir));
-      const r = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
-      expect(r.status).to.equal("existing");
-      expect(r.tokenId).to.equal(bobs.tokenId);
-      expect(r.registrant).to.equal(env.bob.address);
+      const count = await env.client.datasets.datasetCount();
+      const error = await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir)));
+      expect(isUserError(error)).to.equal(true);
+      expect(error.message).to.contain(`is already registered as dataset #${bobs.tokenId} by ${env.bob.address}, with a different registrant ${env.bob.address} (this account is ${env.alice.address})`);
+      expect(error.message).to.match(/registered by another account, possibly by front-running[\s\S]*Nothing was uploaded or sent/);
+      expect((error as UserError).exitCode).to.not.equal(0);
+      expect(store.count).to.equal(0);
+      expect(await env.client.datasets.datasetCount()).to.equal(count);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it("refuses a root already registered with a different manifest of the same set (possible squatting)", async () => {
+    const { dir } = writeSamples(t.root, "data", 5);
+    const other = tempWorkspace("squat");
+    try {
+      // Bob registers the same samples first, as a private manifest: same root and leaf count, another manifest CID.
+      const bobs = await registerDataset({ client: env.bobClient, store: new LocalStore({ dir: other.workspace.blocksDir }), workspace: other.workspace }, input(dir, { private: true }));
+      const error = await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir)));
+      expect(error.message).to.contain(`already registered as dataset #${bobs.tokenId} by ${env.bob.address}, with a different manifest ${bobs.manifestCid} (the local manifest is bafy`);
+      expect(error.message).to.match(/possible squatting[\s\S]*different manifest of the same sample set/);
+      expect(error.message).to.not.match(/leaf count/);
       expect(store.count).to.equal(0);
     } finally {
       other.cleanup();
     }
+  });
+
+  it("refuses a root this account registered with another manifest, naming the token", async () => {
+    const { dir } = writeSamples(t.root, "data", 4);
+    const first = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir, { private: true }));
+    const again = tempWorkspace("again");
+    try {
+      const error = await rejection(registerDataset({ client: env.client, store: new LocalStore({ dir: again.workspace.blocksDir }), workspace: again.workspace }, input(dir)));
+      expect(error.message).to.contain(`already registered as dataset #${first.tokenId} by ${env.alice.address}, with a different manifest ${first.manifestCid}`);
+      expect(error.message).to.not.match(/different registrant/);
+    } finally {
+      again.cleanup();
+    }
+  });
+
+  it("reports the existing token when this account registered the same manifest without a journal", async () => {
+    const { dir } = writeSamples(t.root, "data", 4);
+    const first = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
+    const fresh = tempWorkspace("nojournal");
+    try {
+      const freshStore = new CountingStore(new LocalStore({ dir: fresh.workspace.blocksDir }));
+      const r = await registerDataset({ client: env.client, store: freshStore, workspace: fresh.workspace }, input(dir));
+      expect(r.status).to.equal("existing");
+      expect(r.tokenId).to.equal(first.tokenId);
+      expect(r.manifestCid).to.equal(first.manifestCid);
+      expect(freshStore.count).to.equal(0);
+    } finally {
+      fresh.cleanup();
+    }
+  });
+
+  it("checks every shard and ids file of a given manifest directory before uploading, naming the bad file", async () => {
+    const { dir } = writeSamples(t.root, "data", 5);
+    const made = async (name: string) => (await buildManifest(await openSources([dir], { baseDir: t.root }), { out: path.join(t.root, name), threads: 0 })).manifestDir;
+    const before = await env.client.datasets.datasetCount();
+
+    const corruptShard = await made("bad-shard");
+    const shard = path.join(corruptShard, shardPath(0));
+    const bytes = readFileSync(shard);
+    bytes[0] = bytes[0]! ^ 0xff;
+    writeFileSync(shard, bytes);
+    const shardError = await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, { sources: [corruptShard], metadata }));
+    expect(shardError.message).to.match(/is not consistent: shards\/000\/000000\.bin: .*does not match its index entry[\s\S]*Nothing was uploaded or sent/);
+
+    const missingIds = await made("no-ids");
+    rmSync(path.join(missingIds, idsPath(0)));
+    expect((await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, { sources: [missingIds], metadata }))).message).to.match(/ids\/000\/000000\.\w+: cannot be read \(ENOENT\)/);
+
+    const shortIds = await made("short-ids");
+    const idsFile = path.join(shortIds, idsPath(0));
+    writeFileSync(idsFile, readFileSync(idsFile, "utf8").split("\n").slice(1).join("\n"));
+    expect((await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, { sources: [shortIds], metadata }))).message).to.match(/has 4 lines, but shard 0 has 5 hashes/);
+
+    const badLine = await made("bad-line");
+    const badFile = path.join(badLine, idsPath(0));
+    const lines = readFileSync(badFile, "utf8").split("\n");
+    lines[2] = "{not json";
+    writeFileSync(badFile, lines.join("\n"));
+    expect((await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, { sources: [badLine], metadata }))).message).to.match(/line 3 is not a JSON array of sample ids/);
+
+    expect(store.count).to.equal(0);
+    expect(await env.client.datasets.datasetCount()).to.equal(before);
   });
 
   it("links a new version to the one it supersedes and rejects an unknown previous version", async () => {

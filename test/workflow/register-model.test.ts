@@ -75,6 +75,28 @@ describe("registerModel", function () {
     expect(doc?.datasets).to.deep.equal([{ id: datasetId.toString(), root: (await env.client.datasets.dataset(datasetId)).root }]);
   });
 
+  it("records held-out evaluation datasets and the stored CIDs in the metadata, but only training datasets on chain", async () => {
+    const setup = tempWorkspace("eval-setup");
+    try {
+      const { dir } = writeSamples(setup.root, "heldout", 3);
+      const evalId = (await registerDataset({ client: env.client, store: new LocalStore({ dir: setup.workspace.blocksDir }), workspace: setup.workspace }, { sources: [dir], threads: 1, metadata: { name: "held out", license: "MIT" } })).tokenId;
+      const a = artefacts();
+      const r = await registerModel({ client: env.client, store, workspace: t.workspace }, base(a, { trainingLog: a.log, evaluationDatasetIds: [evalId] }));
+      expect((await env.client.models.model(r.tokenId)).datasetIds).to.deep.equal([datasetId]);
+      const doc = (await readTokenMetadata(new ContentSource({ local: store.inner }), r.tokenURI)) as Record<string, unknown>;
+      expect((doc["datasets"] as { id: string }[]).map((d) => d.id)).to.deep.equal([datasetId.toString()]);
+      expect((doc["evaluationDatasets"] as { id: string }[]).map((d) => d.id)).to.deep.equal([evalId.toString()]);
+      expect(doc["weightsManifestCid"]).to.equal(r.weightsManifestCid);
+      expect(doc["trainingLogCid"]).to.equal(r.trainingLogCid);
+      const both = await rejection(registerModel({ client: env.client, store, workspace: t.workspace }, base(artefacts(), { evaluationDatasetIds: [datasetId] })));
+      expect(both.message).to.match(/listed both as training data and as evaluation data/);
+      const unknown = await rejection(registerModel({ client: env.client, store, workspace: t.workspace }, base(artefacts(), { evaluationDatasetIds: [404n] })));
+      expect(unknown.message).to.match(/Dataset #404 does not exist/);
+    } finally {
+      setup.cleanup();
+    }
+  });
+
   it("registers a fine-tuned child linked to its parent", async () => {
     const parent = await registerModel({ client: env.client, store, workspace: t.workspace }, base(artefacts()));
     const child = await registerModel(

@@ -1,10 +1,13 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
 
 import { sha256 } from "../../src/hash/sha256.js";
 import { toHex } from "../../src/hash/hex.js";
+import { COMMITMENT_SCHEME, encodeHeader, encodeIndexEntry, HEADER_FILE, INDEX_ENTRY_BYTES, INDEX_FILE, MANIFEST_FORMAT, SHARD_SIZE, shardPath } from "../../src/manifest/manifest-format.js";
+import { proveMember } from "../../src/merkle/proof.js";
+import { buildTree } from "../../src/merkle/tree.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { startIpfsServer, type RunningIpfsServer } from "../../src/storage/server.js";
 import { ContentSource } from "../../src/workflow/content-source.js";
@@ -12,7 +15,9 @@ import { registerDataset, type RegisteredDataset } from "../../src/workflow/regi
 import { registerModel } from "../../src/workflow/register-model.js";
 import { sampleQueriesFromFiles, sampleQueryFromHash } from "../../src/workflow/sample-query.js";
 import { traceSamples } from "../../src/workflow/trace-samples.js";
-import { verifyDatasetSamples } from "../../src/workflow/verify-dataset-samples.js";
+import { verifyDatasetSamples, type DatasetVerification } from "../../src/workflow/verify-dataset-samples.js";
+import { verificationExitCode, verificationText } from "../../tasks/dataset/verify.js";
+import { traceExitCode } from "../../tasks/model/trace.js";
 import { deployRegistry, rejection, tempWorkspace, writeSamples } from "./helpers.js";
 
 describe("verifyDatasetSamples and traceSamples", function () {
@@ -146,6 +151,71 @@ describe("verifyDatasetSamples and traceSamples", function () {
     const report = await traceSamples({ client: env.readOnly, content }, parentId, await sampleQueriesFromFiles([bFiles[2]!]));
     expect(report.lineage.map((s) => s.modelId)).to.deep.equal([parentId]);
     expect(report.outcome).to.equal("some-not-found");
+  });
+
+  describe("a dataset proven disordered", () => {
+    let disorderedId: bigint;
+    let hashes: Uint8Array[];
+
+    /** A one-shard manifest of 4 hashes with the first two swapped (so first <= last still holds), registered and then proven disordered. */
+    before(async () => {
+      hashes = [0, 1, 2, 3].map((i) => sha256(Buffer.from(`disordered sample ${i}`))).sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+      const order = [hashes[1]!, hashes[0]!, hashes[2]!, hashes[3]!];
+      const bytes = Buffer.concat(order);
+      const tree = buildTree(bytes, { checkSorted: false });
+      const dir = path.join(t.root, "disordered-manifest");
+      mkdirSync(path.join(dir, path.dirname(shardPath(0))), { recursive: true });
+      writeFileSync(path.join(dir, shardPath(0)), bytes);
+      const index = new Uint8Array(INDEX_ENTRY_BYTES);
+      encodeIndexEntry({ first: order[0]!, last: order[3]!, subtreeRoot: tree.root, shardSha256: sha256(bytes), leafCount: 4 }, index, 0);
+      writeFileSync(path.join(dir, INDEX_FILE), index);
+      writeFileSync(
+        path.join(dir, HEADER_FILE),
+        encodeHeader({ format: MANIFEST_FORMAT, scheme: COMMITMENT_SCHEME, root: toHex(tree.root), leafCount: 4, sampleCount: 4, duplicateCount: 0, totalBytes: 0, shardSize: SHARD_SIZE, shardCount: 1, private: true, sources: [] }),
+      );
+      const cid = (await local.put(dir)).cid;
+      await env.client.datasets.register(toHex(tree.root), 4n, cid, "", 0n);
+      disorderedId = await env.client.datasets.datasetCount();
+      const neighbor = (i: number) => ({ sampleHash: toHex(order[i]!), index: BigInt(i), proof: proveMember(tree, i).siblings.map(toHex) });
+      await env.client.datasets.reportDisorder(disorderedId, neighbor(0), neighbor(1));
+      expect((await env.client.datasets.dataset(disorderedId)).disordered).to.equal(true);
+    });
+
+    it("dataset verify says the dataset was proven disordered instead of 'a proof did not verify'", async () => {
+      const error = await rejection(verifyDatasetSamples({ client: env.readOnly, content }, disorderedId, [sampleQueryFromHash(toHex(hashes[0]!))]));
+      expect(error.message).to.contain(`Dataset #${disorderedId} was proven disordered (not sorted): absence proofs are disabled; membership proofs still hold.`);
+      expect(error.message).to.match(/No absence proof can be given for this dataset/);
+      expect(error.message).to.not.match(/did not verify/);
+    });
+
+    it("model trace through a model trained on it says the same", async () => {
+      writeSamples(t.root, "w-disordered", 1);
+      const deps = { client: env.client, store: local, workspace: t.workspace };
+      const model = await registerModel(deps, { weights: path.join(t.root, "w-disordered"), datasetIds: [disorderedId], parentIds: [], metadata: { name: "on-disordered" } });
+      const error = await rejection(traceSamples({ client: env.readOnly, content }, model.tokenId, await sampleQueriesFromFiles([outsider])));
+      expect(error.message).to.contain(`Dataset #${disorderedId} was proven disordered (not sorted): absence proofs are disabled; membership proofs still hold.`);
+    });
+
+    it("prints a non-member of a disordered dataset as unproven, with exit status 2", () => {
+      const v: DatasetVerification = {
+        datasetId: 9n,
+        root: `0x${"11".repeat(32)}`,
+        leafCount: 4,
+        manifestCid: "bafy",
+        disordered: true,
+        samples: [{ label: "x.eml", sampleHash: `0x${"22".repeat(32)}`, member: false, proofHashes: 2, localValid: true, onChainValid: false, absenceDisabled: true }],
+        outcome: "absence-disabled",
+      };
+      const text = verificationText(v).join("\n");
+      expect(text).to.match(/NO PROOF +x\.eml .*dataset #9 was proven disordered \(not sorted\): absence proofs are disabled; membership proofs still hold/);
+      expect(text).to.match(/result +ERROR: dataset #9 was proven disordered .*\(exit status 2\)/);
+      expect(verificationExitCode(v.outcome)).to.equal(2);
+      expect(verificationExitCode("some-absent")).to.equal(3);
+      expect(verificationExitCode("invalid")).to.equal(2);
+      expect(verificationExitCode("all-members")).to.equal(0);
+      expect(traceExitCode("absence-disabled")).to.equal(2);
+      expect(traceExitCode("some-not-found")).to.equal(3);
+    });
   });
 
   it("rejects an unknown model", async () => {
