@@ -26,7 +26,7 @@ import type { CID } from "multiformats/cid";
 /**
  * Where a {@link ManifestReader} gets manifest files from: a function from a
  * path relative to the manifest directory (`header.json`, `index.bin`,
- * `shards/000000.bin`, …) to its bytes. `directoryReader`
+ * `shards/000/000000.bin`, …) to its bytes. `directoryReader`
  * (manifest-file-reader.ts) reads a local directory; the web page reads
  * through IPFS gateways.
  */

@@ -1,7 +1,7 @@
 /**
  * Reading UnixFS DAGs from any BlockSource (local store, gateways, memory):
  * file bytes streamed chunk by chunk, directory listings, path resolution
- * (`<root>/shards/000000.bin`) and a depth-first walk over every block.
+ * (`<root>/shards/000/000000.bin`) and a depth-first walk over every block.
  *
  * Trust model: the BlockSource verifies each block against its CID, so the
  * bytes are authentic; this module additionally checks that the DAG is

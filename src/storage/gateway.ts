@@ -167,7 +167,7 @@ export class GatewayStore implements ContentStore, BlockSource {
     return readFileChunks(this, toCid(cid));
   }
 
-  /** Verified bytes of the file at `path` under the directory `root` (e.g. "shards/000000.bin"). */
+  /** Verified bytes of the file at `path` under the directory `root` (e.g. "shards/000/000000.bin"). */
   async getPath(root: string, path: string): Promise<Uint8Array> {
     const { cid } = await resolvePath(this, toCid(root), path);
     return readFile(this, cid);
