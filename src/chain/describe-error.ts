@@ -58,11 +58,32 @@ export function decodeRevert(error: unknown, interfaces: readonly Interface[]): 
 
 const arg = (d: DecodedRevert, i: number): string => String(d.args[i]);
 
+/** A chain timestamp (seconds since 1970) as `2026-07-01T12:00:00Z (1782907200)`. */
+export function formatChainTime(seconds: bigint | number | string): string {
+  const s = Number(seconds);
+  if (!Number.isFinite(s) || s < 0 || s > 8.64e12) return String(seconds);
+  return `${new Date(s * 1000).toISOString().replace(".000Z", "Z")} (${String(seconds)})`;
+}
+
 /** A sentence for a decoded registry error (unknown names are shown as `Name(args)`). */
 export function describeRevert(decoded: DecodedRevert): string {
   switch (decoded.name) {
     case "DatasetRootAlreadyRegistered":
       return `this dataset root is already token #${arg(decoded, 1)}`;
+    case "DatasetRootClaimed":
+      return (
+        `the root ${arg(decoded, 0)} is claimed until ${formatChainTime(arg(decoded, 1))}: someone committed to register it ` +
+        `(DatasetNFT.commit, the front-running protection), so plain register of this root is refused until then`
+      );
+    case "DatasetUnknownCommitment":
+      return (
+        `no live commitment ${arg(decoded, 0)} exists for this account: it was never committed (or its commit transaction is not mined yet), ` +
+        `it was already revealed, or the reveal's account, arguments or salt differ from the commit's`
+      );
+    case "DatasetCommitmentTooRecent":
+      return `the commitment ${arg(decoded, 0)} is too recent to reveal: its reveal window opens at ${formatChainTime(arg(decoded, 1))}`;
+    case "DatasetCommitmentExpired":
+      return `the commitment ${arg(decoded, 0)} expired unrevealed at ${formatChainTime(arg(decoded, 1))} (a commitment must be revealed within 1 day)`;
     case "DatasetZeroRoot":
       return "the Merkle root is zero";
     case "DatasetZeroLeafCount":
@@ -109,6 +130,23 @@ export function describeRevert(decoded: DecodedRevert): string {
   }
 }
 
+/** Exit codes of decoded reverts: a reveal that is too early may succeed later. */
+function revertExitCode(decoded: DecodedRevert): number {
+  return decoded.name === "DatasetCommitmentTooRecent" || decoded.name === "DatasetRootClaimed" ? EXIT_CODES.tempFail : EXIT_CODES.dataError;
+}
+
+/**
+ * The UserError for a decoded registry error: `Cannot <action>: <what happened>.`
+ * and what to do. Also used to report a condition found by reading the chain
+ * before sending (e.g. a root already claimed), in the revert's own words.
+ */
+export function revertError(decoded: DecodedRevert, context: ChainErrorContext, cause?: unknown): UserError {
+  return new UserError(`Cannot ${context.action}: ${describeRevert(decoded)}.`, revertAdvice(decoded, context), {
+    exitCode: revertExitCode(decoded),
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
 function messageOf(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
@@ -130,6 +168,42 @@ export interface ChainErrorContext {
   readonly account?: string | undefined;
   /** True for Filecoin chains (their error texts differ). */
   readonly filecoin?: boolean | undefined;
+  /**
+   * True on Hardhat's in-process network: its chain ends with the command, so
+   * hints never suggest a later command with `--network <that name>`.
+   */
+  readonly inProcess?: boolean | undefined;
+}
+
+/** How to keep a chain between commands (worded as `unknownTokenAdvice` in registry-client.ts words it for the in-process network). */
+const KEEP_A_CHAIN =
+  "To keep a chain between commands, start `npx hardhat node` in another terminal, deploy with `npx hardhat ignition deploy ignition/modules/Registry.ts --network localhost`, " +
+  'and pass --network localhost to every command (see docs/workflow.md, "The localhost workflow").';
+
+/** What to do about a decoded registry error. */
+function revertAdvice(decoded: DecodedRevert, context: ChainErrorContext): string {
+  switch (decoded.name) {
+    case "DatasetRootAlreadyRegistered":
+      return context.inProcess === true
+        ? `Nothing to do: token #${arg(decoded, 1)} exists on this in-process chain, which ends with the command (a later \`dataset show\` starts on an empty chain). ${KEEP_A_CHAIN}`
+        : `Nothing to do: show it with \`npx hardhat dataset show ${arg(decoded, 1)} --network ${context.networkName}\`.`;
+    case "DatasetRootClaimed":
+      return (
+        "If this is your dataset, register it with `dataset register … --commit` (commit-reveal, the protected path: a holder of the root can always commit and reveal; " +
+        "the first valid reveal wins). Otherwise retry plain register after the claim expires; if the committer reveals first, the root is theirs."
+      );
+    case "DatasetUnknownCommitment":
+      return (
+        "Reveal from the committing account with exactly the committed arguments and salt: rerun the same `dataset register --commit` command, whose journal keeps them. " +
+        "If the commit transaction was never mined, commit again with `--commit --recommit`."
+      );
+    case "DatasetCommitmentTooRecent":
+      return "Wait until the window opens and rerun the same command (`dataset register --commit --wait` sleeps until then); the commitment stays valid for 1 day.";
+    case "DatasetCommitmentExpired":
+      return "Commit again with a fresh salt (`dataset register --commit --recommit`), wait 10 minutes, then reveal within a day by rerunning the command.";
+    default:
+      return "Fix the input and retry.";
+  }
 }
 
 /**
@@ -140,15 +214,7 @@ export interface ChainErrorContext {
 export function toChainError(error: unknown, interfaces: readonly Interface[], context: ChainErrorContext): Error {
   if (isUserError(error)) return error;
   const decoded = decodeRevert(error, interfaces);
-  if (decoded !== undefined) {
-    return new UserError(
-      `Cannot ${context.action}: ${describeRevert(decoded)}.`,
-      decoded.name === "DatasetRootAlreadyRegistered"
-        ? `Nothing to do: show it with \`npx hardhat dataset show ${arg(decoded, 1)} --network ${context.networkName}\`.`
-        : "Fix the input and retry.",
-      { exitCode: EXIT_CODES.dataError, cause: error },
-    );
-  }
+  if (decoded !== undefined) return revertError(decoded, context, error);
   const text = messageOf(error);
   const account = context.account ?? "the account";
   if (/insufficient funds|balance less than needed|not enough funds/i.test(text)) {

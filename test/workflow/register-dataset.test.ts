@@ -4,6 +4,8 @@ import path from "node:path";
 import { expect } from "chai";
 
 import { isUserError, type UserError } from "../../src/cli/errors.js";
+import { toChainError } from "../../src/chain/describe-error.js";
+import { createRegistryClient } from "../../src/chain/registry-client.js";
 import { idsPath, shardPath } from "../../src/manifest/manifest-format.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { buildManifest } from "../../src/engine/build-manifest.js";
@@ -247,5 +249,17 @@ describe("registerDataset", function () {
     const fresh = await deployRegistry(); // same chain id and addresses, empty registries
     const error = await rejection(registerDataset({ client: fresh.client, store, workspace: t.workspace }, input(dir)));
     expect(error.message).to.match(/says this dataset was registered as token #\d+ .* but the chain does not know its root[\s\S]*Delete .*journal/);
+  });
+
+  it("on the in-process network, an already-registered root is not answered with a `--network default` command", async () => {
+    const { dir } = writeSamples(t.root, "data", 3);
+    const r = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
+    const inProcess = await createRegistryClient({ networkName: "default", provider: env.conn.ethers.provider, signer: env.alice, addresses: env.addresses, inProcess: true });
+    const thrown = await rejection(inProcess.datasets.register(r.root, BigInt(r.leafCount), r.manifestCid, r.tokenURI, 0n));
+    const inProcessError = toChainError(thrown, inProcess.interfaces, { action: "register the dataset", networkName: "default", inProcess: true });
+    expect(inProcessError.message).to.match(new RegExp(`token #${r.tokenId} exists on this in-process chain, which ends with the command[\\s\\S]*npx hardhat node[\\s\\S]*--network localhost`));
+    expect(inProcessError.message).to.not.match(/--network default/);
+    const onNode = toChainError(thrown, inProcess.interfaces, { action: "register the dataset", networkName: "localhost" });
+    expect(onNode.message).to.contain(`npx hardhat dataset show ${r.tokenId} --network localhost`);
   });
 });
