@@ -26,8 +26,11 @@ export type { LineageSummary, RegistryLineage } from "./model-lineage.js";
 export { neighborStruct, proveSample, requireManifestMatches } from "./prove-sample.js";
 export type { SampleProof } from "./prove-sample.js";
 export type { PublishingStore } from "./publishing-store.js";
-export { isoDate, registerDataset } from "./register-dataset.js";
+export { formatDuration, isoDate, registerDataset, registerDatasetCommitReveal } from "./register-dataset.js";
 export type {
+  CommitmentSummary,
+  CommitRevealOptions,
+  CommittedDataset,
   DatasetDescription,
   RegisterDatasetDeps,
   RegisterDatasetInput,
