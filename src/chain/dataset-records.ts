@@ -4,24 +4,14 @@
  * burned, so `1..datasetCount()` is the complete list).
  */
 import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { datasetRecordOf, type DatasetRecord } from "./dataset-record.js";
 import { unknownTokenAdvice, type RegistryClient } from "./registry-client.js";
 
-/** A dataset as registered on chain. */
-export interface DatasetOnChain {
+/** A dataset as registered on chain: its {@link DatasetRecord}, id, owner and token URI. */
+export interface DatasetOnChain extends DatasetRecord {
   readonly id: bigint;
-  /** Merkle root, 0x hex. */
-  readonly root: string;
-  readonly leafCount: number;
-  readonly manifestCid: string;
-  /** Token id of the version it supersedes, 0n for none. */
-  readonly previousVersion: bigint;
-  /** Block timestamp of the registration, seconds since 1970. */
-  readonly registeredAt: number;
-  readonly registrant: string;
   readonly owner: string;
   readonly tokenURI: string;
-  /** True once a disorder proof was accepted: absence proofs are then off. */
-  readonly disordered: boolean;
   readonly metadataFrozen: boolean;
 }
 
@@ -54,19 +44,7 @@ export function networkDescription(client: RegistryClient): string {
 export async function readDataset(client: RegistryClient, id: bigint): Promise<DatasetOnChain> {
   await requireDatasetExists(client, id);
   const [d, owner, tokenURI] = await Promise.all([client.datasets.dataset(id), client.datasets.ownerOf(id), client.datasets.tokenURI(id)]);
-  return {
-    id,
-    root: d.root.toLowerCase(),
-    leafCount: Number(d.leafCount),
-    manifestCid: d.manifestCid,
-    previousVersion: d.previousVersion,
-    registeredAt: Number(d.registeredAt),
-    registrant: d.registrant,
-    owner,
-    tokenURI,
-    disordered: d.disordered,
-    metadataFrozen: d.metadataFrozen,
-  };
+  return { id, ...datasetRecordOf(d), owner, tokenURI, metadataFrozen: d.metadataFrozen };
 }
 
 /** Reads every registered dataset, by id. */

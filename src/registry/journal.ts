@@ -29,6 +29,7 @@ import { mkdir, open, readdir, readFile, rename, unlink } from "node:fs/promises
 import path from "node:path";
 
 import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { processAlive, readLockPid, removeLockFile, tryCreatePidLock } from "../cli/pid-lock-file.js";
 import { canonicalJson, type JsonValue } from "./canonical-json.js";
 
 /** The registration steps, in order. */
@@ -299,30 +300,14 @@ export type RegistrationHandlers = { readonly [S in RegistrationStep]: (state: R
 
 async function acquireLock(file: string): Promise<() => Promise<void>> {
   const lock = `${file}.lock`;
-  await mkdir(path.dirname(lock), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(lock, "wx");
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => unlink(lock).catch(() => undefined);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const pid = Number.parseInt(await readFile(lock, "utf8").catch(() => ""), 10);
-      let alive = false;
-      if (Number.isInteger(pid) && pid > 0) {
-        try {
-          process.kill(pid, 0);
-          alive = true;
-        } catch (e) {
-          alive = (e as NodeJS.ErrnoException).code === "EPERM";
-        }
-      }
-      if (alive) {
-        throw new UserError(`Registration ${path.basename(file, ".json").slice(0, 12)}… is being run by process ${pid}.`, `Wait for it to finish. If no such run is active, delete ${lock}.`, { exitCode: EXIT_CODES.tempFail });
-      }
-      await unlink(lock).catch(() => undefined); // stale lock of a dead process
+    const release = await tryCreatePidLock(lock);
+    if (release !== undefined) return release;
+    const pid = await readLockPid(lock);
+    if (pid !== undefined && processAlive(pid)) {
+      throw new UserError(`Registration ${path.basename(file, ".json").slice(0, 12)}… is being run by process ${pid}.`, `Wait for it to finish. If no such run is active, delete ${lock}.`, { exitCode: EXIT_CODES.tempFail });
     }
+    await removeLockFile(lock); // stale lock of a dead process
   }
   throw new UserError(`Cannot take the lock ${lock}.`, "Delete the lock file if no registration is running, then retry.", { exitCode: EXIT_CODES.tempFail });
 }

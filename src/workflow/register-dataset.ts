@@ -32,7 +32,6 @@ import { requireSigner } from "../chain/registry-client.js";
 import { TransactionUnknownError } from "../chain/wait-for-receipt.js";
 import { sameCid } from "../storage/cid.js";
 import { importPath } from "../storage/import-path.js";
-import type { JsonValue } from "../registry/canonical-json.js";
 import { RegistrationJournal, runRegistration, type RegistrationHandlers, type RegistrationState, type RegistrationStep } from "../registry/journal.js";
 import { buildDatasetMetadata, metadataBytes, type Creator } from "../registry/metadata.js";
 import type { OpenSourcesOptions } from "../sources/open-sources.js";
@@ -54,6 +53,7 @@ import {
   type Link,
 } from "./registration-transaction.js";
 import { reportedWait, silentReporter, type Reporter } from "./reporter.js";
+import { asJson, recordedStep, trackedStep } from "./registration-steps.js";
 import type { Workspace } from "./workspace.js";
 
 /** Descriptive fields of the dataset (ERC-721 + Croissant metadata). */
@@ -267,16 +267,6 @@ export function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-function stepData<T>(state: RegistrationState, step: RegistrationStep): T {
-  const data = state.steps[step]?.data;
-  if (data === undefined) throw new Error(`internal error: step ${step} is not recorded`);
-  return data as unknown as T;
-}
-
-function asJson(value: object): JsonValue {
-  return value as unknown as JsonValue;
-}
-
 /**
  * Registers a dataset with a plain `register` (see the module doc). A
  * registration that has a commitment record (an earlier commit-reveal run)
@@ -339,7 +329,7 @@ async function runDatasetRegistration(
   const onChain = await client.datasets.tokenIdOfRoot(manifest.root);
 
   if (registration.isDone()) {
-    const minted = stepData<{ tokenId: string }>(registration.state, "minted");
+    const minted = recordedStep<{ tokenId: string }>(registration.state, "minted");
     if (onChain === 0n) {
       throw new UserError(
         `The journal ${registration.file} says this dataset was registered as token #${minted.tokenId} on chain ${client.chainId}, but the chain does not know its root.`,
@@ -365,11 +355,7 @@ async function runDatasetRegistration(
 
   const stepsRun: RegistrationStep[] = [];
   let revealedNow = false; // a commit-reveal registration minted by this run's reveal is "registered", not "resumed"
-  const run = (step: RegistrationStep, work: (state: RegistrationState) => Promise<JsonValue>) => async (state: RegistrationState) => {
-    await deps.hooks?.beforeStep?.(step);
-    stepsRun.push(step);
-    return work(state);
-  };
+  const run = trackedStep(deps.hooks, stepsRun);
   const handlers: RegistrationHandlers = {
     hashed: run("hashed", async () =>
       asJson({
@@ -383,14 +369,14 @@ async function runDatasetRegistration(
       } satisfies HashedData),
     ),
     manifestStored: run("manifestStored", async (s) => {
-      const hashed = stepData<HashedData>(s, "hashed");
+      const hashed = recordedStep<HashedData>(s, "hashed");
       const put = await reportedWait(reporter, `storing the manifest (${deps.store.backend})`, () => deps.store.put(hashed.manifestDir));
       reporter.note(`manifest ${put.cid} (${put.size} bytes, ${deps.store.backend})`);
       return asJson({ cid: put.cid, size: put.size, backend: put.backend });
     }),
     metadataStored: run("metadataStored", async (s) => {
-      const hashed = stepData<HashedData>(s, "hashed");
-      const stored = stepData<{ cid: string; size: number }>(s, "manifestStored");
+      const hashed = recordedStep<HashedData>(s, "hashed");
+      const stored = recordedStep<{ cid: string; size: number }>(s, "manifestStored");
       const metadata = datasetMetadata(input.metadata, datePublished, {
         root: hashed.root,
         leafCount: hashed.leafCount,
@@ -402,9 +388,9 @@ async function runDatasetRegistration(
       return asJson({ cid: put.cid, tokenURI: `ipfs://${put.cid}` });
     }),
     txSent: run("txSent", async (s) => {
-      const hashed = stepData<HashedData>(s, "hashed");
-      const manifestCid = stepData<{ cid: string }>(s, "manifestStored").cid;
-      const { tokenURI } = stepData<{ tokenURI: string }>(s, "metadataStored");
+      const hashed = recordedStep<HashedData>(s, "hashed");
+      const manifestCid = recordedStep<{ cid: string }>(s, "manifestStored").cid;
+      const { tokenURI } = recordedStep<{ tokenURI: string }>(s, "metadataStored");
       const existing = await client.datasets.tokenIdOfRoot(hashed.root);
       if (existing !== 0n) {
         await requireSameRegistration(client, existing, { leafCount: hashed.leafCount, manifestCid, root: hashed.root });
@@ -431,8 +417,8 @@ async function runDatasetRegistration(
       return asJson(sent);
     }),
     minted: run("minted", async (s) => {
-      const hashed = stepData<HashedData>(s, "hashed");
-      const sent = stepData<{ hash?: string; existingTokenId?: string }>(s, "txSent");
+      const hashed = recordedStep<HashedData>(s, "hashed");
+      const sent = recordedStep<{ hash?: string; existingTokenId?: string }>(s, "txSent");
       if (sent.existingTokenId !== undefined) return asJson({ tokenId: sent.existingTokenId, existing: true });
       const hash = sent.hash!;
       let receipt;
@@ -700,21 +686,17 @@ async function summarize(
   journalFile: string,
 ): Promise<RegisteredDataset> {
   const { client } = deps;
-  const minted = stepData<{ tokenId: string; txHash?: string; blockNumber?: number; existing?: boolean }>(state, "minted");
+  const minted = recordedStep<{ tokenId: string; txHash?: string; blockNumber?: number; existing?: boolean }>(state, "minted");
   const tokenId = BigInt(minted.tokenId);
   const dataset = await client.datasets.dataset(tokenId);
   const tokenURI = await client.datasets.tokenURI(tokenId);
   const metadataCid = tokenURI.startsWith("ipfs://") ? tokenURI.slice("ipfs://".length) : undefined;
-  const txHash = minted.txHash ?? stepData<{ hash?: string }>(state, "txSent").hash;
+  const txHash = minted.txHash ?? recordedStep<{ hash?: string }>(state, "txSent").hash;
   const commitment = await commitmentSummary(journalFile);
   return {
     status: minted.existing === true && stepsRun.length === 0 ? "existing" : status,
     tokenId,
-    root: manifest.root,
-    leafCount: manifest.leafCount,
-    sampleCount: manifest.sampleCount,
-    duplicateCount: manifest.duplicateCount,
-    manifestDir: manifest.manifestDir,
+    ...manifestFacts(manifest),
     manifestCid: dataset.manifestCid,
     ...(metadataCid === undefined ? {} : { metadataCid }),
     tokenURI,
@@ -727,6 +709,11 @@ async function summarize(
     backend: deps.store.backend,
     ...(commitment === undefined ? {} : { commitment }),
   };
+}
+
+/** The manifest fields every registration summary reports. */
+function manifestFacts(manifest: PreparedManifest): Pick<RegisteredDataset, "root" | "leafCount" | "sampleCount" | "duplicateCount" | "manifestDir"> {
+  return { root: manifest.root, leafCount: manifest.leafCount, sampleCount: manifest.sampleCount, duplicateCount: manifest.duplicateCount, manifestDir: manifest.manifestDir };
 }
 
 /** The commitment of a registration that went through commit-reveal, from its record. */
@@ -756,11 +743,7 @@ function committedSummary(
   if (commitTxHash === undefined) throw new Error("internal error: a pending commitment without its commit transaction");
   return {
     status: "committed",
-    root: manifest.root,
-    leafCount: manifest.leafCount,
-    sampleCount: manifest.sampleCount,
-    duplicateCount: manifest.duplicateCount,
-    manifestDir: manifest.manifestDir,
+    ...manifestFacts(manifest),
     manifestCid: record.manifestCid,
     tokenURI: record.uri,
     registrant: record.registrant,
@@ -784,11 +767,7 @@ async function existingSummary(deps: RegisterDatasetDeps, manifest: PreparedMani
   return {
     status: "existing",
     tokenId,
-    root: manifest.root,
-    leafCount: manifest.leafCount,
-    sampleCount: manifest.sampleCount,
-    duplicateCount: manifest.duplicateCount,
-    manifestDir: manifest.manifestDir,
+    ...manifestFacts(manifest),
     manifestCid: dataset.manifestCid,
     tokenURI: await client.datasets.tokenURI(tokenId),
     registrant: dataset.registrant,

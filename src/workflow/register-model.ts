@@ -17,7 +17,7 @@ import { readModel, requireModelExists } from "../chain/model-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
 import { requireSigner } from "../chain/registry-client.js";
 import { TransactionUnknownError } from "../chain/wait-for-receipt.js";
-import type { JsonObject, JsonValue } from "../registry/canonical-json.js";
+import type { JsonObject } from "../registry/canonical-json.js";
 import { RegistrationJournal, runRegistration, type RegistrationState, type RegistrationStep } from "../registry/journal.js";
 import { buildModelMetadata, metadataBytes, normalizeHash32, type Creator } from "../registry/metadata.js";
 import { MODEL_RELATIONS, type ModelRelation } from "../registry/model-relation.js";
@@ -27,6 +27,7 @@ import { readTrainingLogFile, resolveRelation, type TrainingLogFile } from "./mo
 import type { RegistrationHooks, RegistrationStatus } from "./register-dataset.js";
 import { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration, type Link } from "./registration-transaction.js";
 import { reportedWait, silentReporter, type Reporter } from "./reporter.js";
+import { asJson, recordedStep, trackedStep } from "./registration-steps.js";
 import type { Workspace } from "./workspace.js";
 
 /** Descriptive fields of the model (ERC-721 metadata). */
@@ -101,14 +102,6 @@ interface StoredData {
   readonly weightsCid?: string;
   readonly trainingLogCid?: string;
 }
-
-function stepData<T>(state: RegistrationState, step: RegistrationStep): T {
-  const data = state.steps[step]?.data;
-  if (data === undefined) throw new Error(`internal error: step ${step} is not recorded`);
-  return data as unknown as T;
-}
-
-const asJson = (value: object): JsonValue => value as unknown as JsonValue;
 
 /**
  * The token and transaction of an earlier registration of `weightsHash` by
@@ -235,7 +228,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
   const account = client.signer === undefined ? undefined : await client.signer.getAddress();
 
   if (registration.isDone()) {
-    const minted = stepData<{ tokenId: string }>(registration.state, "minted");
+    const minted = recordedStep<{ tokenId: string }>(registration.state, "minted");
     const id = BigInt(minted.tokenId);
     const exists = await client.models.exists(id);
     if (!exists || (await client.models.model(id)).weightsHash.toLowerCase() !== weights.weightsHash) {
@@ -260,11 +253,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
   const parentRefs = await Promise.all(input.parentIds.map(async (id) => ({ id: id.toString(), weightsHash: (await readModel(client, id)).weightsHash })));
 
   const stepsRun: RegistrationStep[] = [];
-  const run = (step: RegistrationStep, work: (state: RegistrationState) => Promise<JsonValue>) => async (state: RegistrationState) => {
-    await deps.hooks?.beforeStep?.(step);
-    stepsRun.push(step);
-    return work(state);
-  };
+  const run = trackedStep(deps.hooks, stepsRun);
   const state = await runRegistration(registration, {
     hashed: run("hashed", async () =>
       asJson({
@@ -288,7 +277,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
       return asJson(stored);
     }),
     metadataStored: run("metadataStored", async (s) => {
-      const stored = stepData<StoredData>(s, "manifestStored");
+      const stored = recordedStep<StoredData>(s, "manifestStored");
       const metadata = modelMetadata(input, relation, {
         weightsHash: weights.weightsHash,
         weightsCid: stored.weightsCid,
@@ -310,7 +299,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
       await settlePending(client, from, reporter);
       const found = await findModelRegistration(client, from, weights.weightsHash);
       if (found !== undefined) return asJson({ existingTokenId: found.tokenId.toString(), hash: found.txHash });
-      const { tokenURI } = stepData<{ tokenURI: string }>(s, "metadataStored");
+      const { tokenURI } = recordedStep<{ tokenURI: string }>(s, "metadataStored");
       reporter.step(`sending ModelNFT.register on ${client.networkName}`);
       const sent = await sendRegistrationTransaction(client, "register the model", () =>
         client.models.register({
@@ -327,7 +316,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
       return asJson(sent);
     }),
     minted: run("minted", async (s) => {
-      const sent = stepData<{ hash?: string; from?: string; existingTokenId?: string }>(s, "txSent");
+      const sent = recordedStep<{ hash?: string; from?: string; existingTokenId?: string }>(s, "txSent");
       if (sent.existingTokenId !== undefined) return asJson({ tokenId: sent.existingTokenId, txHash: sent.hash, existing: true });
       const hash = sent.hash!;
       const recheck = async (): Promise<{ tokenId: bigint; txHash: string } | undefined> =>
@@ -374,11 +363,11 @@ async function summarize(
   journalFile: string,
 ): Promise<RegisteredModel> {
   const { client } = deps;
-  const minted = stepData<{ tokenId: string; txHash?: string; blockNumber?: number; existing?: boolean }>(state, "minted");
+  const minted = recordedStep<{ tokenId: string; txHash?: string; blockNumber?: number; existing?: boolean }>(state, "minted");
   const tokenId = BigInt(minted.tokenId);
   const model = await readModel(client, tokenId);
-  const stored = stepData<StoredData>(state, "manifestStored");
-  const txHash = minted.txHash ?? stepData<{ hash?: string }>(state, "txSent").hash;
+  const stored = recordedStep<StoredData>(state, "manifestStored");
+  const txHash = minted.txHash ?? recordedStep<{ hash?: string }>(state, "txSent").hash;
   const metadataCid = model.tokenURI.startsWith("ipfs://") ? model.tokenURI.slice("ipfs://".length) : undefined;
   return {
     status: minted.existing === true && !stepsRun.includes("txSent") ? "existing" : status,

@@ -7,6 +7,9 @@ import { emptyTask, task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
+import { addSampleProofOptions } from "../shared/sample-proof-task.js";
+import { addStorageOptions } from "../shared/storage-options.js";
+
 const datasetNamespace = emptyTask("dataset", "Hash datasets into Merkle manifests, split runs across machines, merge them").build();
 
 const hashTask = task(["dataset", "hash"], "Hash sample sources (directories, line files, IDX) into a sharded Merkle manifest")
@@ -45,22 +48,21 @@ const mergeTask = task(["dataset", "merge"], "Merge the partial files of a split
 
 // --- Registry tasks (workflow engineer): register, verify, show, list. Actions in ./register.ts etc. ---
 
-const registerTask = task(["dataset", "register"], "Hash (or take) a dataset manifest, store it with its metadata, and mint its DatasetNFT")
-  .addVariadicArgument({
-    name: "sources",
-    description: "Sample sources to hash (directories, .jsonl/.csv files, IDX files), or one manifest directory made by `dataset hash`",
-  })
-  .addOption({ name: "name", description: "Dataset name (required), shown in the NFT metadata", defaultValue: "" })
-  .addOption({ name: "description", description: "Dataset description", defaultValue: "" })
-  .addOption({ name: "license", description: "SPDX license identifier (required), e.g. CC-BY-4.0, CC0-1.0, MIT, or LicenseRef-<name>", defaultValue: "" })
-  .addOption({ name: "creator", description: "Who made the dataset (person or organization name)", defaultValue: "" })
-  .addOption({ name: "url", description: "Home page of the dataset (http(s):// or ipfs://)", defaultValue: "" })
-  .addOption({ name: "datasetVersion", description: "Dataset version, e.g. 1.0.0 (default 1.0.0)", defaultValue: "" })
-  .addOption({ name: "date", description: "Publication date YYYY-MM-DD (default: today, UTC)", defaultValue: "" })
-  .addOption({ name: "previous", description: "Token id of the dataset version this one supersedes", defaultValue: "" })
-  .addOption({ name: "storage", description: "Where to store manifest and metadata: local (the local block store) or lighthouse (needs LIGHTHOUSE_API_KEY)", defaultValue: "local" })
-  .addOption({ name: "lighthouseUrl", description: "Send Lighthouse SDK calls to this base URL (e.g. a local `ipfs serve`)", defaultValue: "" })
-  .addOption({ name: "timeout", description: "Lighthouse: give up on one upload after this many seconds", type: ArgumentType.INT, defaultValue: 600 })
+const registerTask = addStorageOptions(
+  task(["dataset", "register"], "Hash (or take) a dataset manifest, store it with its metadata, and mint its DatasetNFT")
+    .addVariadicArgument({
+      name: "sources",
+      description: "Sample sources to hash (directories, .jsonl/.csv files, IDX files), or one manifest directory made by `dataset hash`",
+    })
+    .addOption({ name: "name", description: "Dataset name (required), shown in the NFT metadata", defaultValue: "" })
+    .addOption({ name: "description", description: "Dataset description", defaultValue: "" })
+    .addOption({ name: "license", description: "SPDX license identifier (required), e.g. CC-BY-4.0, CC0-1.0, MIT, or LicenseRef-<name>", defaultValue: "" })
+    .addOption({ name: "creator", description: "Who made the dataset (person or organization name)", defaultValue: "" })
+    .addOption({ name: "url", description: "Home page of the dataset (http(s):// or ipfs://)", defaultValue: "" })
+    .addOption({ name: "datasetVersion", description: "Dataset version, e.g. 1.0.0 (default 1.0.0)", defaultValue: "" })
+    .addOption({ name: "date", description: "Publication date YYYY-MM-DD (default: today, UTC)", defaultValue: "" })
+    .addOption({ name: "previous", description: "Token id of the dataset version this one supersedes", defaultValue: "" })
+)
   .addFlag({ name: "private", description: "Keep no sample ids in the manifest (hashes only)" })
   .addOption({ name: "kind", description: "How to read the sources: auto, dir, lines or idx", defaultValue: "auto" })
   .addOption({ name: "include", description: "Directory sources: comma-separated globs of files to keep (e.g. '*.png')", defaultValue: "" })
@@ -79,19 +81,10 @@ const registerTask = task(["dataset", "register"], "Hash (or take) a dataset man
   .setAction(() => import("./register.js"))
   .build();
 
-const verifyTask = task(["dataset", "verify"], "Prove samples in or out of a registered dataset, checked locally and by the contract (exit 0 all members, 3 some proven not, 2 verification error)")
-  .addPositionalArgument({ name: "tokenId", description: "DatasetNFT token id" })
-  .addVariadicArgument({ name: "files", description: "Sample files to check (each file's bytes are one sample)", defaultValue: [] })
-  .addOption({ name: "hash", description: "Sample hash(es) to check instead of files: SHA-256 hex, comma-separated", defaultValue: "" })
-  .addOption({
-    name: "gateway",
-    description: "Comma-separated IPFS gateways for manifest blocks missing locally (default: http://127.0.0.1:5050, then public gateways; 'none' for local only)",
-    defaultValue: "",
-  })
-  .addOption({ name: "timeout", description: "Gateway timeout in seconds", type: ArgumentType.INT, defaultValue: 30 })
-  .addOption({ name: "dir", description: "Datatrace directory (its block store is read first and keeps fetched blocks)", defaultValue: ".datatrace" })
-  .addFlag({ name: "json", description: "Print the verdicts as JSON on stdout" })
-  .addFlag({ name: "quiet", description: "No progress output on stderr" })
+const verifyTask = addSampleProofOptions(
+  task(["dataset", "verify"], "Prove samples in or out of a registered dataset, checked locally and by the contract (exit 0 all members, 3 some proven not, 2 verification error)").addPositionalArgument({ name: "tokenId", description: "DatasetNFT token id" }),
+  "Print the verdicts as JSON on stdout",
+)
   .setAction(() => import("./verify.js"))
   .build();
 

@@ -4,33 +4,34 @@
  * Actions load lazily from their own files.
  */
 import { emptyTask, task } from "hardhat/config";
-import { ArgumentType } from "hardhat/types/arguments";
 import type { TaskDefinition } from "hardhat/types/tasks";
+
+import { addSampleProofOptions } from "../shared/sample-proof-task.js";
+import { addStorageOptions } from "../shared/storage-options.js";
 
 const modelNamespace = emptyTask("model", "Register models with their training data and lineage; show, trace and draw them").build();
 
-const registerTask = task(["model", "register"], "Hash a model's weights, store its metadata, and mint its ModelNFT linked to its datasets and parents")
-  .addOption({ name: "weights", description: "Weights file or directory (required); each file's SHA-256 goes into the weights manifest", defaultValue: "" })
-  .addOption({ name: "datasets", description: "Comma-separated DatasetNFT ids the model was trained on, e.g. 1,2", defaultValue: "" })
-  .addOption({ name: "evaluationDatasets", description: "Comma-separated DatasetNFT ids of held-out data the model was evaluated on, NOT trained on (metadata only)", defaultValue: "" })
-  .addOption({ name: "parents", description: "Comma-separated ModelNFT ids the model derives from", defaultValue: "" })
-  .addOption({ name: "relation", description: "base, finetune, adapter, quantized or merge (default: base without parents, merge with several)", defaultValue: "" })
-  .addOption({ name: "hyperparameters", description: "JSON file of hyperparameters", defaultValue: "" })
-  .addOption({ name: "metrics", description: "JSON file of numeric evaluation metrics", defaultValue: "" })
-  .addOption({ name: "param", description: "Hyperparameters as comma-separated key=value pairs (JSON values), e.g. alpha=1,minCount=3", defaultValue: "" })
-  .addOption({ name: "metric", description: "Metrics as comma-separated key=value pairs, e.g. accuracy=0.97,f1=0.95", defaultValue: "" })
-  .addOption({ name: "trainingLog", description: "JSON Lines training log; its final head is committed on chain", defaultValue: "" })
-  .addOption({ name: "fingerprintRoot", description: "Merkle root (0x + 64 hex) of the model's fingerprint set", defaultValue: "" })
-  .addFlag({ name: "uploadWeights", description: "Also store the weights themselves (default: only their manifest)" })
-  .addOption({ name: "name", description: "Model name (required)", defaultValue: "" })
-  .addOption({ name: "description", description: "Model description", defaultValue: "" })
-  .addOption({ name: "license", description: "SPDX license identifier of the model", defaultValue: "" })
-  .addOption({ name: "creator", description: "Who made the model", defaultValue: "" })
-  .addOption({ name: "modelVersion", description: "Model version (default 1.0.0)", defaultValue: "" })
-  .addOption({ name: "framework", description: "Framework / format, e.g. pytorch-2.4 or datatrace-naive-bayes/1", defaultValue: "" })
-  .addOption({ name: "storage", description: "Where to store manifests and metadata: local or lighthouse (needs LIGHTHOUSE_API_KEY)", defaultValue: "local" })
-  .addOption({ name: "lighthouseUrl", description: "Send Lighthouse SDK calls to this base URL (e.g. a local `ipfs serve`)", defaultValue: "" })
-  .addOption({ name: "timeout", description: "Lighthouse: give up on one upload after this many seconds", type: ArgumentType.INT, defaultValue: 600 })
+const registerTask = addStorageOptions(
+  task(["model", "register"], "Hash a model's weights, store its metadata, and mint its ModelNFT linked to its datasets and parents")
+    .addOption({ name: "weights", description: "Weights file or directory (required); each file's SHA-256 goes into the weights manifest", defaultValue: "" })
+    .addOption({ name: "datasets", description: "Comma-separated DatasetNFT ids the model was trained on, e.g. 1,2", defaultValue: "" })
+    .addOption({ name: "evaluationDatasets", description: "Comma-separated DatasetNFT ids of held-out data the model was evaluated on, NOT trained on (metadata only)", defaultValue: "" })
+    .addOption({ name: "parents", description: "Comma-separated ModelNFT ids the model derives from", defaultValue: "" })
+    .addOption({ name: "relation", description: "base, finetune, adapter, quantized or merge (default: base without parents, merge with several)", defaultValue: "" })
+    .addOption({ name: "hyperparameters", description: "JSON file of hyperparameters", defaultValue: "" })
+    .addOption({ name: "metrics", description: "JSON file of numeric evaluation metrics", defaultValue: "" })
+    .addOption({ name: "param", description: "Hyperparameters as comma-separated key=value pairs (JSON values), e.g. alpha=1,minCount=3", defaultValue: "" })
+    .addOption({ name: "metric", description: "Metrics as comma-separated key=value pairs, e.g. accuracy=0.97,f1=0.95", defaultValue: "" })
+    .addOption({ name: "trainingLog", description: "JSON Lines training log; its final head is committed on chain", defaultValue: "" })
+    .addOption({ name: "fingerprintRoot", description: "Merkle root (0x + 64 hex) of the model's fingerprint set", defaultValue: "" })
+    .addFlag({ name: "uploadWeights", description: "Also store the weights themselves (default: only their manifest)" })
+    .addOption({ name: "name", description: "Model name (required)", defaultValue: "" })
+    .addOption({ name: "description", description: "Model description", defaultValue: "" })
+    .addOption({ name: "license", description: "SPDX license identifier of the model", defaultValue: "" })
+    .addOption({ name: "creator", description: "Who made the model", defaultValue: "" })
+    .addOption({ name: "modelVersion", description: "Model version (default 1.0.0)", defaultValue: "" })
+    .addOption({ name: "framework", description: "Framework / format, e.g. pytorch-2.4 or datatrace-naive-bayes/1", defaultValue: "" })
+)
   .addOption({ name: "dir", description: "Datatrace directory: block store <dir>/blocks, journal <dir>/journal", defaultValue: ".datatrace" })
   .addFlag({ name: "json", description: "Print the result as JSON on stdout" })
   .addFlag({ name: "quiet", description: "No progress output on stderr" })
@@ -53,19 +54,10 @@ const lineageTask = task(["model", "lineage"], "Print a model's ancestors and de
   .setAction(() => import("./lineage.js"))
   .build();
 
-const traceTask = task(["model", "trace"], "Was a sample in the training data of a model or any ancestor? Proofs checked locally and on chain (exit 0 yes, 3 proven no, 2 verification error)")
-  .addPositionalArgument({ name: "tokenId", description: "ModelNFT token id" })
-  .addVariadicArgument({ name: "files", description: "Sample files (each file's bytes are one sample)", defaultValue: [] })
-  .addOption({ name: "hash", description: "Sample hash(es) instead of files: SHA-256 hex, comma-separated", defaultValue: "" })
-  .addOption({
-    name: "gateway",
-    description: "Comma-separated IPFS gateways for manifest blocks missing locally (default: http://127.0.0.1:5050, then public gateways; 'none' for local only)",
-    defaultValue: "",
-  })
-  .addOption({ name: "timeout", description: "Gateway timeout in seconds", type: ArgumentType.INT, defaultValue: 30 })
-  .addOption({ name: "dir", description: "Datatrace directory (its block store is read first and keeps fetched blocks)", defaultValue: ".datatrace" })
-  .addFlag({ name: "json", description: "Print the trace as JSON on stdout" })
-  .addFlag({ name: "quiet", description: "No progress output on stderr" })
+const traceTask = addSampleProofOptions(
+  task(["model", "trace"], "Was a sample in the training data of a model or any ancestor? Proofs checked locally and on chain (exit 0 yes, 3 proven no, 2 verification error)").addPositionalArgument({ name: "tokenId", description: "ModelNFT token id" }),
+  "Print the trace as JSON on stdout",
+)
   .setAction(() => import("./trace.js"))
   .build();
 

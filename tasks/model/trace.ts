@@ -7,28 +7,12 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { parseTokenId } from "../../src/chain/dataset-records.js";
 import { traceSamples, type TraceReport } from "../../src/workflow/trace-samples.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
-import { collectQueries, VERIFY_EXIT } from "../dataset/verify.js";
 import { disorderedSentence } from "../../src/workflow/prove-sample.js";
-import { connectRegistry } from "../shared/connect.js";
-import { createConsoleReporter } from "../shared/console-reporter.js";
-import { printJson } from "../shared/output.js";
-import { openContentSource } from "../shared/stores.js";
-import { errorText } from "../shared/task-errors.js";
+import { runSampleProofTask, VERIFY_EXIT, type SampleProofArguments } from "../shared/sample-proof-task.js";
 
 /** Arguments of `model trace`, as parsed by Hardhat. */
-export interface ModelTraceArguments {
-  tokenId: string;
-  files: string[];
-  hash: string;
-  gateway: string;
-  timeout: number;
-  dir: string;
-  json: boolean;
-  quiet: boolean;
-}
+export type ModelTraceArguments = SampleProofArguments;
 
 /** What the task returns. */
 export interface ModelTraceResult {
@@ -44,24 +28,12 @@ export function traceExitCode(outcome: TraceReport["outcome"]): number {
 
 /** Traces the samples through the model's lineage and prints where each one was found. */
 export default async function modelTrace(args: ModelTraceArguments, hre: HardhatRuntimeEnvironment): Promise<ModelTraceResult> {
-  const reporter = createConsoleReporter({ quiet: args.quiet || args.json });
-  try {
-    const id = parseTokenId(args.tokenId, "model token id");
-    const queries = await collectQueries(args.files, args.hash);
-    const { client } = await connectRegistry(hre);
-    const content = openContentSource(workspaceAt(args.dir), args.gateway, reporter, args.timeout);
-    const report = await traceSamples({ client, content, reporter }, id, queries);
-    const exitCode = traceExitCode(report.outcome);
-    if (args.json) printJson({ network: client.networkName, chainId: client.chainId, ...report, exitCode });
-    else console.log(traceText(report).join("\n"));
-    process.exitCode = exitCode;
-    return { exitCode, report };
-  } catch (error) {
-    const text = errorText(error);
-    console.error(text);
-    process.exitCode = VERIFY_EXIT.error;
-    return { exitCode: VERIFY_EXIT.error, error: text };
-  }
+  return runSampleProofTask(args, hre, {
+    tokenIdName: "model token id",
+    prove: traceSamples,
+    exitCode: (r) => traceExitCode(r.outcome),
+    text: traceText,
+  });
 }
 
 /** Human-readable trace: the lineage, then per sample where it was found, with the lineage path. */

@@ -6,41 +6,25 @@
  * (a script verifying in parallel) are serialized with a lock file in
  * Hardhat's cache directory: concurrent builds race on the compile cache.
  */
-import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { processAlive, readLockPid, removeLockFile, tryCreatePidLock } from "../../src/cli/pid-lock-file.js";
 
 const built = new WeakMap<HardhatRuntimeEnvironment, Promise<void>>();
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Takes the build lock (waiting for another process's build), returns its release. */
 async function lockBuild(dir: string, timeoutMs = 300_000): Promise<() => Promise<void>> {
-  await mkdir(dir, { recursive: true });
   const lock = path.join(dir, "datatrace-build.lock");
   const started = Date.now();
   for (;;) {
-    try {
-      const handle = await open(lock, "wx");
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => unlink(lock).catch(() => undefined);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    const pid = Number.parseInt(await readFile(lock, "utf8").catch(() => ""), 10);
-    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) {
-      await unlink(lock).catch(() => undefined); // left by a dead process
+    const release = await tryCreatePidLock(lock);
+    if (release !== undefined) return release;
+    const pid = await readLockPid(lock);
+    if (pid !== undefined && !processAlive(pid)) {
+      await removeLockFile(lock); // left by a dead process
       continue;
     }
     if (Date.now() - started > timeoutMs) {

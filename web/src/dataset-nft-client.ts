@@ -9,28 +9,11 @@ import { Interface } from "ethers/abi";
 import { getAddress, isAddress } from "ethers/address";
 import { hexlify } from "ethers/utils";
 
+import { datasetRecordOf, type DatasetRecord, type DatasetRecordResult } from "../../src/chain/dataset-record.js";
 import type { AbsenceNeighbor } from "../../src/merkle/absence.js";
 import { DATASET_NFT_ABI } from "./dataset-nft-abi.js";
 import type { JsonRpcClient } from "./json-rpc-client.js";
 import { RpcError } from "./json-rpc-client.js";
-
-/** A dataset's on-chain commitment and facts (`DatasetNFT.dataset(tokenId)`). */
-export interface DatasetRecord {
-  /** Merkle root, 0x + 64 lowercase hex. */
-  readonly root: string;
-  /** Distinct sample hashes committed. */
-  readonly leafCount: number;
-  /** CID of the manifest directory. */
-  readonly manifestCid: string;
-  /** Token id of the previous version (0: none). */
-  readonly previousVersion: bigint;
-  /** Registration time, Unix seconds. */
-  readonly registeredAt: number;
-  /** Address that registered it. */
-  readonly registrant: string;
-  /** True once a disorder proof was accepted: absence proofs are then rejected on chain. */
-  readonly disordered: boolean;
-}
 
 const abi = new Interface(DATASET_NFT_ABI);
 
@@ -77,27 +60,11 @@ export class DatasetNftClient {
       }
       return undefined;
     });
-    const d = result[0] as {
-      root: string;
-      leafCount: bigint;
-      manifestCid: string;
-      previousVersion: bigint;
-      registeredAt: bigint;
-      registrant: string;
-      disordered: boolean;
-    };
+    const d = result[0] as DatasetRecordResult;
     if (d.leafCount > BigInt(Number.MAX_SAFE_INTEGER)) {
       throw new Error(`Token #${tokenId} claims ${d.leafCount} leaves, more than this page can handle.`);
     }
-    return {
-      root: d.root.toLowerCase(),
-      leafCount: Number(d.leafCount),
-      manifestCid: d.manifestCid,
-      previousVersion: d.previousVersion,
-      registeredAt: Number(d.registeredAt),
-      registrant: d.registrant,
-      disordered: d.disordered,
-    };
+    return datasetRecordOf(d);
   }
 
   /** Number of datasets registered (token ids are 1..count). */

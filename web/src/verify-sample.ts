@@ -13,6 +13,7 @@
  *
  * Progress goes to {@link VerifyEvents}; the result holds both checks.
  */
+import type { DatasetRecord } from "../../src/chain/dataset-record.js";
 import { initKeccak } from "../../src/hash/keccak.js";
 import { hashFromHex, toHex } from "../../src/hash/hex.js";
 import { webSha256 } from "../../src/hash/sha256.js";
@@ -22,7 +23,7 @@ import type { AbsenceResult } from "../../src/merkle/absence.js";
 import { verifyAbsence } from "../../src/merkle/absence.js";
 import { verifyMember } from "../../src/merkle/proof.js";
 import type { GatewayWarning } from "../../src/storage/gateway.js";
-import { DatasetNftClient, type DatasetRecord } from "./dataset-nft-client.js";
+import { DatasetNftClient } from "./dataset-nft-client.js";
 import { createGatewayManifestReader, type ServedBlock } from "./gateway-manifest-reader.js";
 import { JsonRpcClient } from "./json-rpc-client.js";
 import { servesIpfs } from "./own-origin-gateway.js";

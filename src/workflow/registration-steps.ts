@@ -1,0 +1,45 @@
+/**
+ * Helpers of the journaled registrations (`registerDataset`,
+ * `registerModel`): reading what an earlier step recorded, recording a
+ * step's result, and wrapping each step's work so that test hooks run first
+ * and the steps that ran in this run are listed.
+ *
+ * @example
+ * const stepsRun: RegistrationStep[] = [];
+ * const run = trackedStep(deps.hooks, stepsRun);
+ * await runRegistration(registration, {
+ *   hashed: run("hashed", async () => asJson({ root })),
+ *   // …
+ *   minted: run("minted", async (s) => asJson({ tokenId: recordedStep<{ hash: string }>(s, "txSent").hash })),
+ * });
+ */
+import type { JsonValue } from "../registry/canonical-json.js";
+import type { RegistrationState, RegistrationStep } from "../registry/journal.js";
+
+/** The data recorded by `step` (typed by the caller); throws if the step is not recorded. */
+export function recordedStep<T>(state: RegistrationState, step: RegistrationStep): T {
+  const data = state.steps[step]?.data;
+  if (data === undefined) throw new Error(`internal error: step ${step} is not recorded`);
+  return data as unknown as T;
+}
+
+/** `value` as the JSON a step records (its fields must be JSON values). */
+export function asJson(value: object): JsonValue {
+  return value as unknown as JsonValue;
+}
+
+/**
+ * Returns `run(step, work)`, which wraps a step's work so that it first
+ * awaits `hooks.beforeStep(step)` (throwing there interrupts the run) and
+ * appends `step` to `stepsRun`.
+ */
+export function trackedStep(
+  hooks: { readonly beforeStep?: ((step: RegistrationStep) => void | Promise<void>) | undefined } | undefined,
+  stepsRun: RegistrationStep[],
+): (step: RegistrationStep, work: (state: RegistrationState) => Promise<JsonValue>) => (state: RegistrationState) => Promise<JsonValue> {
+  return (step, work) => async (state) => {
+    await hooks?.beforeStep?.(step);
+    stepsRun.push(step);
+    return work(state);
+  };
+}
