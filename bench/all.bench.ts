@@ -96,17 +96,20 @@ async function main(): Promise<void> {
   }
 
   console.log("\n## 3. 10M-leaf tree (fresh child process each; input 320 MB)");
+  // The issue's 10M target is for the 2-core build; the one-thread build is shown for comparison.
   for (const mode of ["parallel", "sequential"] as const) {
     const r: ChildTreeBuild = measureTreeInChild(mode);
+    const targeted = mode === "parallel";
+    const target = targeted ? `≤ ${ms(TARGETS.tree10mMs)}, RSS ≤ ${TARGETS.tree10mPeakRssMiB} MiB` : "— (one thread)";
     if (!r.ok) {
-      row(`10M tree, ${mode}`, `failed: ${r.error}`, `≤ ${ms(TARGETS.tree10mMs)}, RSS ≤ ${TARGETS.tree10mPeakRssMiB} MiB`, false);
+      row(`10M tree, ${mode}`, `failed: ${r.error}`, target, false);
       continue;
     }
     row(
       `10M tree, ${mode}`,
       `${ms(r.ms)}, peak RSS ${r.peakRssMiB.toFixed(0)} MiB (${r.rssBeforeMiB.toFixed(0)} MiB before the build)`,
-      `≤ ${ms(TARGETS.tree10mMs)}, RSS ≤ ${TARGETS.tree10mPeakRssMiB} MiB`,
-      r.ms <= TARGETS.tree10mMs && r.peakRssMiB <= TARGETS.tree10mPeakRssMiB,
+      target,
+      targeted ? r.ms <= TARGETS.tree10mMs && r.peakRssMiB <= TARGETS.tree10mPeakRssMiB : undefined,
     );
   }
 
