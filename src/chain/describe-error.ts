@@ -175,8 +175,11 @@ export interface ChainErrorContext {
   readonly inProcess?: boolean | undefined;
 }
 
-/** How to keep a chain between commands (worded as `unknownTokenAdvice` in registry-client.ts words it for the in-process network). */
-const KEEP_A_CHAIN =
+/**
+ * How to keep a chain between commands, for advice given on the in-process
+ * network (also ends `unknownTokenAdvice`, registry-client.ts).
+ */
+export const KEEP_A_CHAIN =
   "To keep a chain between commands, start `npx hardhat node` in another terminal, deploy with `npx hardhat ignition deploy ignition/modules/Registry.ts --network localhost`, " +
   'and pass --network localhost to every command (see docs/workflow.md, "The localhost workflow").';
 

@@ -9,6 +9,7 @@ import type { Interface, Provider, Signer } from "ethers";
 
 import type { DatasetNFT, ModelNFT } from "../../typechain-types/index.js";
 import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { KEEP_A_CHAIN } from "./describe-error.js";
 import { blockExplorers, isFilecoinChain, isLocalChain, type BlockExplorer } from "./explorer.js";
 import type { RegistryAddresses } from "./registry-addresses.js";
 import { connectRegistryContracts, registryInterfaces } from "./registry-contracts.js";
@@ -102,8 +103,7 @@ export function unknownTokenAdvice(client: RegistryClient, listCommand: string):
   if (client.inProcess) {
     return (
       "Without --network, every command runs on a fresh in-process chain that starts empty and ends with the command, so tokens registered by an earlier command are gone. " +
-      "To keep a chain between commands, start `npx hardhat node` in another terminal, deploy with `npx hardhat ignition deploy ignition/modules/Registry.ts --network localhost`, " +
-      "and pass --network localhost to every command (see docs/workflow.md, \"The localhost workflow\")."
+      KEEP_A_CHAIN
     );
   }
   return `Check the token id and the network; ${listCommand} --network ${client.networkName}\`.`;

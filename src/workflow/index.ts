@@ -26,11 +26,8 @@ export type { LineageSummary, RegistryLineage } from "./model-lineage.js";
 export { neighborStruct, proveSample, requireManifestMatches } from "./prove-sample.js";
 export type { SampleProof } from "./prove-sample.js";
 export type { PublishingStore } from "./publishing-store.js";
-export { formatDuration, isoDate, registerDataset, registerDatasetCommitReveal } from "./register-dataset.js";
+export { isoDate, registerDataset } from "./register-dataset.js";
 export type {
-  CommitmentSummary,
-  CommitRevealOptions,
-  CommittedDataset,
   DatasetDescription,
   RegisterDatasetDeps,
   RegisterDatasetInput,
@@ -38,6 +35,8 @@ export type {
   RegistrationHooks,
   RegistrationStatus,
 } from "./register-dataset.js";
+export { formatDuration, registerDatasetCommitReveal } from "./register-dataset-commit-reveal.js";
+export type { CommitmentSummary, CommitRevealOptions, CommittedDataset } from "./register-dataset-commit-reveal.js";
 export { findModelRegistration, registerModel } from "./register-model.js";
 export type { ModelDescription, RegisteredModel, RegisterModelDeps, RegisterModelInput } from "./register-model.js";
 export { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration } from "./registration-transaction.js";

@@ -7,14 +7,8 @@ import { splitPatternList } from "../../src/sources/glob-filter.js";
 import type { SourceKindOption } from "../../src/sources/open-sources.js";
 import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
 import { formatChainTime } from "../../src/chain/describe-error.js";
-import {
-  formatDuration,
-  registerDataset,
-  registerDatasetCommitReveal,
-  type CommittedDataset,
-  type RegisteredDataset,
-  type RegisterDatasetInput,
-} from "../../src/workflow/register-dataset.js";
+import { registerDataset, type RegisteredDataset, type RegisterDatasetInput } from "../../src/workflow/register-dataset.js";
+import { formatDuration, registerDatasetCommitReveal, type CommittedDataset } from "../../src/workflow/register-dataset-commit-reveal.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";

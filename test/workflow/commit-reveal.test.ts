@@ -13,15 +13,9 @@ import { EXIT_CODES, isUserError, type UserError } from "../../src/cli/errors.js
 import { createRegistryClient } from "../../src/chain/registry-client.js";
 import { decodeRevert, describeRevert, formatChainTime, toChainError } from "../../src/chain/describe-error.js";
 import { LocalStore } from "../../src/storage/local-store.js";
-import {
-  registerDataset,
-  registerDatasetCommitReveal,
-  type CommittedDataset,
-  type RegisteredDataset,
-  type RegisterDatasetDeps,
-  type RegisterDatasetInput,
-} from "../../src/workflow/register-dataset.js";
-import { commitmentFileOf, datasetCommitmentOf, readCommitmentRecord, rootKeyOf } from "../../src/workflow/registration-transaction.js";
+import { registerDataset, type RegisteredDataset, type RegisterDatasetDeps, type RegisterDatasetInput } from "../../src/workflow/register-dataset.js";
+import { registerDatasetCommitReveal, type CommittedDataset } from "../../src/workflow/register-dataset-commit-reveal.js";
+import { commitmentFileOf, datasetCommitmentOf, readCommitmentRecord, rootKeyOf } from "../../src/workflow/registration-commitment.js";
 import { CountingStore, deployRegistry, recordingReporter, rejection, tempWorkspace, writeSamples } from "./helpers.js";
 
 const metadata = { name: "Committed samples", license: "CC0-1.0", datePublished: "2026-07-01" };
