@@ -17,7 +17,8 @@ import { requireSigner } from "../chain/registry-client.js";
 import { TransactionUnknownError } from "../chain/wait-for-receipt.js";
 import type { RegistrationStep } from "../registry/journal.js";
 import type { PreparedManifest } from "./dataset-manifest.js";
-import { manifestFacts, runDatasetRegistration, type RegisterDatasetDeps, type RegisterDatasetInput, type RegisteredDataset } from "./register-dataset.js";
+import { manifestFacts, runDatasetRegistration, type DatasetManifestFacts, type RegisterDatasetDeps, type RegisterDatasetInput, type RegisteredDataset } from "./register-dataset.js";
+import type { RegistrationRunReport } from "./registration-steps.js";
 import {
   chainTimeNow,
   commitmentFileOf,
@@ -59,17 +60,8 @@ export interface CommitmentSummary {
  * chain and can be revealed (by rerunning the same command) from
  * `revealFrom` to `revealUntil`. Nothing is minted yet.
  */
-export interface CommittedDataset {
+export interface CommittedDataset extends DatasetManifestFacts, RegistrationRunReport {
   readonly status: "committed";
-  readonly root: string;
-  readonly leafCount: number;
-  readonly sampleCount: number;
-  readonly duplicateCount: number;
-  readonly manifestDir: string;
-  readonly manifestCid: string;
-  readonly tokenURI: string;
-  /** The account that committed, and must reveal. */
-  readonly registrant: string;
   readonly commitment: string;
   readonly rootKey: string;
   readonly commitTxHash: string;
@@ -77,12 +69,9 @@ export interface CommittedDataset {
   readonly committedAt: number;
   readonly revealFrom: number;
   readonly revealUntil: number;
-  readonly journalFile: string;
   readonly commitFile: string;
-  readonly stepsRun: readonly RegistrationStep[];
   /** Explorer links of the commit transaction. */
   readonly links: readonly Link[];
-  readonly backend: string;
 }
 
 /** Thrown inside the journal run to stop after a commit whose reveal window is not open yet. */

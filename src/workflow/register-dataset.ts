@@ -42,9 +42,9 @@ import {
   type CommittedDataset,
 } from "./register-dataset-commit-reveal.js";
 import { commitmentFileOf, readCommitmentRecord } from "./registration-commitment.js";
-import { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration, type Link } from "./registration-transaction.js";
+import { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration } from "./registration-transaction.js";
 import { reportedWait, silentReporter, type Reporter } from "./reporter.js";
-import { asJson, recordedStep, trackedStep } from "./registration-steps.js";
+import { asJson, recordedStep, trackedStep, type RegistrationRunReport } from "./registration-steps.js";
 import type { Workspace } from "./workspace.js";
 
 /** Descriptive fields of the dataset (ERC-721 + Croissant metadata). */
@@ -105,29 +105,24 @@ export interface RegisterDatasetDeps {
  */
 export type RegistrationStatus = "registered" | "resumed" | "existing";
 
-/** The registered dataset. */
-export interface RegisteredDataset {
-  readonly status: RegistrationStatus;
-  readonly tokenId: bigint;
+/** What a dataset registration reports about the manifest it committed. */
+export interface DatasetManifestFacts {
   readonly root: string;
   readonly leafCount: number;
   readonly sampleCount: number;
   readonly duplicateCount: number;
   readonly manifestDir: string;
   readonly manifestCid: string;
+}
+
+/** The registered dataset. */
+export interface RegisteredDataset extends DatasetManifestFacts, RegistrationRunReport {
+  readonly status: RegistrationStatus;
+  readonly tokenId: bigint;
   /** Absent when the token was found registered without our journal. */
   readonly metadataCid?: string;
-  readonly tokenURI: string;
   readonly txHash?: string;
   readonly blockNumber?: number;
-  readonly registrant: string;
-  /** The journal file of this registration. */
-  readonly journalFile: string;
-  /** Steps whose work ran in this run (uploads, transaction). */
-  readonly stepsRun: readonly RegistrationStep[];
-  readonly links: readonly Link[];
-  /** The storage backend used for uploads in this run. */
-  readonly backend: string;
   /** The commitment, when the registration went through commit-reveal. */
   readonly commitment?: CommitmentSummary | undefined;
 }
@@ -441,7 +436,7 @@ async function summarize(
 }
 
 /** The manifest fields every registration summary reports. */
-export function manifestFacts(manifest: PreparedManifest): Pick<RegisteredDataset, "root" | "leafCount" | "sampleCount" | "duplicateCount" | "manifestDir"> {
+export function manifestFacts(manifest: PreparedManifest): Omit<DatasetManifestFacts, "manifestCid"> {
   return { root: manifest.root, leafCount: manifest.leafCount, sampleCount: manifest.sampleCount, duplicateCount: manifest.duplicateCount, manifestDir: manifest.manifestDir };
 }
 

@@ -25,9 +25,9 @@ import { hashWeights, type HashedWeights } from "../registry/weights.js";
 import type { PublishingStore } from "./publishing-store.js";
 import { readTrainingLogFile, resolveRelation, type TrainingLogFile } from "./model-inputs.js";
 import type { RegistrationHooks, RegistrationStatus } from "./register-dataset.js";
-import { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration, type Link } from "./registration-transaction.js";
+import { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration } from "./registration-transaction.js";
 import { reportedWait, silentReporter, type Reporter } from "./reporter.js";
-import { asJson, recordedStep, trackedStep } from "./registration-steps.js";
+import { asJson, recordedStep, trackedStep, type RegistrationRunReport } from "./registration-steps.js";
 import type { Workspace } from "./workspace.js";
 
 /** Descriptive fields of the model (ERC-721 metadata). */
@@ -74,7 +74,7 @@ export interface RegisterModelDeps {
 }
 
 /** The registered model. */
-export interface RegisteredModel {
+export interface RegisteredModel extends RegistrationRunReport {
   readonly status: RegistrationStatus;
   readonly tokenId: bigint;
   readonly weightsHash: string;
@@ -86,15 +86,8 @@ export interface RegisteredModel {
   readonly weightsCid?: string;
   readonly trainingLogCid?: string;
   readonly metadataCid?: string;
-  readonly tokenURI: string;
   readonly txHash?: string;
   readonly blockNumber?: number;
-  readonly registrant: string;
-  readonly journalFile: string;
-  /** Steps whose work ran in this run. */
-  readonly stepsRun: readonly RegistrationStep[];
-  readonly links: readonly Link[];
-  readonly backend: string;
 }
 
 interface StoredData {

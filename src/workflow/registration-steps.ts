@@ -15,6 +15,22 @@
  */
 import type { JsonValue } from "../registry/canonical-json.js";
 import type { RegistrationState, RegistrationStep } from "../registry/journal.js";
+import type { Link } from "./registration-transaction.js";
+
+/** What every registration run reports, whatever it registers (dataset, model, commitment). */
+export interface RegistrationRunReport {
+  readonly tokenURI: string;
+  /** The account that registered (or committed, and must reveal). */
+  readonly registrant: string;
+  /** The journal file of this registration. */
+  readonly journalFile: string;
+  /** Steps whose work ran in this run (uploads, transaction). */
+  readonly stepsRun: readonly RegistrationStep[];
+  /** Explorer links of the run's transaction. */
+  readonly links: readonly Link[];
+  /** The storage backend used for uploads in this run. */
+  readonly backend: string;
+}
 
 /** The data recorded by `step` (typed by the caller); throws if the step is not recorded. */
 export function recordedStep<T>(state: RegistrationState, step: RegistrationStep): T {
