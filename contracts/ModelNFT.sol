@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.24;
+pragma solidity 0.8.30;
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 
-import {DatasetNFT} from "./DatasetNFT.sol";
+import {IDatasetNFT} from "./interfaces/IDatasetNFT.sol";
 import {CompactTokenURI} from "./token/CompactTokenURI.sol";
 
 /**
@@ -17,6 +17,8 @@ import {CompactTokenURI} from "./token/CompactTokenURI.sol";
  * the token URI, until frozen.
  *
  * WARNING: Dataset and parent links are the registrant's claims; the owners of those tokens do not endorse them.
+ * Commitments are checkable off chain: the weights against the files, the training log against its head, the
+ * fingerprint pairs against their root (docs/models.md, docs/training-log.md, docs/fingerprints.md).
  */
 contract ModelNFT is CompactTokenURI {
     /// @dev How a model derives from its parents. `None` iff it has no parents.
@@ -73,17 +75,24 @@ contract ModelNFT is CompactTokenURI {
     /// @notice The most parents one model may name.
     uint256 public constant MAX_PARENTS = 16;
 
+    /// @notice The most ancestors one {ancestors} call walks to, `offset + limit`; walk larger lineages off chain
+    /// with {parentsOf}.
+    uint256 public constant MAX_ANCESTOR_WINDOW = 1_024;
+
     /// @notice The dataset registry every `datasetIds` entry refers to.
-    DatasetNFT public immutable datasetNFT;
+    IDatasetNFT public immutable datasetNFT;
 
     /**
-     * @notice A model was registered and its token minted to `registrant`.
+     * @notice A model was registered and its token minted to `registrant`. Carries every committed field.
      * @param tokenId The new token.
      * @param registrant The caller, who received the token.
-     * @param weightsHash The hash of the weights file.
+     * @param weightsHash The digest of the weights (the model-signing statement's subject digest).
      * @param relation How the model derives from its parents.
      * @param datasetIds The DatasetNFT ids it was trained on.
      * @param parentIds The models it derives from.
+     * @param trainingLogHead The head of its hash-chained training log, or zero.
+     * @param fingerprintRoot The root of its fingerprint pairs, or zero.
+     * @param tokenURI The token URI, as given.
      */
     event ModelRegistered(
         uint256 indexed tokenId,
@@ -91,7 +100,10 @@ contract ModelNFT is CompactTokenURI {
         bytes32 indexed weightsHash,
         Relation relation,
         uint256[] datasetIds,
-        uint256[] parentIds
+        uint256[] parentIds,
+        bytes32 trainingLogHead,
+        bytes32 fingerprintRoot,
+        string tokenURI
     );
 
     /// @dev The constructor's dataset registry `account` has no code; pass a deployed DatasetNFT.
@@ -125,6 +137,9 @@ contract ModelNFT is CompactTokenURI {
     /// @dev `parentId` is named more than once.
     error ModelDuplicateParent(uint256 parentId);
 
+    /// @dev `offset + limit` exceeds {MAX_ANCESTOR_WINDOW}; page through smaller windows.
+    error ModelAncestorWindowTooLarge(uint256 offset, uint256 limit);
+
     mapping(uint256 tokenId => ModelRecord) private _records;
     /// @dev Dataset ids then parent ids of each model, 4 uint64 per word, lowest bits first.
     mapping(uint256 tokenId => mapping(uint256 word => uint256 ids)) private _links;
@@ -134,7 +149,7 @@ contract ModelNFT is CompactTokenURI {
      * @notice Binds the registry to `datasets` for good.
      * @param datasets The DatasetNFT every model's dataset ids refer to.
      */
-    constructor(DatasetNFT datasets) ERC721("Datatrace Model", "DTMD") {
+    constructor(IDatasetNFT datasets) ERC721("Datatrace Model", "DTMD") {
         if (address(datasets).code.length == 0) revert ModelInvalidDatasetNFT(address(datasets));
         datasetNFT = datasets;
     }
@@ -192,8 +207,10 @@ contract ModelNFT is CompactTokenURI {
             uriCodec: header.codec
         });
 
-        emit ModelRegistered(tokenId, _msgSender(), p.weightsHash, p.relation, p.datasetIds, p.parentIds);
-        _safeMint(_msgSender(), tokenId);
+        _emitRegistered(tokenId, p);
+        // `_mint`, not `_safeMint`: the caller is the recipient, and native Filecoin actors (multisigs) have code but
+        // cannot answer `onERC721Received`. No external call happens after the checks.
+        _mint(_msgSender(), tokenId);
     }
 
     /**
@@ -237,34 +254,54 @@ contract ModelNFT is CompactTokenURI {
     }
 
     /**
-     * @notice Returns up to `maxCount` distinct ancestors of `tokenId` (parents, their parents, ...) in
-     * breadth-first order, each once. Reverts with {ERC721NonexistentToken} for an unknown id.
+     * @notice Returns the distinct ancestors of `tokenId` (parents, their parents, ...) in breadth-first order,
+     * nearest generation first, each once: positions `offset` to `offset + limit - 1` of that order, and whether
+     * more follow. Reverts with {ERC721NonexistentToken} for an unknown id and {ModelAncestorWindowTooLarge} if
+     * `offset + limit` exceeds {MAX_ANCESTOR_WINDOW}.
+     *
+     * The walk keeps a bitmap of visited ids (every ancestor id is below `tokenId`) and stops after
+     * `offset + limit + 1` ancestors, so its cost is bounded by the window, not by the lineage.
      * @param tokenId The model.
-     * @param maxCount The most ancestors to return; the walk stops there.
-     * @return found The ancestor ids, nearest generation first.
+     * @param offset How many ancestors of the order to skip.
+     * @param limit The most ancestors to return.
+     * @return ids The ancestors at positions `offset` .. `offset + limit - 1`.
+     * @return more True if the lineage has ancestors after the returned ones.
      */
-    function ancestors(uint256 tokenId, uint256 maxCount) external view returns (uint256[] memory found) {
+    function ancestors(
+        uint256 tokenId,
+        uint256 offset,
+        uint256 limit
+    ) external view returns (uint256[] memory ids, bool more) {
         _requireModel(tokenId);
-        // Every ancestor id is below tokenId, so there are at most tokenId - 1 of them.
-        uint256 limit = maxCount < tokenId ? maxCount : tokenId - 1;
-        found = new uint256[](limit);
+        if (offset > MAX_ANCESTOR_WINDOW || limit > MAX_ANCESTOR_WINDOW - offset) {
+            revert ModelAncestorWindowTooLarge(offset, limit);
+        }
+        uint256 window = offset + limit;
+        // `found` doubles as the breadth-first queue: entries before `head` have been expanded.
+        uint256[] memory found = new uint256[](window + 1);
+        uint256[] memory visited = new uint256[]((tokenId >> 8) + 1);
         uint256 size = 0;
         uint256 next = tokenId;
-        // `found` doubles as the breadth-first queue: entries before `head` have been expanded.
-        for (uint256 head = 0; size < limit; ++head) {
-            uint256[] memory parents = parentsOf(next);
-            for (uint256 k = 0; k < parents.length && size < limit; ++k) {
-                if (!_contains(found, size, parents[k])) {
-                    found[size] = parents[k];
+        for (uint256 head = 0; size <= window; ++head) {
+            ModelRecord storage record = _records[next];
+            uint256 first = record.datasetCount;
+            uint256 end = first + record.parentCount;
+            for (uint256 k = first; k < end && size <= window; ++k) {
+                uint256 parent = _linkAt(next, k);
+                uint256 bit = 1 << (parent & 255);
+                if (visited[parent >> 8] & bit == 0) {
+                    visited[parent >> 8] |= bit;
+                    found[size] = parent;
                     ++size;
                 }
             }
             if (head >= size) break;
             next = found[head];
         }
-        assembly ("memory-safe") {
-            mstore(found, size)
-        }
+        more = size > window;
+        uint256 end_ = more ? window : size;
+        ids = new uint256[](end_ > offset ? end_ - offset : 0);
+        for (uint256 j = 0; j < ids.length; ++j) ids[j] = found[offset + j];
     }
 
     /// @notice Returns the number of registered models, which is also the highest token id.
@@ -302,6 +339,21 @@ contract ModelNFT is CompactTokenURI {
         record.metadataFrozen = header.frozen;
     }
 
+    /// @dev Emits {ModelRegistered} for `tokenId` registered with `p` by the caller.
+    function _emitRegistered(uint256 tokenId, RegisterParams calldata p) private {
+        emit ModelRegistered(
+            tokenId,
+            _msgSender(),
+            p.weightsHash,
+            p.relation,
+            p.datasetIds,
+            p.parentIds,
+            p.trainingLogHead,
+            p.fingerprintRoot,
+            p.tokenURI
+        );
+    }
+
     /// @dev Packs the dataset ids then the parent ids of `tokenId` into words of 4 uint64.
     function _storeLinks(uint256 tokenId, uint256[] calldata datasetIds, uint256[] calldata parentIds) private {
         mapping(uint256 => uint256) storage words = _links[tokenId];
@@ -319,12 +371,13 @@ contract ModelNFT is CompactTokenURI {
 
     /// @dev Returns `count` linked ids of `tokenId` starting at position `from`.
     function _loadLinks(uint256 tokenId, uint256 from, uint256 count) private view returns (uint256[] memory ids) {
-        mapping(uint256 => uint256) storage words = _links[tokenId];
         ids = new uint256[](count);
-        for (uint256 j = 0; j < count; ++j) {
-            uint256 k = from + j;
-            ids[j] = uint64(words[k >> 2] >> (64 * (k & 3)));
-        }
+        for (uint256 j = 0; j < count; ++j) ids[j] = _linkAt(tokenId, from + j);
+    }
+
+    /// @dev Returns linked id number `k` of `tokenId` (dataset ids first, then parent ids).
+    function _linkAt(uint256 tokenId, uint256 k) private view returns (uint256) {
+        return uint64(_links[tokenId][k >> 2] >> (64 * (k & 3)));
     }
 
     /// @dev Returns the record of `tokenId`, reverting with {ERC721NonexistentToken} if there is none.
@@ -338,13 +391,5 @@ contract ModelNFT is CompactTokenURI {
         if (relation == Relation.None) return parentCount == 0;
         if (relation == Relation.Merge) return parentCount >= 2;
         return parentCount == 1;
-    }
-
-    /// @dev Returns true if `id` is among the first `size` entries of `list`.
-    function _contains(uint256[] memory list, uint256 size, uint256 id) private pure returns (bool) {
-        for (uint256 k = 0; k < size; ++k) {
-            if (list[k] == id) return true;
-        }
-        return false;
     }
 }

@@ -3,292 +3,283 @@ pragma solidity ^0.8.24;
 
 /**
  * @title SampleMerkle
- * @notice Verification of Datatrace dataset commitments: positional Merkle proofs over the sorted set of a
- * dataset's sample hashes (docs/merkle-scheme.md).
+ * @notice Verification of Datatrace dataset commitments, scheme `datatrace-merkle/2` (docs/merkle-scheme.md): a
+ * Merkle search tree over the sorted distinct SHA-256 hashes of a dataset's samples.
  *
- * The tree: `leaf = keccak256(sampleHash)` (a 32-byte preimage), `node = keccak256(left ‖ right)` (a 64-byte
- * preimage, ordered, NOT sorted-pair). A level with an odd count promotes its last node unchanged. A commitment
- * is `(root, leafCount)`; a proof is positional: the verifier derives the path from `index` and `leafCount`, so a
- * sibling list proves exactly one position.
+ * The tree: level 0 holds the sample hashes themselves; a node is `keccak256(left ‖ right ‖ split)` (a 96-byte
+ * preimage), where `split` is a key with `max(left subtree) < split <= min(right subtree)` in an honest tree; a level
+ * with an odd count promotes its last node unchanged. The committed root is `keccak256(top ‖ uint256(leafCount))` (a
+ * 64-byte preimage). A path is positional — the verifier derives left/right at every level from `index` and
+ * `leafCount` — and lists `[sibling, split]` for every level where the walk hashes.
  *
- * WARNING: Leaves and internal nodes are told apart only by the length of their preimage (32 vs 64 bytes); that is
- * sound because `sampleHash` is itself a 32-byte hash, so no 64-byte node preimage can be presented as a sample.
- * Never feed this library leaves that are not 32-byte hashes of sample bytes.
+ * Every walk also routes a `query` through the split keys: coming from a left child requires `query < split`,
+ * from a right child `query >= split`. Membership of `q` is the walk from `q` itself; absence of `q` is the walk
+ * from a level-0 value `neighbor != q` with `q` routed the same way. Soundness (no `q` has both proofs, whatever
+ * tree the registrant built, holes and disorder included): the root fixes, by collision resistance, every node
+ * and split key on q's route, hence the one level-0 value q's route can end at — either `q` or not.
  *
- * WARNING: Absence proofs ({verifyAbsence}) are sound only if the committed leaves really are sorted ascending and
- * distinct. Nothing on chain can check that at registration. A single adjacent pair out of order is enough to
- * "prove" that a present sample is absent, so callers must honour disorder proofs ({verifyDisorder}): once one
- * verifies for a commitment, absence proofs for that commitment mean nothing. Off-chain verifiers that hold the
- * manifest check sortedness themselves.
+ * NOTE: The verifiers return `false`, and never revert, on malformed proofs (index out of range, indexes or sample
+ * hashes not strictly ascending, too many or too few path entries). The only revert is a length mismatch between
+ * the sample hashes and the indexes of a batch, which is a caller bug rather than a bad proof.
  *
- * NOTE: The verifiers return `false`, and never revert, on malformed proofs (index out of range, indexes not
- * strictly ascending, too many or too few sibling hashes). The only revert is a length mismatch between the
- * sample hashes and the indexes of a batch, which is a caller bug rather than a bad proof.
+ * NOTE: Only calldata variants exist: every caller verifies proofs passed in by a transaction or a call.
  */
 library SampleMerkle {
     /// @dev The sample hashes and the indexes of a batch proof have different lengths.
     error SampleMerkleBatchLengthMismatch(uint256 sampleHashes, uint256 indexes);
 
+    /// @dev Returns the committed root of a tree whose top node is `top`: `keccak256(top ‖ uint256(leafCount))`.
+    function commitRoot(bytes32 top, uint256 leafCount) internal pure returns (bytes32 root) {
+        assembly ("memory-safe") {
+            mstore(0x00, top)
+            mstore(0x20, leafCount)
+            root := keccak256(0x00, 0x40)
+        }
+    }
+
+    /// @dev Returns the internal node `keccak256(left ‖ right ‖ split)`.
+    function nodeHash(bytes32 left, bytes32 right, bytes32 split) internal pure returns (bytes32 node) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, left)
+            mstore(add(m, 0x20), right)
+            mstore(add(m, 0x40), split)
+            node := keccak256(m, 0x60)
+        }
+    }
+
     /**
-     * @dev A committed sample with its position and its membership proof, used by absence and disorder proofs.
-     * @param sampleHash SHA-256 of the sample bytes.
-     * @param index The sample's position among the committed leaves (0-based).
-     * @param proof The sibling hashes from the leaf up to the root, in the order {verify} consumes them.
+     * @dev Walks `path` up from `value` at `index` of a tree of `leafCount` leaves and returns the top node reached.
+     * At every level where the walk hashes it reads `[sibling, split]`: an odd position hashes
+     * `sibling ‖ node ‖ split` and requires `query >= split`, an even one hashes `node ‖ sibling ‖ split` and
+     * requires `query < split`, unless it is the last, unpaired node of its level, which is promoted without
+     * reading anything. `ok` is false if `index >= leafCount`, a routing check fails, or the walk does not consume
+     * `path` exactly.
      */
-    struct Neighbor {
-        bytes32 sampleHash;
-        uint256 index;
-        bytes32[] proof;
-    }
-
-    /// @dev Returns the leaf of `sampleHash`: `keccak256(sampleHash)` over the 32-byte value.
-    function leafHash(bytes32 sampleHash) internal pure returns (bytes32 leaf) {
+    function processPath(
+        bytes32 value,
+        bytes32 query,
+        uint256 index,
+        uint256 leafCount,
+        bytes32[] calldata path
+    ) internal pure returns (bool ok, bytes32 top) {
+        if (index >= leafCount) return (false, bytes32(0));
         assembly ("memory-safe") {
-            mstore(0x00, sampleHash)
-            leaf := keccak256(0x00, 0x20)
-        }
-    }
-
-    /// @dev Returns the parent of two adjacent nodes: `keccak256(left ‖ right)`, order preserved.
-    function nodeHash(bytes32 left, bytes32 right) internal pure returns (bytes32 node) {
-        assembly ("memory-safe") {
-            mstore(0x00, left)
-            mstore(0x20, right)
-            node := keccak256(0x00, 0x40)
+            // Three words of scratch past the free memory pointer (not moved: nothing allocates meanwhile).
+            let m := mload(0x40)
+            let node := value
+            let p := path.offset
+            let pEnd := add(p, shl(5, path.length))
+            let i := index
+            ok := 1
+            // Reading past `pEnd` (a too-short path) is harmless: the final `eq(p, pEnd)` rejects it.
+            for { let width := leafCount } gt(width, 1) { width := add(shr(1, width), and(width, 1)) } {
+                switch and(i, 1)
+                case 1 {
+                    let split := calldataload(add(p, 0x20))
+                    if lt(query, split) {
+                        ok := 0
+                        break
+                    }
+                    mstore(m, calldataload(p))
+                    mstore(add(m, 0x20), node)
+                    mstore(add(m, 0x40), split)
+                    node := keccak256(m, 0x60)
+                    p := add(p, 0x40)
+                }
+                default {
+                    if lt(add(i, 1), width) {
+                        let split := calldataload(add(p, 0x20))
+                        if iszero(lt(query, split)) {
+                            ok := 0
+                            break
+                        }
+                        mstore(m, node)
+                        mstore(add(m, 0x20), calldataload(p))
+                        mstore(add(m, 0x40), split)
+                        node := keccak256(m, 0x60)
+                        p := add(p, 0x40)
+                    }
+                }
+                i := shr(1, i)
+            }
+            ok := and(ok, eq(p, pEnd))
+            top := node
         }
     }
 
     /**
-     * @dev Returns true if `sampleHash` is the leaf at `index` of the tree committed as (`root`, `leafCount`).
-     *
-     * Walks up from the leaf: an odd position takes its sibling from the left, an even position takes it from the
-     * right unless it is the last, unpaired node of its level, which is promoted without consuming a sibling. Valid
-     * iff the walk consumes every sibling hash exactly and ends at `root`.
+     * @dev Returns true if `sampleHash` is the sample at `index` of the tree committed as (`root`, `leafCount`):
+     * the walk from `sampleHash`, routing `sampleHash` itself, ends at a top whose committed root is `root`.
      */
     function verify(
         bytes32 root,
         uint256 leafCount,
         bytes32 sampleHash,
         uint256 index,
-        bytes32[] calldata proof
-    ) internal pure returns (bool valid) {
-        if (index >= leafCount) return false;
-        assembly ("memory-safe") {
-            mstore(0x00, sampleHash)
-            let node := keccak256(0x00, 0x20)
-            let p := proof.offset
-            let pEnd := add(p, shl(5, proof.length))
-            let i := index
-            // Reading past `pEnd` (a too-short proof) is harmless: the final `eq(p, pEnd)` rejects it.
-            for { let width := leafCount } gt(width, 1) { width := add(shr(1, width), and(width, 1)) } {
-                switch and(i, 1)
-                case 1 {
-                    mstore(0x00, calldataload(p))
-                    mstore(0x20, node)
-                    node := keccak256(0x00, 0x40)
-                    p := add(p, 0x20)
-                }
-                default {
-                    if lt(add(i, 1), width) {
-                        mstore(0x00, node)
-                        mstore(0x20, calldataload(p))
-                        node := keccak256(0x00, 0x40)
-                        p := add(p, 0x20)
-                    }
-                }
-                i := shr(1, i)
-            }
-            valid := and(eq(p, pEnd), eq(node, root))
-        }
-    }
-
-    /// @dev Memory variant of {verify}, for proofs that were decoded or built in memory.
-    function verifyMemory(
-        bytes32 root,
-        uint256 leafCount,
-        bytes32 sampleHash,
-        uint256 index,
-        bytes32[] memory proof
-    ) internal pure returns (bool valid) {
-        if (index >= leafCount) return false;
-        assembly ("memory-safe") {
-            mstore(0x00, sampleHash)
-            let node := keccak256(0x00, 0x20)
-            let p := add(proof, 0x20)
-            let pEnd := add(p, shl(5, mload(proof)))
-            let i := index
-            for { let width := leafCount } gt(width, 1) { width := add(shr(1, width), and(width, 1)) } {
-                switch and(i, 1)
-                case 1 {
-                    mstore(0x00, mload(p))
-                    mstore(0x20, node)
-                    node := keccak256(0x00, 0x40)
-                    p := add(p, 0x20)
-                }
-                default {
-                    if lt(add(i, 1), width) {
-                        mstore(0x00, node)
-                        mstore(0x20, mload(p))
-                        node := keccak256(0x00, 0x40)
-                        p := add(p, 0x20)
-                    }
-                }
-                i := shr(1, i)
-            }
-            valid := and(eq(p, pEnd), eq(node, root))
-        }
+        bytes32[] calldata path
+    ) internal pure returns (bool) {
+        (bool ok, bytes32 top) = processPath(sampleHash, sampleHash, index, leafCount, path);
+        return ok && commitRoot(top, leafCount) == root;
     }
 
     /**
-     * @dev Returns true if every `sampleHashes[k]` is the leaf at `indexes[k]` of the tree (`root`, `leafCount`),
-     * checked with one positional multiproof `proof`.
+     * @dev Returns true if `query` is provably not a sample of the tree committed as (`root`, `leafCount`): its search
+     * path ends at `index`, whose level-0 value `neighbor` differs from `query`.
+     */
+    function verifyAbsence(
+        bytes32 root,
+        uint256 leafCount,
+        bytes32 query,
+        uint256 index,
+        bytes32 neighbor,
+        bytes32[] calldata path
+    ) internal pure returns (bool) {
+        if (neighbor == query) return false;
+        (bool ok, bytes32 top) = processPath(neighbor, query, index, leafCount, path);
+        return ok && commitRoot(top, leafCount) == root;
+    }
+
+    /**
+     * @dev Returns true if every `sampleHashes[k]` is the sample at `indexes[k]` of the tree (`root`, `leafCount`),
+     * checked with one multiproof `path`. Indexes and sample hashes must both be strictly ascending.
      *
-     * The "known" list starts as the (index, leaf) pairs in ascending index order. At each level, walking the list
-     * in order: a known node at odd index i takes its left sibling from `proof` (had i-1 been known, it would have
-     * been consumed as a pair); at even index i it pairs with the next known entry if that entry is i+1, else takes
-     * its right sibling from `proof`, else (i is the last, unpaired node) is promoted. Parents go to index i >> 1.
-     * Valid iff the walk consumes `proof` exactly and ends at `root`.
+     * The "known" list starts as one entry (index, node, lo, hi) per sample, node = lo = hi = its hash; lo and hi are
+     * the smallest and largest sample under the entry. At each level, walking the list in order, an entry at index i:
+     * odd — reads `[sibling, split]`, requires `lo >= split`, node = keccak(sibling ‖ node ‖ split); even with the
+     * next entry at i+1 — reads `[split]`, requires `hi < split <= next.lo`, node = keccak(node ‖ next.node ‖ split),
+     * hi = next.hi; even with i+1 < width — reads `[sibling, split]`, requires `hi < split`, node =
+     * keccak(node ‖ sibling ‖ split); otherwise promoted. Parents go to index i >> 1. Valid iff the walk consumes
+     * `path` exactly and the committed root of the last node is `root`.
      *
-     * Returns false for an empty batch, for indexes that are not strictly ascending or not below `leafCount`, and
-     * for a proof of the wrong length. Reverts with {SampleMerkleBatchLengthMismatch} if the two arrays differ in
-     * length.
+     * Returns false for an empty batch, for indexes or hashes not strictly ascending or indexes not below
+     * `leafCount`, for a failed routing check and for a path of the wrong length. Reverts with
+     * {SampleMerkleBatchLengthMismatch} if the two arrays differ in length.
      */
     function verifyBatch(
         bytes32 root,
         uint256 leafCount,
         bytes32[] calldata sampleHashes,
         uint256[] calldata indexes,
-        bytes32[] calldata proof
-    ) internal pure returns (bool valid) {
+        bytes32[] calldata path
+    ) internal pure returns (bool) {
         uint256 count = indexes.length;
         if (sampleHashes.length != count) revert SampleMerkleBatchLengthMismatch(sampleHashes.length, count);
         if (count == 0 || indexes[count - 1] >= leafCount) return false;
+        (bool ordered, uint256 list) = _loadBatch(sampleHashes, indexes);
+        if (!ordered) return false;
+        (bool ok, bytes32 top) = _walkBatch(list, count, leafCount, path);
+        return ok && commitRoot(top, leafCount) == root;
+    }
 
+    /**
+     * @dev Allocates 96 bytes of hashing scratch followed by the known list of {verifyBatch}, one 128-byte entry
+     * (index, node, lo, hi) per sample, and fills it. Returns the list's address, and false if the indexes or the
+     * sample hashes are not strictly ascending.
+     */
+    function _loadBatch(
+        bytes32[] calldata sampleHashes,
+        uint256[] calldata indexes
+    ) private pure returns (bool ordered, uint256 list) {
         assembly ("memory-safe") {
-            // The known list lives past the free memory pointer as (index, node) pairs of 64 bytes; the pointer is
-            // not moved because nothing else allocates before this block ends. Parents overwrite the list in place:
-            // the write cursor never passes the read cursor.
-            let list := mload(0x40)
-            let ordered := 1
-            let previous := 0
+            list := add(mload(0x40), 0x60)
+            let count := indexes.length
+            mstore(0x40, add(list, shl(7, count)))
+            ordered := 1
             for { let k := 0 } lt(k, count) { k := add(k, 1) } {
                 let i := calldataload(add(indexes.offset, shl(5, k)))
-                if and(gt(k, 0), iszero(gt(i, previous))) {
-                    ordered := 0
-                    break
+                let h := calldataload(add(sampleHashes.offset, shl(5, k)))
+                let entry := add(list, shl(7, k))
+                // Strictly ascending: compare with the previous entry's index and hash.
+                if gt(k, 0) {
+                    if or(iszero(gt(i, mload(sub(entry, 0x80)))), iszero(gt(h, mload(sub(entry, 0x20))))) {
+                        ordered := 0
+                        break
+                    }
                 }
-                previous := i
-                mstore(0x00, calldataload(add(sampleHashes.offset, shl(5, k))))
-                let entry := add(list, shl(6, k))
                 mstore(entry, i)
-                mstore(add(entry, 0x20), keccak256(0x00, 0x20))
+                mstore(add(entry, 0x20), h)
+                mstore(add(entry, 0x40), h)
+                mstore(add(entry, 0x60), h)
             }
+        }
+    }
 
-            if ordered {
-                let p := proof.offset
-                let pEnd := add(p, shl(5, proof.length))
-                let listEnd := add(list, shl(6, count))
-                for { let width := leafCount } gt(width, 1) { width := add(shr(1, width), and(width, 1)) } {
-                    let w := list
-                    for { let r := list } lt(r, listEnd) {} {
-                        let i := mload(r)
-                        let node := mload(add(r, 0x20))
-                        let next := add(r, 0x40)
-                        switch and(i, 1)
+    /**
+     * @dev Walks the known list of {verifyBatch} (`count` entries at `list`, scratch just before it) level by level,
+     * consuming `path`, and returns the last node. Parents overwrite the list in place: the write cursor never passes
+     * the read cursor, and an entry is fully read before its slot is written. `ok` is false if a routing check fails
+     * or `path` is not consumed exactly.
+     */
+    function _walkBatch(
+        uint256 list,
+        uint256 count,
+        uint256 leafCount,
+        bytes32[] calldata path
+    ) private pure returns (bool ok, bytes32 top) {
+        assembly ("memory-safe") {
+            let scratch := sub(list, 0x60)
+            let listEnd := add(list, shl(7, count))
+            let p := path.offset
+            ok := 1
+            for { let width := leafCount } and(gt(width, 1), ok) { width := add(shr(1, width), and(width, 1)) } {
+                let w := list
+                for { let r := list } lt(r, listEnd) {} {
+                    let i := mload(r)
+                    let next := add(r, 0x80)
+                    // Scratch = [left, right, split]; the entry's lo and hi move to the parent unless noted.
+                    let lo := mload(add(r, 0x40))
+                    let hi := mload(add(r, 0x60))
+                    switch and(i, 1)
+                    case 1 {
+                        mstore(add(scratch, 0x40), calldataload(add(p, 0x20)))
+                        if lt(lo, mload(add(scratch, 0x40))) { ok := 0 }
+                        mstore(scratch, calldataload(p))
+                        mstore(add(scratch, 0x20), mload(add(r, 0x20)))
+                        p := add(p, 0x40)
+                    }
+                    default {
+                        switch and(lt(next, listEnd), eq(mload(next), add(i, 1)))
                         case 1 {
-                            mstore(0x00, calldataload(p))
-                            mstore(0x20, node)
-                            node := keccak256(0x00, 0x40)
+                            let split := calldataload(p)
+                            if or(iszero(lt(hi, split)), lt(mload(add(next, 0x40)), split)) { ok := 0 }
+                            mstore(scratch, mload(add(r, 0x20)))
+                            mstore(add(scratch, 0x20), mload(add(next, 0x20)))
+                            mstore(add(scratch, 0x40), split)
+                            hi := mload(add(next, 0x60))
                             p := add(p, 0x20)
+                            next := add(next, 0x80)
                         }
                         default {
-                            switch and(lt(next, listEnd), eq(mload(next), add(i, 1)))
+                            switch lt(add(i, 1), width)
                             case 1 {
-                                mstore(0x00, node)
-                                mstore(0x20, mload(add(next, 0x20)))
-                                node := keccak256(0x00, 0x40)
-                                next := add(next, 0x40)
+                                let split := calldataload(add(p, 0x20))
+                                if iszero(lt(hi, split)) { ok := 0 }
+                                mstore(scratch, mload(add(r, 0x20)))
+                                mstore(add(scratch, 0x20), calldataload(p))
+                                mstore(add(scratch, 0x40), split)
+                                p := add(p, 0x40)
                             }
                             default {
-                                if lt(add(i, 1), width) {
-                                    mstore(0x00, node)
-                                    mstore(0x20, calldataload(p))
-                                    node := keccak256(0x00, 0x40)
-                                    p := add(p, 0x20)
-                                }
+                                // The last, unpaired node: promoted. Hashing is skipped below.
+                                mstore(scratch, 0)
                             }
                         }
-                        mstore(w, shr(1, i))
-                        mstore(add(w, 0x20), node)
-                        w := add(w, 0x40)
-                        r := next
                     }
-                    listEnd := w
+                    let node := mload(add(r, 0x20))
+                    if or(and(i, 1), lt(add(i, 1), width)) { node := keccak256(scratch, 0x60) }
+                    mstore(w, shr(1, i))
+                    mstore(add(w, 0x20), node)
+                    mstore(add(w, 0x40), lo)
+                    mstore(add(w, 0x60), hi)
+                    w := add(w, 0x80)
+                    r := next
                 }
-                // Distinct indexes below leafCount always fold into a single node at index 0.
-                valid := and(eq(p, pEnd), eq(mload(add(list, 0x20)), root))
+                listEnd := w
             }
+            // Distinct indexes below leafCount always fold into a single entry at index 0.
+            ok := and(ok, eq(p, add(path.offset, shl(5, path.length))))
+            top := mload(add(list, 0x20))
         }
-    }
-
-    /**
-     * @dev Returns true if `query` is provably not a leaf of (`root`, `leafCount`), assuming sorted distinct
-     * leaves (see the WARNING above). Accepted shapes:
-     * - two neighbors at adjacent indexes i, i+1 with `neighbors[0].sampleHash < query < neighbors[1].sampleHash`;
-     * - one neighbor at index 0 with `query < sampleHash` (query sorts before the first leaf);
-     * - one neighbor at index `leafCount - 1` with `query > sampleHash` (query sorts after the last leaf).
-     * Every neighbor's membership proof must verify. Any other shape returns false.
-     */
-    function verifyAbsence(
-        bytes32 root,
-        uint256 leafCount,
-        bytes32 query,
-        Neighbor[] calldata neighbors
-    ) internal pure returns (bool) {
-        if (neighbors.length == 1) {
-            Neighbor calldata only = neighbors[0];
-            bool beforeFirst = only.index == 0 && query < only.sampleHash;
-            bool afterLast = leafCount != 0 && only.index == leafCount - 1 && query > only.sampleHash;
-            return (beforeFirst || afterLast) && _verifyNeighbor(root, leafCount, only);
-        }
-        if (neighbors.length == 2) {
-            Neighbor calldata left = neighbors[0];
-            Neighbor calldata right = neighbors[1];
-            return
-                _adjacent(left.index, right.index) &&
-                left.sampleHash < query &&
-                query < right.sampleHash &&
-                _verifyNeighbor(root, leafCount, left) &&
-                _verifyNeighbor(root, leafCount, right);
-        }
-        return false;
-    }
-
-    /**
-     * @dev Returns true if `left` and `right` prove that the leaves of (`root`, `leafCount`) are not sorted and
-     * distinct: they sit at adjacent indexes i, i+1, both membership proofs verify, and
-     * `left.sampleHash >= right.sampleHash`.
-     */
-    function verifyDisorder(
-        bytes32 root,
-        uint256 leafCount,
-        Neighbor calldata left,
-        Neighbor calldata right
-    ) internal pure returns (bool) {
-        return
-            _adjacent(left.index, right.index) &&
-            left.sampleHash >= right.sampleHash &&
-            _verifyNeighbor(root, leafCount, left) &&
-            _verifyNeighbor(root, leafCount, right);
-    }
-
-    /// @dev Returns true if `right == left + 1`, without overflowing.
-    function _adjacent(uint256 left, uint256 right) private pure returns (bool) {
-        return right > left && right - left == 1;
-    }
-
-    /// @dev Checks a neighbor's membership proof.
-    function _verifyNeighbor(bytes32 root, uint256 leafCount, Neighbor calldata n) private pure returns (bool) {
-        return verify(root, leafCount, n.sampleHash, n.index, n.proof);
     }
 }

@@ -4,15 +4,15 @@
  * Backed by a small hand-made WebAssembly module (`keccak-wasm/`) whose batch
  * functions loop over many inputs in linear memory, two at a time (SIMD), so
  * the JS↔WASM call cost is paid once per 2048 hashes. Use the batch
- * functions `keccakLeaves` / `keccakPairs` in hot loops; `keccak256` hashes
- * one input of any length.
+ * functions `keccakNodes` / `keccakLeaves` / `keccakPairs` in hot loops;
+ * `keccak256` hashes one input of any length.
  *
  * The module compiles synchronously on first use (fine in Node and in Web
  * Workers). A browser main thread refuses to compile modules over 4 KiB
  * synchronously: call `await initKeccak()` once before hashing there.
  */
 import { KECCAK_WASM_BASE64 } from "./keccak-wasm/keccak-wasm-bytes.js";
-import { IN_BYTES, IN_OFFSET, OUT_BYTES, OUT_OFFSET, STATE_OFFSET } from "./keccak-wasm/layout.js";
+import { IN_BYTES, IN_OFFSET, OUT_BYTES, OUT_OFFSET, SPLITS_BYTES, SPLITS_OFFSET, STATE_OFFSET } from "./keccak-wasm/layout.js";
 
 /** Bytes of a Keccak-256 digest. */
 export const KECCAK_DIGEST_BYTES = 32;
@@ -22,6 +22,7 @@ const RATE = 136;
 /** Inputs per call, bounded by the input and output regions. */
 const LEAVES_PER_CALL = Math.min(IN_BYTES / 32, OUT_BYTES / 32);
 const PAIRS_PER_CALL = Math.min(IN_BYTES / 64, OUT_BYTES / 32);
+const NODES_PER_CALL = Math.min(IN_BYTES / 64, SPLITS_BYTES / 32, OUT_BYTES / 32);
 const BLOCKS_PER_CALL = Math.floor(IN_BYTES / RATE);
 
 /** A compiled `WebAssembly.Module` (opaque here: the project's TS libs carry no WebAssembly types). */
@@ -40,6 +41,7 @@ interface KeccakExports {
   leaves(input: number, output: number, count: number): void;
   pairs(input: number, output: number, count: number): void;
   absorb(state: number, input: number, blocks: number): void;
+  nodes(pairs: number, splits: number, output: number, count: number): void;
 }
 
 let compiled: KeccakWasmModule | undefined;
@@ -144,6 +146,34 @@ export function keccakPairs(input: Uint8Array, output: Uint8Array): void {
     const count = Math.min(PAIRS_PER_CALL, n - start);
     heap.set(input.subarray(start * 64, (start + count) * 64), IN_OFFSET);
     exports.pairs(IN_OFFSET, OUT_OFFSET, count);
+    output.set(heap.subarray(OUT_OFFSET, OUT_OFFSET + count * 32), start * 32);
+  }
+}
+
+/**
+ * Hashes n 96-byte messages, each a 64-byte pair (left ‖ right) from `pairs`
+ * followed by a 32-byte key from `splits`, into n digests:
+ * `output[32i..32i+32) = keccak256(pairs[64i..64i+64) ‖ splits[32i..32i+32))`.
+ * These are the internal nodes of the Merkle search tree (docs/merkle-scheme.md).
+ * `splits` and `output` must hold n × 32 bytes; `output` may alias the first
+ * half of `pairs` (each output is written after the inputs it overwrites were read).
+ */
+export function keccakNodes(pairs: Uint8Array, splits: Uint8Array, output: Uint8Array): void {
+  if (pairs.length % 64 !== 0) {
+    throw new RangeError(`keccakNodes: pairs length ${pairs.length} is not a multiple of 64 bytes`);
+  }
+  const n = pairs.length / 64;
+  if (splits.length !== n * 32 || output.length !== n * 32) {
+    throw new RangeError(
+      `keccakNodes: ${n} pairs need ${n * 32} bytes of split keys and of output, got ${splits.length} and ${output.length}`,
+    );
+  }
+  const { exports, heap } = wasm();
+  for (let start = 0; start < n; start += NODES_PER_CALL) {
+    const count = Math.min(NODES_PER_CALL, n - start);
+    heap.set(pairs.subarray(start * 64, (start + count) * 64), IN_OFFSET);
+    heap.set(splits.subarray(start * 32, (start + count) * 32), SPLITS_OFFSET);
+    exports.nodes(IN_OFFSET, SPLITS_OFFSET, OUT_OFFSET, count);
     output.set(heap.subarray(OUT_OFFSET, OUT_OFFSET + count * 32), start * 32);
   }
 }

@@ -4,9 +4,10 @@
  * The leaves are cut into blocks of 2^m leaves (aligned, so no pair of any
  * level ≤ m straddles two blocks; only the last block may be shorter). The
  * calling thread and P - 1 workers take blocks from a shared atomic counter;
- * for each block they hash its leaves and its subtree levels 1..m straight
- * into the shared level buffers. The calling thread then finishes the few
- * levels above m. The result is byte-identical to `buildTree`.
+ * for each block they hash its subtree levels 1..m straight into the shared
+ * level buffers (split keys come from the sample hashes in level 0). The
+ * calling thread then finishes the few levels above m. The result is
+ * byte-identical to `buildTree`.
  *
  * Workers are kept in a small pool between calls (unreferenced while idle, so
  * they never keep the process alive); `closeTreeWorkers()` ends them.
@@ -14,7 +15,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 
-import { keccakLeaves, keccakWasmModule } from "../hash/keccak.js";
+import { keccakWasmModule } from "../hash/keccak.js";
 import { HASH_BYTES } from "./scheme.js";
 import { TREE_WORKER_SOURCE } from "./tree-worker-source.js";
 import { MerkleTree, buildTree, hashLevelRange, levelWidths, validateSortedHashes } from "./tree.js";
@@ -36,9 +37,8 @@ interface LevelRef {
 
 interface Job {
   readonly id: number;
+  /** Level 0 (the sample hashes) and the levels the workers fill. */
   readonly levels: readonly LevelRef[];
-  /** Where the sample hashes are, or null: already copied into level 0. */
-  readonly input: { readonly buffer: SharedArrayBuffer; readonly byteOffset: number } | null;
   readonly n: number;
   readonly blockLeaves: number;
   readonly blocks: number;
@@ -104,10 +104,9 @@ export async function closeTreeWorkers(): Promise<void> {
 
 /**
  * Same result as `buildTree`, computed on several threads. Level buffers live
- * in one SharedArrayBuffer. If `sortedHashes` itself is backed by a
- * SharedArrayBuffer the workers read it directly; otherwise it is first
- * copied into level 0 (which has the same size) and hashed in place, so no
- * extra memory is needed.
+ * in one SharedArrayBuffer; level 0 is a copy of `sortedHashes` there (the
+ * workers cannot see ordinary memory), unless `sortedHashes` already is a
+ * whole SharedArrayBuffer-backed view, which is then used as level 0 as is.
  */
 export async function buildTreeParallel(
   sortedHashes: Uint8Array,
@@ -125,15 +124,24 @@ export async function buildTreeParallel(
 
 async function buildOnThreads(sortedHashes: Uint8Array, n: number, threads: number): Promise<MerkleTree> {
   const widths = levelWidths(n);
-  const shared = new SharedArrayBuffer(widths.reduce((sum, w) => sum + w, 0) * HASH_BYTES);
+  const inShared = sortedHashes.buffer instanceof SharedArrayBuffer;
+  const upper = widths.slice(1).reduce((sum, w) => sum + w, 0) * HASH_BYTES;
+  const shared = new SharedArrayBuffer(upper + (inShared ? 0 : n * HASH_BYTES));
   const levels: Uint8Array[] = [];
   const refs: LevelRef[] = [];
   let offset = 0;
-  for (const width of widths) {
+  widths.forEach((width, k) => {
+    if (k === 0 && inShared) {
+      levels.push(sortedHashes);
+      refs.push({ buffer: sortedHashes.buffer as SharedArrayBuffer, byteOffset: sortedHashes.byteOffset, byteLength: n * HASH_BYTES });
+      return;
+    }
     levels.push(new Uint8Array(shared, offset, width * HASH_BYTES));
     refs.push({ buffer: shared, byteOffset: offset, byteLength: width * HASH_BYTES });
     offset += width * HASH_BYTES;
-  }
+  });
+  if (!inShared) (levels[0] as Uint8Array).set(sortedHashes);
+  const bounds = { firsts: levels[0] as Uint8Array, lasts: levels[0] as Uint8Array };
 
   // Blocks of 2^top leaves (~16 per thread), handed out through a shared counter so a
   // thread slowed down by other load simply takes fewer blocks.
@@ -141,34 +149,18 @@ async function buildOnThreads(sortedHashes: Uint8Array, n: number, threads: numb
   const blockLeaves = 2 ** top;
   const blocks = Math.ceil(n / blockLeaves);
   const counter = new SharedArrayBuffer(4);
-  const inShared = sortedHashes.buffer instanceof SharedArrayBuffer;
-  const level0 = levels[0] as Uint8Array;
-  // Workers cannot see ordinary memory: put the sample hashes in level 0, hashed there in place.
-  if (!inShared) level0.set(sortedHashes);
 
   const workerCount = Math.min(threads - 1, blocks - 1);
   while (pool.length < workerCount) pool.push(spawnWorker());
-  const jobs = pool.slice(0, workerCount).map((entry) =>
-    runJob(entry, {
-      id: nextJobId++,
-      levels: refs,
-      input: inShared ? { buffer: sortedHashes.buffer as SharedArrayBuffer, byteOffset: sortedHashes.byteOffset } : null,
-      n,
-      blockLeaves,
-      blocks,
-      top,
-      counter,
-    }),
-  );
+  const jobs = pool
+    .slice(0, workerCount)
+    .map((entry) => runJob(entry, { id: nextJobId++, levels: refs, n, blockLeaves, blocks, top, counter }));
   const settled = Promise.allSettled(jobs);
   try {
     const next = new Int32Array(counter);
     for (let block = Atomics.add(next, 0, 1); block < blocks; block = Atomics.add(next, 0, 1)) {
       const lo = block * blockLeaves;
-      const hi = Math.min(n, lo + blockLeaves);
-      const source = inShared ? sortedHashes : level0;
-      keccakLeaves(source.subarray(lo * HASH_BYTES, hi * HASH_BYTES), level0.subarray(lo * HASH_BYTES, hi * HASH_BYTES));
-      hashLevelRange(levels, lo, hi, 0, top);
+      hashLevelRange(levels, bounds, lo, Math.min(n, lo + blockLeaves), 0, top);
     }
   } finally {
     // Never leave workers writing into buffers while we throw.
@@ -176,6 +168,6 @@ async function buildOnThreads(sortedHashes: Uint8Array, n: number, threads: numb
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed !== undefined) throw failed.reason;
   }
-  hashLevelRange(levels, 0, widths[top] as number, top, widths.length - 1);
-  return new MerkleTree(levels);
+  hashLevelRange(levels, bounds, 0, widths[top] as number, top, widths.length - 1);
+  return new MerkleTree(levels, bounds);
 }

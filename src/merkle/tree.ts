@@ -1,13 +1,19 @@
 /**
- * The dataset Merkle tree in flat buffers (docs/merkle-scheme.md).
+ * The dataset Merkle search tree in flat buffers (docs/merkle-scheme.md).
  *
- * Level 0 holds the leaf hashes keccak256(sampleHash), level k+1 the parents
- * keccak256(left ‖ right) of level k's pairs; an unpaired last node is
- * promoted unchanged. Each level is one flat Uint8Array of width × 32 bytes:
- * no per-node objects, ≈ 64 bytes per leaf for all levels together.
+ * Level 0 holds the sorted distinct sample hashes themselves; level k+1 holds
+ * keccak256(left ‖ right ‖ split) for each pair of level k, where `split` is
+ * the split key between the last sample hash under `left` and the first under
+ * `right`; an unpaired last node is promoted unchanged. Each level is one flat
+ * Uint8Array of width × 32 bytes: no per-node objects, ≈ 64 bytes per leaf for
+ * all levels together (level 0 is the caller's buffer, not a copy).
+ *
+ * A tree can also start above the leaves: its level 0 is then a row of
+ * subtree tops ("units", e.g. the manifest's shard tops at level 13) and the
+ * split keys come from each unit's first and last sample hash ({@link UnitBounds}).
  */
-import { keccakLeaves, keccakPairs } from "../hash/keccak.js";
-import { HASH_BYTES, firstUnsortedIndex, treeDepth } from "./scheme.js";
+import { keccakNodes } from "../hash/keccak.js";
+import { HASH_BYTES, commitRoot, firstUnsortedIndex, splitBoundary, treeDepth, writeSplitKey } from "./scheme.js";
 
 /** Options of `buildTree` and `rootOfSubtree`. */
 export interface BuildTreeOptions {
@@ -19,50 +25,77 @@ export interface BuildTreeOptions {
   readonly checkSorted?: boolean;
 }
 
-/** A built tree: every level kept as one flat buffer. */
+/**
+ * The sample hashes bounding each unit of level 0: unit u covers the sorted
+ * sample hashes from `firsts[u]` to `lasts[u]`. For a tree over the leaves,
+ * both are the sample hashes themselves.
+ */
+export interface UnitBounds {
+  /** n × 32 bytes: the smallest sample hash under each unit. */
+  readonly firsts: Uint8Array;
+  /** n × 32 bytes: the largest sample hash under each unit. */
+  readonly lasts: Uint8Array;
+}
+
+/** Pairs hashed per keccak batch (bounds the split-key scratch buffer to 2 MiB). */
+const PAIRS_PER_CHUNK = 65_536;
+
+/** A built tree: every level kept as one flat buffer, split keys derived on demand. */
 export class MerkleTree {
-  /** Number of leaves (= distinct sample hashes committed). */
+  /** Number of leaves (distinct sample hashes) the tree commits to. */
   readonly leafCount: number;
-  /** Levels above the leaves: ⌈log2(leafCount)⌉; a proof has at most this many siblings. */
+  /** Number of nodes at level 0 (= leafCount for a tree over the leaves). */
+  readonly unitCount: number;
+  /** Levels above level 0: ⌈log2(unitCount)⌉. */
   readonly depth: number;
-  /** The Merkle root (a copy; 32 bytes). */
+  /** The node at the top level (a copy; 32 bytes). */
+  readonly top: Uint8Array;
+  /** The committed root, keccak256(top ‖ uint256(leafCount)) (32 bytes). */
   readonly root: Uint8Array;
-  private readonly levels: readonly Uint8Array[];
+  readonly #levels: readonly Uint8Array[];
+  readonly #bounds: UnitBounds;
 
   /**
-   * Wraps already computed levels (level 0 = leaf hashes … last = root).
-   * Checks only their shapes; use `buildTree` to compute them.
+   * Wraps already computed levels (level 0 … last = top) and the bounds of
+   * level 0's units. Checks only their shapes; use `buildTree` to compute them.
+   * `leafCount` defaults to the number of units (a tree over the leaves).
    */
-  constructor(levels: readonly Uint8Array[]) {
-    const leafCount = (levels[0]?.length ?? 0) / HASH_BYTES;
-    if (!Number.isInteger(leafCount) || leafCount < 1) {
+  constructor(levels: readonly Uint8Array[], bounds: UnitBounds, leafCount?: number) {
+    const unitCount = (levels[0]?.length ?? 0) / HASH_BYTES;
+    if (!Number.isInteger(unitCount) || unitCount < 1) {
       throw new RangeError("MerkleTree: level 0 must hold at least one 32-byte node");
     }
-    const widths = levelWidths(leafCount);
+    const widths = levelWidths(unitCount);
     if (levels.length !== widths.length) {
-      throw new RangeError(`MerkleTree: ${leafCount} leaves need ${widths.length} levels, got ${levels.length}`);
+      throw new RangeError(`MerkleTree: ${unitCount} nodes at level 0 need ${widths.length} levels, got ${levels.length}`);
     }
     widths.forEach((width, k) => {
       if (levels[k]?.length !== width * HASH_BYTES) {
         throw new RangeError(`MerkleTree: level ${k} must be ${width * HASH_BYTES} bytes, got ${levels[k]?.length}`);
       }
     });
-    this.levels = levels;
-    this.leafCount = leafCount;
+    if (bounds.firsts.length !== unitCount * HASH_BYTES || bounds.lasts.length !== unitCount * HASH_BYTES) {
+      throw new RangeError(`MerkleTree: the bounds must hold ${unitCount} first and last hashes`);
+    }
+    this.#levels = levels;
+    this.#bounds = bounds;
+    this.unitCount = unitCount;
+    this.leafCount = leafCount ?? unitCount;
     this.depth = widths.length - 1;
-    this.root = new Uint8Array(levels[this.depth] as Uint8Array);
+    this.top = new Uint8Array(levels[this.depth] as Uint8Array);
+    this.root = commitRoot(this.top, this.leafCount);
   }
 
-  /** Level k as a flat buffer (0 = leaf hashes). A view into the tree: do not modify. */
+  /** Level k as a flat buffer (0 = sample hashes or units). A view into the tree: do not modify. */
   level(k: number): Uint8Array {
-    const level = this.levels[k];
+    const level = this.#levels[k];
     if (level === undefined) {
       throw new RangeError(`level ${k} does not exist: the tree has levels 0..${this.depth}`);
     }
     return level;
   }
 
-  /** Number of nodes on level k: ⌈leafCount / 2^k⌉. */
+  /** Number of nodes on level k: ⌈unitCount / 2^k⌉. */
   levelWidth(k: number): number {
     return this.level(k).length / HASH_BYTES;
   }
@@ -76,12 +109,29 @@ export class MerkleTree {
     }
     return nodes.subarray(index * HASH_BYTES, (index + 1) * HASH_BYTES);
   }
+
+  /** True iff node `index` of `level` ≥ 1 was hashed from two children (it has a split key). */
+  hasSplit(level: number, index: number): boolean {
+    this.node(level, index);
+    return level >= 1 && splitBoundary(level, index) < this.unitCount;
+  }
+
+  /** The split key of node `index` at `level` ≥ 1 (a fresh 32-byte array); throws for a promoted node. */
+  split(level: number, index: number): Uint8Array {
+    if (!this.hasSplit(level, index)) {
+      throw new RangeError(`node ${index} of level ${level} was promoted, not hashed: it has no split key`);
+    }
+    const u = splitBoundary(level, index);
+    const out = new Uint8Array(HASH_BYTES);
+    writeSplitKey(this.#bounds.lasts, (u - 1) * HASH_BYTES, this.#bounds.firsts, u * HASH_BYTES, out, 0);
+    return out;
+  }
 }
 
-/** Widths of every level for `leafCount` leaves, leaves first, root (1) last. */
-export function levelWidths(leafCount: number): number[] {
-  const widths = [leafCount];
-  for (let k = 0; k < treeDepth(leafCount); k++) widths.push(Math.ceil((widths[k] as number) / 2));
+/** Widths of every level for `unitCount` nodes at level 0, level 0 first, top (1) last. */
+export function levelWidths(unitCount: number): number[] {
+  const widths = [unitCount];
+  for (let k = 0; k < treeDepth(unitCount); k++) widths.push(Math.ceil((widths[k] as number) / 2));
   return widths;
 }
 
@@ -114,21 +164,55 @@ export function validateSortedHashes(sortedHashes: Uint8Array, options: BuildTre
 }
 
 /**
+ * Writes the split keys of `pairs` consecutive pairs of level `level`,
+ * starting with the pair whose left node is `firstLeft`, into `out`
+ * (pairs × 32 bytes). Unit bounds as in {@link UnitBounds}.
+ */
+export function writeSplitKeys(
+  bounds: UnitBounds,
+  level: number,
+  firstLeft: number,
+  pairs: number,
+  out: Uint8Array,
+): void {
+  const span = 2 ** level;
+  for (let p = 0; p < pairs; p++) {
+    const u = (firstLeft + 2 * p + 1) * span; // first unit under the right node
+    writeSplitKey(bounds.lasts, (u - 1) * HASH_BYTES, bounds.firsts, u * HASH_BYTES, out, p * HASH_BYTES);
+  }
+}
+
+/**
  * Hashes the parents of nodes [lo, hi) of level `from` up to level `to`, in
  * `levels`. `lo` must be a multiple of 2^(to - from) (so pairs never straddle
  * the range start) and `hi` either such a multiple or the end of the level.
  */
-export function hashLevelRange(levels: readonly Uint8Array[], lo: number, hi: number, from: number, to: number): void {
+export function hashLevelRange(
+  levels: readonly Uint8Array[],
+  bounds: UnitBounds,
+  lo: number,
+  hi: number,
+  from: number,
+  to: number,
+): void {
+  let scratch: Uint8Array | undefined;
   for (let k = from; k < to; k++) {
     const src = levels[k] as Uint8Array;
     const dst = levels[k + 1] as Uint8Array;
     const width = hi - lo;
     const pairs = Math.floor(width / 2);
     const parentLo = lo / 2;
-    keccakPairs(
-      src.subarray(lo * HASH_BYTES, (lo + 2 * pairs) * HASH_BYTES),
-      dst.subarray(parentLo * HASH_BYTES, (parentLo + pairs) * HASH_BYTES),
-    );
+    scratch ??= new Uint8Array(Math.min(pairs, PAIRS_PER_CHUNK) * HASH_BYTES);
+    for (let c = 0; c < pairs; c += PAIRS_PER_CHUNK) {
+      const count = Math.min(PAIRS_PER_CHUNK, pairs - c);
+      const splits = scratch.subarray(0, count * HASH_BYTES);
+      writeSplitKeys(bounds, k, lo + 2 * c, count, splits);
+      keccakNodes(
+        src.subarray((lo + 2 * c) * HASH_BYTES, (lo + 2 * c + 2 * count) * HASH_BYTES),
+        splits,
+        dst.subarray((parentLo + c) * HASH_BYTES, (parentLo + c + count) * HASH_BYTES),
+      );
+    }
     if (width % 2 === 1) {
       // The last node of the level has no right sibling: promoted unchanged.
       dst.set(src.subarray((hi - 1) * HASH_BYTES, hi * HASH_BYTES), (parentLo + pairs) * HASH_BYTES);
@@ -140,71 +224,77 @@ export function hashLevelRange(levels: readonly Uint8Array[], lo: number, hi: nu
 
 /**
  * Builds the tree over `sortedHashes` (n × 32 bytes: the sample hashes, sorted
- * ascending, distinct). Runs on the calling thread; see `buildTreeParallel`.
+ * ascending, distinct). Level 0 is `sortedHashes` itself (not copied: do not
+ * modify it while the tree is in use). Runs on the calling thread; see
+ * `buildTreeParallel`.
  */
 export function buildTree(sortedHashes: Uint8Array, options: BuildTreeOptions = {}): MerkleTree {
   const n = validateSortedHashes(sortedHashes, options);
-  const levels = levelWidths(n).map((width) => new Uint8Array(width * HASH_BYTES));
-  keccakLeaves(sortedHashes, levels[0] as Uint8Array);
-  hashLevelRange(levels, 0, n, 0, levels.length - 1);
-  return new MerkleTree(levels);
+  const bounds = { firsts: sortedHashes, lasts: sortedHashes };
+  const levels = levelWidths(n).map((width, k) => (k === 0 ? sortedHashes : new Uint8Array(width * HASH_BYTES)));
+  hashLevelRange(levels, bounds, 0, n, 0, levels.length - 1);
+  return new MerkleTree(levels, bounds);
 }
 
 /**
- * Builds a tree whose level 0 is `nodes` as given (no leaf hashing): the
- * upper part of a tree, e.g. over shard subtree roots.
- */
-export function buildTreeFromNodes(nodes: Uint8Array): MerkleTree {
-  if (nodes.length === 0 || nodes.length % HASH_BYTES !== 0) {
-    throw new RangeError(`nodes length ${nodes.length} must be a positive multiple of 32 bytes`);
-  }
-  const levels = levelWidths(nodes.length / HASH_BYTES).map((width) => new Uint8Array(width * HASH_BYTES));
-  (levels[0] as Uint8Array).set(nodes);
-  hashLevelRange(levels, 0, nodes.length / HASH_BYTES, 0, levels.length - 1);
-  return new MerkleTree(levels);
-}
-
-/**
- * Root of the tree over `sortedHashes` without keeping its levels (one
- * n × 32-byte scratch buffer, hashed in place). For a manifest shard this is
- * the shard's subtree root: the node of the full tree above the shard.
+ * The top node of the tree over `sortedHashes`, without keeping its levels
+ * (one n/2 × 32-byte scratch buffer, hashed in place). For a manifest shard
+ * this is the shard's subtree top: the node of the full tree above the shard.
  */
 export function rootOfSubtree(sortedHashes: Uint8Array, options: BuildTreeOptions = {}): Uint8Array {
   const n = validateSortedHashes(sortedHashes, options);
-  const scratch = new Uint8Array(n * HASH_BYTES);
-  keccakLeaves(sortedHashes, scratch);
-  for (let width = n; width > 1; width = Math.ceil(width / 2)) {
+  if (n === 1) return sortedHashes.slice(0, HASH_BYTES);
+  const bounds = { firsts: sortedHashes, lasts: sortedHashes };
+  const nodes = new Uint8Array(Math.ceil(n / 2) * HASH_BYTES);
+  const splits = new Uint8Array(Math.min(Math.floor(n / 2), PAIRS_PER_CHUNK) * HASH_BYTES);
+  let src = sortedHashes;
+  for (let k = 0, width = n; width > 1; k++, width = Math.ceil(width / 2)) {
     const pairs = Math.floor(width / 2);
-    // Parents overwrite the first half; each pair is read before it is overwritten.
-    keccakPairs(scratch.subarray(0, 2 * pairs * HASH_BYTES), scratch.subarray(0, pairs * HASH_BYTES));
-    if (width % 2 === 1) scratch.copyWithin(pairs * HASH_BYTES, (width - 1) * HASH_BYTES, width * HASH_BYTES);
+    // Parents overwrite the first half of `nodes`; each pair is read before it is overwritten.
+    for (let c = 0; c < pairs; c += PAIRS_PER_CHUNK) {
+      const count = Math.min(PAIRS_PER_CHUNK, pairs - c);
+      const chunkSplits = splits.subarray(0, count * HASH_BYTES);
+      writeSplitKeys(bounds, k, 2 * c, count, chunkSplits);
+      keccakNodes(
+        src.subarray(2 * c * HASH_BYTES, 2 * (c + count) * HASH_BYTES),
+        chunkSplits,
+        nodes.subarray(c * HASH_BYTES, (c + count) * HASH_BYTES),
+      );
+    }
+    if (width % 2 === 1) nodes.set(src.subarray((width - 1) * HASH_BYTES, width * HASH_BYTES), pairs * HASH_BYTES);
+    src = nodes;
   }
-  return scratch.slice(0, HASH_BYTES);
+  return nodes.slice(0, HASH_BYTES);
 }
 
-/** The top of a dataset tree rebuilt from its shards' subtree roots. */
+/** The top of a dataset tree rebuilt from its shards' subtree tops. */
 export interface ShardedTreeTop {
   /** Total number of leaves over all shards. */
   readonly leafCount: number;
   /** Leaves per full shard (a power of two; every shard but the last is full). */
   readonly shardLeafCount: number;
-  /** Level of the full tree at which the shard roots sit: log2(shardLeafCount). */
+  /** Level of the full tree at which the shard tops sit: log2(shardLeafCount). */
   readonly shardLevel: number;
-  /** Tree whose level 0 is the shard roots; its root is the dataset root. */
+  /** Tree whose level 0 is the shard tops; its root is the dataset root. */
   readonly tree: MerkleTree;
   /** The dataset root (equals the root of the tree over all leaves). */
   readonly root: Uint8Array;
 }
 
 /**
- * Rebuilds the top of the dataset tree from per-shard subtree roots (each
- * from `rootOfSubtree` over consecutive runs of `leafCounts[i]` sorted hashes).
- * Every shard but the last must hold the same power-of-two number of leaves,
- * the last at most as many: then the shard roots are exactly the nodes of the
- * full tree at level log2(shardLeafCount), and the tree over them has the
- * full tree's root.
+ * Rebuilds the top of the dataset tree from per-shard subtree tops (each from
+ * `rootOfSubtree` over consecutive runs of `leafCounts[i]` sorted hashes) and
+ * each shard's first and last sample hash. Every shard but the last must hold
+ * the same power-of-two number of leaves, the last at most as many: then the
+ * shard tops are exactly the nodes of the full tree at level
+ * log2(shardLeafCount), the splits above them come from the shards' bounds,
+ * and the tree over them has the full tree's root.
  */
-export function buildTreeFromSubtreeRoots(roots: Uint8Array, leafCounts: ArrayLike<number>): ShardedTreeTop {
+export function buildTreeFromSubtreeRoots(
+  roots: Uint8Array,
+  leafCounts: ArrayLike<number>,
+  bounds: UnitBounds,
+): ShardedTreeTop {
   const shardCount = leafCounts.length;
   if (shardCount === 0) throw new RangeError("buildTreeFromSubtreeRoots: no shards given");
   if (roots.length !== shardCount * HASH_BYTES) {
@@ -235,6 +325,8 @@ export function buildTreeFromSubtreeRoots(roots: Uint8Array, leafCounts: ArrayLi
       `shards of ${shardLeafCount} leaves do not align with tree levels: the shard size must be a power of two`,
     );
   }
-  const tree = buildTreeFromNodes(roots);
+  const levels = levelWidths(shardCount).map((width, k) => (k === 0 ? roots : new Uint8Array(width * HASH_BYTES)));
+  hashLevelRange(levels, bounds, 0, shardCount, 0, levels.length - 1);
+  const tree = new MerkleTree(levels, bounds, leafCount);
   return { leafCount, shardLeafCount, shardLevel, tree, root: tree.root };
 }

@@ -2,7 +2,7 @@
  * Emits, byte by byte, the WebAssembly module behind `src/hash/keccak.ts`.
  *
  * Why a hand-made module: the Merkle tree hot loop hashes millions of tiny,
- * fixed-size inputs (32-byte leaves, 64-byte pairs). Per-call JS↔WASM
+ * fixed-size inputs (96-byte internal nodes, 32- and 64-byte inputs). Per-call JS↔WASM
  * overhead dominates every general-purpose hasher, so the exported functions
  * here loop over a whole batch in linear memory. The batch functions are
  * two-way SIMD: each v128 holds the same Keccak lane of two independent
@@ -16,6 +16,10 @@
  * - `pairs(in, out, n)`:  keccak256 of n consecutive 64-byte inputs → n × 32 bytes.
  * - `absorb(state, in, blocks)`: absorbs `blocks` already padded 136-byte
  *   blocks into the 200-byte state at `state` (scalar; for arbitrary lengths).
+ * - `nodes(pairs, splits, out, n)`: keccak256 of n 96-byte messages, message
+ *   k being the 64-byte pair at `pairs + 64k` followed by the 32-byte split
+ *   key at `splits + 32k` (the internal nodes of the search tree,
+ *   docs/merkle-scheme.md) → n × 32 bytes.
  * - `memory`: `KECCAK_WASM_PAGES` pages, laid out as in `layout.ts`; the round
  *   constants sit at `RC_OFFSET` (data segment), the rest is the caller's.
  *
@@ -436,22 +440,35 @@ function interleave(steps: Generator<void>[]): void {
 export type BatchUnit = "simd" | "scalar";
 
 /**
- * `fn(in, out, n)` hashing n messages of `inputLanes` × 8 bytes each. One loop
+ * Where one part of each message comes from: `lanes` 64-bit lanes (8 bytes
+ * each) read at `input + (index << shift)`. Message k of a batch is the
+ * concatenation of every part's k-th record, in order.
+ */
+interface MessagePart {
+  readonly lanes: 4 | 8;
+  readonly shift: 5 | 6;
+}
+
+/**
+ * `fn(in_0, …, in_{p-1}, out, n)` hashing n messages, one per index, each the
+ * concatenation of its records in the p input regions (see {@link MessagePart};
+ * at most 16 lanes in all, so a message fits one 136-byte block). One loop
  * iteration runs one permutation per unit, interleaved: a "simd" unit hashes
  * two messages (each v128 holds the same lane of both), a "scalar" unit one.
  * Message indexes past the end are clamped to n - 1 (the last message is
  * hashed again and its digest rewritten, identical).
  */
-function buildBatchFunction(inputLanes: 4 | 8, units: readonly BatchUnit[]): number[] {
-  const fn = new FunctionBuilder(3);
-  const [pIn, pOut, pN] = [0, 1, 2];
+function buildBatchFunction(parts: readonly MessagePart[], units: readonly BatchUnit[]): number[] {
+  const fn = new FunctionBuilder(parts.length + 2);
+  const [pOut, pN] = [parts.length, parts.length + 1];
+  const inputLanes = parts.reduce((sum, part) => sum + part.lanes, 0);
   const get = (l: number) => [OP.localGet, ...uleb(l)];
   const set = (l: number) => [OP.localSet, ...uleb(l)];
   const shl = (l: number, sh: number) => [...get(l), OP.i32Const, ...sleb(BigInt(sh)), OP.i32Shl];
   const perIteration = units.reduce((sum, u) => sum + (u === "simd" ? 2 : 1), 0);
   const i = fn.local(I32);
   const idx = Array.from({ length: perIteration }, () => fn.local(I32));
-  const inP = Array.from({ length: perIteration }, () => fn.local(I32));
+  const inP = Array.from({ length: perIteration }, () => parts.map(() => fn.local(I32)));
   const outP = Array.from({ length: perIteration }, () => fn.local(I32));
   const tmpA = fn.local(V128);
   const tmpB = fn.local(V128);
@@ -459,7 +476,6 @@ function buildBatchFunction(inputLanes: 4 | 8, units: readonly BatchUnit[]): num
     const isa = u === "simd" ? simdIsa : scalarIsa;
     return { unit: u, isa, a: new LaneState(fn, isa, 25) };
   });
-  const inShift = inputLanes === 4 ? 5 : 6; // log2(bytes per message)
   // i8x16.shuffle picking lane 0 (resp. 1) of both operands.
   const lowLanes = [...Array(8).keys(), ...Array.from({ length: 8 }, (_, k) => 16 + k)];
   const highLanes = lowLanes.map((b) => b + 8);
@@ -468,13 +484,15 @@ function buildBatchFunction(inputLanes: 4 | 8, units: readonly BatchUnit[]): num
   fn.emit(OP.i32Const, 0, ...set(i));
   fn.emit(OP.loop, 0x40);
   for (let m = 0; m < perIteration; m++) {
-    const [im, inm, outm] = [idx[m], inP[m], outP[m]] as [number, number, number];
+    const [im, outm] = [idx[m], outP[m]] as [number, number];
     // idx = i + m < n ? i + m : n - 1
     fn.emit(...get(i), OP.i32Const, ...sleb(BigInt(m)), OP.i32Add);
     fn.emit(...get(pN), OP.i32Const, 1, OP.i32Sub);
     fn.emit(...get(i), OP.i32Const, ...sleb(BigInt(m)), OP.i32Add, ...get(pN), OP.i32LtU);
     fn.emit(OP.select, ...set(im));
-    fn.emit(...shl(im, inShift), ...get(pIn), OP.i32Add, ...set(inm));
+    parts.forEach((part, q) => {
+      fn.emit(...shl(im, part.shift), ...get(q), OP.i32Add, ...set(inP[m]![q]!));
+    });
     fn.emit(...shl(im, 5), ...get(pOut), OP.i32Add, ...set(outm));
   }
   let message = 0;
@@ -485,22 +503,26 @@ function buildBatchFunction(inputLanes: 4 | 8, units: readonly BatchUnit[]): num
   });
   states.forEach(({ unit, a }, u) => {
     const m = messagesOf[u] as number;
-    if (unit === "simd") {
-      // Load two lanes of each message, interleave into [a.k, b.k] and [a.k+1, b.k+1].
-      for (let k = 0; k < inputLanes; k += 2) {
-        fn.emit(...get(inP[m] as number), ...simdOp(SIMD.load, ...memarg(0, 8 * k)), ...set(tmpA));
-        fn.emit(...get(inP[m + 1] as number), ...simdOp(SIMD.load, ...memarg(0, 8 * k)), ...set(tmpB));
-        fn.emit(...get(tmpA), ...get(tmpB), ...simdOp(SIMD.shuffle, ...lowLanes), ...set(a.local(k)));
-        fn.emit(...get(tmpA), ...get(tmpB), ...simdOp(SIMD.shuffle, ...highLanes), ...set(a.local(k + 1)));
-        a.markDynamic(k);
-        a.markDynamic(k + 1);
+    let lane = 0;
+    parts.forEach((part, q) => {
+      if (unit === "simd") {
+        // Load two lanes of each message, interleave into [a.k, b.k] and [a.k+1, b.k+1].
+        for (let k = 0; k < part.lanes; k += 2) {
+          fn.emit(...get(inP[m]![q]!), ...simdOp(SIMD.load, ...memarg(0, 8 * k)), ...set(tmpA));
+          fn.emit(...get(inP[m + 1]![q]!), ...simdOp(SIMD.load, ...memarg(0, 8 * k)), ...set(tmpB));
+          fn.emit(...get(tmpA), ...get(tmpB), ...simdOp(SIMD.shuffle, ...lowLanes), ...set(a.local(lane + k)));
+          fn.emit(...get(tmpA), ...get(tmpB), ...simdOp(SIMD.shuffle, ...highLanes), ...set(a.local(lane + k + 1)));
+          a.markDynamic(lane + k);
+          a.markDynamic(lane + k + 1);
+        }
+      } else {
+        for (let k = 0; k < part.lanes; k++) {
+          fn.emit(...get(inP[m]![q]!), OP.i64Load, ...memarg(0, 8 * k), ...set(a.local(lane + k)));
+          a.markDynamic(lane + k);
+        }
       }
-    } else {
-      for (let k = 0; k < inputLanes; k++) {
-        fn.emit(...get(inP[m] as number), OP.i64Load, ...memarg(0, 8 * k), ...set(a.local(k)));
-        a.markDynamic(k);
-      }
-    }
+      lane += part.lanes;
+    });
     // Padding: 0x01 right after the message, 0x80 in the last byte of the rate.
     for (let k = inputLanes; k < 25; k++) a.set(k, { c: 0n });
     a.set(inputLanes, { c: 1n });
@@ -560,6 +582,11 @@ function buildAbsorbFunction(): number[] {
   return fn.body();
 }
 
+/** A 32-byte record per message (leaves, split keys). */
+const LEAF_PART: MessagePart = { lanes: 4, shift: 5 };
+/** A 64-byte record per message (left ‖ right pairs). */
+const PAIR_PART: MessagePart = { lanes: 8, shift: 6 };
+
 /**
  * Returns the bytes of the Keccak WebAssembly module (deterministic).
  * `units` chooses what one iteration of the batch loops hashes; the default,
@@ -567,8 +594,15 @@ function buildAbsorbFunction(): number[] {
  * SIMD+scalar or 2×SIMD interleaved no faster).
  */
 export function buildKeccakWasm(units: readonly BatchUnit[] = ["simd"]): Uint8Array {
-  const typeSection = section(1, vec([[0x60, ...vec([[I32], [I32], [I32]]), 0x00]]));
-  const functionSection = section(3, vec([[0], [0], [0]]));
+  // Type 0: (i32, i32, i32) → (); type 1: (i32, i32, i32, i32) → ().
+  const typeSection = section(
+    1,
+    vec([
+      [0x60, ...vec([[I32], [I32], [I32]]), 0x00],
+      [0x60, ...vec([[I32], [I32], [I32], [I32]]), 0x00],
+    ]),
+  );
+  const functionSection = section(3, vec([[0], [0], [0], [1]]));
   const memorySection = section(5, vec([[0x00, ...uleb(KECCAK_WASM_PAGES)]]));
   const exportSection = section(
     7,
@@ -577,11 +611,17 @@ export function buildKeccakWasm(units: readonly BatchUnit[] = ["simd"]): Uint8Ar
       [...utf8("leaves"), 0x00, 0],
       [...utf8("pairs"), 0x00, 1],
       [...utf8("absorb"), 0x00, 2],
+      [...utf8("nodes"), 0x00, 3],
     ]),
   );
   const codeSection = section(
     10,
-    vec([buildBatchFunction(4, units), buildBatchFunction(8, units), buildAbsorbFunction()]),
+    vec([
+      buildBatchFunction([LEAF_PART], units),
+      buildBatchFunction([PAIR_PART], units),
+      buildAbsorbFunction(),
+      buildBatchFunction([PAIR_PART, LEAF_PART], units),
+    ]),
   );
   const rcBytes = ROUND_CONSTANTS.flatMap((rc) => Array.from({ length: 8 }, (_, i) => Number((rc >> BigInt(8 * i)) & 0xffn)));
   const dataSection = section(11, vec([[0x00, OP.i32Const, ...sleb(BigInt(RC_OFFSET)), OP.end, ...vec(rcBytes.map((b) => [b]))]]));

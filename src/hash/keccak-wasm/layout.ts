@@ -15,5 +15,9 @@ export const IN_BYTES = 128 * 1024;
 export const OUT_OFFSET = IN_OFFSET + IN_BYTES;
 /** Size of the output region. */
 export const OUT_BYTES = 64 * 1024;
+/** Split-key region of `nodes`: one 32-byte key per message (as many messages as `OUT_BYTES` holds digests). */
+export const SPLITS_OFFSET = OUT_OFFSET + OUT_BYTES;
+/** Size of the split-key region. */
+export const SPLITS_BYTES = 64 * 1024;
 /** Memory size in 64 KiB pages (fixed; the memory never grows). */
-export const KECCAK_WASM_PAGES = 4;
+export const KECCAK_WASM_PAGES = 5;

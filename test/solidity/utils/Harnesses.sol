@@ -6,24 +6,35 @@ import {SampleMerkle} from "../../../contracts/merkle/SampleMerkle.sol";
 
 /// @dev Exposes SampleMerkle's calldata functions to tests (an external call puts the arguments in calldata).
 contract SampleMerkleHarness {
+    function processPath(
+        bytes32 value,
+        bytes32 query,
+        uint256 index,
+        uint256 leafCount,
+        bytes32[] calldata path
+    ) external pure returns (bool ok, bytes32 top) {
+        return SampleMerkle.processPath(value, query, index, leafCount, path);
+    }
+
     function verify(
         bytes32 root,
         uint256 leafCount,
         bytes32 sampleHash,
         uint256 index,
-        bytes32[] calldata proof
+        bytes32[] calldata path
     ) external pure returns (bool) {
-        return SampleMerkle.verify(root, leafCount, sampleHash, index, proof);
+        return SampleMerkle.verify(root, leafCount, sampleHash, index, path);
     }
 
-    function verifyMemory(
+    function verifyAbsence(
         bytes32 root,
         uint256 leafCount,
-        bytes32 sampleHash,
+        bytes32 query,
         uint256 index,
-        bytes32[] memory proof
+        bytes32 neighbor,
+        bytes32[] calldata path
     ) external pure returns (bool) {
-        return SampleMerkle.verifyMemory(root, leafCount, sampleHash, index, proof);
+        return SampleMerkle.verifyAbsence(root, leafCount, query, index, neighbor, path);
     }
 
     function verifyBatch(
@@ -31,27 +42,9 @@ contract SampleMerkleHarness {
         uint256 leafCount,
         bytes32[] calldata sampleHashes,
         uint256[] calldata indexes,
-        bytes32[] calldata proof
+        bytes32[] calldata path
     ) external pure returns (bool) {
-        return SampleMerkle.verifyBatch(root, leafCount, sampleHashes, indexes, proof);
-    }
-
-    function verifyAbsence(
-        bytes32 root,
-        uint256 leafCount,
-        bytes32 query,
-        SampleMerkle.Neighbor[] calldata neighbors
-    ) external pure returns (bool) {
-        return SampleMerkle.verifyAbsence(root, leafCount, query, neighbors);
-    }
-
-    function verifyDisorder(
-        bytes32 root,
-        uint256 leafCount,
-        SampleMerkle.Neighbor calldata left,
-        SampleMerkle.Neighbor calldata right
-    ) external pure returns (bool) {
-        return SampleMerkle.verifyDisorder(root, leafCount, left, right);
+        return SampleMerkle.verifyBatch(root, leafCount, sampleHashes, indexes, path);
     }
 }
 

@@ -2,11 +2,19 @@
 pragma solidity ^0.8.24;
 
 /**
- * @dev A deliberately plain reference implementation of the Datatrace tree (docs/merkle-scheme.md) for tests:
- * every level kept in memory, no assembly, no shared code with contracts/merkle/SampleMerkle.sol. Proofs built here
- * are what an honest prover sends; the library under test must accept them and reject their forgeries.
+ * @dev A deliberately plain reference implementation of the Datatrace search tree, scheme `datatrace-merkle/2`
+ * (docs/merkle-scheme.md), for tests: every level and every split key kept in memory, no assembly, no shared code
+ * with contracts/merkle/SampleMerkle.sol. Proofs built here are what an honest prover sends; the library under test
+ * must accept them and reject their forgeries. {build} takes level-0 values in any order (a registrant may commit
+ * anything), and {withSplits} lets a test choose every split key, as a dishonest registrant could.
  */
 library ReferenceTree {
+    /// @dev Every level (levels[0] = the level-0 values) and the split key of every hashed node (zero elsewhere).
+    struct Tree {
+        bytes32[][] levels;
+        bytes32[][] splits;
+    }
+
     /// @dev Returns `n` distinct sample hashes derived from `seed`, sorted ascending.
     function sortedHashes(uint256 seed, uint256 n) internal pure returns (bytes32[] memory hashes) {
         hashes = new bytes32[](n);
@@ -25,83 +33,123 @@ library ReferenceTree {
         }
     }
 
-    /// @dev Builds every level of the tree over `sampleHashes` (in the given order): levels[0] are the leaves.
-    function build(bytes32[] memory sampleHashes) internal pure returns (bytes32[][] memory levels) {
-        uint256 height = 1;
-        for (uint256 w = sampleHashes.length; w > 1; w = (w + 1) / 2) ++height;
-        levels = new bytes32[][](height);
-        levels[0] = new bytes32[](sampleHashes.length);
-        for (uint256 k = 0; k < sampleHashes.length; ++k) {
-            levels[0][k] = keccak256(abi.encodePacked(sampleHashes[k]));
-        }
-        for (uint256 l = 1; l < height; ++l) {
-            bytes32[] memory below = levels[l - 1];
-            bytes32[] memory level = new bytes32[]((below.length + 1) / 2);
-            for (uint256 k = 0; k < level.length; ++k) {
-                level[k] = 2 * k + 1 < below.length
-                    ? keccak256(abi.encodePacked(below[2 * k], below[2 * k + 1]))
-                    : below[2 * k]; // the last, unpaired node is promoted
+    /// @dev The split key between `lower` and `upper`: the bytes of `upper` up to and including the first byte where
+    /// the two differ, then zeros (all of `upper` if they are equal).
+    function splitKey(bytes32 lower, bytes32 upper) internal pure returns (bytes32) {
+        uint256 d = 0;
+        while (d < 31 && lower[d] == upper[d]) ++d;
+        uint256 keep = 8 * (d + 1);
+        return keep == 256 ? upper : upper & ~bytes32(type(uint256).max >> keep);
+    }
+
+    /// @dev Builds the tree over `values` in the given order, with split keys from adjacent values.
+    function build(bytes32[] memory values) internal pure returns (Tree memory tree) {
+        tree = _shape(values);
+        for (uint256 l = 1; l < tree.levels.length; ++l) {
+            for (uint256 k = 0; k < tree.levels[l].length; ++k) {
+                uint256 u = (2 * k + 1) << (l - 1);
+                if (u < values.length) tree.splits[l][k] = splitKey(values[u - 1], values[u]);
             }
-            levels[l] = level;
         }
+        _hash(tree);
     }
 
-    /// @dev The root of a built tree.
-    function root(bytes32[][] memory levels) internal pure returns (bytes32) {
-        return levels[levels.length - 1][0];
+    /// @dev Builds the tree over `values` with every split key derived from `seed` instead: any registrant's tree.
+    function withSplits(bytes32[] memory values, uint256 seed) internal pure returns (Tree memory tree) {
+        tree = _shape(values);
+        for (uint256 l = 1; l < tree.levels.length; ++l) {
+            for (uint256 k = 0; k < tree.levels[l].length; ++k) {
+                if ((2 * k + 1) << (l - 1) < values.length) tree.splits[l][k] = keccak256(abi.encode(seed, l, k));
+            }
+        }
+        _hash(tree);
     }
 
-    /// @dev The positional membership proof of leaf `index`.
-    function proof(bytes32[][] memory levels, uint256 index) internal pure returns (bytes32[] memory siblings) {
-        siblings = new bytes32[](levels.length);
+    /// @dev The top node of a built tree.
+    function top(Tree memory tree) internal pure returns (bytes32) {
+        return tree.levels[tree.levels.length - 1][0];
+    }
+
+    /// @dev The committed root: keccak256(top ‖ uint256(leafCount)).
+    function root(Tree memory tree) internal pure returns (bytes32) {
+        return keccak256(abi.encodePacked(top(tree), tree.levels[0].length));
+    }
+
+    /// @dev The path `[sibling, split, …]` of the value at `index`.
+    function path(Tree memory tree, uint256 index) internal pure returns (bytes32[] memory out) {
+        out = new bytes32[](2 * tree.levels.length);
         uint256 count = 0;
         uint256 i = index;
-        for (uint256 l = 0; l + 1 < levels.length; ++l) {
-            uint256 width = levels[l].length;
-            if (i % 2 == 1) siblings[count++] = levels[l][i - 1];
-            else if (i + 1 < width) siblings[count++] = levels[l][i + 1];
+        for (uint256 l = 0; l + 1 < tree.levels.length; ++l) {
+            uint256 width = tree.levels[l].length;
+            if (i % 2 == 1 || i + 1 < width) {
+                out[count++] = tree.levels[l][i % 2 == 1 ? i - 1 : i + 1];
+                out[count++] = tree.splits[l + 1][i / 2];
+            }
             i /= 2;
         }
-        _truncate(siblings, count);
+        _truncate(out, count);
     }
 
-    /// @dev The positional multiproof of the leaves at `indexes` (strictly ascending).
-    function multiproof(
-        bytes32[][] memory levels,
-        uint256[] memory indexes
-    ) internal pure returns (bytes32[] memory siblings) {
-        siblings = new bytes32[](indexes.length * levels.length);
+    /// @dev The multiproof path of the values at `indexes` (strictly ascending).
+    function multiproof(Tree memory tree, uint256[] memory indexes) internal pure returns (bytes32[] memory out) {
+        out = new bytes32[](2 * indexes.length * tree.levels.length);
         uint256 count = 0;
         uint256[] memory known = _copy(indexes);
         uint256 size = known.length;
-        for (uint256 l = 0; l + 1 < levels.length; ++l) {
-            uint256 width = levels[l].length;
+        for (uint256 l = 0; l + 1 < tree.levels.length; ++l) {
+            uint256 width = tree.levels[l].length;
             uint256 parents = 0;
             for (uint256 r = 0; r < size; ++r) {
                 uint256 i = known[r];
                 if (i % 2 == 1) {
-                    siblings[count++] = levels[l][i - 1];
+                    out[count++] = tree.levels[l][i - 1];
+                    out[count++] = tree.splits[l + 1][i / 2];
                 } else if (r + 1 < size && known[r + 1] == i + 1) {
+                    out[count++] = tree.splits[l + 1][i / 2];
                     ++r; // the pair is known on both sides
                 } else if (i + 1 < width) {
-                    siblings[count++] = levels[l][i + 1];
+                    out[count++] = tree.levels[l][i + 1];
+                    out[count++] = tree.splits[l + 1][i / 2];
                 }
                 known[parents++] = i / 2;
             }
             size = parents;
         }
-        _truncate(siblings, count);
+        _truncate(out, count);
     }
 
-    /// @dev The sequence of hashing steps a positional proof of `index` in an `n`-leaf tree takes, one per level
-    /// that hashes: 1 = sibling on the left, 2 = sibling on the right; promotions add nothing. Two (index, count)
-    /// pairs with equal shapes hash the same proof identically.
-    function shape(uint256 index, uint256 n) internal pure returns (bytes memory steps) {
-        uint256 i = index;
-        for (uint256 width = n; width > 1; width = (width + 1) / 2) {
-            if (i % 2 == 1) steps = bytes.concat(steps, bytes1(0x01));
-            else if (i + 1 < width) steps = bytes.concat(steps, bytes1(0x02));
-            i /= 2;
+    /// @dev Where the search path of `query` ends: the index reached by descending from the top through the split
+    /// keys (left if `query < split`, right otherwise; a promoted node has one child).
+    function route(Tree memory tree, bytes32 query) internal pure returns (uint256 i) {
+        for (uint256 l = tree.levels.length - 1; l > 0; --l) {
+            bool hashed = 2 * i + 1 < tree.levels[l - 1].length;
+            i = hashed && query >= tree.splits[l][i] ? 2 * i + 1 : 2 * i;
+        }
+    }
+
+    function _shape(bytes32[] memory values) private pure returns (Tree memory tree) {
+        uint256 height = 1;
+        for (uint256 w = values.length; w > 1; w = (w + 1) / 2) ++height;
+        tree.levels = new bytes32[][](height);
+        tree.splits = new bytes32[][](height);
+        tree.levels[0] = values;
+        tree.splits[0] = new bytes32[](0);
+        for (uint256 l = 1; l < height; ++l) {
+            uint256 width = (tree.levels[l - 1].length + 1) / 2;
+            tree.levels[l] = new bytes32[](width);
+            tree.splits[l] = new bytes32[](width);
+        }
+    }
+
+    function _hash(Tree memory tree) private pure {
+        for (uint256 l = 1; l < tree.levels.length; ++l) {
+            bytes32[] memory below = tree.levels[l - 1];
+            for (uint256 k = 0; k < tree.levels[l].length; ++k) {
+                tree.levels[l][k] = 2 * k + 1 < below.length
+                    ? keccak256(abi.encodePacked(below[2 * k], below[2 * k + 1], tree.splits[l][k]))
+                    : below[2 * k]; // the last, unpaired node is promoted
+            }
         }
     }
 
