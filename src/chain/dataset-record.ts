@@ -10,7 +10,7 @@
 
 /** A dataset's on-chain commitment and facts (`DatasetNFT.dataset(tokenId)`). */
 export interface DatasetRecord {
-  /** Merkle root, 0x + 64 lowercase hex. */
+  /** Committed root, 0x + 64 lowercase hex. */
   readonly root: string;
   /** Distinct sample hashes committed. */
   readonly leafCount: number;
@@ -20,10 +20,8 @@ export interface DatasetRecord {
   readonly previousVersion: bigint;
   /** Block timestamp of the registration, seconds since 1970. */
   readonly registeredAt: number;
-  /** Address that registered it. */
+  /** Address that registered it (kept across transfers). */
   readonly registrant: string;
-  /** True once a disorder proof was accepted: absence proofs are then rejected on chain. */
-  readonly disordered: boolean;
 }
 
 /** The decoded return value of `DatasetNFT.dataset(tokenId)` (the fields {@link DatasetRecord} keeps). */
@@ -34,7 +32,6 @@ export interface DatasetRecordResult {
   readonly previousVersion: bigint;
   readonly registeredAt: bigint;
   readonly registrant: string;
-  readonly disordered: boolean;
 }
 
 /** The {@link DatasetRecord} of a decoded `dataset(tokenId)` result: root lowercased, counts and times as numbers. */
@@ -46,6 +43,5 @@ export function datasetRecordOf(d: DatasetRecordResult): DatasetRecord {
     previousVersion: d.previousVersion,
     registeredAt: Number(d.registeredAt),
     registrant: d.registrant,
-    disordered: d.disordered,
   };
 }

@@ -58,42 +58,23 @@ export function decodeRevert(error: unknown, interfaces: readonly Interface[]): 
 
 const arg = (d: DecodedRevert, i: number): string => String(d.args[i]);
 
-/** A chain timestamp (seconds since 1970) as `2026-07-01T12:00:00Z (1782907200)`. */
-export function formatChainTime(seconds: bigint | number | string): string {
-  const s = Number(seconds);
-  if (!Number.isFinite(s) || s < 0 || s > 8.64e12) return String(seconds);
-  return `${new Date(s * 1000).toISOString().replace(".000Z", "Z")} (${String(seconds)})`;
-}
-
 /** A sentence for a decoded registry error (unknown names are shown as `Name(args)`). */
 export function describeRevert(decoded: DecodedRevert): string {
   switch (decoded.name) {
-    case "DatasetRootAlreadyRegistered":
-      return `this dataset root is already token #${arg(decoded, 1)}`;
-    case "DatasetRootClaimed":
-      return (
-        `the root ${arg(decoded, 0)} is claimed until ${formatChainTime(arg(decoded, 1))}: someone committed to register it ` +
-        `(DatasetNFT.commit, the front-running protection), so plain register of this root is refused until then`
-      );
-    case "DatasetUnknownCommitment":
-      return (
-        `no live commitment ${arg(decoded, 0)} exists for this account: it was never committed (or its commit transaction is not mined yet), ` +
-        `it was already revealed, or the reveal's account, arguments or salt differ from the commit's`
-      );
-    case "DatasetCommitmentTooRecent":
-      return `the commitment ${arg(decoded, 0)} is too recent to reveal: its reveal window opens at ${formatChainTime(arg(decoded, 1))}`;
-    case "DatasetCommitmentExpired":
-      return `the commitment ${arg(decoded, 0)} expired unrevealed at ${formatChainTime(arg(decoded, 1))} (a commitment must be revealed within 1 day)`;
+    case "DatasetAlreadyRegistered":
+      return `account ${arg(decoded, 1)} already registered this root as dataset #${arg(decoded, 2)} (an account registers a root once)`;
+    case "DatasetPreviousVersionNotYours":
+      return `${arg(decoded, 1)} neither registered nor owns dataset #${arg(decoded, 0)}, so it cannot register a new version of it`;
+    case "DatasetPageTooLarge":
+      return `a page of root registrations from ${arg(decoded, 0)} of ${arg(decoded, 1)} is too large (offset + limit ≤ 1000)`;
+    case "ModelAncestorWindowTooLarge":
+      return `an ancestors window from ${arg(decoded, 0)} of ${arg(decoded, 1)} is too large (offset + limit ≤ 1024)`;
     case "DatasetZeroRoot":
-      return "the Merkle root is zero";
+      return "the root is zero";
     case "DatasetZeroLeafCount":
       return "the dataset has no samples (leaf count 0)";
     case "DatasetUnknownPreviousVersion":
       return `previous version #${arg(decoded, 0)} is not a registered dataset`;
-    case "DatasetAlreadyDisordered":
-      return `dataset #${arg(decoded, 0)} is already marked disordered`;
-    case "DatasetInvalidDisorderProof":
-      return `the disorder proof for dataset #${arg(decoded, 0)} (leaves ${arg(decoded, 1)}, ${arg(decoded, 2)}) is invalid`;
     case "ERC721NonexistentToken":
       return `token #${arg(decoded, 0)} does not exist`;
     case "SampleMerkleBatchLengthMismatch":

@@ -15,6 +15,8 @@ export {
   INDEX_ENTRY_BYTES,
   INDEX_FILE,
   MANIFEST_FORMAT,
+  SHARD_LEVEL,
+  shardBounds,
   MAX_SHARD_COUNT,
   SHARD_SIZE,
   shardDirectory,

@@ -1,5 +1,5 @@
 /**
- * The on-disk manifest format "datatrace-manifest/1" (docs/manifest-format.md):
+ * The on-disk manifest format "datatrace-manifest/2" (docs/manifest-format.md):
  * a directory with `header.json`, `index.bin` (one fixed-width entry per
  * shard), `shards/DDD/NNNNNN.bin` (8192 sorted 32-byte sample hashes each, the
  * last one shorter) and, unless private, `ids/DDD/NNNNNN.jsonl`, where
@@ -7,15 +7,19 @@
  * directory stays a basic UnixFS directory (no HAMT) up to the limit stated
  * in docs/manifest-format.md.
  */
+import { SCHEME_ID } from "../merkle/scheme.js";
+import type { UnitBounds } from "../merkle/tree.js";
 import type { SourceDescription } from "../sources/source-description.js";
 
 /** Value of `header.format`. */
-export const MANIFEST_FORMAT = "datatrace-manifest/1";
+export const MANIFEST_FORMAT = "datatrace-manifest/2";
 /** Value of `header.scheme`: the commitment scheme of docs/merkle-scheme.md. */
-export const COMMITMENT_SCHEME = "datatrace-merkle/1";
-/** Hashes per shard (2^13: shard roots are the nodes of tree level 13). */
+export const COMMITMENT_SCHEME = SCHEME_ID;
+/** Hashes per shard (2^13: shard tops are the nodes of tree level 13). */
 export const SHARD_SIZE = 8192;
-/** Bytes of one index entry: first ‖ last ‖ subtreeRoot ‖ shardSha256 (32 each) ‖ leafCount (u32 BE). */
+/** log2(SHARD_SIZE): the tree level of the shard tops. */
+export const SHARD_LEVEL = 13;
+/** Bytes of one index entry: first ‖ last ‖ subtreeTop ‖ shardSha256 (32 each) ‖ leafCount (u32 BE). */
 export const INDEX_ENTRY_BYTES = 132;
 
 /** Paths inside a manifest directory. */
@@ -62,7 +66,7 @@ export function idsPath(shard: number): string {
 export interface ManifestHeader {
   readonly format: typeof MANIFEST_FORMAT;
   readonly scheme: typeof COMMITMENT_SCHEME;
-  /** Merkle root, 0x-prefixed lowercase hex. */
+  /** Committed root (keccak256(top ‖ uint256 leafCount)), 0x-prefixed lowercase hex. */
   readonly root: string;
   /** Distinct sample hashes committed. */
   readonly leafCount: number;
@@ -87,8 +91,8 @@ export interface IndexEntry {
   readonly first: Uint8Array;
   /** Largest hash of the shard. */
   readonly last: Uint8Array;
-  /** Root of the shard's subtree (node of the dataset tree at level 13). */
-  readonly subtreeRoot: Uint8Array;
+  /** Top node of the shard's subtree: the node of the dataset tree at level 13 above it. */
+  readonly subtreeTop: Uint8Array;
   /** SHA-256 of the shard file: the multihash digest of its raw-block CID. */
   readonly shardSha256: Uint8Array;
   /** Hashes in the shard (8192 except for the last shard). */
@@ -161,7 +165,7 @@ export function decodeHeader(bytes: Uint8Array, where: string): ManifestHeader {
 export function encodeIndexEntry(entry: IndexEntry, out: Uint8Array, at: number): void {
   out.set(entry.first, at);
   out.set(entry.last, at + 32);
-  out.set(entry.subtreeRoot, at + 64);
+  out.set(entry.subtreeTop, at + 64);
   out.set(entry.shardSha256, at + 96);
   new DataView(out.buffer, out.byteOffset, out.byteLength).setUint32(at + 128, entry.leafCount, false);
 }
@@ -180,10 +184,24 @@ export function decodeIndex(bytes: Uint8Array, shardCount: number, where: string
     entries.push({
       first: bytes.slice(at, at + 32),
       last: bytes.slice(at + 32, at + 64),
-      subtreeRoot: bytes.slice(at + 64, at + 96),
+      subtreeTop: bytes.slice(at + 64, at + 96),
       shardSha256: bytes.slice(at + 96, at + 128),
       leafCount: view.getUint32(at + 128, false),
     });
   }
   return entries;
+}
+
+/**
+ * The first and last sample hash of every shard, as the unit bounds of the
+ * tree over the shard tops: the split keys above level 13 come from them.
+ */
+export function shardBounds(entries: readonly Pick<IndexEntry, "first" | "last">[]): UnitBounds {
+  const firsts = new Uint8Array(entries.length * 32);
+  const lasts = new Uint8Array(entries.length * 32);
+  entries.forEach((e, k) => {
+    firsts.set(e.first, k * 32);
+    lasts.set(e.last, k * 32);
+  });
+  return { firsts, lasts };
 }

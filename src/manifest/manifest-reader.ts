@@ -1,25 +1,26 @@
 /**
  * Proves samples in or out of a dataset from its manifest while reading as
  * little of it as possible: `header.json` + `index.bin` when opened, then only
- * the shard(s) a query needs (one, or two when an absence proof straddles a
- * shard boundary). Everything loaded is checked: the tree over the index's
- * shard roots must give the header's root, and a shard must match its index
- * entry (SHA-256 = digest of its raw CID, subtree root, first/last hash,
- * sorted). Files come from an injected {@link ManifestFileReader}: local
- * directory, IPFS gateway, … Browser-safe: SHA-256 is injected too (default
- * `defaultSha256`: Node's OpenSSL in Node, WebCrypto in a browser).
+ * the shard(s) a query needs (one, or two when the search path of an absent
+ * query ends in the shard before the one that would hold it). Everything
+ * loaded is checked: the tree over the index's shard tops must give the
+ * header's root, and a shard must match its index entry (SHA-256 = digest of
+ * its raw CID, subtree top, first/last hash, sorted). Files come from an
+ * injected {@link ManifestFileReader}: local directory, IPFS gateway, …
+ * Browser-safe: SHA-256 is injected too (default `defaultSha256`: Node's
+ * OpenSSL in Node, WebCrypto in a browser).
  */
 import { toHex } from "../hash/hex.js";
 import { defaultSha256, type Sha256 } from "../hash/sha256.js";
-import type { AbsenceNeighbor, AbsenceResult } from "../merkle/absence.js";
 import type { BatchProof } from "../merkle/multiproof.js";
 import { proveBatch } from "../merkle/multiproof.js";
-import { proveMemberInShard } from "../merkle/proof.js";
-import { compareHashes, hashesEqual, treeDepth } from "../merkle/scheme.js";
+import { proveMemberInShard, type AbsenceProof } from "../merkle/proof.js";
+import { compareHashes, hashesEqual, splitKey } from "../merkle/scheme.js";
+import type { SampleProof } from "../merkle/search.js";
 import type { MerkleTree, ShardedTreeTop } from "../merkle/tree.js";
 import { buildTree, buildTreeFromSubtreeRoots, levelWidths } from "../merkle/tree.js";
 import type { IndexEntry, ManifestHeader } from "./manifest-format.js";
-import { decodeHeader, decodeIndex, HEADER_FILE, idsPath, INDEX_FILE, shardPath } from "./manifest-format.js";
+import { decodeHeader, decodeIndex, HEADER_FILE, idsPath, INDEX_FILE, SHARD_LEVEL, shardBounds, shardPath } from "./manifest-format.js";
 import { rawCidFromSha256 } from "./shard-cid.js";
 import type { CID } from "multiformats/cid";
 
@@ -45,7 +46,7 @@ export interface ManifestBatchResult {
   /** The members' hashes in `batch.indexes` order. */
   readonly memberHashes: Uint8Array[];
   /** Absence proofs of the hashes that are not members. */
-  readonly absent: Array<{ readonly sampleHash: Uint8Array; readonly neighbors: AbsenceNeighbor[] }>;
+  readonly absent: Array<{ readonly sampleHash: Uint8Array; readonly proof: AbsenceProof }>;
 }
 
 /** Options of {@link ManifestReader.open}. */
@@ -62,7 +63,7 @@ export interface ManifestReaderOptions {
 export class ManifestReader {
   readonly header: ManifestHeader;
   readonly index: readonly IndexEntry[];
-  /** The tree over the shard roots (its root = header root). */
+  /** The tree over the shard tops (its root = header root). */
   readonly top: ShardedTreeTop;
   readonly root: Uint8Array;
   readonly #read: ManifestFileReader;
@@ -100,15 +101,16 @@ export class ManifestReader {
       }
     });
     if (total !== header.leafCount) throw new Error(`${where}: index counts ${total} hashes, header says ${header.leafCount}.`);
-    const roots = new Uint8Array(index.length * 32);
-    index.forEach((e, k) => roots.set(e.subtreeRoot, k * 32));
+    const tops = new Uint8Array(index.length * 32);
+    index.forEach((e, k) => tops.set(e.subtreeTop, k * 32));
     const top = buildTreeFromSubtreeRoots(
-      roots,
+      tops,
       index.map((e) => e.leafCount),
+      shardBounds(index),
     );
     const root = toHex(top.root);
     if (root !== header.root) {
-      throw new Error(`${where}: the shard roots in index.bin give root ${root}, but header.json says ${header.root}. The manifest is corrupt or mixed up.`);
+      throw new Error(`${where}: the shard tops in index.bin give root ${root}, but header.json says ${header.root}. The manifest is corrupt or mixed up.`);
     }
     return new ManifestReader(read, header, index, top, options);
   }
@@ -137,29 +139,27 @@ export class ManifestReader {
 
   /**
    * Membership proof of `sampleHash` (32 bytes), or if it is not in the
-   * dataset a proof of absence (one or two neighbors with their proofs).
+   * dataset an absence proof: the neighbor its search path ends at, with its path.
    */
-  async proveSample(sampleHash: Uint8Array): Promise<AbsenceResult> {
+  async proveSample(sampleHash: Uint8Array): Promise<SampleProof> {
     const where = await this.#locate(sampleHash);
-    if (where.kind === "member") {
-      const loaded = await this.#loadShard(where.shard);
-      const proof = proveMemberInShard(loaded.tree, where.local, this.top, where.shard);
-      return { kind: "member", index: proof.index, proof };
-    }
-    return { kind: "absent", neighbors: await Promise.all(where.neighbors.map((i) => this.#neighbor(i))) };
+    const proof = await this.#prove(where.index);
+    if (where.member) return { kind: "member", ...proof };
+    return { kind: "absent", ...proof, neighbor: await this.#valueAt(where.index) };
   }
 
   /**
    * One batch proof for all the members among `sampleHashes` (sibling hashes
-   * shared between them are sent once) and absence proofs for the others.
+   * and split keys shared between them are sent once) and absence proofs for
+   * the others.
    */
   async proveSamples(sampleHashes: readonly Uint8Array[]): Promise<ManifestBatchResult> {
     const members = new Map<number, Uint8Array>();
-    const absent: Array<{ sampleHash: Uint8Array; neighbors: AbsenceNeighbor[] }> = [];
+    const absent: Array<{ sampleHash: Uint8Array; proof: AbsenceProof }> = [];
     for (const h of sampleHashes) {
       const where = await this.#locate(h);
-      if (where.kind === "member") members.set(where.shard * this.header.shardSize + where.local, h);
-      else absent.push({ sampleHash: h, neighbors: await Promise.all(where.neighbors.map((i) => this.#neighbor(i))) });
+      if (where.member) members.set(where.index, h);
+      else absent.push({ sampleHash: h, proof: { ...(await this.#prove(where.index)), neighbor: await this.#valueAt(where.index) } });
     }
     if (members.size === 0) return { batch: null, memberHashes: [], absent };
     const indexes = [...members.keys()].sort((a, b) => a - b);
@@ -178,10 +178,12 @@ export class ManifestReader {
       throw new Error(`${this.#where} is a private manifest: it keeps no sample ids.`);
     }
     const where = await this.#locate(sampleHash);
-    if (where.kind !== "member") return null;
-    const lines = await this.#loadIds(where.shard);
-    const line = lines[where.local];
-    if (line === undefined) throw new Error(`${this.#where}: ${idsPath(where.shard)} has fewer lines than its shard has hashes.`);
+    if (!where.member) return null;
+    const size = this.header.shardSize;
+    const k = Math.floor(where.index / size);
+    const lines = await this.#loadIds(k);
+    const line = lines[where.index - k * size];
+    if (line === undefined) throw new Error(`${this.#where}: ${idsPath(k)} has fewer lines than its shard has hashes.`);
     return JSON.parse(line) as string[];
   }
 
@@ -191,17 +193,19 @@ export class ManifestReader {
     return e;
   }
 
-  /** Where `q` is (shard, local index) or which global indexes are its neighbors. */
-  async #locate(
-    q: Uint8Array,
-  ): Promise<{ kind: "member"; shard: number; local: number } | { kind: "absent"; neighbors: number[] }> {
+  /**
+   * Where the search path of `q` ends (a global index) and whether the value
+   * there is `q`. Not a member: the path ends at q's predecessor, or at its
+   * successor when q is at or above the split key between them (src/merkle/search.ts).
+   */
+  async #locate(q: Uint8Array): Promise<{ readonly index: number; readonly member: boolean }> {
     if (!(q instanceof Uint8Array) || q.length !== 32) {
       throw new TypeError("a sample hash is 32 bytes (SHA-256 of the sample); got something else");
     }
     const n = this.header.leafCount;
     const size = this.header.shardSize;
     const k = this.shardFor(q);
-    if (k === this.index.length) return { kind: "absent", neighbors: [n - 1] };
+    if (k === this.index.length) return { index: n - 1, member: false };
     const hashes = await this.shard(k);
     let lo = 0;
     let hi = hashes.length / 32;
@@ -210,36 +214,56 @@ export class ManifestReader {
       if (compareHashes(hashes.subarray(mid * 32, mid * 32 + 32), q) < 0) lo = mid + 1;
       else hi = mid;
     }
-    if (compareHashes(hashes.subarray(lo * 32, lo * 32 + 32), q) === 0) return { kind: "member", shard: k, local: lo };
-    const i = k * size + lo; // first leaf greater than q
-    return { kind: "absent", neighbors: i === 0 ? [0] : [i - 1, i] };
+    const successor = hashes.subarray(lo * 32, lo * 32 + 32);
+    const i = k * size + lo; // the first member ≥ q
+    if (compareHashes(successor, q) === 0) return { index: i, member: true };
+    if (i === 0) return { index: 0, member: false };
+    // The predecessor is in this shard, or is the previous shard's last hash (in the index).
+    const predecessor = lo > 0 ? hashes.subarray((lo - 1) * 32, lo * 32) : this.#entry(k - 1).last;
+    return { index: compareHashes(q, splitKey(predecessor, successor)) >= 0 ? i : i - 1, member: false };
   }
 
-  async #neighbor(index: number): Promise<AbsenceNeighbor> {
+  /** The path of the value at global `index`: the shard-local walk, then the walk above the shard. */
+  async #prove(index: number): Promise<{ index: number; leafCount: number; path: Uint8Array[] }> {
     const size = this.header.shardSize;
     const k = Math.floor(index / size);
     const loaded = await this.#loadShard(k);
+    return proveMemberInShard(loaded.tree, index - k * size, this.top, k);
+  }
+
+  /** The sample hash at global `index` (a copy). */
+  async #valueAt(index: number): Promise<Uint8Array> {
+    const size = this.header.shardSize;
+    const k = Math.floor(index / size);
     const local = index - k * size;
-    const proof = proveMemberInShard(loaded.tree, local, this.top, k);
-    return { index, sampleHash: loaded.hashes.slice(local * 32, local * 32 + 32), siblings: proof.siblings };
+    return (await this.#loadShard(k)).hashes.slice(local * 32, local * 32 + 32);
   }
 
   /** A batch proof over the shard trees below the shard level and the top tree above (merkle/multiproof.ts). */
   #proveBatch(indexes: number[], shards: Map<number, LoadedShard>): BatchProof {
-    const shardLevel = treeDepth(this.header.shardSize);
     const n = this.header.leafCount;
     const widths = levelWidths(n);
-    const node = (level: number, i: number): Uint8Array => {
-      if (this.index.length === 1) return shards.get(0)!.tree.node(level, i);
-      if (level >= shardLevel) return this.top.tree.node(level - shardLevel, i);
-      const span = 2 ** (shardLevel - level); // nodes of this level per full shard
-      const k = Math.floor(i / span);
+    const single = this.index.length === 1;
+    /** The loaded shard under node `i` of `level` ≤ SHARD_LEVEL, and the node's index inside its tree. */
+    const inShard = (level: number, i: number): { tree: MerkleTree; local: number } => {
+      const span = 2 ** (SHARD_LEVEL - level); // nodes of this level per full shard
+      const k = single ? 0 : Math.floor(i / span);
       const shard = shards.get(k);
       if (shard === undefined) throw new Error(`internal error: shard ${k} not loaded for a batch proof`);
-      // The last shard's own tree may be shallower: its root is promoted up to the shard level.
-      return shard.tree.node(Math.min(level, shard.tree.depth), i - k * span);
+      return { tree: shard.tree, local: i - k * span };
     };
-    return proveBatch({ leafCount: n, depth: widths.length - 1, levelWidth: (k) => widths[k]!, node }, indexes);
+    const node = (level: number, i: number): Uint8Array => {
+      if (!single && level >= SHARD_LEVEL) return this.top.tree.node(level - SHARD_LEVEL, i);
+      const { tree, local } = inShard(level, i);
+      // The last shard's own tree may be shallower: its top is promoted up to the shard level.
+      return tree.node(Math.min(level, tree.depth), local);
+    };
+    const split = (level: number, i: number): Uint8Array => {
+      if (!single && level > SHARD_LEVEL) return this.top.tree.split(level - SHARD_LEVEL, i);
+      const { tree, local } = inShard(level, i);
+      return tree.split(level, local);
+    };
+    return proveBatch({ leafCount: n, depth: widths.length - 1, levelWidth: (k) => widths[k]!, node, split }, indexes);
   }
 
   #loadShard(k: number): Promise<LoadedShard> {
@@ -268,7 +292,7 @@ export class ManifestReader {
     } catch (error) {
       throw new Error(`${this.#where}: ${file} is not a valid shard: ${(error as Error).message}`, { cause: error });
     }
-    if (!hashesEqual(tree.root, entry.subtreeRoot)) throw new Error(`${this.#where}: ${file}'s subtree root differs from its index entry.`);
+    if (!hashesEqual(tree.top, entry.subtreeTop)) throw new Error(`${this.#where}: ${file}'s subtree top differs from its index entry.`);
     if (!hashesEqual(bytes.subarray(0, 32), entry.first) || !hashesEqual(bytes.subarray(bytes.length - 32), entry.last)) {
       throw new Error(`${this.#where}: ${file}'s first/last hashes differ from its index entry.`);
     }

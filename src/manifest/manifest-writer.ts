@@ -3,11 +3,12 @@
  * order (with their ids) and writes a shard file every 8192 hashes (into
  * `shards/DDD/`, a new subdirectory every 1,000 shards), with its
  * ids file and the SHA-256 / first / last hash of its index entry; only one
- * shard is held in memory. `finish` then computes the shard subtree roots —
+ * shard is held in memory. `finish` then computes the shard subtree tops —
  * reading the shards back in groups of 32 and hashing each group's tree on
  * all cores (`buildTreeParallel`: a group's level-13 nodes are its shard
- * roots) — and writes the index and the header, whose root is the tree over
- * the shard roots.
+ * tops) — and writes the index and the header, whose root is the committed
+ * root of the tree over the shard tops (split keys from the shards' first and
+ * last hashes).
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -29,14 +30,14 @@ import {
   INDEX_FILE,
   MANIFEST_FORMAT,
   MAX_SHARD_COUNT,
+  SHARD_LEVEL,
   SHARD_SIZE,
+  shardBounds,
   shardDirectory,
   shardPath,
   SHARDS_DIRECTORY,
 } from "./manifest-format.js";
 
-/** log2(SHARD_SIZE): the tree level of the shard roots. */
-const SHARD_LEVEL = 13;
 /** Shards whose roots are computed together (8 MiB of hashes). */
 const SHARDS_PER_GROUP = 32;
 
@@ -49,7 +50,7 @@ export interface ManifestFacts {
   readonly createdAt?: string | undefined;
 }
 
-type PendingEntry = Omit<IndexEntry, "subtreeRoot">;
+type PendingEntry = Omit<IndexEntry, "subtreeTop">;
 
 /** Writes a manifest into an (empty, existing) directory; see the module doc. */
 export class ManifestWriter {
@@ -101,14 +102,15 @@ export class ManifestWriter {
       for (let k = first; k < first + count; k++) parts.push(readFileSync(path.join(this.#dir, shardPath(k))));
       const tree = await buildTreeParallel(Buffer.concat(parts), { checkSorted: false });
       // A group starts on a shard boundary, so its level-13 nodes are its
-      // shard roots (a group of one short shard has a shallower tree: its root).
-      roots.set(tree.depth >= SHARD_LEVEL ? tree.level(SHARD_LEVEL) : tree.root, first * 32);
+      // shard tops (a group of one short shard has a shallower tree: its top).
+      roots.set(tree.depth >= SHARD_LEVEL ? tree.level(SHARD_LEVEL) : tree.top, first * 32);
     }
     const index = new Uint8Array(shardCount * INDEX_ENTRY_BYTES);
-    this.#entries.forEach((e, k) => encodeIndexEntry({ ...e, subtreeRoot: roots.subarray(k * 32, k * 32 + 32) }, index, k * INDEX_ENTRY_BYTES));
+    this.#entries.forEach((e, k) => encodeIndexEntry({ ...e, subtreeTop: roots.subarray(k * 32, k * 32 + 32) }, index, k * INDEX_ENTRY_BYTES));
     const top = buildTreeFromSubtreeRoots(
       roots,
       this.#entries.map((e) => e.leafCount),
+      shardBounds(this.#entries),
     );
     writeFileSync(path.join(this.#dir, INDEX_FILE), index);
     const header: ManifestHeader = {

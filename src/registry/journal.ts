@@ -4,8 +4,10 @@
  * uploading twice or, worse, minting twice.
  *
  * One JSON file per registration, named by a deterministic key:
- * `key = SHA-256(canonicalJson({chainId, contract, kind, subject}))` where
- * subject is the dataset root or the model weightsHash (lowercase hex). The
+ * `key = SHA-256(canonicalJson({chainId, contract, kind, registrant, subject}))`
+ * where subject is the dataset root or the model weightsHash (lowercase hex)
+ * and registrant the account that registers (several accounts may register
+ * the same root or weights, each once). The
  * steps run in a fixed order and each one's result is recorded before the
  * next starts:
  *
@@ -44,6 +46,8 @@ export interface RegistrationKeyInput {
   readonly chainId: number | bigint | string;
   /** Registry contract address. */
   readonly contract: string;
+  /** The registering account (0x address). */
+  readonly registrant: string;
   /** Dataset Merkle root or model weightsHash (0x hex). */
   readonly subject: string;
 }
@@ -64,6 +68,8 @@ export interface RegistrationState {
   readonly chainId: string;
   /** Lowercase 0x address. */
   readonly contract: string;
+  /** Lowercase 0x address of the registering account. */
+  readonly registrant: string;
   /** Lowercase 0x hex. */
   readonly subject: string;
   readonly steps: Partial<Record<RegistrationStep, StepRecord>>;
@@ -80,10 +86,19 @@ function normalizeKeyInput(input: RegistrationKeyInput): Omit<RegistrationState,
   if (typeof input.contract !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(input.contract)) {
     throw new UserError(`Invalid contract address ${JSON.stringify(input.contract)}.`, "Pass the 0x-prefixed 20-byte address of the deployed registry contract.", { exitCode: EXIT_CODES.usage });
   }
+  if (typeof input.registrant !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(input.registrant)) {
+    throw new UserError(`Invalid registrant address ${JSON.stringify(input.registrant)}.`, "Pass the 0x-prefixed 20-byte address of the registering account.", { exitCode: EXIT_CODES.usage });
+  }
   if (typeof input.subject !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(input.subject)) {
     throw new UserError(`Invalid registration subject ${JSON.stringify(input.subject)}.`, "Pass the dataset root or model weightsHash as 0x + 64 hex digits.", { exitCode: EXIT_CODES.usage });
   }
-  return { kind: input.kind, chainId: BigInt(chainId).toString(), contract: input.contract.toLowerCase(), subject: input.subject.toLowerCase() };
+  return {
+    kind: input.kind,
+    chainId: BigInt(chainId).toString(),
+    contract: input.contract.toLowerCase(),
+    registrant: input.registrant.toLowerCase(),
+    subject: input.subject.toLowerCase(),
+  };
 }
 
 /** Deterministic key (64 hex digits) of a registration; see the module doc. */
@@ -156,7 +171,14 @@ export class RegistrationJournal {
       throw new UserError(`Cannot read the registration journal ${file}.`, "Check the file permissions of the journal directory.", { exitCode: EXIT_CODES.ioError, cause: error });
     }
     const state = parseState(text, file);
-    if (state.key !== key || state.subject !== identity.subject || state.contract !== identity.contract || state.chainId !== identity.chainId || state.kind !== identity.kind) {
+    if (
+      state.key !== key ||
+      state.subject !== identity.subject ||
+      state.registrant !== identity.registrant ||
+      state.contract !== identity.contract ||
+      state.chainId !== identity.chainId ||
+      state.kind !== identity.kind
+    ) {
       throw new UserError(`The registration journal ${file} belongs to another registration.`, "Move the file away; it was renamed or copied by hand.", { exitCode: EXIT_CODES.dataError });
     }
     return new Registration(this, state, this.#now);
@@ -245,8 +267,8 @@ export class Registration {
 
   /** Re-reads the journal file (another process may have advanced it). */
   async reload(): Promise<void> {
-    const { kind, chainId, contract, subject } = this.#state;
-    this.#state = (await this.#journal.load({ kind, chainId, contract, subject })).state;
+    const { kind, chainId, contract, registrant, subject } = this.#state;
+    this.#state = (await this.#journal.load({ kind, chainId, contract, registrant, subject })).state;
   }
 
   /** True iff `step` (default: the last step, `minted`) is recorded. */

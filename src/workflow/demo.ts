@@ -302,7 +302,7 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
   const member = await step(`Verify that training email ${trainingEmail.id} is in dataset #${trainingDataset.tokenId}`, async () => {
     const result = await verifyDatasetSamples({ client, content, reporter }, trainingDataset.tokenId, [{ label: trainingEmail.id, sampleHash: sha256(trainingEmail.bytes) }]);
     const s = result.samples[0]!;
-    print(`  member at index ${s.index} (ids ${(s.ids ?? []).join(", ")}), ${s.proofHashes} sibling hashes; local check ${s.localValid ? "valid" : "INVALID"}, on-chain verifySample ${s.onChainValid ? "true" : "FALSE"}`);
+    print(`  member at index ${s.index} (ids ${(s.ids ?? []).join(", ")}), a path of ${s.proofHashes} hashes; local check ${s.localValid ? "valid" : "INVALID"}, on-chain verifySample ${s.onChainValid ? "true" : "FALSE"}`);
     return result;
   });
 
@@ -310,8 +310,7 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
   const absent = await step(`Prove that an email from outside the corpus (${outsider.id}) is NOT in dataset #${trainingDataset.tokenId}`, async () => {
     const result = await verifyDatasetSamples({ client, content, reporter }, trainingDataset.tokenId, [{ label: outsider.id, sampleHash: sha256(outsider.bytes) }]);
     const s = result.samples[0]!;
-    const around = (s.neighbors ?? []).map((nb) => `#${nb.index} ${nb.sampleHash.slice(0, 10)}…`).join(" < q < ");
-    print(`  absent: ${s.sampleHash.slice(0, 10)}… falls between adjacent leaves ${around}; local check ${s.localValid ? "valid" : "INVALID"}, on-chain verifyAbsence ${s.onChainValid ? "true" : "FALSE"}`);
+    print(`  absent: the search path of ${s.sampleHash.slice(0, 10)}… ends at sample #${s.index} ${s.neighbor?.slice(0, 10)}…, not it; local check ${s.localValid ? "valid" : "INVALID"}, on-chain verifyAbsence ${s.onChainValid ? "true" : "FALSE"}`);
     return result;
   });
 

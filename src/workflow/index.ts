@@ -23,8 +23,8 @@ export {
 export type { TrainingLogFile } from "./model-inputs.js";
 export { loadRegistryLineage, summarizeLineage } from "./model-lineage.js";
 export type { LineageSummary, RegistryLineage } from "./model-lineage.js";
-export { neighborStruct, proveSample, requireManifestMatches } from "./prove-sample.js";
-export type { SampleProof } from "./prove-sample.js";
+export { proveSample, requireManifestMatches } from "./prove-sample.js";
+export type { CommittedDataset, DatasetProofChecker, SampleProof } from "./prove-sample.js";
 export type { PublishingStore } from "./publishing-store.js";
 export { isoDate, registerDataset } from "./register-dataset.js";
 export type {
@@ -35,8 +35,6 @@ export type {
   RegistrationHooks,
   RegistrationStatus,
 } from "./register-dataset.js";
-export { formatDuration, registerDatasetCommitReveal } from "./register-dataset-commit-reveal.js";
-export type { CommitmentSummary, CommitRevealOptions, CommittedDataset } from "./register-dataset-commit-reveal.js";
 export { findModelRegistration, registerModel } from "./register-model.js";
 export type { ModelDescription, RegisteredModel, RegisterModelDeps, RegisterModelInput } from "./register-model.js";
 export { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration } from "./registration-transaction.js";

@@ -6,18 +6,16 @@
  *
  *   hashed → manifestStored → metadataStored → txSent → minted
  *
- * Every step's result is recorded (src/registry/journal.ts) before the next
- * starts. A recorded transaction is looked up by hash, never re-sent. Since
- * the contract accepts a root once, a root already registered on chain by
- * this account with the same leaf count and manifest is reported as the
- * existing token; registered by another account or with another manifest,
- * it is an error ({@link requireSameRegistration}). A rerun of a finished
+ * Every step's result is recorded (src/registry/journal.ts, keyed by chain,
+ * contract, registrant and root) before the next starts. A recorded
+ * transaction is looked up by hash, never re-sent. The contract accepts a
+ * root once per account: a root this account already registered with the
+ * same leaf count and manifest is reported as the existing token; with
+ * another leaf count or manifest it is an error
+ * ({@link requireSameRegistration}). Registrations of the same root by other
+ * accounts are reported, not refused: registrations are keyed by
+ * (registrant, root), so nobody can squat a root. A rerun of a finished
  * registration reports its token without doing anything.
- *
- * Front-running protection (`dataset register --commit`) is the
- * commit-reveal variant of the `txSent` step, in
- * ./register-dataset-commit-reveal.ts; a plain rerun of a registration
- * that has a commitment record continues it.
  */
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import { requireDatasetExists } from "../chain/dataset-records.js";
@@ -31,17 +29,6 @@ import { buildDatasetMetadata, metadataBytes, type Creator } from "../registry/m
 import type { OpenSourcesOptions } from "../sources/open-sources.js";
 import { prepareDatasetManifest, type PreparedManifest } from "./dataset-manifest.js";
 import type { PublishingStore } from "./publishing-store.js";
-import {
-  CommitmentPending,
-  commitmentSummary,
-  commitOrReveal,
-  committedSummary,
-  requireRootNotClaimed,
-  type CommitmentSummary,
-  type CommitRevealOptions,
-  type CommittedDataset,
-} from "./register-dataset-commit-reveal.js";
-import { commitmentFileOf, readCommitmentRecord } from "./registration-commitment.js";
 import { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration } from "./registration-transaction.js";
 import { reportedWait, silentReporter, type Reporter } from "./reporter.js";
 import { asJson, recordedStep, trackedStep, type RegistrationRunReport } from "./registration-steps.js";
@@ -91,10 +78,6 @@ export interface RegisterDatasetDeps {
   readonly hooks?: RegistrationHooks | undefined;
   /** Clock for the default publication date. */
   readonly now?: (() => Date) | undefined;
-  /** Wall clock in milliseconds, for the reveal window (default `Date.now`). */
-  readonly clockMs?: (() => number) | undefined;
-  /** Sleep used while waiting for the reveal window (tests advance the chain's time instead). */
-  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 
@@ -123,8 +106,8 @@ export interface RegisteredDataset extends DatasetManifestFacts, RegistrationRun
   readonly metadataCid?: string;
   readonly txHash?: string;
   readonly blockNumber?: number;
-  /** The commitment, when the registration went through commit-reveal. */
-  readonly commitment?: CommitmentSummary | undefined;
+  /** Other accounts' registrations of the same root (token ids), oldest first. */
+  readonly otherRegistrations: readonly bigint[];
 }
 
 interface HashedData {
@@ -187,37 +170,15 @@ export function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-/**
- * Registers a dataset with a plain `register` (see the module doc). A
- * registration that has a commitment record (an earlier commit-reveal run)
- * continues by commit-reveal; it never stops at a fresh commit, so the
- * result is always a minted token.
- */
+/** Registers a dataset (see the module doc). */
 export async function registerDataset(deps: RegisterDatasetDeps, input: RegisterDatasetInput): Promise<RegisteredDataset> {
-  const result = await runDatasetRegistration(deps, input, undefined);
-  if (result.status === "committed") throw new Error("internal error: a plain registration stopped at a commitment");
-  return result;
-}
-
-
-/**
- * The journaled registration behind {@link registerDataset} and
- * `registerDatasetCommitReveal` (./register-dataset-commit-reveal.ts):
- * `commitReveal` undefined registers with a plain `register` (or continues
- * a recorded commit-reveal), given it commits and reveals.
- */
-export async function runDatasetRegistration(
-  deps: RegisterDatasetDeps,
-  input: RegisterDatasetInput,
-  commitReveal: CommitRevealOptions | undefined,
-): Promise<RegisteredDataset | CommittedDataset> {
   const reporter = deps.reporter ?? silentReporter;
   const { client } = deps;
-  requireSigner(client);
+  const registrant = await requireSigner(client).getAddress();
   const previousVersion = input.previousVersion ?? 0n;
   const datePublished = input.metadata.datePublished ?? isoDate((deps.now ?? (() => new Date()))());
   datasetMetadata(input.metadata, datePublished, PLACEHOLDER_COMMITMENT); // validates the descriptive fields before any work
-  if (previousVersion !== 0n) await requireDatasetExists(client, previousVersion);
+  if (previousVersion !== 0n) await requirePreviousVersionOf(client, previousVersion, registrant);
 
   const manifest: PreparedManifest = await prepareDatasetManifest(input.sources, {
     manifestsDir: deps.workspace.manifestsDir,
@@ -229,37 +190,42 @@ export async function runDatasetRegistration(
   reporter.note(`root ${manifest.root}: ${manifest.leafCount} distinct samples (${manifest.sampleCount} read, ${manifest.duplicateCount} duplicates)`);
 
   const journal = new RegistrationJournal(deps.workspace.journalDir);
-  const registration = await journal.load({ kind: "dataset", chainId: client.chainId, contract: client.addresses.datasetNFT, subject: manifest.root });
+  const registration = await journal.load({
+    kind: "dataset",
+    chainId: client.chainId,
+    contract: client.addresses.datasetNFT,
+    registrant,
+    subject: manifest.root,
+  });
   const resumed = registration.nextStep() !== undefined && registration.nextStep() !== "hashed";
-  const onChain = await client.datasets.tokenIdOfRoot(manifest.root);
+  const onChain = await client.datasets.tokenOf(manifest.root, registrant);
+  const others = await otherRegistrations(client, manifest.root, onChain);
+  if (others.length > 0) {
+    reporter.note(
+      `this root is also registered by other accounts as dataset${others.length === 1 ? "" : "s"} ${others.map((id) => `#${id}`).join(", ")}: ` +
+        "registrations are per account, so yours is separate",
+    );
+  }
 
   if (registration.isDone()) {
     const minted = recordedStep<{ tokenId: string }>(registration.state, "minted");
     if (onChain === 0n) {
       throw new UserError(
-        `The journal ${registration.file} says this dataset was registered as token #${minted.tokenId} on chain ${client.chainId}, but the chain does not know its root.`,
+        `The journal ${registration.file} says this dataset was registered as token #${minted.tokenId} on chain ${client.chainId}, but the chain does not know this account's registration of its root.`,
         `The chain was reset (a restarted local node). Delete ${registration.file} and register again.`,
         { exitCode: EXIT_CODES.dataError },
       );
     }
-    return summarize(deps, manifest, registration.state, "existing", [], registration.file);
+    return summarize(deps, manifest, registration.state, "existing", [], registration.file, others);
   }
   if (onChain !== 0n && !registration.isDone("txSent")) {
     const localCid = (await importPath(manifest.manifestDir)).cid.toString();
     await requireSameRegistration(client, onChain, { leafCount: manifest.leafCount, manifestCid: localCid, root: manifest.root });
-    reporter.note(`this root is already registered as dataset #${onChain} by this account with this manifest: nothing to upload or send`);
-    return existingSummary(deps, manifest, onChain, registration.file);
+    reporter.note(`this account already registered this root as dataset #${onChain} with this manifest: nothing to upload or send`);
+    return existingSummary(deps, manifest, onChain, registration.file, others);
   }
-  const commitFile = commitmentFileOf(registration.file);
-  const hasCommitment = (await readCommitmentRecord(commitFile)) !== undefined;
-  if (commitReveal === undefined && hasCommitment && !registration.isDone("txSent")) {
-    reporter.note(`this registration was started with commit-reveal (${commitFile}): continuing it`);
-  }
-  if (commitReveal === undefined && !hasCommitment && !registration.isDone("txSent")) await requireRootNotClaimed(deps, manifest.root);
-  const revealOptions = commitReveal ?? (hasCommitment ? {} : undefined);
 
   const stepsRun: RegistrationStep[] = [];
-  let revealedNow = false; // a commit-reveal registration minted by this run's reveal is "registered", not "resumed"
   const run = trackedStep(deps.hooks, stepsRun);
   const handlers: RegistrationHandlers = {
     hashed: run("hashed", async () =>
@@ -296,24 +262,11 @@ export async function runDatasetRegistration(
       const hashed = recordedStep<HashedData>(s, "hashed");
       const manifestCid = recordedStep<{ cid: string }>(s, "manifestStored").cid;
       const { tokenURI } = recordedStep<{ tokenURI: string }>(s, "metadataStored");
-      const existing = await client.datasets.tokenIdOfRoot(hashed.root);
+      const existing = await client.datasets.tokenOf(hashed.root, registrant);
       if (existing !== 0n) {
         await requireSameRegistration(client, existing, { leafCount: hashed.leafCount, manifestCid, root: hashed.root });
         return asJson({ existingTokenId: existing.toString() });
       }
-      if (revealOptions !== undefined) {
-        revealedNow = true;
-        return asJson(
-          await commitOrReveal(deps, reporter, revealOptions, commitFile, {
-            root: hashed.root,
-            leafCount: hashed.leafCount,
-            manifestCid,
-            uri: tokenURI,
-            previousVersion,
-          }),
-        );
-      }
-      requireSigner(client);
       reporter.step(`sending DatasetNFT.register on ${client.networkName}`);
       const sent = await sendRegistrationTransaction(client, "register the dataset", () =>
         client.datasets.register(hashed.root, BigInt(hashed.leafCount), manifestCid, tokenURI, previousVersion),
@@ -331,10 +284,10 @@ export async function runDatasetRegistration(
         receipt = await waitForRegistration(client, hash, reporter);
       } catch (error) {
         if (!(error instanceof TransactionUnknownError)) throw error;
-        const token = await client.datasets.tokenIdOfRoot(hashed.root);
+        const token = await client.datasets.tokenOf(hashed.root, registrant);
         if (token !== 0n) return asJson({ tokenId: token.toString(), txHash: hash, existing: true });
         throw new UserError(
-          `${error.problem} No dataset with root ${hashed.root} is registered.`,
+          `${error.problem} This account has no registration of root ${hashed.root}.`,
           `Nothing was minted: delete the journal ${registration.file} and register again (the uploads are reused; content is addressed by CID).`,
           { exitCode: EXIT_CODES.tempFail, cause: error },
         );
@@ -344,7 +297,7 @@ export async function runDatasetRegistration(
         if (args === undefined) throw new Error(`internal error: transaction ${hash} succeeded without a DatasetRegistered event`);
         return asJson({ tokenId: (args[0] as bigint).toString(), txHash: hash, blockNumber: receipt.blockNumber });
       }
-      const token = await client.datasets.tokenIdOfRoot(hashed.root);
+      const token = await client.datasets.tokenOf(hashed.root, registrant);
       if (token !== 0n) return asJson({ tokenId: token.toString(), txHash: hash, existing: true });
       const reason = await revertReasonOf(client, receipt, "register the dataset");
       throw new UserError(
@@ -354,16 +307,32 @@ export async function runDatasetRegistration(
       );
     }),
   };
-  let state: RegistrationState;
-  try {
-    state = await runRegistration(registration, handlers);
-  } catch (error) {
-    if (!(error instanceof CommitmentPending)) throw error;
-    return committedSummary(deps, manifest, error, registration.file, commitFile, stepsRun);
-  }
-  return summarize(deps, manifest, state, resumed && !revealedNow ? "resumed" : "registered", stepsRun, registration.file);
+  const state = await runRegistration(registration, handlers);
+  return summarize(deps, manifest, state, resumed ? "resumed" : "registered", stepsRun, registration.file, others);
 }
 
+/** Registrations of `root` other than `own` (token ids, oldest first; at most the contract's page size). */
+async function otherRegistrations(client: RegistryClient, root: string, own: bigint): Promise<bigint[]> {
+  const count = await client.datasets.rootTokenCount(root);
+  if (count === 0n) return [];
+  const page = await client.datasets.tokensOfRoot(root, 0n, count < 1000n ? count : 1000n);
+  return [...page].filter((id) => id !== own);
+}
+
+/**
+ * Throws unless `previousVersion` is a dataset `registrant` registered or
+ * owns: the contract lets only them claim a new version of it.
+ */
+async function requirePreviousVersionOf(client: RegistryClient, previousVersion: bigint, registrant: string): Promise<void> {
+  await requireDatasetExists(client, previousVersion);
+  const [by, owner] = await Promise.all([client.datasets.registrantOf(previousVersion), client.datasets.ownerOf(previousVersion)]);
+  if (by.toLowerCase() === registrant.toLowerCase() || owner.toLowerCase() === registrant.toLowerCase()) return;
+  throw new UserError(
+    `Dataset #${previousVersion} was registered by ${by} and is owned by ${owner}; this account (${registrant}) can not register a new version of it.`,
+    "Register from the account that registered or owns it, or leave out --previous to register an independent dataset.",
+    { exitCode: EXIT_CODES.usage },
+  );
+}
 
 /** The dataset registration an existing token is compared with. */
 interface ExpectedRegistration {
@@ -374,29 +343,21 @@ interface ExpectedRegistration {
 }
 
 /**
- * Throws unless token `tokenId` (which holds our root) was registered by
- * this client's signer with the same leaf count and manifest CID. A
- * different registrant or manifest may be a squatter (someone registered
- * the root first, with a manifest that may be missing or wrong) or a
- * different manifest of the same set: either way the token is not ours to
- * report as "registered", and the contract accepts a root only once.
+ * Throws unless token `tokenId` (this account's registration of our root)
+ * has the same leaf count and manifest CID as the local manifest: the
+ * contract accepts a root once per account, so a different manifest of the
+ * same sample set can not be registered again by this account.
  */
 export async function requireSameRegistration(client: RegistryClient, tokenId: bigint, expected: ExpectedRegistration): Promise<void> {
   const onChain = await client.datasets.dataset(tokenId);
-  const signer = await requireSigner(client).getAddress();
   const differences: string[] = [];
   if (Number(onChain.leafCount) !== expected.leafCount) differences.push(`leaf count ${onChain.leafCount} (the local manifest has ${expected.leafCount})`);
   if (!sameCid(onChain.manifestCid, expected.manifestCid)) differences.push(`manifest ${onChain.manifestCid} (the local manifest is ${expected.manifestCid})`);
-  if (onChain.registrant.toLowerCase() !== signer.toLowerCase()) differences.push(`registrant ${onChain.registrant} (this account is ${signer})`);
   if (differences.length === 0) return;
-  const manifestDiffers = differences.length > 1 || !differences[0]!.startsWith("registrant");
   throw new UserError(
-    `The root ${expected.root} is already registered as dataset #${tokenId} by ${onChain.registrant}, with a different ${differences.join(", ")}.`,
-    manifestDiffers
-      ? `This is either someone who registered your root first (possible squatting: their manifest may not let anyone prove membership) or a different manifest of the same sample set. ` +
-          `Nothing was uploaded or sent. Compare with \`npx hardhat dataset show ${tokenId} --network ${client.networkName}\`; the contract accepts a root once, so use token #${tokenId} or report it.`
-      : `The same commitment (root, leaf count, manifest) was registered by another account, possibly by front-running yours. Nothing was uploaded or sent. ` +
-          `Use token #${tokenId} (\`npx hardhat dataset show ${tokenId} --network ${client.networkName}\`); the contract accepts a root once.`,
+    `This account already registered the root ${expected.root} as dataset #${tokenId}, with a different ${differences.join(" and ")}.`,
+    `Nothing was uploaded or sent: an account registers a root once. Use dataset #${tokenId} (\`npx hardhat dataset show ${tokenId} --network ${client.networkName}\`), ` +
+      "or register the new manifest from another account.",
     { exitCode: EXIT_CODES.dataError },
   );
 }
@@ -408,6 +369,7 @@ async function summarize(
   status: RegistrationStatus,
   stepsRun: RegistrationStep[],
   journalFile: string,
+  otherRegistrations: readonly bigint[],
 ): Promise<RegisteredDataset> {
   const { client } = deps;
   const minted = recordedStep<{ tokenId: string; txHash?: string; blockNumber?: number; existing?: boolean }>(state, "minted");
@@ -416,7 +378,6 @@ async function summarize(
   const tokenURI = await client.datasets.tokenURI(tokenId);
   const metadataCid = tokenURI.startsWith("ipfs://") ? tokenURI.slice("ipfs://".length) : undefined;
   const txHash = minted.txHash ?? recordedStep<{ hash?: string }>(state, "txSent").hash;
-  const commitment = await commitmentSummary(journalFile);
   return {
     status: minted.existing === true && stepsRun.length === 0 ? "existing" : status,
     tokenId,
@@ -431,7 +392,7 @@ async function summarize(
     stepsRun,
     links: registrationLinks(client, client.addresses.datasetNFT, tokenId, txHash),
     backend: deps.store.backend,
-    ...(commitment === undefined ? {} : { commitment }),
+    otherRegistrations,
   };
 }
 
@@ -441,7 +402,13 @@ export function manifestFacts(manifest: PreparedManifest): Omit<DatasetManifestF
 }
 
 
-async function existingSummary(deps: RegisterDatasetDeps, manifest: PreparedManifest, tokenId: bigint, journalFile: string): Promise<RegisteredDataset> {
+async function existingSummary(
+  deps: RegisterDatasetDeps,
+  manifest: PreparedManifest,
+  tokenId: bigint,
+  journalFile: string,
+  otherRegistrations: readonly bigint[],
+): Promise<RegisteredDataset> {
   const { client } = deps;
   const dataset = await client.datasets.dataset(tokenId);
   return {
@@ -455,5 +422,6 @@ async function existingSummary(deps: RegisterDatasetDeps, manifest: PreparedMani
     stepsRun: [],
     links: registrationLinks(client, client.addresses.datasetNFT, tokenId, undefined),
     backend: deps.store.backend,
+    otherRegistrations,
   };
 }

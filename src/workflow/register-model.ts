@@ -216,7 +216,8 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
   reporter.note(`weightsHash ${weights.weightsHash} (${weights.manifest.files.length} file${weights.manifest.files.length === 1 ? "" : "s"})`);
 
   const journal = new RegistrationJournal(deps.workspace.journalDir);
-  const registration = await journal.load({ kind: "model", chainId: client.chainId, contract: client.addresses.modelNFT, subject: weights.weightsHash });
+  const registrant = await requireSigner(client).getAddress();
+  const registration = await journal.load({ kind: "model", chainId: client.chainId, contract: client.addresses.modelNFT, registrant, subject: weights.weightsHash });
   const resumed = registration.nextStep() !== undefined && registration.nextStep() !== "hashed";
   const account = client.signer === undefined ? undefined : await client.signer.getAddress();
 

@@ -126,7 +126,6 @@ export function snapshotJson(snapshot: RegistrySnapshot): unknown {
       owner: d.owner,
       registeredAt: date(d.registeredAt),
       tokenURI: d.tokenURI,
-      disordered: d.disordered,
       metadataFrozen: d.metadataFrozen,
     })),
     models: snapshot.models.map((m) => ({

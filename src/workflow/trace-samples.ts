@@ -12,7 +12,7 @@ import { readModel, type ModelOnChain } from "../chain/model-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
 import { toHex } from "../hash/hex.js";
 import type { ContentSource } from "./content-source.js";
-import { proveSample, requireManifestMatches, withDisorderContext } from "./prove-sample.js";
+import { proveSample, requireManifestMatches } from "./prove-sample.js";
 import { silentReporter, type Reporter } from "./reporter.js";
 import type { SampleQuery } from "./sample-query.js";
 
@@ -38,12 +38,11 @@ export interface LineageDataset {
 export interface TraceCheck {
   readonly datasetId: bigint;
   readonly member: boolean;
-  readonly index?: number;
+  /** The member's position, or where a non-member's search path ends. */
+  readonly index: number;
   readonly ids?: readonly string[];
   readonly localValid: boolean;
   readonly onChainValid: boolean;
-  /** Not a member of a dataset proven disordered: absence is not established. */
-  readonly absenceDisabled?: boolean;
 }
 
 /** Everything found about one sample. */
@@ -52,17 +51,12 @@ export interface SampleTrace {
   readonly sampleHash: string;
   /** Datasets holding the sample. */
   readonly foundIn: readonly TraceCheck[];
-  /** Datasets proven not to hold it (or, with `absenceDisabled`, not holding it without proof). */
+  /** Datasets proven not to hold it. */
   readonly absentFrom: readonly TraceCheck[];
 }
 
-/**
- * Overall outcome: each sample found somewhere; some proven absent from the
- * whole lineage; some sample found nowhere but with a dataset of the
- * lineage proven disordered, so its absence cannot be proven; or some proof
- * that did not verify.
- */
-export type TraceOutcome = "all-found" | "some-not-found" | "absence-disabled" | "invalid";
+/** Overall outcome: each sample found somewhere; some proven absent from the whole lineage; or some proof that did not verify. */
+export type TraceOutcome = "all-found" | "some-not-found" | "invalid";
 
 /** What `model trace` found. */
 export interface TraceReport {
@@ -119,39 +113,31 @@ export async function traceSamples(deps: TraceDeps, modelId: bigint, queries: re
     const dataset: DatasetOnChain = await readDataset(deps.client, datasetId);
     datasets.push({ datasetId, root: dataset.root, manifestCid: dataset.manifestCid, usedBy: usedBy.get(datasetId) ?? [] });
     reporter.step(`checking dataset #${datasetId} (manifest ${dataset.manifestCid})`);
-    await withDisorderContext(dataset, async () => {
+    {
       const reader = await deps.content.openManifest(dataset.manifestCid);
       requireManifestMatches(dataset, reader);
       for (const [i, query] of queries.entries()) {
-        const proof = await proveSample(deps.client, dataset, reader, query.sampleHash);
+        const proof = await proveSample(deps.client.datasets, dataset, reader, query.sampleHash);
         const ids = proof.member && !reader.header.private ? await reader.idsOf(query.sampleHash) : null;
         const check: TraceCheck = {
           datasetId,
           member: proof.member,
-          ...(proof.index === undefined ? {} : { index: proof.index }),
+          index: proof.index,
           ...(ids === null ? {} : { ids }),
           localValid: proof.localValid,
           onChainValid: proof.onChainValid,
-          ...(proof.absenceDisabled === true ? { absenceDisabled: true } : {}),
         };
         const entry = checks.get(String(i))!;
         (proof.member ? entry.found : entry.absent).push(check);
       }
-    });
+    }
   }
 
   const samples: SampleTrace[] = queries.map((q, i) => {
     const entry = checks.get(String(i))!;
     return { label: q.label, sampleHash: toHex(q.sampleHash), foundIn: entry.found, absentFrom: entry.absent };
   });
-  const valid = samples.every((s) => [...s.foundIn, ...s.absentFrom].every((c) => c.absenceDisabled === true || (c.localValid && c.onChainValid)));
-  const unproven = samples.some((s) => s.foundIn.length === 0 && s.absentFrom.some((c) => c.absenceDisabled === true));
-  const outcome: TraceOutcome = !valid
-    ? "invalid"
-    : samples.every((s) => s.foundIn.length > 0)
-      ? "all-found"
-      : unproven
-        ? "absence-disabled"
-        : "some-not-found";
+  const valid = samples.every((s) => [...s.foundIn, ...s.absentFrom].every((c) => c.localValid && c.onChainValid));
+  const outcome: TraceOutcome = !valid ? "invalid" : samples.every((s) => s.foundIn.length > 0) ? "all-found" : "some-not-found";
   return { modelId, lineage: steps, datasets, samples, outcome };
 }

@@ -11,7 +11,7 @@ import type { RegistryClient } from "../chain/registry-client.js";
 import { hashFromHex, toHex } from "../hash/hex.js";
 import { verifyBatch } from "../merkle/multiproof.js";
 import type { ContentSource } from "./content-source.js";
-import { proveSample, requireManifestMatches, withDisorderContext } from "./prove-sample.js";
+import { proveSample, requireManifestMatches } from "./prove-sample.js";
 import { silentReporter, type Reporter } from "./reporter.js";
 import type { SampleQuery } from "./sample-query.js";
 
@@ -21,21 +21,16 @@ export interface SampleVerdict {
   /** 0x hex. */
   readonly sampleHash: string;
   readonly member: boolean;
-  /** Position among the sorted distinct sample hashes (members). */
-  readonly index?: number;
+  /** Position among the sorted distinct sample hashes (members), or where the search path ends (non-members). */
+  readonly index: number;
   /** Sample ids from the manifest (members of non-private datasets). */
   readonly ids?: readonly string[];
-  /** Hashes in the proof: siblings (member) or, summed, the neighbours' siblings (absent). */
+  /** 32-byte entries in the proof's path (siblings and split keys). */
   readonly proofHashes: number;
-  /** The neighbours proving absence (non-members). */
-  readonly neighbors?: ReadonlyArray<{
-    readonly index: number;
-    readonly sampleHash: string;
-  }>;
+  /** Non-members: the sample hash at `index`, where the search path ends (0x hex). */
+  readonly neighbor?: string;
   readonly localValid: boolean;
   readonly onChainValid: boolean;
-  /** Non-member of a dataset proven disordered: absence is not established (see prove-sample.ts). */
-  readonly absenceDisabled?: boolean;
 }
 
 /** The batch (multiproof) check of the members, when there are two or more. */
@@ -46,12 +41,8 @@ export interface BatchVerdict {
   readonly onChainValid: boolean;
 }
 
-/**
- * Overall outcome: every sample a member; some proven absent; some sample
- * not a member of a dataset proven disordered, whose absence cannot be
- * proven; or some proof that did not verify.
- */
-export type VerificationOutcome = "all-members" | "some-absent" | "absence-disabled" | "invalid";
+/** Overall outcome: every sample a member; some proven absent; or some proof that did not verify. */
+export type VerificationOutcome = "all-members" | "some-absent" | "invalid";
 
 /** What `dataset verify` found. */
 export interface DatasetVerification {
@@ -59,7 +50,6 @@ export interface DatasetVerification {
   readonly root: string;
   readonly leafCount: number;
   readonly manifestCid: string;
-  readonly disordered: boolean;
   readonly samples: readonly SampleVerdict[];
   readonly batch?: BatchVerdict;
   readonly outcome: VerificationOutcome;
@@ -77,33 +67,25 @@ export async function verifyDatasetSamples(deps: VerifyDeps, datasetId: bigint, 
   const reporter = deps.reporter ?? silentReporter;
   const dataset = await readDataset(deps.client, datasetId);
   reporter.step(`fetching manifest ${dataset.manifestCid} of dataset #${datasetId}`);
-  return withDisorderContext(dataset, async () => {
+  {
     const reader = await deps.content.openManifest(dataset.manifestCid);
     requireManifestMatches(dataset, reader);
 
     reporter.step(`proving ${queries.length} sample${queries.length === 1 ? "" : "s"} against root ${dataset.root}`);
     const samples: SampleVerdict[] = [];
     for (const query of queries) {
-      const proof = await proveSample(deps.client, dataset, reader, query.sampleHash);
+      const proof = await proveSample(deps.client.datasets, dataset, reader, query.sampleHash);
       const ids = proof.member && !reader.header.private ? await reader.idsOf(query.sampleHash) : null;
       samples.push({
         label: query.label,
         sampleHash: toHex(query.sampleHash),
         member: proof.member,
-        ...(proof.index === undefined ? {} : { index: proof.index }),
+        index: proof.index,
         ...(ids === null ? {} : { ids }),
-        proofHashes: proof.siblings?.length ?? (proof.neighbors ?? []).reduce((n, nb) => n + nb.siblings.length, 0),
-        ...(proof.neighbors === undefined
-          ? {}
-          : {
-              neighbors: proof.neighbors.map((n) => ({
-                index: n.index,
-                sampleHash: toHex(n.sampleHash),
-              })),
-            }),
+        proofHashes: proof.path.length,
+        ...(proof.neighbor === undefined ? {} : { neighbor: toHex(proof.neighbor) }),
         localValid: proof.localValid,
         onChainValid: proof.onChainValid,
-        ...(proof.absenceDisabled === true ? { absenceDisabled: true } : {}),
       });
     }
 
@@ -112,41 +94,33 @@ export async function verifyDatasetSamples(deps: VerifyDeps, datasetId: bigint, 
     if (memberHashes.length >= 2) {
       const proven = await reader.proveSamples(memberHashes.map(hashFromHex));
       if (proven.batch !== null) {
-        const { indexes, proof } = proven.batch;
-        const localValid = verifyBatch(hashFromHex(dataset.root), dataset.leafCount, proven.memberHashes, indexes, proof);
+        const { indexes, path } = proven.batch;
+        const localValid = verifyBatch(hashFromHex(dataset.root), dataset.leafCount, proven.memberHashes, indexes, path);
         const onChainValid = await deps.client.datasets.verifySamples(
           datasetId,
           proven.memberHashes.map(toHex),
           indexes.map((i) => BigInt(i)),
-          proof.map(toHex),
+          path.map(toHex),
         );
         batch = {
           members: indexes.length,
-          proofHashes: proof.length,
+          proofHashes: path.length,
           localValid,
           onChainValid,
         };
       }
     }
 
-    const proofs = samples.filter((s) => s.absenceDisabled !== true);
-    const allValid = proofs.every((s) => s.localValid && s.onChainValid) && (batch === undefined || (batch.localValid && batch.onChainValid));
-    const outcome: VerificationOutcome = !allValid
-      ? "invalid"
-      : samples.some((s) => s.absenceDisabled === true)
-        ? "absence-disabled"
-        : samples.every((s) => s.member)
-          ? "all-members"
-          : "some-absent";
+    const allValid = samples.every((s) => s.localValid && s.onChainValid) && (batch === undefined || (batch.localValid && batch.onChainValid));
+    const outcome: VerificationOutcome = !allValid ? "invalid" : samples.every((s) => s.member) ? "all-members" : "some-absent";
     return {
       datasetId,
       root: dataset.root,
       leafCount: dataset.leafCount,
       manifestCid: dataset.manifestCid,
-      disordered: dataset.disordered,
       samples,
       ...(batch === undefined ? {} : { batch }),
       outcome,
     };
-  });
+  }
 }

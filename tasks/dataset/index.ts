@@ -70,12 +70,6 @@ const registerTask = addStorageOptions(
   .addFlag({ name: "hidden", description: "Directory sources: include dot-files and dot-directories" })
   .addOption({ name: "threads", description: "Hashing worker threads (0 = one per CPU)", type: ArgumentType.INT, defaultValue: 0 })
   .addOption({ name: "dir", description: "Datatrace directory: block store <dir>/blocks, journal <dir>/journal, manifests <dir>/manifests", defaultValue: ".datatrace" })
-  .addFlag({
-    name: "commit",
-    description: "Register by commit-reveal (front-running protection): commit now, rerun the same command 10 min to 1 day later to mint (not on the in-process network)",
-  })
-  .addFlag({ name: "wait", description: "With --commit: sleep until the reveal window opens (countdown), then mint, instead of stopping" })
-  .addFlag({ name: "recommit", description: "With --commit: if the recorded commitment expired (or binds another account/--previous), commit again with a fresh salt" })
   .addFlag({ name: "json", description: "Print the result as JSON on stdout" })
   .addFlag({ name: "quiet", description: "No progress output on stderr" })
   .setAction(() => import("./register.js"))

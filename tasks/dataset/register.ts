@@ -5,10 +5,7 @@ import { formatCount } from "../../src/cli/progress.js";
 import { parseTokenId } from "../../src/chain/dataset-records.js";
 import { splitPatternList } from "../../src/sources/glob-filter.js";
 import type { SourceKindOption } from "../../src/sources/open-sources.js";
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
-import { formatChainTime } from "../../src/chain/describe-error.js";
 import { registerDataset, type RegisteredDataset, type RegisterDatasetInput } from "../../src/workflow/register-dataset.js";
-import { formatDuration, registerDatasetCommitReveal, type CommittedDataset } from "../../src/workflow/register-dataset-commit-reveal.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
@@ -38,25 +35,15 @@ export interface DatasetRegisterArguments {
   hidden: boolean;
   threads: number;
   dir: string;
-  commit: boolean;
-  wait: boolean;
-  recommit: boolean;
   json: boolean;
   quiet: boolean;
 }
 
 const KINDS = ["auto", "dir", "lines", "idx"];
 
-/**
- * Registers the dataset and prints token id, root, CIDs, transaction and
- * links; with --commit, the first run prints the commitment and its reveal
- * window instead.
- */
-export default async function datasetRegister(args: DatasetRegisterArguments, hre: HardhatRuntimeEnvironment): Promise<RegisteredDataset | CommittedDataset> {
+/** Registers the dataset and prints token id, root, CIDs, transaction and links. */
+export default async function datasetRegister(args: DatasetRegisterArguments, hre: HardhatRuntimeEnvironment): Promise<RegisteredDataset> {
   try {
-    if ((args.wait || args.recommit) && !args.commit) {
-      throw new UserError(`--${args.wait ? "wait" : "recommit"} only applies to commit-reveal registration.`, "Add --commit (see `npx hardhat dataset register --help`).", { exitCode: EXIT_CODES.usage });
-    }
     if (!KINDS.includes(args.kind)) throw new Error(`--kind ${args.kind} is not one of ${KINDS.join(", ")}.`);
     if (args.threads < 0) throw new Error(`--threads ${args.threads}: pass 0 (one per CPU) or a positive number.`);
     const previousVersion = args.previous === "" ? 0n : parseTokenId(args.previous, "previous version token id");
@@ -86,9 +73,8 @@ export default async function datasetRegister(args: DatasetRegisterArguments, hr
       },
     };
     const deps = { client, store, workspace, reporter };
-    const result = args.commit ? await registerDatasetCommitReveal(deps, input, { wait: args.wait, recommit: args.recommit }) : await registerDataset(deps, input);
+    const result = await registerDataset(deps, input);
     if (args.json) printJson({ network: client.networkName, chainId: client.chainId, ...result });
-    else if (result.status === "committed") console.log(datasetCommitmentText(result, client.networkName, client.chainId, client.local).join("\n"));
     else console.log(datasetRegistrationText(result, client.networkName, client.chainId, client.local, inProcess).join("\n"));
     return result;
   } catch (error) {
@@ -114,34 +100,12 @@ export function datasetRegistrationText(r: RegisteredDataset, network: string, c
     `token URI   ${r.tokenURI}`,
     `registrant  ${r.registrant}`,
     ...(r.txHash === undefined ? [] : [`transaction ${r.txHash}`]),
-    ...(r.commitment === undefined
+    ...(r.otherRegistrations.length === 0
       ? []
-      : [`commitment  ${r.commitment.commitment} (commit-reveal${r.commitment.commitTxHash === undefined ? "" : `; commit transaction ${r.commitment.commitTxHash}`})`]),
+      : [`also        registered by other accounts as ${r.otherRegistrations.map((id) => `#${id}`).join(", ")} (registrations are per account)`]),
     ...linkLines(r.links, local),
     `stored in   ${r.backend}; manifest directory ${shownPath(r.manifestDir)}`,
     `journal     ${shownPath(r.journalFile)}`,
     ...inProcessNote(inProcess),
-  ];
-}
-
-/** The text summary of a commit-reveal registration's first run: the commitment and its reveal window. */
-export function datasetCommitmentText(r: CommittedDataset, network: string, chainId: bigint, local: boolean): string[] {
-  return [
-    `commitment sent on ${network} (chain ${chainId}): dataset not registered yet, rerun the same command in the reveal window to mint`,
-    `root        ${r.root}`,
-    `leaves      ${formatCount(r.leafCount)} distinct samples (${formatCount(r.sampleCount)} read, ${formatCount(r.duplicateCount)} duplicates)`,
-    `manifest    ${r.manifestCid}`,
-    `token URI   ${r.tokenURI}`,
-    `registrant  ${r.registrant} (reveal from this account)`,
-    `commitment  ${r.commitment}`,
-    `transaction ${r.commitTxHash} (commit)`,
-    `committed   ${formatChainTime(r.committedAt)}`,
-    `reveal from ${formatChainTime(r.revealFrom)} (in ${formatDuration(r.revealFrom - r.committedAt)})`,
-    `reveal by   ${formatChainTime(r.revealUntil)}`,
-    `next        rerun this command from ${formatChainTime(r.revealFrom)} (add --wait to sleep until then); plain register of this root is refused meanwhile`,
-    ...linkLines(r.links, local),
-    `stored in   ${r.backend}; manifest directory ${shownPath(r.manifestDir)}`,
-    `journal     ${shownPath(r.journalFile)}`,
-    `salt        kept in ${shownPath(r.commitFile)} (needed for the reveal)`,
   ];
 }

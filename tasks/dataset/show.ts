@@ -58,7 +58,6 @@ export default async function datasetShow(args: DatasetShowArguments, hre: Hardh
         ["owner", dataset.owner],
         ["registered", new Date(dataset.registeredAt * 1000).toISOString()],
         ["token URI", dataset.tokenURI],
-        ["disordered", dataset.disordered ? "YES: absence proofs are disabled" : "no"],
         ["metadata", dataset.metadataFrozen ? "frozen" : "editable by the owner"],
         ...links.map((l) => [l.name, l.url] as const),
       ]).trimEnd(),

@@ -2,13 +2,12 @@
  * Action of `npx hardhat dataset verify <tokenId> [file…] [--hash h,…]`
  * (declared in ./index.ts). Exit status ({@link VERIFY_EXIT}): 0 every
  * sample is a member, 3 some sample is proven NOT a member, 2 a
- * verification error (a proof that did not verify, a dataset proven
- * disordered, a missing manifest…); 1 stays Hardhat's own (usage errors).
+ * verification error (a proof that did not verify, a missing or
+ * mismatched manifest…); 1 stays Hardhat's own (usage errors).
  * The task frame (options, errors, exit status) is ../shared/sample-proof-task.ts.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { disorderedSentence } from "../../src/workflow/prove-sample.js";
 import { verifyDatasetSamples, type DatasetVerification } from "../../src/workflow/verify-dataset-samples.js";
 import { shortHash } from "../shared/output.js";
 import { runSampleProofTask, VERIFY_EXIT, type SampleProofArguments } from "../shared/sample-proof-task.js";
@@ -41,20 +40,17 @@ export default async function datasetVerify(args: DatasetVerifyArguments, hre: H
 
 /** One line per sample, the batch check, and the outcome. */
 export function verificationText(v: DatasetVerification): string[] {
-  const lines = [`dataset #${v.datasetId}: root ${v.root}, ${v.leafCount} leaves, manifest ${v.manifestCid}${v.disordered ? " (DISORDERED: absence proofs are disabled)" : ""}`];
+  const lines = [`dataset #${v.datasetId}: root ${v.root}, ${v.leafCount} leaves, manifest ${v.manifestCid}`];
   const check = (ok: boolean, what: string) => `${what} ${ok ? "ok" : "FAILED"}`;
   for (const s of v.samples) {
     const checks = `${check(s.localValid, "local")}, ${check(s.onChainValid, s.member ? "on-chain verifySample" : "on-chain verifyAbsence")}`;
-    if (s.absenceDisabled === true) {
-      lines.push(`NO PROOF    ${s.label} (${shortHash(s.sampleHash, 6)}): not a member, but ${disorderedSentence(v.datasetId)}`);
-      continue;
-    }
     if (s.member) {
       const ids = s.ids === undefined ? "" : ` ids ${s.ids.join(", ")}`;
       lines.push(`MEMBER      ${s.label}: index ${s.index},${ids} (${s.proofHashes} proof hashes; ${checks})`);
     } else {
-      const around = (s.neighbors ?? []).map((n) => `#${n.index} ${shortHash(n.sampleHash, 6)}`).join(" and ");
-      lines.push(`NOT MEMBER  ${s.label} (${shortHash(s.sampleHash, 6)}): proven absent by neighbour${(s.neighbors ?? []).length === 1 ? "" : "s"} ${around} (${checks})`);
+      lines.push(
+        `NOT MEMBER  ${s.label} (${shortHash(s.sampleHash, 6)}): proven absent, its search path ends at sample #${s.index} ${shortHash(s.neighbor ?? "", 6)} (${s.proofHashes} proof hashes; ${checks})`,
+      );
     }
   }
   if (v.batch !== undefined) {
@@ -65,9 +61,7 @@ export function verificationText(v: DatasetVerification): string[] {
   lines.push(
     v.outcome === "invalid"
       ? `result      ERROR: a proof did not verify (exit status ${exit})`
-      : v.outcome === "absence-disabled"
-        ? `result      ERROR: ${disorderedSentence(v.datasetId)} (exit status ${exit})`
-        : `result      ${members} of ${v.samples.length} sample${v.samples.length === 1 ? "" : "s"} in the dataset${v.outcome === "some-absent" ? ` (exit status ${exit})` : ""}`,
+      : `result      ${members} of ${v.samples.length} sample${v.samples.length === 1 ? "" : "s"} in the dataset${v.outcome === "some-absent" ? ` (exit status ${exit})` : ""}`,
   );
   return lines;
 }

@@ -3,12 +3,11 @@
  * ./index.ts). Exit status (VERIFY_EXIT, shared with `dataset verify`): 0
  * every sample was in the training data of the model or an ancestor, 3 some
  * sample is proven absent from all of it, 2 a verification error (a proof
- * that did not verify, a dataset proven disordered…); 1 is Hardhat's own.
+ * that did not verify, a missing manifest…); 1 is Hardhat's own.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { traceSamples, type TraceReport } from "../../src/workflow/trace-samples.js";
-import { disorderedSentence } from "../../src/workflow/prove-sample.js";
 import { runSampleProofTask, VERIFY_EXIT, type SampleProofArguments } from "../shared/sample-proof-task.js";
 
 /** Arguments of `model trace`, as parsed by Hardhat. */
@@ -41,13 +40,7 @@ export function traceText(r: TraceReport): string[] {
   const path = (p: readonly bigint[]): string => p.map((id) => `model #${id}`).join(" → ");
   const ok = (local: boolean, chain: boolean): string => `local ${local ? "ok" : "FAILED"}, on-chain ${chain ? "ok" : "FAILED"}`;
   const lines = [`lineage of model #${r.modelId}: ${r.lineage.map((s) => `#${s.modelId} (${s.relation}; datasets ${s.datasetIds.map((d) => `#${d}`).join(", ") || "none"})`).join(", ")}`];
-  const absentText = (a: TraceReport["samples"][number]["absentFrom"][number]): string =>
-    a.absenceDisabled === true ? `#${a.datasetId}: NO PROOF, ${disorderedSentence(a.datasetId)}` : `#${a.datasetId}: ${ok(a.localValid, a.onChainValid)}`;
   for (const s of r.samples) {
-    if (s.foundIn.length === 0 && s.absentFrom.some((a) => a.absenceDisabled === true)) {
-      lines.push(`NOT PROVEN ABSENT     ${s.label}: in no dataset of the lineage, but not every absence can be proven (${s.absentFrom.map(absentText).join("; ")})`);
-      continue;
-    }
     if (s.foundIn.length === 0) {
       lines.push(`NOT IN TRAINING DATA  ${s.label}: proven absent from every dataset of the lineage (${s.absentFrom.map((a) => `#${a.datasetId}: ${ok(a.localValid, a.onChainValid)}`).join("; ")})`);
       continue;
@@ -58,7 +51,7 @@ export function traceText(r: TraceReport): string[] {
       lines.push(`  dataset #${hit.datasetId} index ${hit.index}${hit.ids === undefined ? "" : ` (ids ${hit.ids.join(", ")})`}; ${ok(hit.localValid, hit.onChainValid)}`);
       for (const u of usedBy) lines.push(`    via ${path(u.path)} → dataset #${hit.datasetId}`);
     }
-    for (const miss of s.absentFrom) lines.push(`  not in dataset #${miss.datasetId} (${miss.absenceDisabled === true ? `no absence proof: ${disorderedSentence(miss.datasetId)}` : ok(miss.localValid, miss.onChainValid)})`);
+    for (const miss of s.absentFrom) lines.push(`  not in dataset #${miss.datasetId} (${ok(miss.localValid, miss.onChainValid)})`);
   }
   return lines;
 }

@@ -39,7 +39,7 @@ import { errorText } from "./task-errors.js";
 export const VERIFY_EXIT = {
   /** Every sample is a member (verify) / was in the training data (trace). */
   allMembers: 0,
-  /** A verification error: a proof did not verify, absence proofs are disabled, the input or manifest is unusable. */
+  /** A verification error: a proof did not verify, the input or manifest is unusable. */
   error: 2,
   /** Some sample is proven NOT a member / NOT in the training data. */
   someNotMember: 3,

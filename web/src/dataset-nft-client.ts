@@ -1,16 +1,16 @@
 /**
  * Reads a DatasetNFT through a {@link JsonRpcClient}: the dataset record of a
- * token and the contract's own proof checks (`verifySample`, `verifyAbsence`,
- * both `view`, so plain `eth_call`s: no wallet, no gas). Failures are turned
+ * token and the contract's own proof checks (`verifySample`, `verifySamples`,
+ * `verifyAbsence`, all `view`, so plain `eth_call`s: no wallet, no gas); it
+ * is a `DatasetProofChecker` (src/workflow/prove-sample.ts). Failures are turned
  * into messages a user can act on: no contract at the address on this chain,
  * a contract that is not a DatasetNFT, an unknown token id.
  */
 import { Interface } from "ethers/abi";
 import { getAddress, isAddress } from "ethers/address";
-import { hexlify } from "ethers/utils";
 
 import { datasetRecordOf, type DatasetRecord, type DatasetRecordResult } from "../../src/chain/dataset-record.js";
-import type { AbsenceNeighbor } from "../../src/merkle/absence.js";
+import type { DatasetProofChecker } from "../../src/workflow/prove-sample.js";
 import { DATASET_NFT_ABI } from "./dataset-nft-abi.js";
 import type { JsonRpcClient } from "./json-rpc-client.js";
 import { RpcError } from "./json-rpc-client.js";
@@ -18,7 +18,7 @@ import { RpcError } from "./json-rpc-client.js";
 const abi = new Interface(DATASET_NFT_ABI);
 
 /** A DatasetNFT at `address`, read through `rpc`. Use {@link DatasetNftClient.connect}. */
-export class DatasetNftClient {
+export class DatasetNftClient implements DatasetProofChecker {
   private constructor(
     readonly rpc: JsonRpcClient,
     /** Checksummed contract address. */
@@ -72,17 +72,19 @@ export class DatasetNftClient {
     return (await this.#call("datasetCount", []))[0] as bigint;
   }
 
-  /** `verifySample(tokenId, sampleHash, index, siblings)` evaluated by the contract. */
-  async verifySample(tokenId: bigint, sampleHash: Uint8Array, index: number, siblings: readonly Uint8Array[]): Promise<boolean> {
-    const result = await this.#call("verifySample", [tokenId, hexlify(sampleHash), index, siblings.map((s) => hexlify(s))]);
-    return result[0] as boolean;
+  /** `verifySample(tokenId, sampleHash, index, path)` evaluated by the contract (hashes as 0x hex). */
+  async verifySample(tokenId: bigint, sampleHash: string, index: bigint, path: string[]): Promise<boolean> {
+    return (await this.#call("verifySample", [tokenId, sampleHash, index, path]))[0] as boolean;
   }
 
-  /** `verifyAbsence(tokenId, query, neighbors)` evaluated by the contract. */
-  async verifyAbsence(tokenId: bigint, query: Uint8Array, neighbors: readonly AbsenceNeighbor[]): Promise<boolean> {
-    const encoded = neighbors.map((n) => ({ sampleHash: hexlify(n.sampleHash), index: n.index, proof: n.siblings.map((s) => hexlify(s)) }));
-    const result = await this.#call("verifyAbsence", [tokenId, hexlify(query), encoded]);
-    return result[0] as boolean;
+  /** `verifySamples(tokenId, sampleHashes, indexes, path)` evaluated by the contract. */
+  async verifySamples(tokenId: bigint, sampleHashes: string[], indexes: bigint[], path: string[]): Promise<boolean> {
+    return (await this.#call("verifySamples", [tokenId, sampleHashes, indexes, path]))[0] as boolean;
+  }
+
+  /** `verifyAbsence(tokenId, query, index, neighbor, path)` evaluated by the contract. */
+  async verifyAbsence(tokenId: bigint, query: string, index: bigint, neighbor: string, path: string[]): Promise<boolean> {
+    return (await this.#call("verifyAbsence", [tokenId, query, index, neighbor, path]))[0] as boolean;
   }
 
   /**

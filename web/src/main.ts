@@ -160,10 +160,11 @@ function renderResult(v: Verification): void {
       fact("Sample ids", "not published (private manifest)");
     }
   } else {
-    for (const n of v.outcome.neighbors) {
-      const side = v.outcome.neighbors.length === 2 ? (n === v.outcome.neighbors[0] ? "Neighbor below" : "Neighbor above") : n.index === 0 ? "First leaf (above it)" : "Last leaf (below it)";
-      fact(side, element("span", {}, [`index ${n.index.toLocaleString("en-US")}: `, element("code", {}, [toHex(n.sampleHash)])]));
-    }
+    const below = toHex(v.outcome.neighbor) < toHex(v.sampleHash);
+    fact(
+      `Search path ends at (${below ? "the sample just below it" : "the sample just above it"})`,
+      element("span", {}, [`index ${v.outcome.index.toLocaleString("en-US")}: `, element("code", {}, [toHex(v.outcome.neighbor)])]),
+    );
   }
   fact("Dataset", `token #${v.tokenId} of ${v.contract} on chain ${v.chainId}`);
   fact("Root", element("code", {}, [v.dataset.root]));

@@ -2,7 +2,7 @@
  * The proof as JSON a user can copy and check elsewhere: the commitment it
  * is for (chain, contract, token, root, leafCount) and the arguments of the
  * contract call that verifies it (`verifySample` or `verifyAbsence`), hashes
- * as 0x-hex.
+ * as 0x-hex; `path` is `[sibling, split, …]` (docs/merkle-scheme.md).
  */
 import { toHex } from "../../src/hash/hex.js";
 import type { Verification } from "./verify-sample.js";
@@ -24,16 +24,18 @@ export function proofJson(v: Verification): string {
           verdict: "member",
           ...commitment,
           sampleHash,
-          call: "verifySample(tokenId, sampleHash, index, proof)",
+          call: "verifySample(tokenId, sampleHash, index, path)",
           index: v.outcome.index,
-          proof: v.outcome.proof.siblings.map(toHex),
+          path: v.outcome.path.map(toHex),
         }
       : {
           verdict: "absent",
           ...commitment,
           sampleHash,
-          call: "verifyAbsence(tokenId, sampleHash, neighbors)",
-          neighbors: v.outcome.neighbors.map((n) => ({ sampleHash: toHex(n.sampleHash), index: n.index, proof: n.siblings.map(toHex) })),
+          call: "verifyAbsence(tokenId, sampleHash, index, neighbor, path)",
+          index: v.outcome.index,
+          neighbor: toHex(v.outcome.neighbor),
+          path: v.outcome.path.map(toHex),
         };
   return `${JSON.stringify({ ...body, checks: { local: v.local, onChain: v.onChain } }, null, 2)}\n`;
 }

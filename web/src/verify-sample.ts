@@ -19,9 +19,8 @@ import { hashFromHex, toHex } from "../../src/hash/hex.js";
 import { webSha256 } from "../../src/hash/sha256.js";
 import { ManifestReader } from "../../src/manifest/manifest-reader.js";
 import { shardPath } from "../../src/manifest/manifest-format.js";
-import type { AbsenceResult } from "../../src/merkle/absence.js";
-import { verifyAbsence } from "../../src/merkle/absence.js";
-import { verifyMember } from "../../src/merkle/proof.js";
+import { verifyAbsence, verifyMember } from "../../src/merkle/proof.js";
+import type { SampleProof } from "../../src/merkle/search.js";
 import type { GatewayWarning } from "../../src/storage/gateway.js";
 import { DatasetNftClient } from "./dataset-nft-client.js";
 import { createGatewayManifestReader, type ServedBlock } from "./gateway-manifest-reader.js";
@@ -92,7 +91,7 @@ export interface Verification {
   readonly tokenId: bigint;
   readonly dataset: DatasetRecord;
   /** Membership proof, or absence proof with its neighbors. */
-  readonly outcome: AbsenceResult;
+  readonly outcome: SampleProof;
   /** Sample ids from the manifest (members of non-private manifests), else null. */
   readonly ids: readonly string[] | null;
   /** The local check passed. */
@@ -129,11 +128,6 @@ export async function verifySample(request: VerifyRequest, events: VerifyEvents 
   const { client, dataset } = await run("chain", `Asking ${request.rpcUrl}…`, async () => {
     const nft = await DatasetNftClient.connect(new JsonRpcClient({ url: request.rpcUrl }), request.contract);
     const record = await nft.readDataset(request.tokenId);
-    if (record.disordered) {
-      events.onWarning?.(
-        `Token #${request.tokenId} is marked disordered on chain (someone proved its leaves are not sorted): the contract rejects every absence proof for it.`,
-      );
-    }
     const when = record.registeredAt > 0 ? new Date(record.registeredAt * 1000).toISOString().replace(".000Z", "Z") : "?";
     return {
       value: { client: nft, dataset: record },
@@ -171,7 +165,7 @@ export async function verifySample(request: VerifyRequest, events: VerifyEvents 
     return {
       value: opened,
       detail:
-        `header.json and index.bin verified; the tree over the ${opened.header.shardCount} shard root(s) gives ${opened.header.root} = the on-chain root, ` +
+        `header.json and index.bin verified; the tree over the ${opened.header.shardCount} shard top(s) gives ${opened.header.root} = the on-chain root, ` +
         `${opened.header.leafCount.toLocaleString("en-US")} leaves = the on-chain count.`,
     };
   });
@@ -184,7 +178,7 @@ export async function verifySample(request: VerifyRequest, events: VerifyEvents 
       value: undefined,
       detail:
         `${shardPath(shard)} (shard ${shard + 1} of ${shardCount}, ${(hashes.length / 32).toLocaleString("en-US")} hashes, CID ${reader.shardCid(shard)}) verified: ` +
-        "SHA-256 and subtree root match index.bin, hashes sorted and distinct.",
+        "SHA-256 and subtree top match index.bin, hashes sorted and distinct.",
     };
   });
 
@@ -197,8 +191,8 @@ export async function verifySample(request: VerifyRequest, events: VerifyEvents 
   const local = await run("local", "Recomputing the root…", async () => {
     const ok =
       outcome.kind === "member"
-        ? verifyMember(root, dataset.leafCount, sampleHash, outcome.index, outcome.proof.siblings)
-        : verifyAbsence(root, dataset.leafCount, sampleHash, outcome.neighbors);
+        ? verifyMember(root, dataset.leafCount, sampleHash, outcome.index, outcome.path)
+        : verifyAbsence(root, dataset.leafCount, sampleHash, outcome);
     return {
       value: ok,
       detail: ok
@@ -208,13 +202,14 @@ export async function verifySample(request: VerifyRequest, events: VerifyEvents 
   });
 
   const onChain = await run("onchain", "eth_call…", async () => {
+    const path = outcome.path.map(toHex);
     const ok =
       outcome.kind === "member"
-        ? await client.verifySample(request.tokenId, sampleHash, outcome.index, outcome.proof.siblings)
-        : await client.verifyAbsence(request.tokenId, sampleHash, outcome.neighbors);
-    const call = outcome.kind === "member" ? `verifySample(${request.tokenId}, …, ${outcome.index}, …)` : `verifyAbsence(${request.tokenId}, …)`;
-    const why = !ok && outcome.kind === "absent" && dataset.disordered ? " (the dataset is marked disordered: absence proofs are rejected)" : "";
-    return { value: ok, detail: `${call} on ${client.address} returned ${ok}${why}.` };
+        ? await client.verifySample(request.tokenId, toHex(sampleHash), BigInt(outcome.index), path)
+        : await client.verifyAbsence(request.tokenId, toHex(sampleHash), BigInt(outcome.index), toHex(outcome.neighbor), path);
+    const call =
+      outcome.kind === "member" ? `verifySample(${request.tokenId}, …, ${outcome.index}, …)` : `verifyAbsence(${request.tokenId}, …, ${outcome.index}, …)`;
+    return { value: ok, detail: `${call} on ${client.address} returned ${ok}.` };
   });
 
   let ids: string[] | null = null;
@@ -229,14 +224,12 @@ export async function verifySample(request: VerifyRequest, events: VerifyEvents 
 }
 
 /** One sentence on what the proof says. */
-export function describeOutcome(outcome: AbsenceResult, leafCount: number): string {
+export function describeOutcome(outcome: SampleProof, leafCount: number): string {
   if (outcome.kind === "member") {
-    return `Found at index ${outcome.index.toLocaleString("en-US")} of ${leafCount.toLocaleString("en-US")}; membership proof of ${outcome.proof.siblings.length} sibling hashes.`;
+    return `Found at index ${outcome.index.toLocaleString("en-US")} of ${leafCount.toLocaleString("en-US")}; membership proof: a path of ${outcome.path.length} hashes.`;
   }
-  const [first, second] = outcome.neighbors;
-  if (second !== undefined && first !== undefined) {
-    return `Not in the dataset: it falls between the adjacent leaves ${first.index} and ${second.index}; absence proof = both leaves with their membership proofs.`;
-  }
-  if (first !== undefined && first.index === 0) return "Not in the dataset: it is smaller than the first leaf (index 0); absence proof = that leaf with its membership proof.";
-  return `Not in the dataset: it is larger than the last leaf (index ${first?.index ?? "?"}); absence proof = that leaf with its membership proof.`;
+  return (
+    `Not in the dataset: its search path ends at sample ${outcome.index.toLocaleString("en-US")} (${toHex(outcome.neighbor).slice(0, 12)}…), which is another sample; ` +
+    `absence proof: that sample and its path of ${outcome.path.length} hashes.`
+  );
 }
