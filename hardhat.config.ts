@@ -82,9 +82,17 @@ export default defineConfig({
     sourcify: { enabled: true },
   },
   networks: {
-    // The in-process network (also what `npx hardhat node` serves): pinned to
-    // the EVM level Filecoin runs, so gas figures match FEVM's opcode set.
+    // The in-process network: pinned to the EVM level Filecoin runs, so gas
+    // figures match FEVM's opcode set.
     default: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: "cancun",
+    },
+    // What `npx hardhat node` serves (Hardhat 3 names it `node` and would run
+    // prague otherwise): the same EVM level, so the persistent local chain is
+    // Filecoin's too (test/e2e/localhost.test.ts asserts it).
+    node: {
       type: "edr-simulated",
       chainType: "l1",
       hardfork: "cancun",

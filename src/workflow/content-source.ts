@@ -99,3 +99,27 @@ export class ContentSource implements BlockSource {
     }
   }
 }
+
+/** Options of {@link gatewayManifestFiles}. */
+export interface GatewayFilesOptions {
+  readonly gateways: readonly string[];
+  /** Per-request gateway timeout (default 30 s). */
+  readonly timeoutMs?: number | undefined;
+  /** Receives a message for every gateway that failed and was skipped. */
+  readonly onWarning?: ((message: string) => void) | undefined;
+}
+
+/**
+ * A manifest file reader over the directory `cid` that reads from the
+ * gateways only — no local store, nothing cached — for checking what others
+ * can fetch (`dataset audit`). Every block is verified against its CID.
+ */
+export function gatewayManifestFiles(cid: string, options: GatewayFilesOptions): ManifestFileReader {
+  const gateway = new GatewayStore({
+    gateways: options.gateways,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    onWarning: (w: GatewayWarning) => options.onWarning?.(`gateway ${w.gateway} skipped: ${w.reason}: ${w.detail}`),
+  });
+  const root = toCid(cid);
+  return async (relativePath) => readFile(gateway, (await resolvePath(gateway, root, relativePath)).cid);
+}

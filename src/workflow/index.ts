@@ -5,8 +5,10 @@
  * samples, trace them through model lineage, lineage summaries, registry
  * export, and the one-command demo. See docs/workflow.md.
  */
-export { ContentSource, DEFAULT_GATEWAYS } from "./content-source.js";
-export type { ContentSourceOptions } from "./content-source.js";
+export { auditDataset } from "./audit-dataset.js";
+export type { AuditFinding, AuditFindingKind, AuditOptions, AuditOutcome, AuditReport } from "./audit-dataset.js";
+export { ContentSource, DEFAULT_GATEWAYS, gatewayManifestFiles } from "./content-source.js";
+export type { ContentSourceOptions, GatewayFilesOptions } from "./content-source.js";
 export { isManifestDirectory, prepareDatasetManifest } from "./dataset-manifest.js";
 export type { PreparedManifest, PrepareManifestOptions } from "./dataset-manifest.js";
 export { runDemo } from "./demo.js";

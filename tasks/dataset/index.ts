@@ -82,6 +82,17 @@ const verifyTask = addSampleProofOptions(
   .setAction(() => import("./verify.js"))
   .build();
 
+const auditTask = task(["dataset", "audit"], "Download a dataset's whole manifest through the gateways and check it against the chain (exit 0 clean, 3 inconsistent or unavailable, 2 error)")
+  .addPositionalArgument({ name: "tokenId", description: "DatasetNFT token id" })
+  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch from (default: http://127.0.0.1:5050, then public gateways)", defaultValue: "" })
+  .addFlag({ name: "local", description: "Read the local block store first (audits the copy you hold, not only what others can fetch)" })
+  .addOption({ name: "timeout", description: "Gateway timeout in seconds", type: ArgumentType.INT, defaultValue: 30 })
+  .addOption({ name: "dir", description: "Datatrace directory (with --local: its block store is read first)", defaultValue: ".datatrace" })
+  .addFlag({ name: "json", description: "Print the report as JSON on stdout" })
+  .addFlag({ name: "quiet", description: "No progress output on stderr" })
+  .setAction(() => import("./audit.js"))
+  .build();
+
 const showTask = task(["dataset", "show"], "Show a registered dataset: commitment, manifest, owner, metadata, links")
   .addPositionalArgument({ name: "tokenId", description: "DatasetNFT token id" })
   .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch the metadata from (default: local store only)", defaultValue: "" })
@@ -98,4 +109,4 @@ const listTask = task(["dataset", "list"], "List every registered dataset")
   .build();
 
 /** The `dataset` namespace and its tasks. */
-export const datasetTasks: TaskDefinition[] = [datasetNamespace, hashTask, mergeTask, registerTask, verifyTask, showTask, listTask];
+export const datasetTasks: TaskDefinition[] = [datasetNamespace, hashTask, mergeTask, registerTask, verifyTask, auditTask, showTask, listTask];
