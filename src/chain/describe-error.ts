@@ -4,8 +4,8 @@
  * somewhere in the thrown object (ethers puts it on `error.data`, Hardhat
  * on the error or its cause, JSON-RPC nodes in `error.error.data`); it is
  * found, decoded with the registries' ABIs and phrased (for instance
- * `DatasetRootAlreadyRegistered(root, 3)` becomes "this dataset root is
- * already token #3"). Common node-level failures (unfunded account,
+ * `DatasetAlreadyRegistered(root, account, 3)` becomes "account … already
+ * registered this root as dataset #3 …"). Common node-level failures (unfunded account,
  * unreachable RPC, nonce clash) get their own phrasing.
  */
 import type { ErrorDescription, Interface } from "ethers";
@@ -15,7 +15,7 @@ import { MODEL_RELATIONS } from "../registry/model-relation.js";
 
 /** A decoded custom error. */
 export interface DecodedRevert {
-  /** Error name, e.g. `DatasetRootAlreadyRegistered`. */
+  /** Error name, e.g. `DatasetAlreadyRegistered`. */
   readonly name: string;
   /** Its arguments, in declaration order. */
   readonly args: readonly unknown[];
@@ -167,24 +167,12 @@ export const KEEP_A_CHAIN =
 /** What to do about a decoded registry error. */
 function revertAdvice(decoded: DecodedRevert, context: ChainErrorContext): string {
   switch (decoded.name) {
-    case "DatasetRootAlreadyRegistered":
+    case "DatasetAlreadyRegistered":
       return context.inProcess === true
-        ? `Nothing to do: token #${arg(decoded, 1)} exists on this in-process chain, which ends with the command (a later \`dataset show\` starts on an empty chain). ${KEEP_A_CHAIN}`
-        : `Nothing to do: show it with \`npx hardhat dataset show ${arg(decoded, 1)} --network ${context.networkName}\`.`;
-    case "DatasetRootClaimed":
-      return (
-        "If this is your dataset, register it with `dataset register … --commit` (commit-reveal, the protected path: a holder of the root can always commit and reveal; " +
-        "the first valid reveal wins). Otherwise retry plain register after the claim expires; if the committer reveals first, the root is theirs."
-      );
-    case "DatasetUnknownCommitment":
-      return (
-        "Reveal from the committing account with exactly the committed arguments and salt: rerun the same `dataset register --commit` command, whose journal keeps them. " +
-        "If the commit transaction was never mined, commit again with `--commit --recommit`."
-      );
-    case "DatasetCommitmentTooRecent":
-      return "Wait until the window opens and rerun the same command (`dataset register --commit --wait` sleeps until then); the commitment stays valid for 1 day.";
-    case "DatasetCommitmentExpired":
-      return "Commit again with a fresh salt (`dataset register --commit --recommit`), wait 10 minutes, then reveal within a day by rerunning the command.";
+        ? `Nothing to do: token #${arg(decoded, 2)} exists on this in-process chain, which ends with the command (a later \`dataset show\` starts on an empty chain). ${KEEP_A_CHAIN}`
+        : `Nothing to do: show it with \`npx hardhat dataset show ${arg(decoded, 2)} --network ${context.networkName}\`.`;
+    case "DatasetPreviousVersionNotYours":
+      return "Register the new version from the account that registered or owns the earlier one, or leave out --previous.";
     default:
       return "Fix the input and retry.";
   }

@@ -65,6 +65,13 @@ describe("registry CLI against a local hardhat node", function () {
     rmSync(root, { recursive: true, force: true });
   });
 
+  it("runs `npx hardhat node` at Filecoin's EVM level, cancun (not Hardhat's default prague)", async () => {
+    const block = await rpc<Record<string, unknown>>(node.url, "eth_getBlockByNumber", ["latest", false]);
+    expect(block).to.have.property("blobGasUsed"); // cancun (EIP-4844) fields are there…
+    expect(block).to.have.property("parentBeaconBlockRoot");
+    expect(block).to.not.have.property("requestsHash"); // …prague's EIP-7685 field is not
+  });
+
   const datasetCount = async (): Promise<bigint> =>
     BigInt(await rpc<string>(node.url, "eth_call", [{ to: datasetNFT, data: DATASET_COUNT.encodeFunctionData("datasetCount") }, "latest"]));
 

@@ -22,8 +22,8 @@ import path from "node:path";
 import { tempDir, writeTree } from "../fixtures/dataset-fixtures.js";
 
 const header: ManifestHeader = {
-  format: "datatrace-manifest/1",
-  scheme: "datatrace-merkle/1",
+  format: "datatrace-manifest/2",
+  scheme: "datatrace-merkle/2",
   root: `0x${"ab".repeat(32)}`,
   leafCount: 8193,
   sampleCount: 9000,
@@ -60,7 +60,7 @@ describe("manifest format", () => {
     const entry = (b: number, n: number) => ({
       first: new Uint8Array(32).fill(b),
       last: new Uint8Array(32).fill(b + 1),
-      subtreeRoot: new Uint8Array(32).fill(b + 2),
+      subtreeTop: new Uint8Array(32).fill(b + 2),
       shardSha256: new Uint8Array(32).fill(b + 3),
       leafCount: n,
     });
@@ -120,10 +120,10 @@ describe("atomic directory publication", () => {
     try {
       const dest = path.join(dir, "out");
       const s1 = createStagingDirectory(dir, "out");
-      writeTree(s1, { "header.json": JSON.stringify({ format: "datatrace-manifest/1" }), "a": "1" });
+      writeTree(s1, { "header.json": JSON.stringify({ format: "datatrace-manifest/2" }), "a": "1" });
       publishDirectory(s1, dest);
       const s2 = createStagingDirectory(dir, "out");
-      writeTree(s2, { "header.json": JSON.stringify({ format: "datatrace-manifest/1" }), "b": "2" });
+      writeTree(s2, { "header.json": JSON.stringify({ format: "datatrace-manifest/2" }), "b": "2" });
       publishDirectory(s2, dest);
       expect(existsSync(path.join(dest, "a"))).to.equal(false);
       expect(readFileSync(path.join(dest, "b"), "utf8")).to.equal("2");

@@ -8,9 +8,9 @@ import { directoryReader } from "../../src/manifest/manifest-file-reader.js";
 import { sha256, webSha256 } from "../../src/hash/sha256.js";
 import { ManifestReader, type ManifestFileReader } from "../../src/manifest/manifest-reader.js";
 import { rawCidOf } from "../../src/manifest/shard-cid.js";
-import { verifyAbsence } from "../../src/merkle/absence.js";
 import { verifyBatch } from "../../src/merkle/multiproof.js";
-import { verifyMember } from "../../src/merkle/proof.js";
+import { verifyAbsence, verifyMember } from "../../src/merkle/proof.js";
+import { compareHashes, hashesEqual, splitKey } from "../../src/merkle/scheme.js";
 import { openSources } from "../../src/sources/open-sources.js";
 import { records, tempDir, writeIdx, writeTree } from "../fixtures/dataset-fixtures.js";
 
@@ -75,7 +75,7 @@ describe("ManifestReader", function () {
     expect(result.kind).to.equal("member");
     if (result.kind !== "member") return;
     expect(result.index).to.equal(9000);
-    expect(verifyMember(reader.root, 20_000, q, result.index, result.proof.siblings)).to.equal(true);
+    expect(verifyMember(reader.root, 20_000, q, result.index, result.path)).to.equal(true);
   });
 
   it("proves members of the first and the short last shard", async () => {
@@ -83,44 +83,80 @@ describe("ManifestReader", function () {
     for (const i of [0, 8191, 16384, 19999]) {
       const r = await reader.proveSample(leaf(i));
       expect(r.kind).to.equal("member");
-      if (r.kind === "member") expect(verifyMember(reader.root, 20_000, leaf(i), i, r.proof.siblings), `leaf ${i}`).to.equal(true);
+      if (r.kind === "member") expect(verifyMember(reader.root, 20_000, leaf(i), i, r.path), `leaf ${i}`).to.equal(true);
     }
   });
 
-  it("proves absence inside a shard with two neighbors from that shard", async () => {
+  it("proves absence inside a shard: the search path ends at the predecessor, below the split key", async () => {
     const reader = await open();
     const q = between(100);
     const r = await reader.proveSample(q);
     expect(r.kind).to.equal("absent");
     if (r.kind !== "absent") return;
-    expect(r.neighbors.map((n) => n.index)).to.deep.equal([100, 101]);
+    expect(r.index).to.equal(100);
+    expect(hashesEqual(r.neighbor, leaf(100))).to.equal(true);
     expect(loads.filter((l) => l.startsWith("shards/"))).to.deep.equal(["shards/000/000000.bin"]);
-    expect(verifyAbsence(reader.root, 20_000, q, r.neighbors)).to.equal(true);
+    expect(verifyAbsence(reader.root, 20_000, q, r)).to.equal(true);
   });
 
-  it("proves absence at a shard boundary, loading exactly the two shards", async () => {
+  it("proves absence at or above a split key: the search path ends at the successor", async () => {
+    const reader = await open();
+    const q = splitKey(leaf(100), leaf(101));
+    if (hashesEqual(q, leaf(101))) throw new Error("fixture: the split key equals the successor");
+    const r = await reader.proveSample(q);
+    if (r.kind !== "absent") throw new Error("expected absence");
+    expect(r.index).to.equal(101);
+    expect(verifyAbsence(reader.root, 20_000, q, r)).to.equal(true);
+  });
+
+  it("proves absence past a shard's last hash, loading the shard that ends the search path", async () => {
     const reader = await open();
     const q = between(8191); // after the last hash of shard 0, before the first of shard 1
     const r = await reader.proveSample(q);
-    expect(r.kind).to.equal("absent");
-    if (r.kind !== "absent") return;
-    expect(r.neighbors.map((n) => n.index)).to.deep.equal([8191, 8192]);
+    if (r.kind !== "absent") throw new Error("expected absence");
+    expect(r.index).to.equal(8191);
+    // Shard 1 tells where q would be; the predecessor comes from the index; shard 0 gives its path.
     expect(new Set(loads.filter((l) => l.startsWith("shards/")))).to.deep.equal(new Set(["shards/000/000000.bin", "shards/000/000001.bin"]));
-    expect(verifyAbsence(reader.root, 20_000, q, r.neighbors)).to.equal(true);
+    expect(verifyAbsence(reader.root, 20_000, q, r)).to.equal(true);
   });
 
-  it("proves absence before the first and after the last leaf with one neighbor", async () => {
+  it("proves absence at a shard boundary above the split key from one shard (the predecessor is read from the index)", async () => {
+    const reader = await open();
+    const q = splitKey(leaf(8191), leaf(8192));
+    if (hashesEqual(q, leaf(8192))) throw new Error("fixture: the split key equals the successor");
+    const r = await reader.proveSample(q);
+    if (r.kind !== "absent") throw new Error("expected absence");
+    expect(r.index).to.equal(8192);
+    expect(loads.filter((l) => l.startsWith("shards/"))).to.deep.equal(["shards/000/000001.bin"]);
+    expect(verifyAbsence(reader.root, 20_000, q, r)).to.equal(true);
+  });
+
+  it("proves absence before the first and after the last sample", async () => {
     const reader = await open();
     const low = new Uint8Array(32);
     const high = new Uint8Array(32).fill(255);
     const r1 = await reader.proveSample(low);
     const r2 = await reader.proveSample(high);
     if (r1.kind !== "absent" || r2.kind !== "absent") throw new Error("expected absence");
-    expect(r1.neighbors.map((n) => n.index)).to.deep.equal([0]);
-    expect(r2.neighbors.map((n) => n.index)).to.deep.equal([19_999]);
-    expect(verifyAbsence(reader.root, 20_000, low, r1.neighbors)).to.equal(true);
-    expect(verifyAbsence(reader.root, 20_000, high, r2.neighbors)).to.equal(true);
+    expect(r1.index).to.equal(0);
+    expect(r2.index).to.equal(19_999);
+    expect(compareHashes(r1.neighbor, low)).to.be.greaterThan(0);
+    expect(verifyAbsence(reader.root, 20_000, low, r1)).to.equal(true);
+    expect(verifyAbsence(reader.root, 20_000, high, r2)).to.equal(true);
     expect(loads.filter((l) => l.startsWith("shards/"))).to.deep.equal(["shards/000/000000.bin", "shards/000/000002.bin"]);
+  });
+
+  it("never proves a member absent, nor a non-member present (every proof checked against the other verifier)", async () => {
+    const reader = await open();
+    for (const i of [0, 1, 8190, 8191, 8192, 16_383, 16_384, 19_998, 19_999]) {
+      const member = await reader.proveSample(leaf(i));
+      if (member.kind !== "member") throw new Error(`leaf ${i} not found`);
+      expect(verifyAbsence(reader.root, 20_000, leaf(i), { index: i, neighbor: between(i), path: member.path }), `leaf ${i}`).to.equal(false);
+      const q = between(i);
+      const absent = await reader.proveSample(q);
+      if (absent.kind !== "absent") continue; // between(i) may be the next leaf by chance
+      expect(verifyMember(reader.root, 20_000, q, absent.index, absent.path), `between ${i}`).to.equal(false);
+    }
   });
 
   it("proves a batch spanning shards with one multiproof, plus absences", async () => {
@@ -129,9 +165,9 @@ describe("ManifestReader", function () {
     const missing = between(300);
     const r = await reader.proveSamples([...members, missing]);
     expect(r.batch!.indexes).to.deep.equal([5, 6, 8192, 16_000, 19_999]);
-    expect(verifyBatch(reader.root, 20_000, r.memberHashes, r.batch!.indexes, r.batch!.proof)).to.equal(true);
+    expect(verifyBatch(reader.root, 20_000, r.memberHashes, r.batch!.indexes, r.batch!.path)).to.equal(true);
     expect(r.absent).to.have.length(1);
-    expect(verifyAbsence(reader.root, 20_000, missing, r.absent[0]!.neighbors)).to.equal(true);
+    expect(verifyAbsence(reader.root, 20_000, missing, r.absent[0]!.proof)).to.equal(true);
   });
 
   it("returns no batch when none of the hashes is a member", async () => {
@@ -203,18 +239,26 @@ describe("ManifestReader", function () {
       expect((error as Error).message).to.match(/shards\/000\/000001\.bin does not match its index entry \(SHA-256 differs; expected CID bafkrei/);
     });
 
-    it("refuses an index whose shard roots do not give the header's root", async () => {
+    it("refuses an index whose shard tops do not give the header's root", async () => {
       const index = readFileSync(path.join(copy, "index.bin"));
-      index[64] = index[64]! ^ 1; // subtree root of shard 0
+      index[64] = index[64]! ^ 1; // subtree top of shard 0
       writeFileSync(path.join(copy, "index.bin"), index);
       const error = await open(copy).catch((e: unknown) => e);
-      expect((error as Error).message).to.match(/the shard roots in index.bin give root 0x[0-9a-f]+, but header.json says/);
+      expect((error as Error).message).to.match(/the shard tops in index.bin give root 0x[0-9a-f]+, but header.json says/);
+    });
+
+    it("refuses an index whose shard bounds were altered (the split keys above the shards change the root)", async () => {
+      const index = readFileSync(path.join(copy, "index.bin"));
+      index[132] = index[132]! ^ 1; // first byte of shard 1's first hash: inside the split key between shards 0 and 1
+      writeFileSync(path.join(copy, "index.bin"), index);
+      const error = await open(copy).catch((e: unknown) => e);
+      expect((error as Error).message).to.match(/give root 0x[0-9a-f]+, but header.json says|not in ascending order/);
     });
 
     it("refuses a header of another format", async () => {
       writeFileSync(path.join(copy, "header.json"), JSON.stringify({ format: "other/1" }));
       const error = await open(copy).catch((e: unknown) => e);
-      expect((error as Error).message).to.match(/expected "datatrace-manifest\/1". Is this a Datatrace manifest/);
+      expect((error as Error).message).to.match(/expected "datatrace-manifest\/2". Is this a Datatrace manifest/);
     });
 
     it("refuses an index of the wrong length", async () => {
@@ -245,9 +289,9 @@ describe("ManifestReader", function () {
     const shard = readFileSync(path.join(report.manifestDir, "shards", "000", "000000.bin"));
     const hashes = [0, 1, 2].map((i) => shard.subarray(i * 32, i * 32 + 32));
     const batch = await reader.proveSamples(hashes);
-    expect(verifyBatch(reader.root, 3, batch.memberHashes, batch.batch!.indexes, batch.batch!.proof)).to.equal(true);
+    expect(verifyBatch(reader.root, 3, batch.memberHashes, batch.batch!.indexes, batch.batch!.path)).to.equal(true);
     const r = await reader.proveSample(hashes[2]!);
     if (r.kind !== "member") throw new Error("expected member");
-    expect(verifyMember(reader.root, 3, hashes[2]!, 2, r.proof.siblings)).to.equal(true);
+    expect(verifyMember(reader.root, 3, hashes[2]!, 2, r.path)).to.equal(true);
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { solidityPackedKeccak256 } from "ethers";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -35,14 +36,14 @@ describe("ManifestWriter", function () {
       const index = decodeIndex(readFileSync(path.join(dir, "index.bin")), 34, "test");
       expect(index[33]!.leafCount).to.equal(1000);
       const last = hashes.subarray(33 * 8192 * 32);
-      expect(Buffer.from(index[33]!.subtreeRoot).equals(Buffer.from(rootOfSubtree(last)))).to.equal(true);
+      expect(Buffer.from(index[33]!.subtreeTop).equals(Buffer.from(rootOfSubtree(last)))).to.equal(true);
       expect(Buffer.from(index[32]!.first).equals(Buffer.from(hashes.subarray(32 * 8192 * 32, 32 * 8192 * 32 + 32)))).to.equal(true);
     } finally {
       cleanup();
     }
   });
 
-  it("gives a one-leaf manifest the leaf hash as root", async () => {
+  it("gives a one-sample manifest the root keccak256(sampleHash ‖ uint256(1))", async () => {
     const hashes = sortedRandomHashes(1);
     const { dir, cleanup } = tempDir("writer");
     try {
@@ -50,6 +51,7 @@ describe("ManifestWriter", function () {
       writer.add(hashes, 0, ["only"]);
       const header = await writer.finish({ ...facts, sampleCount: 1, private: false });
       expect(header.root).to.equal(`0x${Buffer.from(buildTree(hashes).root).toString("hex")}`);
+      expect(header.root).to.equal(solidityPackedKeccak256(["bytes32", "uint256"], [hashes, 1]));
       expect(readFileSync(path.join(dir, "ids", "000", "000000.jsonl"), "utf8")).to.equal('["only"]\n');
     } finally {
       cleanup();

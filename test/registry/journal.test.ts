@@ -17,7 +17,13 @@ import {
 } from "../../src/registry/journal.js";
 import { expectRejection } from "./reject.js";
 
-const target = { kind: "dataset" as const, chainId: 314159, contract: "0x" + "Aa".repeat(20), subject: "0x" + "Cd".repeat(32) };
+const target = {
+  kind: "dataset" as const,
+  chainId: 314159,
+  contract: "0x" + "Aa".repeat(20),
+  registrant: "0x" + "Ef".repeat(20),
+  subject: "0x" + "Cd".repeat(32),
+};
 
 /** Handlers that count their calls and can be told to "crash" at one step. */
 function handlers(calls: RegistrationStep[], crashAt?: RegistrationStep): RegistrationHandlers {
@@ -48,14 +54,25 @@ describe("registration journal", () => {
   it("derives a deterministic key, insensitive to hex case and chainId type", () => {
     const k = registrationKey(target);
     expect(k).to.match(/^[0-9a-f]{64}$/);
-    expect(registrationKey({ ...target, chainId: 314159n, contract: target.contract.toLowerCase(), subject: target.subject.toUpperCase().replace("0X", "0x") })).to.equal(k);
+    expect(
+      registrationKey({
+        ...target,
+        chainId: 314159n,
+        contract: target.contract.toLowerCase(),
+        registrant: target.registrant.toUpperCase().replace("0X", "0x"),
+        subject: target.subject.toUpperCase().replace("0X", "0x"),
+      }),
+    ).to.equal(k);
     expect(registrationKey({ ...target, chainId: 314 })).to.not.equal(k);
     expect(registrationKey({ ...target, kind: "model" })).to.not.equal(k);
+    // Registrations are per account: another registrant of the same root has its own journal.
+    expect(registrationKey({ ...target, registrant: "0x" + "12".repeat(20) })).to.not.equal(k);
   });
 
   it("rejects malformed key inputs with what to pass", () => {
     expect(() => registrationKey({ ...target, chainId: "abc" })).to.throw(/Invalid chain id.*\n.*positive chain id/);
     expect(() => registrationKey({ ...target, contract: "0x12" })).to.throw(/Invalid contract address/);
+    expect(() => registrationKey({ ...target, registrant: "alice" })).to.throw(/Invalid registrant address/);
     expect(() => registrationKey({ ...target, subject: "0x12" })).to.throw(/Invalid registration subject/);
   });
 

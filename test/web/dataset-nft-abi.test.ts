@@ -15,7 +15,7 @@ describe("web: the page's DatasetNFT ABI fragments", () => {
     const names: string[] = [];
     page.forEachFunction((f) => names.push(f.name));
     page.forEachError((e) => names.push(e.name));
-    expect(names.sort()).to.deep.equal(["ERC721NonexistentToken", "dataset", "datasetCount", "verifyAbsence", "verifySample"]);
+    expect(names.sort()).to.deep.equal(["ERC721NonexistentToken", "dataset", "datasetCount", "verifyAbsence", "verifySample", "verifySamples"]);
   });
 
   it("matches the compiled contract (signature, outputs, mutability) for every function", () => {

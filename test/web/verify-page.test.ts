@@ -209,24 +209,25 @@ describe("web verifier page (headless Chromium)", function () {
 
   it("gives a proof JSON that the contract accepts when called from outside the page", async function () {
     const result = await verify(pageUrl({ gateways: [ipfs.url] }), { file: memberFile });
-    const proof = JSON.parse(result.proof) as { verdict: string; tokenId: string; sampleHash: string; index: number; proof: string[]; root: string };
+    const proof = JSON.parse(result.proof) as { verdict: string; tokenId: string; sampleHash: string; index: number; path: string[]; root: string };
     expect(proof.verdict).to.equal("member");
     expect(proof.sampleHash).to.equal(sha256Hex("a cat sat on the mat\n"));
-    expect(await nft.verifySample(BigInt(proof.tokenId), proof.sampleHash, proof.index, proof.proof)).to.equal(true);
-    expect(await nft.verifySample(BigInt(proof.tokenId), proof.sampleHash, proof.index + 1, proof.proof)).to.equal(false);
+    expect(await nft.verifySample(BigInt(proof.tokenId), proof.sampleHash, proof.index, proof.path)).to.equal(true);
+    expect(await nft.verifySample(BigInt(proof.tokenId), proof.sampleHash, proof.index + 1, proof.path)).to.equal(false);
   });
 
-  it("shows NOT A MEMBER for a file outside the dataset, with both checks passed and its neighbors", async function () {
+  it("shows NOT A MEMBER for a file outside the dataset, with both checks passed and where its search path ends", async function () {
     const result = await verify(pageUrl({ gateways: [ipfs.url] }), { file: nonMemberFile });
     expect(result.error).to.equal(null);
     expect(result.verdict).to.equal("NOT A MEMBER");
     expect(result.local).to.equal("pass");
     expect(result.onChain).to.equal("pass");
-    const proof = JSON.parse(result.proof) as { neighbors: Array<{ sampleHash: string; index: number; proof: string[] }>; sampleHash: string };
+    const proof = JSON.parse(result.proof) as { index: number; neighbor: string; path: string[]; sampleHash: string };
     expect(proof.sampleHash).to.equal(sha256Hex("never hashed into the dataset\n"));
-    expect(proof.neighbors.length).to.be.within(1, 2);
-    for (const n of proof.neighbors) expect(result.facts).to.include(n.sampleHash);
-    expect(await nft.verifyAbsence(1n, proof.sampleHash, proof.neighbors)).to.equal(true);
+    expect(proof.neighbor).to.not.equal(proof.sampleHash);
+    expect(result.facts).to.include(proof.neighbor);
+    expect(await nft.verifyAbsence(1n, proof.sampleHash, proof.index, proof.neighbor, proof.path)).to.equal(true);
+    expect(await nft.verifySample(1n, proof.sampleHash, proof.index, proof.path)).to.equal(false);
     await page.locator("#result").screenshot({ path: SCREENSHOTS.absent });
   });
 

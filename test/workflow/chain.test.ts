@@ -124,11 +124,12 @@ describe("chain: client, reads, errors", function () {
       thrown = error;
     }
     const decoded = decodeRevert(thrown, env.client.interfaces);
-    expect(decoded?.name).to.equal("DatasetRootAlreadyRegistered");
-    expect(describeRevert(decoded!)).to.equal("this dataset root is already token #1");
+    expect(decoded?.name).to.equal("DatasetAlreadyRegistered");
+    const account = await env.alice.getAddress();
+    expect(describeRevert(decoded!)).to.equal(`account ${account} already registered this root as dataset #1 (an account registers a root once)`);
     const user = toChainError(thrown, env.client.interfaces, { action: "register the dataset", networkName: "localhost" });
     expect(isUserError(user)).to.equal(true);
-    expect(user.message).to.match(/^Cannot register the dataset: this dataset root is already token #1\.\nNothing to do: show it with `npx hardhat dataset show 1 --network localhost`/);
+    expect(user.message).to.match(/^Cannot register the dataset: account 0x[0-9a-fA-F]{40} already registered this root as dataset #1 \(an account registers a root once\)\.\nNothing to do: show it with `npx hardhat dataset show 1 --network localhost`/);
   });
 
   it("decodes model errors with relation names and CID errors generically", async () => {
@@ -212,7 +213,7 @@ describe("chain: interfaces", () => {
     const interfaces = await registryInterfaces();
     expect(interfaces).to.have.length(2);
     expect(interfaces.every((i) => i instanceof Interface)).to.equal(true);
-    expect(interfaces[0]!.getError("DatasetRootAlreadyRegistered")).to.not.equal(null);
+    expect(interfaces[0]!.getError("DatasetAlreadyRegistered")).to.not.equal(null);
     expect(interfaces[1]!.getEvent("ModelRegistered")).to.not.equal(null);
   });
 });

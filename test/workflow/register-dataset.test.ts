@@ -37,7 +37,7 @@ describe("registerDataset", function () {
     expect(r.status).to.equal("registered");
     expect(r.leafCount).to.equal(12);
     expect(r.stepsRun).to.deep.equal(["hashed", "manifestStored", "metadataStored", "txSent", "minted"]);
-    expect(await env.client.datasets.tokenIdOfRoot(r.root)).to.equal(r.tokenId);
+    expect(await env.client.datasets.tokenOf(r.root, await env.alice.getAddress())).to.equal(r.tokenId);
     const onChain = await env.client.datasets.dataset(r.tokenId);
     expect(onChain.manifestCid).to.equal(r.manifestCid);
     expect(r.manifestCid).to.match(/^bafybei/);
@@ -111,34 +111,36 @@ describe("registerDataset", function () {
     expect(store.count).to.equal(2);
   });
 
-  it("refuses a root registered by another account, even with the same manifest, uploading nothing", async () => {
+  it("registers a root another account registered first: registrations are per account, nobody can squat a root", async () => {
     const { dir } = writeSamples(t.root, "data", 3);
     const other = tempWorkspace("other");
     try {
-      const bobs = await registerDataset({ client: env.bobClient, store: new LocalStore({ dir: other.workspace.blocksDir }), workspace: other.workspace }, input(dir));
-      const count = await env.client.datasets.datasetCount();
-      const error = await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir)));
-      expect(isUserError(error)).to.equal(true);
-      expect(error.message).to.contain(`is already registered as dataset #${bobs.tokenId} by ${env.bob.address}, with a different registrant ${env.bob.address} (this account is ${env.alice.address})`);
-      expect(error.message).to.match(/registered by another account, possibly by front-running[\s\S]*Nothing was uploaded or sent/);
-      expect((error as UserError).exitCode).to.not.equal(0);
-      expect(store.count).to.equal(0);
-      expect(await env.client.datasets.datasetCount()).to.equal(count);
+      // Bob registers the samples first (a squatter, or a second curator: the contract cannot tell), even as a private manifest.
+      const bobs = await registerDataset({ client: env.bobClient, store: new LocalStore({ dir: other.workspace.blocksDir }), workspace: other.workspace }, input(dir, { private: true }));
+      const mine = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
+      expect(mine.status).to.equal("registered");
+      expect(mine.tokenId).to.not.equal(bobs.tokenId);
+      expect(mine.root).to.equal(bobs.root);
+      expect(mine.registrant).to.equal(env.alice.address);
+      expect(mine.otherRegistrations).to.deep.equal([bobs.tokenId]);
+      expect(await env.client.datasets.tokenOf(mine.root, env.alice.address)).to.equal(mine.tokenId);
+      expect(await env.client.datasets.tokenOf(mine.root, env.bob.address)).to.equal(bobs.tokenId);
+      expect([...(await env.client.datasets.tokensOfRoot(mine.root, 0n, 10n))]).to.deep.equal([bobs.tokenId, mine.tokenId]);
+      expect(store.count).to.equal(2);
     } finally {
       other.cleanup();
     }
   });
 
-  it("refuses a root already registered with a different manifest of the same set (possible squatting)", async () => {
-    const { dir } = writeSamples(t.root, "data", 5);
-    const other = tempWorkspace("squat");
+  it("refuses a --previous version this account neither registered nor owns, before any work", async () => {
+    const { dir } = writeSamples(t.root, "data", 3);
+    const other = tempWorkspace("prev");
     try {
-      // Bob registers the same samples first, as a private manifest: same root and leaf count, another manifest CID.
-      const bobs = await registerDataset({ client: env.bobClient, store: new LocalStore({ dir: other.workspace.blocksDir }), workspace: other.workspace }, input(dir, { private: true }));
-      const error = await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir)));
-      expect(error.message).to.contain(`already registered as dataset #${bobs.tokenId} by ${env.bob.address}, with a different manifest ${bobs.manifestCid} (the local manifest is bafy`);
-      expect(error.message).to.match(/possible squatting[\s\S]*different manifest of the same sample set/);
-      expect(error.message).to.not.match(/leaf count/);
+      const bobs = await registerDataset({ client: env.bobClient, store: new LocalStore({ dir: other.workspace.blocksDir }), workspace: other.workspace }, input(dir));
+      const error = await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, { ...input(dir), previousVersion: bobs.tokenId }));
+      expect(isUserError(error)).to.equal(true);
+      expect(error.message).to.contain(`Dataset #${bobs.tokenId} was registered by ${env.bob.address} and is owned by ${env.bob.address}; this account (${env.alice.address}) can not register a new version of it.`);
+      expect((error as UserError).exitCode).to.not.equal(0);
       expect(store.count).to.equal(0);
     } finally {
       other.cleanup();
@@ -151,8 +153,8 @@ describe("registerDataset", function () {
     const again = tempWorkspace("again");
     try {
       const error = await rejection(registerDataset({ client: env.client, store: new LocalStore({ dir: again.workspace.blocksDir }), workspace: again.workspace }, input(dir)));
-      expect(error.message).to.contain(`already registered as dataset #${first.tokenId} by ${env.alice.address}, with a different manifest ${first.manifestCid}`);
-      expect(error.message).to.not.match(/different registrant/);
+      expect(error.message).to.contain(`This account already registered the root ${first.root} as dataset #${first.tokenId}, with a different manifest ${first.manifestCid}`);
+      expect(error.message).to.match(/Nothing was uploaded or sent: an account registers a root once/);
     } finally {
       again.cleanup();
     }
@@ -248,7 +250,7 @@ describe("registerDataset", function () {
     await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
     const fresh = await deployRegistry(); // same chain id and addresses, empty registries
     const error = await rejection(registerDataset({ client: fresh.client, store, workspace: t.workspace }, input(dir)));
-    expect(error.message).to.match(/says this dataset was registered as token #\d+ .* but the chain does not know its root[\s\S]*Delete .*journal/);
+    expect(error.message).to.match(/says this dataset was registered as token #\d+ .* but the chain does not know this account's registration of its root[\s\S]*Delete .*journal/);
   });
 
   it("on the in-process network, an already-registered root is not answered with a `--network default` command", async () => {

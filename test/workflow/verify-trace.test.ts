@@ -6,8 +6,9 @@ import { expect } from "chai";
 import { sha256 } from "../../src/hash/sha256.js";
 import { toHex } from "../../src/hash/hex.js";
 import { COMMITMENT_SCHEME, encodeHeader, encodeIndexEntry, HEADER_FILE, INDEX_ENTRY_BYTES, INDEX_FILE, MANIFEST_FORMAT, SHARD_SIZE, shardPath } from "../../src/manifest/manifest-format.js";
-import { proveMember } from "../../src/merkle/proof.js";
 import { buildTree } from "../../src/merkle/tree.js";
+import { auditDataset } from "../../src/workflow/audit-dataset.js";
+import { readDataset } from "../../src/chain/dataset-records.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { startIpfsServer, type RunningIpfsServer } from "../../src/storage/server.js";
 import { ContentSource } from "../../src/workflow/content-source.js";
@@ -61,7 +62,8 @@ describe("verifyDatasetSamples and traceSamples", function () {
     expect(v.samples.map((s) => s.member)).to.deep.equal([true, true, false, true]);
     expect(v.samples.every((s) => s.localValid && s.onChainValid)).to.equal(true);
     expect(v.samples[0]!.ids).to.deep.equal([`a/${path.basename(aFiles[3]!)}`]);
-    expect(v.samples[2]!.neighbors!.length).to.be.oneOf([1, 2]);
+    expect(v.samples[2]!.neighbor).to.match(/^0x[0-9a-f]{64}$/);
+    expect(v.samples[2]!.neighbor).to.not.equal(v.samples[2]!.sampleHash);
     expect(v.batch).to.include({ members: 3, localValid: true, onChainValid: true });
     expect(v.batch!.proofHashes).to.be.greaterThan(0);
   });
@@ -153,68 +155,104 @@ describe("verifyDatasetSamples and traceSamples", function () {
     expect(report.outcome).to.equal("some-not-found");
   });
 
-  describe("a dataset proven disordered", () => {
-    let disorderedId: bigint;
+  describe("a registrant's manifest that does not publish what it committed", () => {
+    let holeId: bigint;
+    let hidingId: bigint;
     let hashes: Uint8Array[];
 
-    /** A one-shard manifest of 4 hashes with the first two swapped (so first <= last still holds), registered and then proven disordered. */
-    before(async () => {
-      hashes = [0, 1, 2, 3].map((i) => sha256(Buffer.from(`disordered sample ${i}`))).sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
-      const order = [hashes[1]!, hashes[0]!, hashes[2]!, hashes[3]!];
-      const bytes = Buffer.concat(order);
-      const tree = buildTree(bytes, { checkSorted: false });
-      const dir = path.join(t.root, "disordered-manifest");
+    /** Writes a one-shard manifest whose shard holds `published`, but whose index and header commit to `committed`. */
+    async function registerManifest(name: string, published: Uint8Array[], committed: Uint8Array[], client = env.client): Promise<bigint> {
+      const bytes = Buffer.concat(published);
+      const tree = buildTree(Buffer.concat(committed), { checkSorted: false });
+      const dir = path.join(t.root, name);
       mkdirSync(path.join(dir, path.dirname(shardPath(0))), { recursive: true });
       writeFileSync(path.join(dir, shardPath(0)), bytes);
       const index = new Uint8Array(INDEX_ENTRY_BYTES);
-      encodeIndexEntry({ first: order[0]!, last: order[3]!, subtreeRoot: tree.root, shardSha256: sha256(bytes), leafCount: 4 }, index, 0);
+      encodeIndexEntry(
+        { first: published[0]!, last: published[published.length - 1]!, subtreeTop: tree.top, shardSha256: sha256(bytes), leafCount: published.length },
+        index,
+        0,
+      );
       writeFileSync(path.join(dir, INDEX_FILE), index);
       writeFileSync(
         path.join(dir, HEADER_FILE),
-        encodeHeader({ format: MANIFEST_FORMAT, scheme: COMMITMENT_SCHEME, root: toHex(tree.root), leafCount: 4, sampleCount: 4, duplicateCount: 0, totalBytes: 0, shardSize: SHARD_SIZE, shardCount: 1, private: true, sources: [] }),
+        encodeHeader({
+          format: MANIFEST_FORMAT,
+          scheme: COMMITMENT_SCHEME,
+          root: toHex(tree.root),
+          leafCount: committed.length,
+          sampleCount: committed.length,
+          duplicateCount: 0,
+          totalBytes: 0,
+          shardSize: SHARD_SIZE,
+          shardCount: 1,
+          private: true,
+          sources: [],
+        }),
       );
       const cid = (await local.put(dir)).cid;
-      await env.client.datasets.register(toHex(tree.root), 4n, cid, "", 0n);
-      disorderedId = await env.client.datasets.datasetCount();
-      const neighbor = (i: number) => ({ sampleHash: toHex(order[i]!), index: BigInt(i), proof: proveMember(tree, i).siblings.map(toHex) });
-      await env.client.datasets.reportDisorder(disorderedId, neighbor(0), neighbor(1));
-      expect((await env.client.datasets.dataset(disorderedId)).disordered).to.equal(true);
+      await client.datasets.register(toHex(tree.root), BigInt(committed.length), cid, "", 0n);
+      return client.datasets.datasetCount();
+    }
+
+    before(async () => {
+      hashes = [0, 1, 2, 3].map((i) => sha256(Buffer.from(`committed sample ${i}`))).sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+      // A hole: a value nobody knows the preimage of, in sorted position between samples 0 and 2, instead of sample 1.
+      const hole = Uint8Array.from(hashes[1]!);
+      hole[31] = hole[31]! ^ 0x01;
+      const withHole = [hashes[0]!, hole, hashes[2]!, hashes[3]!].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+      holeId = await registerManifest("hole-published", withHole, withHole);
+      hidingId = await registerManifest("hole-hidden", hashes, withHole, env.bobClient); // same root: another account
     });
 
-    it("dataset verify says the dataset was proven disordered instead of 'a proof did not verify'", async () => {
-      const error = await rejection(verifyDatasetSamples({ client: env.readOnly, content }, disorderedId, [sampleQueryFromHash(toHex(hashes[0]!))]));
-      expect(error.message).to.contain(`Dataset #${disorderedId} was proven disordered (not sorted): absence proofs are disabled; membership proofs still hold.`);
-      expect(error.message).to.match(/No absence proof can be given for this dataset/);
-      expect(error.message).to.not.match(/did not verify/);
+    it("a sample replaced by a hole is proven absent, and cannot also be proven present", async () => {
+      const v = await verifyDatasetSamples({ client: env.readOnly, content }, holeId, [sampleQueryFromHash(toHex(hashes[1]!))]);
+      expect(v.outcome).to.equal("some-absent");
+      expect(v.samples[0]).to.include({ member: false, localValid: true, onChainValid: true });
     });
 
-    it("model trace through a model trained on it says the same", async () => {
-      writeSamples(t.root, "w-disordered", 1);
-      const deps = { client: env.client, store: local, workspace: t.workspace };
-      const model = await registerModel(deps, { weights: path.join(t.root, "w-disordered"), datasetIds: [disorderedId], parentIds: [], metadata: { name: "on-disordered" } });
-      const error = await rejection(traceSamples({ client: env.readOnly, content }, model.tokenId, await sampleQueriesFromFiles([outsider])));
-      expect(error.message).to.contain(`Dataset #${disorderedId} was proven disordered (not sorted): absence proofs are disabled; membership proofs still hold.`);
+    it("a manifest hiding the hole behind the real sample is refused, and dataset audit names the shard as a hole", async () => {
+      const error = await rejection(verifyDatasetSamples({ client: env.readOnly, content }, hidingId, [sampleQueryFromHash(toHex(hashes[1]!))]));
+      expect(error.message).to.match(/subtree top differs from its index entry/);
+      const dataset = await readDataset(env.readOnly, hidingId);
+      const audit = await auditDataset(dataset, content.manifestFiles(dataset.manifestCid));
+      expect(audit.outcome).to.equal("inconsistent");
+      expect(audit.findings.map((f) => f.kind)).to.deep.equal(["hole"]);
+      expect(audit.findings[0]!.where).to.equal(shardPath(0));
+      const published = await readDataset(env.readOnly, holeId);
+      const clean = await auditDataset(published, content.manifestFiles(published.manifestCid));
+      expect(clean.outcome).to.equal("clean"); // a published hole is consistent: the tree commits exactly what the manifest shows
     });
 
-    it("prints a non-member of a disordered dataset as unproven, with exit status 2", () => {
+    it("prints a non-member with where its search path ends, and maps outcomes to exit statuses", () => {
       const v: DatasetVerification = {
         datasetId: 9n,
         root: `0x${"11".repeat(32)}`,
         leafCount: 4,
         manifestCid: "bafy",
-        disordered: true,
-        samples: [{ label: "x.eml", sampleHash: `0x${"22".repeat(32)}`, member: false, proofHashes: 2, localValid: true, onChainValid: false, absenceDisabled: true }],
-        outcome: "absence-disabled",
+        samples: [
+          {
+            label: "x.eml",
+            sampleHash: `0x${"22".repeat(32)}`,
+            member: false,
+            index: 2,
+            neighbor: `0x${"33".repeat(32)}`,
+            proofHashes: 4,
+            localValid: true,
+            onChainValid: true,
+          },
+        ],
+        outcome: "some-absent",
       };
       const text = verificationText(v).join("\n");
-      expect(text).to.match(/NO PROOF +x\.eml .*dataset #9 was proven disordered \(not sorted\): absence proofs are disabled; membership proofs still hold/);
-      expect(text).to.match(/result +ERROR: dataset #9 was proven disordered .*\(exit status 2\)/);
-      expect(verificationExitCode(v.outcome)).to.equal(2);
+      expect(text).to.match(/NOT MEMBER +x\.eml \(0x222222…2222\): proven absent, its search path ends at sample #2 0x333333…3333/);
+      expect(text).to.match(/result +0 of 1 sample in the dataset \(exit status 3\)/);
       expect(verificationExitCode("some-absent")).to.equal(3);
       expect(verificationExitCode("invalid")).to.equal(2);
       expect(verificationExitCode("all-members")).to.equal(0);
-      expect(traceExitCode("absence-disabled")).to.equal(2);
       expect(traceExitCode("some-not-found")).to.equal(3);
+      expect(traceExitCode("all-found")).to.equal(0);
+      expect(traceExitCode("invalid")).to.equal(2);
     });
   });
 
