@@ -7,6 +7,7 @@ import hre from "hardhat";
 
 import { TrainingLog } from "../../src/registry/training-log.js";
 import type { DatasetVerifyResult } from "../../tasks/dataset/verify.js";
+import type { AuditReport } from "../../src/workflow/audit-dataset.js";
 import type { DemoReport } from "../../src/workflow/demo.js";
 import type { ModelTraceResult } from "../../tasks/model/trace.js";
 import { writeSamples } from "../workflow/helpers.js";
@@ -32,7 +33,7 @@ describe("registry tasks, in process", function () {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it("declares every task with a description and every argument with help text", () => {
-    const ids = [["dataset", "register"], ["dataset", "verify"], ["dataset", "show"], ["dataset", "list"], ["model", "register"], ["model", "show"], ["model", "lineage"], ["model", "trace"], ["registry", "export"], ["demo"]];
+    const ids = [["dataset", "register"], ["dataset", "verify"], ["dataset", "audit"], ["dataset", "show"], ["dataset", "list"], ["model", "register"], ["model", "show"], ["model", "lineage"], ["model", "trace"], ["registry", "export"], ["demo"]];
     for (const id of ids) {
       const t = hre.tasks.getTask(id);
       expect(t.description, id.join(" ")).to.have.length.greaterThan(10);
@@ -55,6 +56,21 @@ describe("registry tasks, in process", function () {
     datasetId = r.tokenId;
     const again = await runTask(["dataset", "register"], { ...args, json: false, quiet: true });
     expect(again.stdout).to.match(new RegExp(`^dataset #${datasetId} is already registered on default \\(chain 31337\\): nothing was uploaded or sent`));
+  });
+
+  it("dataset audit: exit status 0 for a complete manifest, 3 when it is unavailable, 2 for an error", async () => {
+    const clean = await runTask<{ exitCode: number; report?: AuditReport }>(["dataset", "audit"], { tokenId: datasetId, dir: ws(), local: true, gateway: "none", quiet: true });
+    expect(clean.result.exitCode).to.equal(0);
+    expect(clean.stdout).to.match(/checked +header\.json, index\.bin and 1 of 1 shards/);
+    expect(clean.stdout).to.match(/result +CLEAN/);
+    // Without --local the manifest is read from the gateways only: here a closed port, so nothing is available.
+    const unavailable = await runTask<{ exitCode: number; report?: AuditReport }>(["dataset", "audit"], { tokenId: datasetId, dir: ws(), gateway: "http://127.0.0.1:9", timeout: 5, quiet: true });
+    expect(unavailable.result.exitCode).to.equal(3);
+    expect(unavailable.stdout).to.match(/UNAVAILABLE +header\.json: could not be fetched/);
+    expect(unavailable.stdout).to.match(/result +INCONSISTENT: 1 finding \(exit status 3\)/);
+    const unknown = await runTask<{ exitCode: number }>(["dataset", "audit"], { tokenId: "999", dir: ws(), local: true, gateway: "none" });
+    expect(unknown.result.exitCode).to.equal(2);
+    expect(unknown.stderr).to.match(/Dataset #999 does not exist/);
   });
 
   it("dataset verify: exit status 0 for members, 3 with a non-member, 2 for an error", async () => {
@@ -206,7 +222,7 @@ describe("registry tasks, in process", function () {
   });
 
   it("every task that prints data has --json", () => {
-    const ids = [["dataset", "register"], ["dataset", "verify"], ["dataset", "show"], ["dataset", "list"], ["model", "register"], ["model", "show"], ["model", "lineage"], ["model", "trace"], ["registry", "export"], ["demo"]];
+    const ids = [["dataset", "register"], ["dataset", "verify"], ["dataset", "audit"], ["dataset", "show"], ["dataset", "list"], ["model", "register"], ["model", "show"], ["model", "lineage"], ["model", "trace"], ["registry", "export"], ["demo"]];
     for (const id of ids) expect(hre.tasks.getTask(id).options.has("json"), id.join(" ")).to.equal(true);
   });
 
