@@ -27,9 +27,12 @@
  *   meaning (model_signing writes a Python frozenset), we sort it.
  *
  * **weightsHash = 0x + the subject digest.** It does not depend on the
- * subject name, on `allow_symlinks` or on `ignore_paths`, only on the file
- * names and contents, so a model signed with `model_signing` and the same
- * files hashed here give the same weightsHash.
+ * subject name, on `allow_symlinks` or on `ignore_paths`, so a model signed
+ * with `model_signing` and the same files hashed here give the same
+ * weightsHash. WARNING: it does not cover the file names either, only the
+ * contents in name order (renaming a file without changing the order keeps
+ * it). The names are bound by the statement itself, whose CID the token
+ * metadata records and which `model verify-weights` compares file by file.
  *
  * The stored form is canonical JSON ({@link statementBytes}), so the same
  * statement always has the same IPFS CID.
