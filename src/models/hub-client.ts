@@ -150,9 +150,9 @@ export class HubClient {
   }
 
   #unreachable(cause: unknown): HubError {
-    const e = cause as { name?: string; message?: string; cause?: { code?: string } };
+    const e = cause as { name?: string; message?: string; cause?: { code?: string; message?: string } };
     if (e?.name === "TimeoutError") return new HubError("unavailable", `The Hub at ${this.endpoint} did not answer in time.`, "Retry later, or check the network and HF_ENDPOINT.", undefined, cause);
-    return new HubError("unavailable", `Cannot reach the Hub at ${this.endpoint} (${e?.cause?.code ?? e?.message ?? "network error"}).`, `Check the network, or set ${HUB_ENDPOINT_VARIABLE} to a reachable Hub (mirror).`, undefined, cause);
+    return new HubError("unavailable", `Cannot reach the Hub at ${this.endpoint} (${e?.cause?.code ?? e?.cause?.message ?? e?.message ?? "network error"}).`, `Check the network, or set ${HUB_ENDPOINT_VARIABLE} to a reachable Hub (mirror).`, undefined, cause);
   }
 
   #credentials(): { hubUrl: string; accessToken?: string; fetch: typeof fetch } {
