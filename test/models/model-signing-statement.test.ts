@@ -160,15 +160,15 @@ describe("model-signing statement (weightsHash = model_signing's subject digest)
   it("refuses missing paths, broken links and bad ignore paths with what to do", async () => {
     let e: Error | undefined;
     await hashModel(path.join(root, "none")).catch((x: Error) => (e = x));
-    expect(e?.message).to.match(/Cannot read the model at .*check the path/);
+    expect((e as Error | undefined)?.message).to.match(/Cannot read the model at .*check the path/);
     const m = path.join(root, "broken");
     mkdirSync(m);
     symlinkSync(path.join(root, "nowhere"), path.join(m, "x"));
     e = undefined;
     await hashModel(m, { allowSymlinks: true }).catch((x: Error) => (e = x));
-    expect(e?.message).to.match(/broken symbolic link/);
+    expect((e as Error | undefined)?.message).to.match(/broken symbolic link/);
     e = undefined;
     await hashModel(m, { ignore: ["../etc"] }).catch((x: Error) => (e = x));
-    expect(e?.message).to.match(/leaves the model directory/);
+    expect((e as Error | undefined)?.message).to.match(/leaves the model directory/);
   });
 });
