@@ -1,21 +1,15 @@
-import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { bundleToJSON, toDSSEBundle } from "@sigstore/bundle";
 import { expect } from "chai";
 
-import { hashModel, IN_TOTO_PAYLOAD_TYPE, preAuthEncoding, publicKeyHint, readSignatureBundle, statementOfBytes, verifyBundleWithKey } from "../../src/models/index.js";
+import { hashModel, readSignatureBundle, statementOfBytes, verifyBundleWithKey } from "../../src/models/index.js";
+import { keySignedBundle } from "./helpers/signed-bundle.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const vector = path.join(here, "..", "fixtures", "model-signing");
-
-/** A key-signed bundle built with @sigstore/bundle (not our code), as model_signing's `sign key` writes it. */
-export function keySignedBundle(payload: Buffer, privateKey: KeyObject, publicKey: KeyObject, digest: string): string {
-  const signature = sign(digest, preAuthEncoding(IN_TOTO_PAYLOAD_TYPE, payload), privateKey);
-  return JSON.stringify(bundleToJSON(toDSSEBundle({ artifact: payload, artifactType: IN_TOTO_PAYLOAD_TYPE, signature, keyHint: publicKeyHint(publicKey) })));
-}
 
 describe("model_signing interoperability", function () {
   this.timeout(30_000);
