@@ -125,7 +125,7 @@ export function modelRegistrationText(r: RegisteredModel, network: string, chain
     `relation    ${r.relation}${r.parentIds.length === 0 ? "" : ` of ${r.parentIds.map((p) => `#${p}`).join(", ")}`}`,
     `datasets    ${r.datasetIds.length === 0 ? "none" : r.datasetIds.map((d) => `#${d}`).join(", ")}`,
     ...(r.trainingLogHead === undefined ? [] : [`log head    ${r.trainingLogHead}`]),
-    ...(r.weightsManifestCid === undefined ? [] : [`weights mf  ${r.weightsManifestCid}`]),
+    ...(r.weightsManifestCid === undefined ? [] : [`statement   ${r.weightsManifestCid} (model_signing v1.0)`]),
     ...(r.weightsCid === undefined ? [] : [`weights     ${r.weightsCid}`]),
     ...(r.trainingLogCid === undefined ? [] : [`log         ${r.trainingLogCid}`]),
     ...(r.metadataCid === undefined ? [] : [`metadata    ${r.metadataCid}`]),
