@@ -131,6 +131,20 @@ describe("model-signing statement (weightsHash = model_signing's subject digest)
     expect(statementOfBytes("m", []).weightsHash).to.equal(`0x${createHash("sha256").digest("hex")}`); // empty model: SHA-256 of nothing
   });
 
+  it("hashes big files on worker threads with progress, the same as one thread and as a one-shot SHA-256", async () => {
+    const model = path.join(root, "big");
+    mkdirSync(model);
+    const sizes = [20 << 20, (12 << 20) + 7, 1, 0];
+    sizes.forEach((n, i) => writeFileSync(path.join(model, `f${i}.bin`), content(100 + i, n)));
+    const seen: number[] = [];
+    const parallel = await hashModel(model, { threads: 2, onProgress: (b) => seen.push(b) });
+    const single = await hashModel(model, { threads: 1 });
+    expect(parallel.hashed.statement).to.deep.equal(single.hashed.statement);
+    expect(parallel.hashed.statement.predicate.resources.map((r) => r.digest)).to.deep.equal(sizes.map((n, i) => createHash("sha256").update(content(100 + i, n)).digest("hex")));
+    expect(seen.at(-1)).to.equal(sizes.reduce((a, b) => a + b, 0));
+    expect(seen.every((b, i) => i === 0 || b >= seen[i - 1]!)).to.equal(true);
+  });
+
   it("sorts names component by component by code point", () => {
     const names = ["a-b", "a/b", "a.txt", "a", "é", "z", "a/b/c", "a/a"];
     expect([...names].sort(compareResourceNames)).to.deep.equal(["a", "a/a", "a/b", "a/b/c", "a-b", "a.txt", "z", "é"]);
