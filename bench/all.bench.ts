@@ -11,6 +11,10 @@
  * 4. A 60,000-file directory → manifest, end to end.
  * 5. The 1M-record IDX file → manifest, then one proof from it with a fresh
  *    reader (header + index + one shard read from disk).
+ * 6. Model weights → model-signing statement: a snapshot-shaped directory
+ *    (4 × 512 MiB + JSON files) and a single 2 GiB file, against one
+ *    `sha256sum` and one `openssl dgst -sha256` process over the same files
+ *    (bench/weights.bench.ts; `--quick`: 4 × 64 MiB and 256 MiB).
  *
  * Every measurement comes from bench/engine.bench.ts and bench/tree.bench.ts
  * (their exported functions); inputs are generated under bench/.data/.
@@ -22,6 +26,7 @@ import { closeTreeWorkers } from "../src/merkle/tree-parallel.js";
 import { DATA, FILES, machineLine, measureIdxHashing, measureManifestBuild, measureProofFromManifest, prepareEngineData, RECORDS } from "./engine.bench.js";
 import { syntheticSortedHashes } from "./lib/synthetic-hashes.js";
 import { compareTreeLibraries, measureTreeBuilds, measureTreeInChild, type ChildTreeBuild } from "./tree.bench.js";
+import { measureWeightsHashing, speed, WEIGHTS_TARGETS } from "./weights.bench.js";
 
 const quick = process.argv.includes("--quick");
 
@@ -138,6 +143,20 @@ async function main(): Promise<void> {
     proofMs <= TARGETS.proofMs && proof.memberBytesRead <= TARGETS.proofKiB * 1024,
   );
   await closeTreeWorkers();
+
+  console.log(`\n## 6. Weights → model-signing statement vs sha256sum / openssl (page cache warm, best of 3${quick ? ", --quick sizes" : ""})`);
+  const weights = await measureWeightsHashing(quick);
+  for (const [what, c, target] of [
+    [`weights: snapshot dir 4 × ${quick ? 64 : 512} MiB + JSON`, weights.multi, WEIGHTS_TARGETS.multiVsSha256sum],
+    [`weights: single ${quick ? "256 MiB" : "2 GiB"} file`, weights.single, WEIGHTS_TARGETS.singleVsSha256sum],
+  ] as const) {
+    row(
+      what,
+      `${speed(c.oursMs, c.bytes)}; sha256sum ${speed(c.sha256sumMs, c.bytes)} = ${c.vsSha256sum.toFixed(2)}× ours; openssl ${speed(c.opensslMs, c.bytes)} = ${c.vsOpenssl.toFixed(2)}×; same digests ${c.sameDigests}`,
+      `≥ ${target}× one sha256sum`,
+      c.sameDigests && c.vsSha256sum >= target,
+    );
+  }
 
   console.log(`\n## Summary (load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")})\n`);
   const w = [Math.max(...rows.map((r) => r.what.length)), Math.max(...rows.map((r) => r.figure.length)), Math.max(...rows.map((r) => r.target.length))];

@@ -39,6 +39,8 @@ export interface ProgressOptions {
   readonly intervalMs?: number | undefined;
   /** Clock in milliseconds (tests). */
   readonly now?: (() => number) | undefined;
+  /** What the `samples` counter counts (default "samples"; e.g. "models"). */
+  readonly unit?: string | undefined;
 }
 
 /** A progress display. */
@@ -84,7 +86,7 @@ export function createProgress(options: ProgressOptions): Progress {
         })}\n`,
       );
     } else if (mode === "tty") {
-      const line = formatProgressLine(options.label, p, elapsed, eta, final);
+      const line = formatProgressLine(options.label, p, elapsed, eta, final, options.unit);
       const width = stream.columns ?? 120;
       stream.write(`\r${line.length > width - 1 ? line.slice(0, width - 1) : line}\x1b[K${final ? "\n" : ""}`);
     }
@@ -117,8 +119,8 @@ function estimateRemaining(p: ProgressUpdate, samplesPerSecond: number, bytesPer
 }
 
 /** One status line: `hashing 12,345 samples · 9.7 MB · 41,000/s · 32.1 MB/s · 45% · ETA 0:07`. */
-export function formatProgressLine(label: string, p: ProgressUpdate, elapsedSeconds: number, etaSeconds: number | undefined, final = false): string {
-  const parts = [`${label} ${formatCount(p.samples)} samples`, formatBytes(p.bytes)];
+export function formatProgressLine(label: string, p: ProgressUpdate, elapsedSeconds: number, etaSeconds: number | undefined, final = false, unit = "samples"): string {
+  const parts = [`${label} ${formatCount(p.samples)} ${unit}`, formatBytes(p.bytes)];
   if (elapsedSeconds > 0) {
     parts.push(`${formatCount(Math.round(p.samples / elapsedSeconds))}/s`, `${formatBytes(p.bytes / elapsedSeconds)}/s`);
   }

@@ -158,8 +158,12 @@ export interface ModelMetadataInput {
   readonly weightsHash: string;
   /** Where the weights themselves are stored (when they were uploaded). */
   readonly weightsCid?: string;
-  /** CID of the weights manifest (per-file SHA-256 list) whose hash is `weightsHash`. */
+  /** CID of the weights manifest (a model-signing statement, src/models) whose subject digest is `weightsHash`. */
   readonly weightsManifestCid?: string;
+  /** Format of the weights manifest (its in-toto predicate type). */
+  readonly weightsManifestFormat?: string;
+  /** Hugging Face catalogue record (repoId, revision, architecture, …; see src/models/model-facts.ts). */
+  readonly huggingFace?: JsonObject;
   /** CID of the training log (JSON Lines) whose final head is `trainingLogHead`. */
   readonly trainingLogCid?: string;
   /** How the model derives from `parents` ("base" when none). */
@@ -550,6 +554,8 @@ export function buildModelMetadata(input: ModelMetadataInput): ModelMetadata {
     weightsHash,
     weightsCid,
     weightsManifestCid,
+    weightsManifestFormat: text("weights manifest format", input.weightsManifestFormat, 200, false),
+    huggingFace: input.huggingFace,
     trainingLogCid,
     hyperparameters: hyperparameters ?? {},
     metrics: metrics ?? {},

@@ -151,11 +151,17 @@ async function writeEmails(dir: string, emails: readonly { id: string; bytes: Ui
   }
 }
 
+/**
+ * Writes a trained model as a model directory `<dir>/<name>/` (its weights,
+ * `model.json`: what the model-signing statement covers; `weights` is that
+ * directory) and its training log beside it, outside the weights.
+ */
 async function writeModelFiles(dir: string, run: TrainingRunResult): Promise<{ weights: string; log: string }> {
-  await mkdir(dir, { recursive: true });
-  const weights = path.join(dir, "model.json");
+  const modelDir = path.join(dir, path.basename(dir));
+  await mkdir(modelDir, { recursive: true });
+  const weights = modelDir;
   const log = path.join(dir, "training-log.jsonl");
-  await writeFile(weights, run.weights);
+  await writeFile(path.join(modelDir, "model.json"), run.weights);
   await writeFile(log, run.log.toJsonLines());
   return { weights, log };
 }
@@ -250,6 +256,7 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
       metadata: { name: "spam-nb-base", description: `Multinomial naive Bayes spam filter trained on the SpamAssassin training split (dataset #${trainingDataset.tokenId}); metrics measured on the held-out test split (dataset #${testDataset.tokenId}).`, license: "MIT", framework: "datatrace-naive-bayes/1" },
     });
     print(`  model #${registered.tokenId}: trained on dataset #${trainingDataset.tokenId}, evaluated on dataset #${testDataset.tokenId}; weightsHash ${registered.weightsHash}, training-log head ${registered.trainingLogHead ?? "(none)"}`);
+    print(`  weights: model directory ${path.relative(workspace.dir, files.weights)}/, committed as an OpenSSF model_signing statement (${registered.weightsManifestCid ?? "not stored"})`);
     return { run, registered };
   });
 
@@ -398,7 +405,7 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
 /** The demo's outcome as plain data (for `demo --json`): tokens, roots, metrics and verdicts, no proofs. */
 export function demoSummary(r: DemoReport): Record<string, unknown> {
   const dataset = (d: RegisteredDataset) => ({ id: d.tokenId.toString(), root: d.root, leafCount: d.leafCount, manifestCid: d.manifestCid });
-  const model = (m: RegisteredModel) => ({ id: m.tokenId.toString(), weightsHash: m.weightsHash, relation: m.relation, datasetIds: m.datasetIds.map(String), parentIds: m.parentIds.map(String) });
+  const model = (m: RegisteredModel) => ({ id: m.tokenId.toString(), weightsHash: m.weightsHash, weightsStatementCid: m.weightsManifestCid, relation: m.relation, datasetIds: m.datasetIds.map(String), parentIds: m.parentIds.map(String) });
   return {
     datasets: { training: dataset(r.trainingDataset), test: dataset(r.testDataset), fineTune: dataset(r.fineTuneDataset), syntheticTest: dataset(r.syntheticTestDataset) },
     models: { base: model(r.parentModel), finetuned: model(r.childModel) },

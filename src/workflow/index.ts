@@ -3,7 +3,8 @@
  * (a RegistryClient, a publishing store, a content source, a workspace, a
  * reporter): register datasets and models (journaled, resumable), verify
  * samples, trace them through model lineage, lineage summaries, registry
- * export, and the one-command demo. See docs/workflow.md.
+ * export, Hugging Face models (register from a folder or the Hub, model
+ * trees, verify local weights against a token), and the one-command demo. See docs/workflow.md.
  */
 export { auditDataset } from "./audit-dataset.js";
 export type { AuditFinding, AuditFindingKind, AuditOptions, AuditOutcome, AuditReport } from "./audit-dataset.js";
@@ -37,6 +38,14 @@ export type {
   RegistrationHooks,
   RegistrationStatus,
 } from "./register-dataset.js";
+export { hfDatasetIdOfUrl, indexModel, loadHfRegistryIndex } from "./hf-registry-index.js";
+export type { HfRegistryIndex } from "./hf-registry-index.js";
+export { asUserError, registerHfModel } from "./register-hf-model.js";
+export type { RegisteredHfModel, RegisterHfDeps, RegisterHfInput } from "./register-hf-model.js";
+export { registerModelTree } from "./register-model-tree.js";
+export type { RegisteredTree, RegisterTreeInput, TreeRegistration } from "./register-model-tree.js";
+export { verifyModelWeights } from "./verify-model-weights.js";
+export type { SignatureCheck, VerifyWeightsDeps, VerifyWeightsInput, WeightsVerification } from "./verify-model-weights.js";
 export { findModelRegistration, registerModel } from "./register-model.js";
 export type { ModelDescription, RegisteredModel, RegisterModelDeps, RegisterModelInput } from "./register-model.js";
 export { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration } from "./registration-transaction.js";

@@ -1,7 +1,8 @@
 /**
- * `model register`: hash the weights (per-file SHA-256 manifest →
- * weightsHash), publish the weights manifest (and optionally the weights
- * and the training log), publish the metadata, and mint the ModelNFT —
+ * `model register`: hash the weights into a model-signing statement
+ * (src/models: weightsHash = its subject digest), publish the statement
+ * (and optionally the weights and the training log), publish the metadata
+ * (linking the statement), and mint the ModelNFT —
  * journaled like dataset registration (src/workflow/register-dataset.ts),
  * keyed by the weightsHash. The contract does not make weights unique, so
  * before sending, the registrant's earlier `ModelRegistered` events with
@@ -21,7 +22,7 @@ import type { JsonObject } from "../registry/canonical-json.js";
 import { RegistrationJournal, runRegistration, type RegistrationState, type RegistrationStep } from "../registry/journal.js";
 import { buildModelMetadata, metadataBytes, normalizeHash32, type Creator } from "../registry/metadata.js";
 import { MODEL_RELATIONS, type ModelRelation } from "../registry/model-relation.js";
-import { hashWeights, type HashedWeights } from "../registry/weights.js";
+import { hashModel, MODEL_SIGNING_PREDICATE_TYPE, type HashedStatement, type HashModelOptions } from "../models/index.js";
 import type { PublishingStore } from "./publishing-store.js";
 import { readTrainingLogFile, resolveRelation, type TrainingLogFile } from "./model-inputs.js";
 import type { RegistrationHooks, RegistrationStatus } from "./register-dataset.js";
@@ -44,8 +45,14 @@ export interface ModelDescription {
 
 /** What to register. */
 export interface RegisterModelInput {
-  /** Weights file or directory. */
+  /** Weights file or directory (hashed into a model-signing statement); "" when `weightsStatement` is given. */
   readonly weights: string;
+  /** A statement already built (e.g. from the Hugging Face Hub's listing); `weights` is then not hashed. */
+  readonly weightsStatement?: HashedStatement | undefined;
+  /** How to hash `weights` (ignore paths, symlinks, threads). */
+  readonly weightsOptions?: Omit<HashModelOptions, "onProgress"> | undefined;
+  /** Hugging Face catalogue record (src/models HfModelFacts), recorded as `huggingFace` in the metadata. */
+  readonly huggingFace?: JsonObject | undefined;
   /** Datasets the model was trained on (on chain, traced by `model trace`). */
   readonly datasetIds: readonly bigint[];
   /** Held-out datasets the model was evaluated on, never trained on (metadata only; not traced as training data). */
@@ -147,6 +154,7 @@ async function settlePending(client: RegistryClient, account: string, reporter: 
 interface ModelFacts {
   readonly weightsHash: string;
   readonly weightsCid?: string | undefined;
+  readonly huggingFace?: JsonObject | undefined;
   readonly parents: ReadonlyArray<{ readonly id: string; readonly weightsHash?: string }>;
   readonly datasets: ReadonlyArray<{ readonly id: string; readonly root?: string }>;
   readonly evaluationDatasets?: ReadonlyArray<{ readonly id: string; readonly root?: string }> | undefined;
@@ -169,7 +177,8 @@ function modelMetadata(input: RegisterModelInput, relation: ModelRelation, f: Mo
     ...(m.externalUrl === undefined ? {} : { externalUrl: m.externalUrl }),
     weightsHash: f.weightsHash,
     ...(f.weightsCid === undefined ? {} : { weightsCid: f.weightsCid }),
-    ...(f.weightsManifestCid === undefined ? {} : { weightsManifestCid: f.weightsManifestCid }),
+    ...(f.weightsManifestCid === undefined ? {} : { weightsManifestCid: f.weightsManifestCid, weightsManifestFormat: MODEL_SIGNING_PREDICATE_TYPE }),
+    ...(input.huggingFace === undefined ? {} : { huggingFace: input.huggingFace }),
     ...(f.trainingLogCid === undefined ? {} : { trainingLogCid: f.trainingLogCid }),
     relation,
     parents: f.parents,
@@ -205,15 +214,11 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
     fingerprintRoot,
   });
 
-  reporter.step(`hashing the weights ${input.weights}`);
-  let weights: HashedWeights;
-  try {
-    weights = await hashWeights(input.weights);
-  } catch (error) {
-    throw new UserError((error as Error).message, "Point --weights at the weights file or directory.", { exitCode: EXIT_CODES.noInput, cause: error });
-  }
+  const weights = input.weightsStatement ?? (await hashWeightsForRegistration(input, reporter));
+  const fileCount = weights.statement.predicate.resources.length;
+  if (fileCount === 0) throw new UserError(`The weights at ${input.weights} hold no file.`, "Point --weights at the model directory or weights file.", { exitCode: EXIT_CODES.noInput });
   const log: TrainingLogFile | undefined = input.trainingLog === undefined || input.trainingLog === "" ? undefined : await readTrainingLogFile(input.trainingLog);
-  reporter.note(`weightsHash ${weights.weightsHash} (${weights.manifest.files.length} file${weights.manifest.files.length === 1 ? "" : "s"})`);
+  reporter.note(`weightsHash ${weights.weightsHash} (model-signing statement of ${fileCount} file${fileCount === 1 ? "" : "s"})`);
 
   const journal = new RegistrationJournal(deps.workspace.journalDir);
   const registrant = await requireSigner(client).getAddress();
@@ -252,22 +257,21 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
     hashed: run("hashed", async () =>
       asJson({
         weightsHash: weights.weightsHash,
-        files: weights.manifest.files.length,
-        bytes: weights.manifest.files.reduce((n, f) => n + f.size, 0),
+        files: fileCount,
         ...(log === undefined ? {} : { trainingLogHead: log.head, trainingLogEntries: log.records.length }),
       }),
     ),
     manifestStored: run("manifestStored", async () => {
       const backend = deps.store.backend;
-      const manifest = await reportedWait(reporter, `storing the weights manifest (${backend})`, () => deps.store.putBytes(weights.manifestBytes, "weights-manifest.json"));
+      const manifest = await reportedWait(reporter, `storing the weights statement (${backend})`, () => deps.store.putBytes(weights.bytes, "model-signing-statement.json"));
       const stored: { manifestCid: string; weightsCid?: string; trainingLogCid?: string } = { manifestCid: manifest.cid };
-      if (input.uploadWeights === true) {
+      if (input.uploadWeights === true && input.weights !== "") {
         stored.weightsCid = (await reportedWait(reporter, `storing the weights (${backend})`, () => deps.store.put(input.weights))).cid;
       }
       if (log !== undefined) {
         stored.trainingLogCid = (await reportedWait(reporter, `storing the training log (${backend})`, () => deps.store.putBytes(log.bytes, "training-log.jsonl"))).cid;
       }
-      reporter.note(`weights manifest ${stored.manifestCid}${stored.weightsCid === undefined ? "" : `, weights ${stored.weightsCid}`}${stored.trainingLogCid === undefined ? "" : `, training log ${stored.trainingLogCid}`}`);
+      reporter.note(`weights statement ${stored.manifestCid}${stored.weightsCid === undefined ? "" : `, weights ${stored.weightsCid}`}${stored.trainingLogCid === undefined ? "" : `, training log ${stored.trainingLogCid}`}`);
       return asJson(stored);
     }),
     metadataStored: run("metadataStored", async (s) => {
@@ -276,6 +280,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
         weightsHash: weights.weightsHash,
         weightsCid: stored.weightsCid,
         weightsManifestCid: stored.manifestCid,
+        huggingFace: input.huggingFace,
         trainingLogCid: stored.trainingLogCid,
         parents: parentRefs,
         datasets: datasetRefs,
@@ -349,7 +354,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
 async function summarize(
   deps: RegisterModelDeps,
   state: RegistrationState,
-  weights: HashedWeights,
+  weights: HashedStatement,
   relation: ModelRelation,
   log: TrainingLogFile | undefined,
   status: RegistrationStatus,
@@ -386,7 +391,7 @@ async function summarize(
   };
 }
 
-async function existingSummary(deps: RegisterModelDeps, tokenId: bigint, txHash: string, weights: HashedWeights, journalFile: string): Promise<RegisteredModel> {
+async function existingSummary(deps: RegisterModelDeps, tokenId: bigint, txHash: string, weights: HashedStatement, journalFile: string): Promise<RegisteredModel> {
   const { client } = deps;
   const model = await readModel(client, tokenId);
   const metadataCid = model.tokenURI.startsWith("ipfs://") ? model.tokenURI.slice("ipfs://".length) : undefined;
@@ -407,4 +412,17 @@ async function existingSummary(deps: RegisterModelDeps, tokenId: bigint, txHash:
     links: registrationLinks(client, client.addresses.modelNFT, tokenId, txHash),
     backend: deps.store.backend,
   };
+}
+
+/** Hashes `input.weights` into a model-signing statement, with hashing progress. */
+async function hashWeightsForRegistration(input: RegisterModelInput, reporter: Reporter): Promise<HashedStatement> {
+  reporter.step(`hashing the weights ${input.weights} (model-signing statement)`);
+  try {
+    const hashed = await hashModel(input.weights, { ...input.weightsOptions, onProgress: (bytes, total) => reporter.hashing({ samples: 0, bytes, totalBytes: total }) });
+    return hashed.hashed;
+  } catch (error) {
+    throw new UserError((error as Error).message, "Point --weights at the weights file or model directory.", { exitCode: EXIT_CODES.noInput, cause: error });
+  } finally {
+    reporter.hashingDone();
+  }
 }

@@ -1,9 +1,13 @@
 /**
  * `npx hardhat model …`: register models (weights hash, metadata, lineage
- * links), show them, print their lineage, and trace samples through it.
+ * links), show them, print their lineage, and trace samples through it;
+ * Hugging Face models: model-signing statements (`manifest`), checking
+ * local weights against a token (`verify-weights`), catalogues
+ * (`inspect-hf`), `register --hf`, and model trees (`tree`).
  * Actions load lazily from their own files.
  */
 import { emptyTask, task } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
 import { addSampleProofOptions } from "../shared/sample-proof-task.js";
@@ -13,7 +17,12 @@ const modelNamespace = emptyTask("model", "Register models with their training d
 
 const registerTask = addStorageOptions(
   task(["model", "register"], "Hash a model's weights, store its metadata, and mint its ModelNFT linked to its datasets and parents")
-    .addOption({ name: "weights", description: "Weights file or directory (required); each file's SHA-256 goes into the weights manifest", defaultValue: "" })
+    .addOption({ name: "weights", description: "Weights file or model directory (required unless --hf); hashed into an OpenSSF model_signing statement whose subject digest is the weightsHash", defaultValue: "" })
+    .addOption({ name: "hf", description: "A Hugging Face model folder (snapshot_download / cache snapshot) or Hub id org/name[@rev]: card, configs, lineage and datasets read from it", defaultValue: "" })
+    .addFlag({ name: "registerParents", description: "With --hf: register missing ancestors from the Hub first" })
+    .addOption({ name: "repoId", description: "With --hf and a plain folder: the Hub repo id to record", defaultValue: "" })
+    .addOption({ name: "ignore", description: "Comma-separated paths (relative to the model directory) not to hash", defaultValue: "" })
+    .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to read other tokens' metadata from (--hf parent/dataset look-up; default: local store, then the default list)", defaultValue: "" })
     .addOption({ name: "datasets", description: "Comma-separated DatasetNFT ids the model was trained on, e.g. 1,2", defaultValue: "" })
     .addOption({ name: "evaluationDatasets", description: "Comma-separated DatasetNFT ids of held-out data the model was evaluated on, NOT trained on (metadata only)", defaultValue: "" })
     .addOption({ name: "parents", description: "Comma-separated ModelNFT ids the model derives from", defaultValue: "" })
@@ -25,7 +34,7 @@ const registerTask = addStorageOptions(
     .addOption({ name: "trainingLog", description: "JSON Lines training log; its final head is committed on chain", defaultValue: "" })
     .addOption({ name: "fingerprintRoot", description: "Merkle root (0x + 64 hex) of the model's fingerprint set", defaultValue: "" })
     .addFlag({ name: "uploadWeights", description: "Also store the weights themselves (default: only their manifest)" })
-    .addOption({ name: "name", description: "Model name (required)", defaultValue: "" })
+    .addOption({ name: "name", description: "Model name (required; with --hf default the repo id)", defaultValue: "" })
     .addOption({ name: "description", description: "Model description", defaultValue: "" })
     .addOption({ name: "license", description: "SPDX license identifier of the model", defaultValue: "" })
     .addOption({ name: "creator", description: "Who made the model", defaultValue: "" })
@@ -61,5 +70,50 @@ const traceTask = addSampleProofOptions(
   .setAction(() => import("./trace.js"))
   .build();
 
+const manifestTask = task(["model", "manifest"], "Print a model's OpenSSF model_signing statement (unsigned); its subject digest is the weightsHash")
+  .addPositionalArgument({ name: "path", description: "Model directory or file" })
+  .addOption({ name: "ignore", description: "Comma-separated paths relative to the model not to hash (besides .git, .gitattributes, .github, .gitignore, model.sig)", defaultValue: "" })
+  .addFlag({ name: "includeGitPaths", description: "Hash .git, .gitattributes, .github, .gitignore too (model_signing --no-ignore-git-paths)" })
+  .addFlag({ name: "allowSymlinks", description: "Follow symbolic links to files (automatic for Hugging Face cache snapshots)" })
+  .addOption({ name: "threads", description: "Hashing threads (0 = one per CPU)", type: ArgumentType.INT, defaultValue: 0 })
+  .addOption({ name: "out", description: "Also write the statement to this file", defaultValue: "" })
+  .addFlag({ name: "json", description: 'Print {"weightsHash": "0x…", "statement": {…}}' })
+  .addFlag({ name: "quiet", description: "No progress or summary on stderr" })
+  .setAction(() => import("./manifest.js"))
+  .build();
+
+const verifyWeightsTask = task(["model", "verify-weights"], "Are these files a model's weights? Re-hash and compare with its committed statement file by file (exit 0 match, 3 mismatch, 2 error)")
+  .addPositionalArgument({ name: "tokenId", description: "ModelNFT token id" })
+  .addPositionalArgument({ name: "path", description: "Model directory or file (a snapshot_download folder or a Hugging Face cache snapshot)" })
+  .addOption({ name: "signature", description: "A model_signing signature (model.sig): its statement must match the files and the token too", defaultValue: "" })
+  .addOption({ name: "publicKey", description: "PEM public key the signature must verify with (key-signed bundles, offline)", defaultValue: "" })
+  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways for the metadata and statement (default: local store, then the default list; 'none' for local only)", defaultValue: "" })
+  .addOption({ name: "timeout", description: "Gateway timeout in seconds", type: ArgumentType.INT, defaultValue: 30 })
+  .addOption({ name: "dir", description: "Datatrace directory (its block store is read first)", defaultValue: ".datatrace" })
+  .addFlag({ name: "json", description: "Print the verdict as JSON on stdout" })
+  .addFlag({ name: "quiet", description: "No progress output on stderr" })
+  .setAction(() => import("./verify-weights.js"))
+  .build();
+
+const inspectHfTask = task(["model", "inspect-hf"], "Catalogue Hugging Face models (folders or Hub ids): architecture, tokens, card, lineage, weightsHash")
+  .addVariadicArgument({ name: "models", description: "Model folders or Hub ids org/name[@revision]" })
+  .addOption({ name: "format", description: "table, csv or json", defaultValue: "table" })
+  .addFlag({ name: "quiet", description: "No progress output on stderr" })
+  .setAction(() => import("./inspect-hf.js"))
+  .build();
+
+const treeTask = addStorageOptions(
+  task(["model", "tree"], "Crawl a Hugging Face model's family (parents via base_model, children via the Hub's base_model filter); --register registers it in lineage order")
+    .addPositionalArgument({ name: "model", description: "Hub model id org/name" })
+    .addOption({ name: "depth", description: "Steps up and down from the model", type: ArgumentType.INT, defaultValue: 2 })
+    .addOption({ name: "format", description: "tree, json, csv, mermaid or dot", defaultValue: "tree" })
+    .addFlag({ name: "register", description: "Register every model of the family, parents first (resumable: rerun after an interruption)" }),
+)
+  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to read other tokens' metadata from", defaultValue: "" })
+  .addOption({ name: "dir", description: "Datatrace directory: block store, journal (tree journals under journal/model-trees)", defaultValue: ".datatrace" })
+  .addFlag({ name: "quiet", description: "No progress output on stderr" })
+  .setAction(() => import("./tree.js"))
+  .build();
+
 /** The `model` namespace and its tasks. */
-export const modelTasks: TaskDefinition[] = [modelNamespace, registerTask, showTask, lineageTask, traceTask];
+export const modelTasks: TaskDefinition[] = [modelNamespace, registerTask, showTask, lineageTask, traceTask, manifestTask, verifyWeightsTask, inspectHfTask, treeTask];

@@ -9,12 +9,14 @@ import {
   parseTokenIdList,
   readMetricsFile,
 } from "../../src/workflow/model-inputs.js";
+import { registerHfModel, type RegisteredHfModel } from "../../src/workflow/register-hf-model.js";
 import { registerModel, type RegisteredModel } from "../../src/workflow/register-model.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { inProcessNote, linkLines, printJson } from "../shared/output.js";
-import { openPublishingStore } from "../shared/stores.js";
+import { openHub } from "../shared/hub.js";
+import { openContentSource, openPublishingStore } from "../shared/stores.js";
 import { toTaskError } from "../shared/task-errors.js";
 import { shownPath } from "../dataset/report.js";
 
@@ -45,12 +47,23 @@ export interface ModelRegisterArguments {
   dir: string;
   json: boolean;
   quiet: boolean;
+  /** A Hugging Face model folder or Hub id (org/name[@revision]) to register with its card, configs and lineage. */
+  hf?: string;
+  /** With --hf: register missing ancestors from the Hub first. */
+  registerParents?: boolean;
+  /** With --hf and a plain folder: the repo id to record. */
+  repoId?: string;
+  /** Comma-separated paths (relative to the model directory) not to hash. */
+  ignore?: string;
+  /** Gateways to read other tokens' metadata from (parents, datasets), as in `model show`. */
+  gateway?: string;
 }
 
 /** Registers the model and prints token id, weightsHash, CIDs, transaction and links. */
 export default async function modelRegister(args: ModelRegisterArguments, hre: HardhatRuntimeEnvironment): Promise<RegisteredModel> {
   try {
-    if (args.weights === "") throw new Error("--weights is required: the weights file or directory of the model.");
+    if ((args.hf ?? "") !== "") return (await registerHf(args, hre)).registered;
+    if (args.weights === "") throw new Error("--weights is required: the weights file or directory of the model (or --hf <folder | org/name> for a Hugging Face model).");
     const datasetIds = parseTokenIdList(args.datasets, "datasets");
     const evaluationDatasetIds = parseTokenIdList(args.evaluationDatasets ?? "", "evaluation datasets");
     const parentIds = parseTokenIdList(args.parents, "parents");
@@ -78,6 +91,7 @@ export default async function modelRegister(args: ModelRegisterArguments, hre: H
         ...(args.trainingLog === "" ? {} : { trainingLog: args.trainingLog }),
         ...(args.fingerprintRoot === "" ? {} : { fingerprintRoot: args.fingerprintRoot }),
         uploadWeights: args.uploadWeights,
+        ...(ignoreList(args).length === 0 ? {} : { weightsOptions: { ignore: ignoreList(args) } }),
         metadata: {
           name: args.name,
           ...(args.description === "" ? {} : { description: args.description }),
@@ -111,7 +125,7 @@ export function modelRegistrationText(r: RegisteredModel, network: string, chain
     `relation    ${r.relation}${r.parentIds.length === 0 ? "" : ` of ${r.parentIds.map((p) => `#${p}`).join(", ")}`}`,
     `datasets    ${r.datasetIds.length === 0 ? "none" : r.datasetIds.map((d) => `#${d}`).join(", ")}`,
     ...(r.trainingLogHead === undefined ? [] : [`log head    ${r.trainingLogHead}`]),
-    ...(r.weightsManifestCid === undefined ? [] : [`weights mf  ${r.weightsManifestCid}`]),
+    ...(r.weightsManifestCid === undefined ? [] : [`statement   ${r.weightsManifestCid} (model_signing v1.0)`]),
     ...(r.weightsCid === undefined ? [] : [`weights     ${r.weightsCid}`]),
     ...(r.trainingLogCid === undefined ? [] : [`log         ${r.trainingLogCid}`]),
     ...(r.metadataCid === undefined ? [] : [`metadata    ${r.metadataCid}`]),
@@ -122,4 +136,52 @@ export function modelRegistrationText(r: RegisteredModel, network: string, chain
     `journal     ${shownPath(r.journalFile)}`,
     ...inProcessNote(inProcess),
   ];
+}
+
+function ignoreList(args: ModelRegisterArguments): string[] {
+  return (args.ignore ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "");
+}
+
+/** `model register --hf`: a Hugging Face model with its card, configs, lineage and datasets. */
+async function registerHf(args: ModelRegisterArguments, hre: HardhatRuntimeEnvironment): Promise<RegisteredHfModel> {
+  if (args.weights !== "") throw new Error("--weights and --hf exclude each other: --hf hashes the model folder (or reads the Hub's listing) itself.");
+  const datasetIds = parseTokenIdList(args.datasets, "datasets");
+  const evaluationDatasetIds = parseTokenIdList(args.evaluationDatasets ?? "", "evaluation datasets");
+  if (args.parents !== "") throw new Error("--parents is not used with --hf: parents come from the card's base_model (registered tokens are found by repo id).");
+  const workspace = workspaceAt(args.dir);
+  const reporter = createConsoleReporter({ quiet: args.quiet || args.json });
+  const hub = await openHub(hre, reporter);
+  const store = await openPublishingStore(hre, args, workspace);
+  const { client, inProcess } = await connectRegistry(hre, { write: true });
+  const content = openContentSource(workspace, args.gateway ?? "", reporter);
+  const result = await registerHfModel(
+    { client, store, workspace, reporter, content, hub },
+    {
+      source: args.hf!,
+      registerParents: args.registerParents === true,
+      ...(args.repoId === undefined || args.repoId === "" ? {} : { repoId: args.repoId }),
+      datasetIds,
+      evaluationDatasetIds,
+      ...(args.relation === "" ? {} : { relation: args.relation }),
+      ...(args.name === "" ? {} : { name: args.name }),
+      ...(args.description === "" ? {} : { description: args.description }),
+      uploadWeights: args.uploadWeights,
+      ignore: ignoreList(args),
+    },
+  );
+  if (args.json) {
+    printJson({ network: client.networkName, chainId: client.chainId, ...result.registered, huggingFace: result.facts, source: result.source, digestSources: result.provenance, parentsRegistered: result.parentsRegistered.map((p) => ({ repoId: p.facts.repoId, tokenId: p.registered.tokenId })), unlinkedDatasets: result.unlinkedDatasets });
+  } else {
+    const lines = modelRegistrationText(result.registered, client.networkName, client.chainId, client.local, inProcess);
+    const hf = result.facts;
+    lines.splice(1, 0, `hugging face ${hf.repoId ?? "(no repo id)"}${hf.revision === null ? "" : `@${hf.revision}`} · ${hf.architecture ?? "?"} · ${hf.relation} (${hf.relationSource})${hf.baseModels.length === 0 ? "" : ` of ${hf.baseModels.join(", ")}`}`);
+    if (result.provenance !== undefined) {
+      const listed = result.provenance.filter((p) => p.source === "hub-listing");
+      lines.push(`digests     ${listed.length} from the Hub's LFS listing (${listed.map((p) => p.name).join(", ") || "none"}), ${result.provenance.length - listed.length} hashed here`);
+    }
+    for (const p of result.parentsRegistered) lines.push(`parent      ${p.facts.repoId} registered first as model #${p.registered.tokenId}`);
+    if (result.unlinkedDatasets.length > 0) lines.push(`not linked  ${result.unlinkedDatasets.join(", ")} (no dataset token names them)`);
+    console.log(lines.join("\n"));
+  }
+  return result;
 }

@@ -237,6 +237,10 @@ describe("registry tasks, in process", function () {
     expect(stdout).to.match(/\(training email\): IN TRAINING DATA\n.*via model #\d+ → dataset #\d+.*\n.*via model #\d+ → model #\d+ → dataset #\d+/);
     expect(stdout).to.match(/spam-nb-base \[\d+\]  datasets: \d+\n +└── finetune → spam-nb-finetuned/);
     expect(stdout).to.match(/Demo finished in [\d.]+ s\./);
+    // Each model is a model directory committed as a model_signing statement (weightsHash = its subject digest).
+    expect(stdout).to.match(/weights: model directory models\/spam-nb-base\/spam-nb-base\/, committed as an OpenSSF model_signing statement \(bafkrei/);
+    expect(result.parentModel.weightsManifestCid).to.match(/^bafkrei/);
+    expect(result.childModel.weightsManifestCid).to.match(/^bafkrei/);
     expect(stdout).to.match(/temporary directory .* removed/);
 
     // The splits are disjoint and cover the corpus; no model names the held-out sets as training data.

@@ -5,7 +5,7 @@ import { evaluate } from "../../src/ml/evaluate.js";
 import { deserializeModel, serializeModel } from "../../src/ml/model-serialization.js";
 import { fineTune, type LabeledEmail, NaiveBayesTrainer, predict, resolveHyperparameters, train } from "../../src/ml/naive-bayes.js";
 import { splitTrainTest } from "../../src/ml/train-test-split.js";
-import { hashWeightsBytes } from "../../src/registry/weights.js";
+import { statementOfBytes } from "../../src/models/index.js";
 import { baseRun, corpusSplit } from "./corpus-fixture.js";
 
 const email = (label: "spam" | "ham", text: string): LabeledEmail => ({ label, bytes: new TextEncoder().encode(text) });
@@ -36,8 +36,8 @@ describe("naive Bayes spam classifier", () => {
   it("gives byte-identical weights and weightsHash when trained twice on the same data", () => {
     const again = serializeModel(train(corpusSplit().train));
     expect(Buffer.from(again).equals(Buffer.from(baseRun().weights))).to.equal(true);
-    const h1 = hashWeightsBytes([{ path: "model.json", bytes: baseRun().weights }]).weightsHash;
-    const h2 = hashWeightsBytes([{ path: "model.json", bytes: again }]).weightsHash;
+    const h1 = statementOfBytes("spam-nb", [{ name: "model.json", bytes: baseRun().weights }]).weightsHash;
+    const h2 = statementOfBytes("spam-nb", [{ name: "model.json", bytes: again }]).weightsHash;
     expect(h1).to.equal(h2);
   });
 

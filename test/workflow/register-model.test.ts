@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { ZeroHash } from "ethers";
 
 import { TrainingLog } from "../../src/registry/training-log.js";
-import { hashWeights } from "../../src/registry/weights.js";
+import { hashModel, parseStatementBytes } from "../../src/models/index.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { ContentSource } from "../../src/workflow/content-source.js";
 import { registerDataset } from "../../src/workflow/register-dataset.js";
@@ -57,13 +57,13 @@ describe("registerModel", function () {
     const r = await registerModel({ client: env.client, store, workspace: t.workspace }, base(a, { trainingLog: a.log, hyperparameters: { alpha: 1 }, metrics: { accuracy: 0.97 }, uploadWeights: true }));
     expect(r.status).to.equal("registered");
     expect(r.relation).to.equal("base");
-    expect(r.weightsHash).to.equal((await hashWeights(a.weights)).weightsHash);
+    expect(r.weightsHash).to.equal((await hashModel(a.weights)).hashed.weightsHash);
     const m = await env.client.models.model(r.tokenId);
     expect(m.weightsHash).to.equal(r.weightsHash);
     expect(m.trainingLogHead).to.equal(a.head);
     expect(m.fingerprintRoot).to.equal(ZeroHash);
     expect(m.datasetIds).to.deep.equal([datasetId]);
-    expect(store.byteNames).to.deep.equal(["weights-manifest.json", "training-log.jsonl", "metadata.json"]);
+    expect(store.byteNames).to.deep.equal(["model-signing-statement.json", "training-log.jsonl", "metadata.json"]);
     expect(store.puts).to.deep.equal([a.weights]);
     const doc = await readTokenMetadata(new ContentSource({ local: store.inner }), r.tokenURI);
     expect(doc?.relation).to.equal("base");
@@ -71,6 +71,10 @@ describe("registerModel", function () {
     expect(doc?.hyperparameters).to.deep.equal({ alpha: 1 });
     expect(doc?.weightsCid).to.equal(r.weightsCid);
     expect(doc?.weightsManifestCid).to.equal(r.weightsManifestCid);
+    expect(doc?.weightsManifestFormat).to.equal("https://model_signing/signature/v1.0");
+    const statement = parseStatementBytes(await new ContentSource({ local: store.inner }).readFile(r.weightsManifestCid!, ""));
+    expect(`0x${statement.subject[0].digest.sha256}`).to.equal(r.weightsHash);
+    expect(statement.predicate.resources.map((x) => x.name)).to.deep.equal(["sample-0000.bin", "sample-0001.bin"]);
     expect(doc?.trainingLogCid).to.equal(r.trainingLogCid);
     expect(doc?.datasets).to.deep.equal([{ id: datasetId.toString(), root: (await env.client.datasets.dataset(datasetId)).root }]);
   });
@@ -161,7 +165,7 @@ describe("registerModel", function () {
     expect((await rejection(registerModel(deps, base(a, { datasetIds: [] })))).message).to.match(/must name what it was trained on/);
     expect((await rejection(registerModel(deps, base(a, { fingerprintRoot: "0x12" })))).message).to.match(/fingerprint root/);
     expect((await rejection(registerModel(deps, base(a, { metadata: { name: "" } })))).message).to.match(/model name/);
-    expect((await rejection(registerModel(deps, base({ weights: path.join(t.root, "none") })))).message).to.match(/Cannot read the weights/);
+    expect((await rejection(registerModel(deps, base({ weights: path.join(t.root, "none") })))).message).to.match(/Cannot read the model at/);
     const lines = new TrainingLog([{ step: 0 }, { step: 1 }]).toJsonLines().split("\n");
     writeFileSync(path.join(t.root, "bad.jsonl"), [lines[0], lines[1]!.replace('"step":1', '"step":2')].join("\n"));
     expect((await rejection(registerModel(deps, base(a, { trainingLog: path.join(t.root, "bad.jsonl") })))).message).to.match(/does not verify: record 1/);
