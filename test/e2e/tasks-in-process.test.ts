@@ -5,10 +5,10 @@ import path from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 
-import { TrainingLog } from "../../src/registry/training-log.js";
 import type { DatasetVerifyResult } from "../../tasks/dataset/verify.js";
 import type { DemoReport } from "../../src/workflow/demo.js";
 import type { ModelTraceResult } from "../../tasks/model/trace.js";
+import { simpleRunLog } from "../training/log-fixtures.js";
 import { writeSamples } from "../workflow/helpers.js";
 import { runTask } from "./helpers.js";
 
@@ -104,7 +104,7 @@ describe("registry tasks, in process", function () {
     const weights = path.join(root, "model.bin");
     writeFileSync(weights, "weights v1");
     const logFile = path.join(root, "log.jsonl");
-    const log = new TrainingLog([{ step: 0 }, { step: 20, metrics: { loss: 0.1 } }]);
+    const log = simpleRunLog();
     writeFileSync(logFile, log.toJsonLines());
     const reg = await runTask(["model", "register"], {
       weights,
