@@ -22,7 +22,7 @@ describe("training log chain (format datatrace-training-log/2)", () => {
 
   it("links head_n = SHA-256(head_{n-1} ‖ SHA-256(RFC 8785 JSON of entry_n)), cross-checked with the canonicalize package", () => {
     const entries = simpleRunEntries();
-    let head = Buffer.from(GENESIS_HEAD.slice(2), "hex");
+    let head: Buffer = Buffer.from(GENESIS_HEAD.slice(2), "hex");
     for (const e of entries) {
       const text = canonicalize(e);
       expect(text).to.be.a("string");
