@@ -23,8 +23,8 @@ export function regressionSamples(count: number, seed = 1): Map<string, string> 
 }
 
 /** Trains with the fixture trainer; returns the log's last head (printed by the trainer). */
-export function trainWithPython(args: { data: string; log: string; out: string; datasets: unknown; tolerance?: number; batchSize?: number }): string {
-  const argv = [SGD_TRAINER, "train", "--data", args.data, "--log", args.log, "--out", args.out, "--datasets", JSON.stringify(args.datasets), "--batch-size", String(args.batchSize ?? 4)];
+export function trainWithPython(args: { data: string; log: string; out: string; datasets: unknown; tolerance?: number; batchSize?: number; seed?: number }): string {
+  const argv = [SGD_TRAINER, "train", "--data", args.data, "--log", args.log, "--out", args.out, "--datasets", JSON.stringify(args.datasets), "--batch-size", String(args.batchSize ?? 4), "--seed", String(args.seed ?? 1)];
   if (args.tolerance !== undefined) argv.push("--tolerance", String(args.tolerance));
   const run = spawnSync("python3", argv, { encoding: "utf8", timeout: 60_000 });
   if (run.status !== 0) throw new Error(`the fixture trainer failed: ${run.stderr}`);
