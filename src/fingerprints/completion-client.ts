@@ -59,7 +59,7 @@ export async function complete(prompt: string, options: CompletionRequestOptions
   } catch (error) {
     const e = error as Error & { cause?: { code?: string } };
     if (e.name === "TimeoutError" || e.name === "AbortError") {
-      throw new UserError(`The endpoint ${url} did not answer within ${Math.round(timeoutMs / 1000)} s.`, "Check that the model server is up and not overloaded, or raise --timeout.", { exitCode: EXIT_CODES.tempFail, cause: error });
+      throw new UserError(`The endpoint ${url} did not answer within ${timeoutMs / 1000} s.`, "Check that the model server is up and not overloaded, or raise --timeout.", { exitCode: EXIT_CODES.tempFail, cause: error });
     }
     throw new UserError(`Cannot reach the endpoint ${url}: ${e.cause?.code ?? e.message}.`, "Check the URL and that the model server is running (npx hardhat model serve …).", { exitCode: EXIT_CODES.unavailable, cause: error });
   }

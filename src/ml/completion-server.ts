@@ -68,14 +68,19 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** Reads a JSON object body; an oversized body is drained (not stored) and refused once read, so the client gets the 413. */
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new RequestError(413, "The request body is larger than 1 MiB.");
-    chunks.push(chunk as Buffer);
-  }
+  await new Promise<void>((resolve, reject) => {
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    req.on("end", () => resolve());
+    req.on("error", reject);
+  });
+  if (size > MAX_BODY) throw new RequestError(413, "The request body is larger than 1 MiB.");
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
@@ -168,7 +173,6 @@ export async function startCompletionServer(options: CompletionServerOptions): P
         return;
       }
       if (error instanceof RequestError) {
-        if (error.status === 413) req.resume();
         send(res, error.status, { error: { message: error.message, type: "invalid_request_error", param: error.param, code: error.code } });
       } else send(res, 500, { error: { message: `internal error: ${(error as Error).message}`, type: "server_error", param: null, code: null } });
     });
