@@ -212,7 +212,7 @@ describe("registry tasks, in process", function () {
 
   it("demo registers the training and held-out splits apart, and traces a held-out email as absent and a training email as present", async () => {
     const { stdout, result } = await runTask<DemoReport>(["demo"], { threads: 1 });
-    for (let i = 1; i <= 10; i++) expect(stdout).to.contain(`Step ${i}/10 · `);
+    for (let i = 1; i <= 11; i++) expect(stdout).to.contain(`Step ${i}/11 · `);
     expect(stdout).to.contain("Register the TRAINING split as a dataset");
     expect(stdout).to.contain("Register the held-out TEST split as a separate evaluation dataset");
     expect(stdout).to.match(/member at index \d+ .*local check valid, on-chain verifySample true/);
@@ -221,6 +221,14 @@ describe("registry tasks, in process", function () {
     expect(stdout).to.match(/\(training email\): IN TRAINING DATA\n.*via model #\d+ → dataset #\d+.*\n.*via model #\d+ → model #\d+ → dataset #\d+/);
     expect(stdout).to.match(/spam-nb-base \[\d+\]  datasets: \d+\n +└── finetune → spam-nb-finetuned/);
     expect(stdout).to.match(/Demo finished in [\d.]+ s\./);
+    expect(stdout).to.match(/replay: REPRODUCED; \d+ samples in \d+ batches; (\d+) of \1 digests identical/);
+    expect(stdout).to.match(/replay: DIVERGED at line \d+: replay diverges at the checkpoint of step \d+/);
+    expect(result.replay.outcome).to.equal("reproduced");
+    expect(result.replay.samplesTrained).to.equal(result.trainingDataset.leafCount);
+    expect(result.swappedReplay.outcome).to.equal("diverged");
+    const divergedAt = result.swappedReplay.comparisons.find((c) => !c.match)!;
+    expect(divergedAt.step).to.be.at.least(result.swappedReplay.swappedStep);
+    expect(result.swappedReplay.comparisons.filter((c) => c.match).every((c) => c.step < result.swappedReplay.swappedStep)).to.equal(true);
     expect(stdout).to.match(/temporary directory .* removed/);
 
     // The splits are disjoint and cover the corpus; no model names the held-out sets as training data.

@@ -7,6 +7,7 @@ import { checkpointBytes } from "../../src/ml/naive-bayes-checkpoint.js";
 import { NaiveBayesTrainer } from "../../src/ml/naive-bayes.js";
 import { runTraining, trainerCodeDigest, modelWeightsDigest } from "../../src/ml/training-run.js";
 import { splitTrainTest } from "../../src/ml/train-test-split.js";
+import { canonicalJsonBytes } from "../../src/registry/canonical-json.js";
 import { hashWeightsBytes } from "../../src/registry/weights.js";
 import { checkTrainingLog } from "../../src/training/log-verification.js";
 import { baseRun } from "./corpus-fixture.js";
@@ -41,6 +42,15 @@ describe("training run (train + evaluate + log)", () => {
     const last = run.log.records.filter((r) => r.entry.kind === "checkpoint").at(-1)!.entry;
     expect(last.kind === "checkpoint" && last.weightsDigest).to.equal(hashWeightsBytes([{ path: "checkpoint.json", bytes: checkpointBytes(trainer) }]).weightsHash);
     expect(last.kind === "checkpoint" && last.weightsDigest).to.not.equal(run.weightsDigest);
+  });
+
+  it("writes checkpoint bytes identical to the generic canonical JSON of the trainer's state", () => {
+    const trainer = new NaiveBayesTrainer({ alpha: 0.5, minCount: 2 });
+    trainer.addAll(extra.train);
+    const { documents, counts } = trainer.snapshot();
+    counts.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const generic = canonicalJsonBytes({ counts: counts.map((c) => [...c]), documents, format: "datatrace-naive-bayes-state/1", hyperparameters: { alpha: 0.5, minCount: 2 } });
+    expect(Buffer.from(checkpointBytes(trainer)).equals(Buffer.from(generic))).to.equal(true);
   });
 
   it("gives the same log head and weights when rerun (no timings in the log), and another head for another sample order", () => {
