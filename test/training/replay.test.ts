@@ -147,7 +147,7 @@ describe("training replay", function () {
     it("detects a segment trained on other samples than the log lists", async () => {
       // The data given holds the listed samples; a trainer that ignores {data} and reads other samples diverges.
       const other = path.join(chain.root, "other-data.jsonl");
-      writeFileSync(other, [...regressionSamples(8, 5).values()].map((s, i) => JSON.stringify({ step: Math.floor(i / 4) + 1, file: path.join(chain.root, `o${i}.json`) }) + "\n").join(""));
+      writeFileSync(other, [...regressionSamples(8, 5).values()].map((_, i) => JSON.stringify({ step: Math.floor(i / 4) + 1, file: path.join(chain.root, `o${i}.json`) }) + "\n").join(""));
       [...regressionSamples(8, 5).values()].forEach((s, i) => writeFileSync(path.join(chain.root, `o${i}.json`), s));
       const r = await replay("exact", { trainer: sgdTemplate().replace("--data {data}", `--data ${other}`), segments: "0..2" });
       expect(r.outcome).to.equal("diverged");
