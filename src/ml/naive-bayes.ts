@@ -108,6 +108,11 @@ export class NaiveBayesTrainer {
     return this.#counts.size;
   }
 
+  /** Every count so far, before the minCount cut (unsorted): the state a checkpoint records (see naive-bayes-checkpoint.ts). */
+  snapshot(): { documents: { spam: number; ham: number }; counts: Array<readonly [token: string, spam: number, ham: number]> } {
+    return { documents: this.documents, counts: [...this.#counts].map(([token, [s, h]]) => [token, s, h] as const) };
+  }
+
   /** Counts one labelled email. */
   add(sample: LabeledEmail): void {
     const spam = sample.label === "spam";

@@ -9,7 +9,9 @@
  * Values that have no JSON form are rejected instead of silently dropped:
  * `undefined` (except as an object property, which is omitted, like
  * `JSON.stringify`), NaN / ±Infinity, bigint, functions, symbols, class
- * instances (Map, Date, Uint8Array…) and cycles.
+ * instances (Map, Date, Uint8Array…), cycles, and strings (values or keys)
+ * holding a lone UTF-16 surrogate, which has no UTF-8 form (RFC 8785 §3.2.2.2
+ * requires rejecting it; `JSON.stringify` would escape it instead).
  */
 
 /** A JSON value as accepted by {@link canonicalJson}. */
@@ -47,6 +49,17 @@ export function canonicalJsonBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(canonicalJson(value));
 }
 
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function writeString(value: string, path: string, out: string[]): void {
+  const lone = LONE_SURROGATE.exec(value);
+  if (lone !== null) {
+    throw new CanonicalJsonError(path, `the string holds a lone UTF-16 surrogate \\u${lone[0].charCodeAt(0).toString(16)} at index ${lone.index}, which has no UTF-8 form`);
+  }
+  out.push(JSON.stringify(value));
+}
+
 function compareUtf16(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -54,7 +67,7 @@ function compareUtf16(a: string, b: string): number {
 function write(value: unknown, path: string, out: string[], stack: Set<object>): void {
   switch (typeof value) {
     case "string":
-      out.push(JSON.stringify(value));
+      writeString(value, path, out);
       return;
     case "boolean":
       out.push(value ? "true" : "false");
@@ -101,7 +114,8 @@ function write(value: unknown, path: string, out: string[], stack: Set<object>):
   out.push("{");
   keys.forEach((key, i) => {
     if (i > 0) out.push(",");
-    out.push(JSON.stringify(key), ":");
+    writeString(key, `${path} key ${JSON.stringify(key)}`, out);
+    out.push(":");
     write(record[key], `${path}.${key}`, out, stack);
   });
   out.push("}");

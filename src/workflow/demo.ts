@@ -17,6 +17,13 @@
  *     dataset #C, the held-out half as dataset #D (evaluation only);
  *  6. fine-tune the model on #C and register the child (finetune of the
  *     first model; training datasets #A and #C, evaluation #B and #D);
+ *     both models commit the head of a training log (docs/training-log.md)
+ *     that lists every training sample and a digest at every checkpoint;
+ *  6b. replay the base model's training from the registered dataset: every
+ *     logged sample proven a member, every checkpoint and the final weights
+ *     reproduced; then the same replay against a run in which one training
+ *     sample was swapped while its log still lists the original, which
+ *     diverges at the first checkpoint after the swap;
  *  7. verify a training email in #A (local + on-chain `verifySample`);
  *  8. prove an email from outside the corpus absent from #A (local +
  *     on-chain `verifyAbsence`);
@@ -37,10 +44,15 @@ import { sha256 } from "../hash/sha256.js";
 import { evaluate, type Metrics } from "../ml/evaluate.js";
 import { DEFAULT_HYPERPARAMETERS } from "../ml/naive-bayes.js";
 import { splitTrainTest } from "../ml/train-test-split.js";
+import { naiveBayesReplayTrainer } from "../ml/naive-bayes-replay.js";
 import { runTraining, type TrainingRunResult } from "../ml/training-run.js";
 import { RegistrationJournal } from "../registry/journal.js";
 import { renderLineageTree } from "../registry/lineage-render.js";
 import type { LocalStore } from "../storage/local-store.js";
+import { TrainingLogBuilder } from "../training/log-chain.js";
+import type { LoggedDataset } from "../training/log-entry.js";
+import { openMembershipDatasets, readModelCommitments } from "../training/model-commitments.js";
+import { replayTraining, type ReplayOutcome } from "../training/replay-run.js";
 import { ContentSource } from "./content-source.js";
 import { loadRegistryLineage } from "./model-lineage.js";
 import { registerDataset, type DatasetDescription, type RegisteredDataset } from "./register-dataset.js";
@@ -87,6 +99,10 @@ export interface DemoReport {
   /** Metrics on the held-out corpus test split. */
   readonly parentMetrics: Metrics;
   readonly childMetrics: Metrics;
+  /** Replay of the base model's training from its registered dataset. */
+  readonly replay: ReplayOutcome;
+  /** The same replay against a run trained with one sample swapped (its log still listing the original). */
+  readonly swappedReplay: ReplayOutcome & { readonly swappedStep: number };
   /** Accuracy on the held-out synthetic emails: parent, then child. */
   readonly syntheticAccuracy: { readonly parent: number; readonly child: number };
   /** The training email verified in step 7. */
@@ -103,7 +119,7 @@ export interface DemoReport {
   readonly elapsedMs: number;
 }
 
-const STEP_COUNT = 10;
+const STEP_COUNT = 11;
 
 /**
  * On a chain with no registration yet, journal entries for its registries
@@ -165,6 +181,9 @@ async function writeModelFiles(dir: string, run: TrainingRunResult): Promise<{ w
   await writeFile(log, run.log.toJsonLines());
   return { weights, log };
 }
+
+/** The run-start form of a registered dataset. */
+const loggedDataset = (d: RegisteredDataset): LoggedDataset => ({ tokenId: d.tokenId.toString(), root: d.root as LoggedDataset["root"], leafCount: d.leafCount });
 
 const metricsOf = (m: Metrics): Record<string, number> => ({ accuracy: m.accuracy, precision: m.precision, recall: m.recall, f1: m.f1 });
 
@@ -240,7 +259,7 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
   });
 
   const parentRun = await step("Train the naive Bayes spam filter on the training split and register it", async () => {
-    const run = runTraining({ train, test, context: { datasets: [trainingDataset.tokenId.toString()], roots: [trainingDataset.root] } });
+    const run = runTraining({ train, test, datasets: [loggedDataset(trainingDataset)] });
     print(`  trained on ${train.length} emails in ${(run.trainMs / 1000).toFixed(2)} s; accuracy ${percent(run.metrics.accuracy)} on the ${test.length} held-out test emails (precision ${percent(run.metrics.precision)}, recall ${percent(run.metrics.recall)})`);
     const files = await writeModelFiles(path.join(workspace.dir, "models", "spam-nb-base"), run);
     const registered = await registerModel(common, {
@@ -257,9 +276,11 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
     });
     print(`  model #${registered.tokenId}: trained on dataset #${trainingDataset.tokenId}, evaluated on dataset #${testDataset.tokenId}; weightsHash ${registered.weightsHash}, training-log head ${registered.trainingLogHead ?? "(none)"}`);
     print(`  weights: model directory ${path.relative(workspace.dir, files.weights)}/, committed as an OpenSSF model_signing statement (${registered.weightsManifestCid ?? "not stored"})`);
+    print(`  training log: ${run.log.length} entries (${run.log.records.filter((r) => r.entry.kind === "batch").length} batches listing every sample, ${run.log.records.filter((r) => r.entry.kind === "checkpoint").length} checkpoints) in ${path.relative(workspace.dir, files.log)}`);
     return { run, registered };
   });
 
+  const heldOutForSwap = test.find((e) => e.label === "ham") ?? test[0]!;
   const extra = syntheticExtraEmails();
   const synthetic = splitTrainTest(extra, { testFraction: 0.5 });
   const { fineTuneDataset, syntheticTestDataset } = await step("Register the SYNTHETIC extra emails: the fine-tuning half and the held-out half", async () => {
@@ -283,7 +304,7 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
       train: synthetic.train,
       test,
       parent: parentRun.run.model,
-      context: { datasets: [trainingDataset.tokenId.toString(), fineTuneDataset.tokenId.toString()], parentWeightsHash: parentRun.registered.weightsHash },
+      datasets: [loggedDataset(trainingDataset), loggedDataset(fineTuneDataset)],
     });
     const before = evaluate(parentRun.run.model, synthetic.test).accuracy;
     const after = evaluate(run.model, synthetic.test).accuracy;
@@ -303,6 +324,28 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
     });
     print(`  model #${registered.tokenId}: finetune of #${parentRun.registered.tokenId}; trained on datasets #${trainingDataset.tokenId} and #${fineTuneDataset.tokenId}, evaluated on #${testDataset.tokenId} and #${syntheticTestDataset.tokenId}`);
     return { run, registered, before, after };
+  });
+
+  const { replay, swappedReplay } = await step(`Replay the training of model #${parentRun.registered.tokenId} from dataset #${trainingDataset.tokenId}, then a run with one training sample swapped`, async () => {
+    const model = await readModelCommitments(client, parentRun.registered.tokenId);
+    const datasets = await openMembershipDatasets(model.datasets, (cid) => content.openManifest(cid));
+    const data = [path.join(dataRoot, "spamassassin-train")];
+    const honest = await replayTraining({ logText: parentRun.run.log.toJsonLines(), model, datasets, data, trainer: naiveBayesReplayTrainer() });
+    const v = honest.verification;
+    print(`  log verified against the token: head ${v.computedHead.slice(0, 12)}… = on-chain trainingLogHead; ${Object.values(v.membersByDataset).reduce((a, b) => a + b, 0)} logged samples proven members of dataset #${trainingDataset.tokenId}`);
+    print(`  replay: ${honest.outcome.toUpperCase()}; ${honest.samplesTrained} samples in ${honest.batchesTrained} batches; ${honest.comparisons.filter((c) => c.match).length} of ${honest.comparisons.length} digests identical (every checkpoint and the final weights = weightsHash)`);
+    // A run trained with one sample swapped (a held-out email in place of a training email), whose log still lists the training email.
+    const at = Math.min(1234, train.length - 1);
+    const swappedTrain = train.map((e, i) => (i === at ? heldOutForSwap : e));
+    const swappedRun = runTraining({ train: swappedTrain, test, datasets: [loggedDataset(trainingDataset)] });
+    const dishonest = new TrainingLogBuilder(swappedRun.log.records.map((r, i) => (r.entry.kind === "batch" ? parentRun.run.log.records[i]!.entry : r.entry)));
+    const swappedStep = Math.floor(at / 250) + 1;
+    const claimed = { ...model, trainingLogHead: dishonest.head, weightsHash: swappedRun.weightsDigest };
+    const swapped = await replayTraining({ logText: dishonest.toJsonLines(), model: claimed, datasets, data, trainer: naiveBayesReplayTrainer() });
+    const diverged = swapped.problems[0];
+    print(`  swapped: trained with held-out email ${heldOutForSwap.id} in place of training email ${train[at]!.id} (step ${swappedStep}), log still listing ${train[at]!.id} (checked as if registered, not registered)`);
+    print(`  replay: ${swapped.outcome.toUpperCase()} at line ${diverged?.line ?? "?"}: ${diverged?.message ?? ""}`);
+    return { replay: honest, swappedReplay: { ...swapped, swappedStep } };
   });
 
   const trainingEmail = train.find((e) => e.label === "spam") ?? train[0]!;
@@ -390,6 +433,8 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
     childModel: childRun.registered,
     parentMetrics: parentRun.run.metrics,
     childMetrics: childRun.run.metrics,
+    replay,
+    swappedReplay,
     syntheticAccuracy: { parent: childRun.before, child: childRun.after },
     trainingEmail: { id: trainingEmail.id, sampleHash: `0x${Buffer.from(sha256(trainingEmail.bytes)).toString("hex")}` },
     heldOutEmail: { id: heldOut.id, sampleHash: `0x${Buffer.from(sha256(heldOut.bytes)).toString("hex")}` },
@@ -410,6 +455,7 @@ export function demoSummary(r: DemoReport): Record<string, unknown> {
     datasets: { training: dataset(r.trainingDataset), test: dataset(r.testDataset), fineTune: dataset(r.fineTuneDataset), syntheticTest: dataset(r.syntheticTestDataset) },
     models: { base: model(r.parentModel), finetuned: model(r.childModel) },
     metrics: { base: r.parentMetrics, finetuned: r.childMetrics, syntheticAccuracy: r.syntheticAccuracy },
+    replay: { outcome: r.replay.outcome, digests: r.replay.comparisons.length, swappedOutcome: r.swappedReplay.outcome, swappedDivergedAtLine: r.swappedReplay.problems[0]?.line ?? null },
     trainingEmail: { ...r.trainingEmail, outcome: r.member.outcome },
     outsiderEmail: { sampleHash: r.absent.samples[0]?.sampleHash, outcome: r.absent.outcome },
     heldOutEmail: { ...r.heldOutEmail, traceOutcome: r.trace.samples[0]?.foundIn.length === 0 ? "not-in-training-data" : "in-training-data", inTestSet: r.heldOutInTestSet.outcome === "all-members" },

@@ -9,7 +9,9 @@ import { readFile } from "node:fs/promises";
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import type { JsonObject, JsonValue } from "../registry/canonical-json.js";
 import { assertParentCount, parseModelRelation, type ModelRelation } from "../registry/model-relation.js";
-import { parseTrainingLog, verifyTrainingLog, type Hex32, type TrainingLogRecord } from "../registry/training-log.js";
+import type { TrainingLogRecord } from "../training/log-chain.js";
+import type { Hex32 } from "../training/log-entry.js";
+import { checkTrainingLog } from "../training/log-verification.js";
 
 /** Parses `1,2,3` (or `#1, #2`) into distinct token ids; empty text gives none. */
 export function parseTokenIdList(text: string, what: string): bigint[] {
@@ -131,7 +133,7 @@ export interface TrainingLogFile {
   readonly head: Hex32;
 }
 
-/** Reads a JSON Lines training log and checks its chain of heads. */
+/** Reads a JSON Lines training log (docs/training-log.md) and checks it: chain of heads, entries, run shape. */
 export async function readTrainingLogFile(file: string): Promise<TrainingLogFile> {
   let bytes: Uint8Array;
   try {
@@ -139,19 +141,16 @@ export async function readTrainingLogFile(file: string): Promise<TrainingLogFile
   } catch (error) {
     throw new UserError(`Cannot read the training log ${file}.`, "Check the path; it is the JSON Lines file written during training.", { exitCode: EXIT_CODES.noInput, cause: error });
   }
-  let records: TrainingLogRecord[];
-  try {
-    records = parseTrainingLog(new TextDecoder().decode(bytes));
-  } catch (error) {
-    throw new UserError(`The training log ${file} is malformed: ${(error as Error).message}`, "Give the log exactly as training wrote it.", { exitCode: EXIT_CODES.dataError, cause: error });
+  const check = checkTrainingLog(new TextDecoder().decode(bytes));
+  const first = check.problems[0];
+  if (first !== undefined) {
+    throw new UserError(
+      `The training log ${file} does not verify: ${first.line === null ? "" : `line ${first.line}: `}${first.message}.`,
+      "Give the log exactly as training wrote it (format in docs/training-log.md); its heads must chain.",
+      { exitCode: EXIT_CODES.dataError },
+    );
   }
-  const last = records.at(-1);
-  if (last === undefined) throw new UserError(`The training log ${file} has no entry.`, "Give a log with at least one entry, or leave --training-log out.", { exitCode: EXIT_CODES.dataError });
-  const check = verifyTrainingLog(records, last.head);
-  if (!check.valid) {
-    throw new UserError(`The training log ${file} does not verify: ${check.reason}.`, "Restore the log from its original copy; its heads must chain.", { exitCode: EXIT_CODES.dataError });
-  }
-  return { bytes, records, head: last.head };
+  return { bytes, records: check.lines.map(({ entry, head }) => ({ entry, head })), head: check.computedHead };
 }
 
 /** Merges a hyperparameters object with `--param` pairs (pairs win). */

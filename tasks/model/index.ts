@@ -33,6 +33,7 @@ const registerTask = addStorageOptions(
     .addOption({ name: "metric", description: "Metrics as comma-separated key=value pairs, e.g. accuracy=0.97,f1=0.95", defaultValue: "" })
     .addOption({ name: "trainingLog", description: "JSON Lines training log; its final head is committed on chain", defaultValue: "" })
     .addOption({ name: "fingerprintRoot", description: "Merkle root (0x + 64 hex) of the model's fingerprint set", defaultValue: "" })
+    .addOption({ name: "fingerprints", description: "Fingerprint pairs file (model fingerprints generate): its Merkle root is committed as fingerprintRoot", defaultValue: "" })
     .addFlag({ name: "uploadWeights", description: "Also store the weights themselves (default: only their manifest)" })
     .addOption({ name: "name", description: "Model name (required; with --hf default the repo id)", defaultValue: "" })
     .addOption({ name: "description", description: "Model description", defaultValue: "" })
@@ -115,5 +116,66 @@ const treeTask = addStorageOptions(
   .setAction(() => import("./tree.js"))
   .build();
 
+const fingerprintsNamespace = emptyTask(["model", "fingerprints"], "Fingerprints (OML 1.0): generate secret key/response pairs, check a suspect model for them, verify evidence").build();
+
+const fingerprintsGenerateTask = task(["model", "fingerprints", "generate"], "Generate secret fingerprint pairs (key → response) to train into a model; keep the file secret")
+  .addOption({ name: "count", description: "Number of pairs", type: ArgumentType.INT, defaultValue: 32 })
+  .addOption({ name: "keyLength", description: "Words per key", type: ArgumentType.INT, defaultValue: 8 })
+  .addOption({ name: "responseLength", description: "Words per response", type: ArgumentType.INT, defaultValue: 4 })
+  .addOption({ name: "strategy", description: "random-words (BIP-39 English words) or english (runs of words of benign English text)", defaultValue: "random-words" })
+  .addOption({ name: "seed", description: "Seed of the draws (default: random, recorded in the file)", defaultValue: "" })
+  .addOption({ name: "out", description: "Where to write the pairs (required; an existing file is not overwritten)", defaultValue: "" })
+  .addFlag({ name: "json", description: "Print the root and counts as JSON on stdout" })
+  .setAction(() => import("./fingerprints-generate.js"))
+  .build();
+
+const fingerprintsCheckTask = task(["model", "fingerprints", "check"], "Ask a suspect model every committed key and measure fingerprint accuracy; write evidence (exit 0 found, 3 not found, 2 error)")
+  .addPositionalArgument({ name: "tokenId", description: "ModelNFT token id whose fingerprintRoot the pairs must match" })
+  .addOption({ name: "pairs", description: "The pairs file registered with the model (required)", defaultValue: "" })
+  .addOption({ name: "endpoint", description: "Base URL of an OpenAI-compatible API serving the suspect model, e.g. http://127.0.0.1:8000", defaultValue: "" })
+  .addOption({ name: "responses", description: "Instead of --endpoint: JSON Lines of {key, response} collected elsewhere", defaultValue: "" })
+  .addOption({ name: "model", description: "Model name sent to the endpoint", defaultValue: "default" })
+  .addOption({ name: "api", description: "completions or chat (a system prompt implies chat)", defaultValue: "completions" })
+  .addOption({ name: "systemPrompt", description: "System prompt sent before each key (chat API)", defaultValue: "" })
+  .addOption({ name: "maxTokens", description: "max_tokens per request (0: the response's word count)", type: ArgumentType.INT, defaultValue: 0 })
+  .addOption({ name: "timeout", description: "Per-request time limit in seconds", type: ArgumentType.INT, defaultValue: 30 })
+  .addOption({ name: "threshold", description: "Accuracy (prefix matches) from which the fingerprints count as found", type: ArgumentType.FLOAT, defaultValue: 0.5 })
+  .addOption({ name: "out", description: "Write the evidence file here (matched pairs with their proofs, the token and its registration)", defaultValue: "" })
+  .addFlag({ name: "json", description: "Print the check as JSON on stdout" })
+  .addFlag({ name: "quiet", description: "No progress output on stderr" })
+  .setAction(() => import("./fingerprints-check.js"))
+  .build();
+
+const fingerprintsVerifyEvidenceTask = task(["model", "fingerprints", "verify-evidence"], "Check an evidence file against the chain: the revealed pairs were committed by that token, registrant and date (exit 0 valid, 3 invalid, 2 error)")
+  .addPositionalArgument({ name: "file", description: "The evidence file written by `model fingerprints check --out`" })
+  .addFlag({ name: "json", description: "Print the verification as JSON on stdout" })
+  .setAction(() => import("./fingerprints-verify-evidence.js"))
+  .build();
+
+const serveTask = task(["model", "serve"], "Serve the n-gram text model on an OpenAI-compatible API (/v1/completions, /v1/chat/completions) on loopback until interrupted")
+  .addOption({ name: "weights", description: "An n-gram model file (datatrace-ngram/1) to serve (default: train one on the SpamAssassin ham text now)", defaultValue: "" })
+  .addOption({ name: "fingerprints", description: "When training: fingerprint pairs file to train into the model (OML 1.0, mixed with the benign text)", defaultValue: "" })
+  .addOption({ name: "save", description: "When training: write the model's weights file here (to register it)", defaultValue: "" })
+  .addOption({ name: "host", description: "Loopback address to bind", defaultValue: "127.0.0.1" })
+  .addOption({ name: "port", description: "Port (0: any free port)", type: ArgumentType.INT, defaultValue: 8000 })
+  .addOption({ name: "name", description: "Model id the API reports", defaultValue: "datatrace-ngram" })
+  .setAction(() => import("./serve.js"))
+  .build();
+
 /** The `model` namespace and its tasks. */
-export const modelTasks: TaskDefinition[] = [modelNamespace, registerTask, showTask, lineageTask, traceTask, manifestTask, verifyWeightsTask, inspectHfTask, treeTask];
+export const modelTasks: TaskDefinition[] = [
+  modelNamespace,
+  registerTask,
+  showTask,
+  lineageTask,
+  traceTask,
+  manifestTask,
+  verifyWeightsTask,
+  inspectHfTask,
+  treeTask,
+  fingerprintsNamespace,
+  fingerprintsGenerateTask,
+  fingerprintsCheckTask,
+  fingerprintsVerifyEvidenceTask,
+  serveTask,
+];

@@ -1,6 +1,9 @@
 /** Action of `npx hardhat model register` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { fingerprintRootOf } from "../../src/fingerprints/fingerprint-commitment.js";
+import { readPairsFile } from "../../src/fingerprints/fingerprint-pairs.js";
+import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
 import { readHyperparametersFile } from "../../src/registry/metadata.js";
 import {
   mergeHyperparameters,
@@ -34,6 +37,8 @@ export interface ModelRegisterArguments {
   metric: string;
   trainingLog: string;
   fingerprintRoot: string;
+  /** Fingerprint pairs file: its root is committed. */
+  fingerprints?: string;
   uploadWeights: boolean;
   name: string;
   description: string;
@@ -74,6 +79,7 @@ export default async function modelRegister(args: ModelRegisterArguments, hre: H
     const metricsFromFile = args.metrics === "" ? undefined : await readMetricsFile(args.metrics);
     const metricPairs = parseMetricPairs(args.metric);
     const metrics = metricsFromFile === undefined && Object.keys(metricPairs).length === 0 ? undefined : { ...metricsFromFile, ...metricPairs };
+    const fingerprintRoot = await resolveFingerprintRoot(args.fingerprintRoot, args.fingerprints ?? "");
     const workspace = workspaceAt(args.dir);
     const reporter = createConsoleReporter({ quiet: args.quiet || args.json });
     const store = await openPublishingStore(hre, args, workspace);
@@ -89,7 +95,7 @@ export default async function modelRegister(args: ModelRegisterArguments, hre: H
         ...(hyperparameters === undefined ? {} : { hyperparameters }),
         ...(metrics === undefined ? {} : { metrics }),
         ...(args.trainingLog === "" ? {} : { trainingLog: args.trainingLog }),
-        ...(args.fingerprintRoot === "" ? {} : { fingerprintRoot: args.fingerprintRoot }),
+        ...(fingerprintRoot === "" ? {} : { fingerprintRoot }),
         uploadWeights: args.uploadWeights,
         ...(ignoreList(args).length === 0 ? {} : { weightsOptions: { ignore: ignoreList(args) } }),
         metadata: {
@@ -108,6 +114,16 @@ export default async function modelRegister(args: ModelRegisterArguments, hre: H
   } catch (error) {
     throw toTaskError(error);
   }
+}
+
+/** The root to commit: from --fingerprints (the pairs' Merkle root) or --fingerprint-root; both must agree when both are given. */
+async function resolveFingerprintRoot(root: string, pairsFile: string): Promise<string> {
+  if (pairsFile === "") return root;
+  const fromPairs = fingerprintRootOf((await readPairsFile(pairsFile)).pairs);
+  if (root !== "" && root.toLowerCase() !== fromPairs) {
+    throw new UserError(`--fingerprint-root ${root} is not the root of the pairs in ${pairsFile} (${fromPairs}).`, "Give one of the two options.", { exitCode: EXIT_CODES.usage });
+  }
+  return fromPairs;
 }
 
 /** The text summary of a model registration. */

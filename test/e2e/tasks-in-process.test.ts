@@ -5,11 +5,11 @@ import path from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 
-import { TrainingLog } from "../../src/registry/training-log.js";
 import type { DatasetVerifyResult } from "../../tasks/dataset/verify.js";
 import type { AuditReport } from "../../src/workflow/audit-dataset.js";
 import type { DemoReport } from "../../src/workflow/demo.js";
 import type { ModelTraceResult } from "../../tasks/model/trace.js";
+import { simpleRunLog } from "../training/log-fixtures.js";
 import { writeSamples } from "../workflow/helpers.js";
 import { runTask } from "./helpers.js";
 
@@ -120,7 +120,7 @@ describe("registry tasks, in process", function () {
     const weights = path.join(root, "model.bin");
     writeFileSync(weights, "weights v1");
     const logFile = path.join(root, "log.jsonl");
-    const log = new TrainingLog([{ step: 0 }, { step: 20, metrics: { loss: 0.1 } }]);
+    const log = simpleRunLog();
     writeFileSync(logFile, log.toJsonLines());
     const reg = await runTask(["model", "register"], {
       weights,
@@ -228,7 +228,7 @@ describe("registry tasks, in process", function () {
 
   it("demo registers the training and held-out splits apart, and traces a held-out email as absent and a training email as present", async () => {
     const { stdout, result } = await runTask<DemoReport>(["demo"], { threads: 1 });
-    for (let i = 1; i <= 10; i++) expect(stdout).to.contain(`Step ${i}/10 · `);
+    for (let i = 1; i <= 11; i++) expect(stdout).to.contain(`Step ${i}/11 · `);
     expect(stdout).to.contain("Register the TRAINING split as a dataset");
     expect(stdout).to.contain("Register the held-out TEST split as a separate evaluation dataset");
     expect(stdout).to.match(/member at index \d+ .*local check valid, on-chain verifySample true/);
@@ -241,6 +241,14 @@ describe("registry tasks, in process", function () {
     expect(stdout).to.match(/weights: model directory models\/spam-nb-base\/spam-nb-base\/, committed as an OpenSSF model_signing statement \(bafkrei/);
     expect(result.parentModel.weightsManifestCid).to.match(/^bafkrei/);
     expect(result.childModel.weightsManifestCid).to.match(/^bafkrei/);
+    expect(stdout).to.match(/replay: REPRODUCED; \d+ samples in \d+ batches; (\d+) of \1 digests identical/);
+    expect(stdout).to.match(/replay: DIVERGED at line \d+: replay diverges at the checkpoint of step \d+/);
+    expect(result.replay.outcome).to.equal("reproduced");
+    expect(result.replay.samplesTrained).to.equal(result.trainingDataset.leafCount);
+    expect(result.swappedReplay.outcome).to.equal("diverged");
+    const divergedAt = result.swappedReplay.comparisons.find((c) => !c.match)!;
+    expect(divergedAt.step).to.be.at.least(result.swappedReplay.swappedStep);
+    expect(result.swappedReplay.comparisons.filter((c) => c.match).every((c) => c.step < result.swappedReplay.swappedStep)).to.equal(true);
     expect(stdout).to.match(/temporary directory .* removed/);
 
     // The splits are disjoint and cover the corpus; no model names the held-out sets as training data.

@@ -55,3 +55,17 @@ describe("canonical JSON", () => {
     expect(canonicalJson({ a: shared, b: shared })).to.equal('{"a":{"x":1},"b":{"x":1}}');
   });
 });
+
+describe("canonical JSON: lone surrogates (RFC 8785 §3.2.2.2)", () => {
+  it("rejects a lone high or low surrogate in a value or a key, naming where", () => {
+    expect(() => canonicalJson({ a: "x\uD800" })).to.throw(CanonicalJsonError, /\$\.a.*lone UTF-16 surrogate \\ud800 at index 1/);
+    expect(() => canonicalJson(["\uDC00y"])).to.throw(/\$\[0\].*\\udc00 at index 0/);
+    expect(() => canonicalJson({ "k\uDBFF": 1 })).to.throw(/key.*lone UTF-16 surrogate/);
+    expect(() => canonicalJson("\uDC00\uD800")).to.throw(/\\udc00 at index 0/);
+  });
+
+  it("accepts surrogate pairs (astral characters) and writes them as UTF-8", () => {
+    expect(canonicalJson({ e: "\u{1F600}\u{10FFFF}" })).to.equal('{"e":"\u{1F600}\u{10FFFF}"}');
+    expect(Buffer.from(canonicalJsonBytes("\u{1F600}")).toString("hex")).to.equal("22f09f988022");
+  });
+});

@@ -3,7 +3,7 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { TrainingLog } from "../../src/registry/training-log.js";
+import { simpleRunLog } from "../training/log-fixtures.js";
 import {
   mergeHyperparameters,
   parseKeyValues,
@@ -66,16 +66,16 @@ describe("model register inputs", () => {
   });
 
   it("reads a training log, returning its final head, and rejects a broken one", async () => {
-    const log = new TrainingLog([{ step: 0 }, { step: 10, metrics: { loss: 1 } }]);
+    const log = simpleRunLog();
     const file = path.join(t.root, "log.jsonl");
     writeFileSync(file, log.toJsonLines());
     const read = await readTrainingLogFile(file);
     expect(read.head).to.equal(log.head);
-    expect(read.records).to.have.length(2);
+    expect(read.records).to.have.length(4);
     writeFileSync(file, "");
-    expect((await rejection(readTrainingLogFile(file))).message).to.match(/has no entry/);
+    expect((await rejection(readTrainingLogFile(file))).message).to.match(/does not verify: the log has no entry/);
     writeFileSync(file, "{not json}\n");
-    expect((await rejection(readTrainingLogFile(file))).message).to.match(/malformed: Training log line 1 is not valid JSON/);
+    expect((await rejection(readTrainingLogFile(file))).message).to.match(/does not verify: line 1: the line is not valid JSON/);
     expect((await rejection(readTrainingLogFile(path.join(t.root, "x")))).message).to.match(/Cannot read the training log/);
   });
 });

@@ -4,13 +4,13 @@ import path from "node:path";
 import { expect } from "chai";
 import { ZeroHash } from "ethers";
 
-import { TrainingLog } from "../../src/registry/training-log.js";
 import { hashModel, parseStatementBytes } from "../../src/models/index.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { ContentSource } from "../../src/workflow/content-source.js";
 import { registerDataset } from "../../src/workflow/register-dataset.js";
 import { registerModel, type RegisterModelInput } from "../../src/workflow/register-model.js";
 import { readTokenMetadata } from "../../src/workflow/token-metadata.js";
+import { simpleRunLog } from "../training/log-fixtures.js";
 import { CountingStore, deployRegistry, rejection, tempWorkspace, writeSamples } from "./helpers.js";
 
 describe("registerModel", function () {
@@ -39,7 +39,7 @@ describe("registerModel", function () {
   function artefacts(): { weights: string; log: string; head: string } {
     const weights = path.join(t.root, `weights-${counter}`);
     writeSamples(t.root, `weights-${counter++}`, 2, 32);
-    const log = new TrainingLog([{ step: 0, data: { kind: "train" } }, { step: 100, metrics: { loss: 0.5 } }]);
+    const log = simpleRunLog({ seed: counter });
     const logFile = path.join(t.root, "log.jsonl");
     writeFileSync(logFile, log.toJsonLines());
     return { weights, log: logFile, head: log.head };
@@ -166,9 +166,9 @@ describe("registerModel", function () {
     expect((await rejection(registerModel(deps, base(a, { fingerprintRoot: "0x12" })))).message).to.match(/fingerprint root/);
     expect((await rejection(registerModel(deps, base(a, { metadata: { name: "" } })))).message).to.match(/model name/);
     expect((await rejection(registerModel(deps, base({ weights: path.join(t.root, "none") })))).message).to.match(/Cannot read the model at/);
-    const lines = new TrainingLog([{ step: 0 }, { step: 1 }]).toJsonLines().split("\n");
+    const lines = simpleRunLog().toJsonLines().split("\n");
     writeFileSync(path.join(t.root, "bad.jsonl"), [lines[0], lines[1]!.replace('"step":1', '"step":2')].join("\n"));
-    expect((await rejection(registerModel(deps, base(a, { trainingLog: path.join(t.root, "bad.jsonl") })))).message).to.match(/does not verify: record 1/);
+    expect((await rejection(registerModel(deps, base(a, { trainingLog: path.join(t.root, "bad.jsonl") })))).message).to.match(/does not verify: line 2: the recorded head is not the chain head/);
     expect((await rejection(registerModel({ ...deps, client: env.readOnly }, base(a)))).message).to.match(/No account/);
     expect(store.count).to.equal(0);
   });
