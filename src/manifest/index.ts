@@ -17,13 +17,15 @@ export {
   MANIFEST_FORMAT,
   SHARD_LEVEL,
   shardBounds,
+  indexProblems,
+  treeOfIndex,
   MAX_SHARD_COUNT,
   SHARD_SIZE,
   shardDirectory,
   shardPath,
   SHARDS_DIRECTORY,
 } from "./manifest-format.js";
-export type { IndexEntry, ManifestHeader } from "./manifest-format.js";
+export type { IndexEntry, IndexProblem, ManifestHeader } from "./manifest-format.js";
 export { ManifestReader } from "./manifest-reader.js";
 export type { ManifestBatchResult, ManifestFileReader, ManifestReaderOptions } from "./manifest-reader.js";
 export { ManifestWriter } from "./manifest-writer.js";

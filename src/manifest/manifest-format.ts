@@ -7,8 +7,8 @@
  * directory stays a basic UnixFS directory (no HAMT) up to the limit stated
  * in docs/manifest-format.md.
  */
-import { SCHEME_ID } from "../merkle/scheme.js";
-import type { UnitBounds } from "../merkle/tree.js";
+import { compareHashes, SCHEME_ID } from "../merkle/scheme.js";
+import { buildTreeFromSubtreeRoots, type ShardedTreeTop, type UnitBounds } from "../merkle/tree.js";
 import type { SourceDescription } from "../sources/source-description.js";
 
 /** Value of `header.format`. */
@@ -204,4 +204,45 @@ export function shardBounds(entries: readonly Pick<IndexEntry, "first" | "last">
     lasts.set(e.last, k * 32);
   });
   return { firsts, lasts };
+}
+
+/** A problem of an index against its header, and where it is. */
+export interface IndexProblem {
+  readonly kind: "count" | "order";
+  /** `index.bin`, `index.bin entry 3`, `index.bin entries 3, 4`. */
+  readonly where: string;
+  readonly detail: string;
+}
+
+/**
+ * Every problem of `index` against `header`: entry counts (full shards but
+ * the last), first ≤ last, shards in ascending order, total = leafCount.
+ * The reader throws on the first; `dataset audit` lists them all.
+ */
+export function indexProblems(header: Pick<ManifestHeader, "shardSize" | "leafCount">, index: readonly IndexEntry[]): IndexProblem[] {
+  const problems: IndexProblem[] = [];
+  let total = 0;
+  index.forEach((e, k) => {
+    total += e.leafCount;
+    const expected = k < index.length - 1 ? header.shardSize : header.leafCount - (index.length - 1) * header.shardSize;
+    if (e.leafCount !== expected) problems.push({ kind: "count", where: `${INDEX_FILE} entry ${k}`, detail: `lists ${e.leafCount} hashes, expected ${expected}` });
+    if (compareHashes(e.first, e.last) > 0) problems.push({ kind: "order", where: `${INDEX_FILE} entry ${k}`, detail: "its first hash is above its last" });
+    const next = index[k + 1];
+    if (next !== undefined && compareHashes(e.last, next.first) >= 0) {
+      problems.push({ kind: "order", where: `${INDEX_FILE} entries ${k}, ${k + 1}`, detail: `shard ${k} ends at or above where shard ${k + 1} starts` });
+    }
+  });
+  if (total !== header.leafCount) problems.push({ kind: "count", where: INDEX_FILE, detail: `its entries count ${total} hashes, the header ${header.leafCount}` });
+  return problems;
+}
+
+/** The tree over the index's shard tops and bounds; its root is the dataset root of a consistent manifest. */
+export function treeOfIndex(index: readonly IndexEntry[]): ShardedTreeTop {
+  const tops = new Uint8Array(index.length * 32);
+  index.forEach((e, k) => tops.set(e.subtreeTop, k * 32));
+  return buildTreeFromSubtreeRoots(
+    tops,
+    index.map((e) => e.leafCount),
+    shardBounds(index),
+  );
 }

@@ -18,9 +18,9 @@ import { proveMemberInShard, type AbsenceProof } from "../merkle/proof.js";
 import { compareHashes, hashesEqual, splitKey } from "../merkle/scheme.js";
 import type { SampleProof } from "../merkle/search.js";
 import type { MerkleTree, ShardedTreeTop } from "../merkle/tree.js";
-import { buildTree, buildTreeFromSubtreeRoots, levelWidths } from "../merkle/tree.js";
+import { buildTree, levelWidths } from "../merkle/tree.js";
 import type { IndexEntry, ManifestHeader } from "./manifest-format.js";
-import { decodeHeader, decodeIndex, HEADER_FILE, idsPath, INDEX_FILE, SHARD_LEVEL, shardBounds, shardPath } from "./manifest-format.js";
+import { decodeHeader, decodeIndex, HEADER_FILE, idsPath, indexProblems, INDEX_FILE, SHARD_LEVEL, shardPath, treeOfIndex } from "./manifest-format.js";
 import { rawCidFromSha256 } from "./shard-cid.js";
 import type { CID } from "multiformats/cid";
 
@@ -89,25 +89,9 @@ export class ManifestReader {
     const where = options.where ?? "manifest";
     const header = decodeHeader(await read(HEADER_FILE), where);
     const index = decodeIndex(await read(INDEX_FILE), header.shardCount, where);
-    let total = 0;
-    index.forEach((e, k) => {
-      total += e.leafCount;
-      const expected = k < index.length - 1 ? header.shardSize : header.leafCount - (index.length - 1) * header.shardSize;
-      if (e.leafCount !== expected) throw new Error(`${where}: index entry ${k} has ${e.leafCount} hashes, expected ${expected}.`);
-      if (compareHashes(e.first, e.last) > 0) throw new Error(`${where}: index entry ${k} has first > last.`);
-      const next = index[k + 1];
-      if (next !== undefined && compareHashes(e.last, next.first) >= 0) {
-        throw new Error(`${where}: index entries ${k} and ${k + 1} are not in ascending order: the manifest is corrupt.`);
-      }
-    });
-    if (total !== header.leafCount) throw new Error(`${where}: index counts ${total} hashes, header says ${header.leafCount}.`);
-    const tops = new Uint8Array(index.length * 32);
-    index.forEach((e, k) => tops.set(e.subtreeTop, k * 32));
-    const top = buildTreeFromSubtreeRoots(
-      tops,
-      index.map((e) => e.leafCount),
-      shardBounds(index),
-    );
+    const problem = indexProblems(header, index)[0];
+    if (problem !== undefined) throw new Error(`${where}: ${problem.where} ${problem.detail}: the manifest is corrupt.`);
+    const top = treeOfIndex(index);
     const root = toHex(top.root);
     if (root !== header.root) {
       throw new Error(`${where}: the shard tops in index.bin give root ${root}, but header.json says ${header.root}. The manifest is corrupt or mixed up.`);

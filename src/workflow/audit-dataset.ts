@@ -27,14 +27,15 @@ import {
   decodeHeader,
   decodeIndex,
   HEADER_FILE,
+  indexProblems,
   INDEX_FILE,
-  shardBounds,
   shardPath,
+  treeOfIndex,
   type IndexEntry,
   type ManifestHeader,
 } from "../manifest/manifest-format.js";
-import { buildTreeFromSubtreeRoots, rootOfSubtree } from "../merkle/tree.js";
-import { compareHashes, firstUnsortedIndex, hashesEqual } from "../merkle/scheme.js";
+import { rootOfSubtree } from "../merkle/tree.js";
+import { firstUnsortedIndex, hashesEqual } from "../merkle/scheme.js";
 
 /** What kind of problem a finding is (see the module doc). */
 export type AuditFindingKind = "unavailable" | "mismatch" | "order" | "hole";
@@ -127,15 +128,9 @@ export async function auditDataset(dataset: DatasetOnChain, read: ManifestFileRe
     found("mismatch", INDEX_FILE, (error as Error).message);
     return report(header.shardCount, 0);
   }
-  checkIndex(header, index, found);
+  for (const p of indexProblems(header, index)) found(p.kind === "order" ? "order" : "mismatch", p.where, p.detail);
   try {
-    const tops = new Uint8Array(index.length * 32);
-    index.forEach((e, k) => tops.set(e.subtreeTop, k * 32));
-    const top = buildTreeFromSubtreeRoots(
-      tops,
-      index.map((e) => e.leafCount),
-      shardBounds(index),
-    );
+    const top = treeOfIndex(index);
     if (toHex(top.root) !== dataset.root.toLowerCase()) {
       found("mismatch", INDEX_FILE, `the tree over its shard tops gives root ${toHex(top.root)}, not the committed ${dataset.root}`);
     }
@@ -154,22 +149,6 @@ export async function auditDataset(dataset: DatasetOnChain, read: ManifestFileRe
     options.onShard?.(k + 1, index.length);
   }
   return report(index.length, checked);
-}
-
-/** Checks the index entries against the header and each other. */
-function checkIndex(header: ManifestHeader, index: readonly IndexEntry[], found: (kind: AuditFindingKind, where: string, detail: string) => void): void {
-  let total = 0;
-  index.forEach((e, k) => {
-    total += e.leafCount;
-    const expected = k < index.length - 1 ? header.shardSize : header.leafCount - (index.length - 1) * header.shardSize;
-    if (e.leafCount !== expected) found("mismatch", `${INDEX_FILE} entry ${k}`, `lists ${e.leafCount} hashes, expected ${expected}`);
-    if (compareHashes(e.first, e.last) > 0) found("order", `${INDEX_FILE} entry ${k}`, "its first hash is above its last");
-    const next = index[k + 1];
-    if (next !== undefined && compareHashes(e.last, next.first) >= 0) {
-      found("order", `${INDEX_FILE} entries ${k}, ${k + 1}`, `shard ${k} ends at or above where shard ${k + 1} starts`);
-    }
-  });
-  if (total !== header.leafCount) found("mismatch", INDEX_FILE, `its entries count ${total} hashes, the header ${header.leafCount}`);
 }
 
 /** Checks one shard file against its index entry. */
