@@ -6,6 +6,9 @@
  * plain data: object keys sorted by UTF-16 code units, no whitespace, strings
  * escaped as `JSON.stringify` does, numbers in ECMAScript's shortest
  * round-trip form (`1`, `0.25`, `1e-7`; `-0` becomes `0`), UTF-8 output.
+ * Strings (values and keys) must be well-formed Unicode: a lone surrogate
+ * (U+D800–U+DFFF without its pair) has no UTF-8 form, and RFC 8785 §3.2.2.2
+ * requires rejecting it rather than writing `\udXXX`.
  * Values that have no JSON form are rejected instead of silently dropped:
  * `undefined` (except as an object property, which is omitted, like
  * `JSON.stringify`), NaN / ±Infinity, bigint, functions, symbols, class
@@ -47,6 +50,19 @@ export function canonicalJsonBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(canonicalJson(value));
 }
 
+/** Matches a lone surrogate: with the `u` flag, a valid pair is one code point and does not match. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/** A string as JSON text; throws for a lone surrogate (not well-formed Unicode). */
+function jsonString(value: string, path: string): string {
+  const lone = LONE_SURROGATE.exec(value);
+  if (lone !== null) {
+    const unit = lone[0].charCodeAt(0).toString(16).toUpperCase();
+    throw new CanonicalJsonError(path, `the string has a lone surrogate U+${unit} at index ${lone.index} (not well-formed Unicode; RFC 8785 forbids it)`);
+  }
+  return JSON.stringify(value);
+}
+
 function compareUtf16(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -54,7 +70,7 @@ function compareUtf16(a: string, b: string): number {
 function write(value: unknown, path: string, out: string[], stack: Set<object>): void {
   switch (typeof value) {
     case "string":
-      out.push(JSON.stringify(value));
+      out.push(jsonString(value, path));
       return;
     case "boolean":
       out.push(value ? "true" : "false");
@@ -101,7 +117,7 @@ function write(value: unknown, path: string, out: string[], stack: Set<object>):
   out.push("{");
   keys.forEach((key, i) => {
     if (i > 0) out.push(",");
-    out.push(JSON.stringify(key), ":");
+    out.push(jsonString(key, `${path} key ${JSON.stringify(key)}`), ":");
     write(record[key], `${path}.${key}`, out, stack);
   });
   out.push("}");
