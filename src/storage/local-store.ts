@@ -8,8 +8,9 @@
  * - `_roots/<cid>.json`: a record per root that was put or imported
  *   (name, kind, sizes, source, time).
  * - `_remote/<backend>/<cid>.json`: a record per successful remote upload.
- * - `_tmp/`: in-flight writes. Every file is written to `_tmp` and renamed
- *   into place, so a crash never leaves a partial block or record.
+ * - `_tmp/`: in-flight writes. Every file is written to `_tmp`, fsynced and
+ *   renamed into place, so a crash (or power loss) never leaves a partial or
+ *   empty block or record under its final name.
  *
  * Every block read is verified against its CID before use; a corrupted
  * block file raises BlockMismatchError instead of returning bad bytes.
@@ -17,7 +18,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -406,10 +407,17 @@ export class LocalStore implements ContentStore, BlockSource {
     });
   }
 
+  /** Writes `bytes` to a temp file, fsyncs it, and renames it to `target` (as the journal writes). */
   private async atomicWrite(target: string, bytes: Uint8Array): Promise<void> {
     const temp = await this.tempPath();
     try {
-      await writeFile(temp, bytes);
+      const handle = await open(temp, "wx");
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await rename(temp, target);
     } catch (error) {
       await rm(temp, { force: true });
