@@ -24,8 +24,8 @@ export async function buildManifest(sources: readonly SampleSource[], options: B
   const withIds = options.private !== true;
   const createdAt = resolveCreatedAt(options.createdAt);
   const output = new ManifestOutput(options);
+  const sorter = new RecordSorter({ memoryBudget: options.memoryBudget, workDir: output.workDir, withIds });
   try {
-    const sorter = new RecordSorter({ memoryBudget: options.memoryBudget, workDir: output.workDir, withIds });
     const totals = await hashSources(sources, {
       threads: options.threads,
       slotBytes: options.slotBytes,
@@ -47,6 +47,7 @@ export async function buildManifest(sources: readonly SampleSource[], options: B
     );
     return manifestReport(written, { startedAt: started, spilled: sorter.spilled, warnings: sourceWarnings(sources) });
   } catch (error) {
+    sorter.dispose(); // closes bucket files left open by the failure
     output.discard();
     throw error;
   }

@@ -94,16 +94,23 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
       for await (const batch of source.batches(context)) {
         const slot = batch.kind === "segments" ? batch.slot : await pool.acquireSlot();
         const seq = submitted++;
+        // The slot goes back exactly once, whether hashing failed or `onBatch` (in deliver) throws.
         const job = pool
           .hash(batch, slot)
-          .then((hashedBytes) => {
-            done.set(seq, { source: s, batch, digests: slot.digests.slice(0, 32 * batch.count), bytes: hashedBytes });
-            pool.releaseSlot(slot);
+          .then(
+            (hashedBytes) => {
+              done.set(seq, { source: s, batch, digests: slot.digests.slice(0, 32 * batch.count), bytes: hashedBytes });
+            },
+            (error: unknown) => {
+              failure ??= describeFailure(error, source, batch);
+            },
+          )
+          .finally(() => pool.releaseSlot(slot))
+          .then(() => {
             if (failure === undefined) deliver();
           })
           .catch((error: unknown) => {
-            pool.releaseSlot(slot);
-            failure ??= describeFailure(error, source, batch);
+            failure ??= error;
           })
           .finally(() => inFlight.delete(job));
         inFlight.add(job);
