@@ -32,6 +32,7 @@ export async function buildManifest(sources: readonly SampleSource[], options: B
       slotSamples: options.slotSamples,
       withIds,
       onProgress: options.onProgress,
+      signal: options.signal,
       onBatch: (h) => sorter.add(h.source, h.digests, h.batch.ordinals, h.batch.ids),
     });
     const written = await output.write(
@@ -45,7 +46,7 @@ export async function buildManifest(sources: readonly SampleSource[], options: B
         createdAt,
       }),
     );
-    return manifestReport(written, { startedAt: started, spilled: sorter.spilled, warnings: sourceWarnings(sources) });
+    return manifestReport(written, { startedAt: started, spilled: sorter.spilled, warnings: [...output.notes, ...sourceWarnings(sources)] });
   } catch (error) {
     sorter.dispose(); // closes bucket files left open by the failure
     output.discard();

@@ -45,6 +45,8 @@ export interface HashSourcesOptions {
   readonly onBatch: (hashed: HashedBatch) => void;
   /** Called after every batch with the running totals. */
   readonly onProgress?: ((progress: HashProgress) => void) | undefined;
+  /** Stops the run (rejecting with the signal's reason) once aborted, e.g. on Ctrl-C. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Totals of a hashing run. */
@@ -92,6 +94,7 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
         releaseSlot: (slot) => pool.releaseSlot(slot),
       };
       for await (const batch of source.batches(context)) {
+        options.signal?.throwIfAborted();
         const slot = batch.kind === "segments" ? batch.slot : await pool.acquireSlot();
         const seq = submitted++;
         // The slot goes back exactly once, whether hashing failed or `onBatch` (in deliver) throws.
@@ -118,6 +121,7 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
       }
     }
     await Promise.all(inFlight);
+    options.signal?.throwIfAborted();
   } catch (error) {
     failure ??= error;
     await Promise.allSettled(inFlight);

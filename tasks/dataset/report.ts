@@ -36,7 +36,7 @@ export function reportJson(report: DatasetHashReport, manifestCid: string): stri
   );
 }
 
-/** Human-readable summary of a manifest build; `manifestCid` is the manifest directory's IPFS root CID. */
+/** Human-readable summary of a manifest build; `manifestCid` is the manifest directory's IPFS root CID. Warnings are printed apart ({@link printWarnings}). */
 export function reportText(report: DatasetHashReport, manifestCid: string): string {
   const examples = report.duplicateExamples.flatMap((e) => e.ids ?? [e.hash.slice(0, 18) + "…"]).slice(0, 3);
   const lines = [
@@ -49,8 +49,12 @@ export function reportText(report: DatasetHashReport, manifestCid: string): stri
     `manifest   ${shownPath(report.manifestDir)} (${report.shardCount} shard${report.shardCount === 1 ? "" : "s"}${report.private ? ", private: no ids" : ""})`,
     `cid        ${manifestCid} (IPFS root of the manifest, computed locally; nothing stored)`,
   ];
-  for (const w of report.warnings) lines.push(`warning    ${w}`);
   return lines.join("\n");
+}
+
+/** Prints a run's warnings (skipped symbolic links, removed leftovers…) on stderr, never with the data on stdout. */
+export function printWarnings(warnings: readonly string[]): void {
+  for (const w of warnings) console.error(`warning: ${w}`);
 }
 
 /** Human-readable summary of one part. */
@@ -63,7 +67,6 @@ export function partText(report: PartHashReport): string {
     `partial    ${shownPath(report.file)}`,
     `source set ${report.sourceSet}`,
     `next       once every part is done: npx hardhat dataset merge <the ${report.parts} partial files>`,
-    ...report.warnings.map((w) => `warning    ${w}`),
   ].join("\n");
 }
 
