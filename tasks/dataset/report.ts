@@ -3,6 +3,7 @@ import path from "node:path";
 
 import { HardhatPluginError } from "hardhat/plugins";
 
+import { fileSystemUserError } from "../../src/cli/file-errors.js";
 import { formatBytes, formatCount, formatDuration } from "../../src/cli/progress.js";
 import type { DatasetHashReport, PartHashReport } from "../../src/engine/hash-report.js";
 
@@ -77,6 +78,8 @@ export function partText(report: PartHashReport): string {
  */
 export function toTaskError(error: unknown): unknown {
   if (!(error instanceof Error) || HardhatPluginError.isHardhatPluginError(error)) return error;
+  const fsError = fileSystemUserError(error); // EACCES, ENOTDIR, ENAMETOOLONG…: a sentence and what to do
+  if (fsError !== undefined) return fsError;
   if (error.message.startsWith("internal error")) return error;
   return new HardhatPluginError("datatrace", error.message, error);
 }

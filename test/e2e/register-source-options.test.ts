@@ -9,23 +9,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 
 import { tempDir } from "../fixtures/dataset-fixtures.js";
-import { runTask as runTaskCapturingConsole, type TaskRun } from "./helpers.js";
-
-/** {@link runTaskCapturingConsole}, also capturing direct writes to process.stderr (the console reporter's progress and warnings). */
-async function runTask<T = unknown>(id: string[], args: Record<string, unknown>): Promise<TaskRun<T>> {
-  const written: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    written.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString());
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const run = await runTaskCapturingConsole<T>(id, args);
-    return { ...run, stderr: run.stderr + written.join("") };
-  } finally {
-    process.stderr.write = write;
-  }
-}
+import { runTaskCapturingStderr as runTask } from "../fixtures/run-task-capturing.js";
 
 /** Options of `dataset hash` that are about where the output goes, not how the sources are read and hashed. */
 const OUTPUT_ONLY = new Set(["out", "force", "part", "partialOut", "createdAt", "progress", "json", "quiet"]);
