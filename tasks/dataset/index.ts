@@ -96,14 +96,14 @@ const verifyTask = addSampleProofOptions(
 
 const showTask = task(["dataset", "show"], "Show a registered dataset: commitment, manifest, owner, metadata, links")
   .addPositionalArgument({ name: "tokenId", description: "DatasetNFT token id" })
-  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch the metadata from (default: local store only)", defaultValue: "" })
+  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch the metadata from (default: $DATATRACE_GATEWAYS if set, else the local store only)", defaultValue: "" })
   .addOption({ name: "dir", description: "Datatrace directory (its block store is read for the metadata)", defaultValue: ".datatrace" })
   .addFlag({ name: "json", description: "Print the dataset as JSON on stdout" })
   .setAction(() => import("./show.js"))
   .build();
 
 const listTask = task(["dataset", "list"], "List every registered dataset")
-  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch names from (default: local store only)", defaultValue: "" })
+  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch names from (default: $DATATRACE_GATEWAYS if set, else the local store only)", defaultValue: "" })
   .addOption({ name: "dir", description: "Datatrace directory (its block store is read for names)", defaultValue: ".datatrace" })
   .addFlag({ name: "json", description: "Print the datasets as JSON on stdout" })
   .setAction(() => import("./list.js"))

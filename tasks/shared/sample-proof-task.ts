@@ -68,7 +68,7 @@ export function addSampleProofOptions<ArgumentsT extends TaskArguments>(builder:
     .addOption({ name: "hash", description: "Sample hash(es) to check instead of files: SHA-256 hex, comma-separated", defaultValue: "" })
     .addOption({
       name: "gateway",
-      description: "Comma-separated IPFS gateways for manifest blocks missing locally (default: http://127.0.0.1:5050, then public gateways; 'none' for local only)",
+      description: "Comma-separated IPFS gateways for manifest blocks missing locally (default: $DATATRACE_GATEWAYS, else http://127.0.0.1:5050 then public gateways; 'none' for local only)",
       defaultValue: "",
     })
     .addOption({ name: "timeout", description: "Gateway timeout in seconds", type: ArgumentType.INT, defaultValue: 30 })
