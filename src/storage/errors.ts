@@ -25,7 +25,9 @@ export type StorageErrorCode =
   | "LIGHTHOUSE_TIMEOUT"
   | "LIGHTHOUSE_BAD_RESPONSE"
   | "LIGHTHOUSE_CID_MISMATCH"
-  | "OUTPUT_EXISTS";
+  | "OUTPUT_EXISTS"
+  | "UPLOAD_INVALID"
+  | "SERVER_LISTEN";
 
 /** Base class of every error thrown by `src/storage`. */
 export class StorageError extends Error {
