@@ -77,9 +77,9 @@ describe("storage: stored content is isolated from the server's origin", functio
         const page = await browser.newPage();
         // An inline script would have run before "load".
         await page.goto(`${server.url}/ipfs/${root}/${file}`, { waitUntil: "load" });
-        const title = await page.evaluate(() => document.title);
+        const title = await page.title();
         expect(title).to.match(/^stored (page|svg)$/);
-        expect(await page.evaluate(() => window.origin)).to.equal("null"); // an opaque origin, not the server's
+        expect(await page.evaluate("window.origin")).to.equal("null"); // an opaque origin, not the server's
         await page.close();
       });
     }
