@@ -141,7 +141,8 @@ function writePart(stream: Readable, entry: SpooledFile): Promise<void> {
 export async function spoolMultipartUpload(req: IncomingMessage, spool: string): Promise<SpooledFile[]> {
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: req.headers, preservePath: true, limits: LIMITS });
+    // Browsers, FormData and the Lighthouse SDK write a plain filename="…" as raw UTF-8 (busboy's default would read latin1).
+    parser = busboy({ headers: req.headers, preservePath: true, defParamCharset: "utf8", limits: LIMITS });
   } catch (error) {
     req.resume();
     throw invalid(`expected a multipart/form-data body with a boundary (${(error as Error).message})`, error);

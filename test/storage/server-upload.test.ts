@@ -125,6 +125,17 @@ describe("storage: the upload API's multipart bodies", function () {
     expect(listing.entries.map((e) => e.name)).to.deep.equal(["€.txt"]);
   });
 
+  it("reads a plain filename=\"…\" as UTF-8, as browsers and the Lighthouse SDK send it", async () => {
+    const form = new FormData();
+    form.append("file", new Blob(["x"]), "données/é数😀.txt");
+    const response = await fetch(`${server.url}/api/v0/add`, { method: "POST", body: form, headers: { Authorization: `Bearer ${KEY}` } });
+    const added = (await response.json()) as { Name: string; Hash: string };
+    expect(response.status).to.equal(200);
+    expect(added.Name).to.equal("données");
+    const listing = (await (await fetch(`${server.url}/ipfs/${added.Hash}`)).json()) as { entries: { name: string }[] };
+    expect(listing.entries.map((e) => e.name)).to.deep.equal(["é数😀.txt"]);
+  });
+
   it("keeps answering while a client sends an upload and vanishes, and removes its spool", async () => {
     await new Promise<void>((resolve) => {
       const url = new URL(`${server.url}/api/v0/add`);
