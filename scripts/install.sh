@@ -8,11 +8,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# `npm install` (which keeps the versions pinned in package-lock.json), not
-# `npm ci`: the registry lacks some of EDR 0.22's optional platform packages
-# (darwin/win32), so the lock file cannot list them, and `npm ci` refuses a
-# lock file whose optional entries are missing ("Missing: … from lock file").
-npx -y -p node@22 -- npm install --no-audit --no-fund
+# `npm ci`: installs exactly what package-lock.json lists (the lock lists the
+# EDR platform packages of every platform, so npm ci accepts it) and never
+# rewrites it, so `git status` stays clean. The dependencies whose install
+# scripts we need are approved in package.json's `allowScripts` (esbuild,
+# keccak, and node, whose preinstall fetches the Node 22 binary): npm 11 warns
+# about any other install script, and npm 12 skips it. After a dependency
+# change, review new ones with `npm install-scripts ls` and approve them with
+# `npm install-scripts approve <pkg>`.
+npx -y -p node@22 -- npm ci --no-audit --no-fund
 
 # Headless Chromium for the web page's browser test (Debian's package).
 if [ ! -x /usr/bin/chromium ]; then

@@ -15,13 +15,33 @@ export interface DatasetOnChain extends DatasetRecord {
   readonly metadataFrozen: boolean;
 }
 
-/** Parses a token id given as text (`7`, `#7`); a UserError says what a token id looks like. */
+/** The largest token id the registries' ABI can carry (uint256). */
+export const MAX_TOKEN_ID = (1n << 256n) - 1n;
+
+/** Text shown for a user's value: long ones are cut in the middle. */
+function shownValue(text: string): string {
+  return text.length <= 40 ? text : `${text.slice(0, 12)}…${text.slice(-8)} (${text.length} characters)`;
+}
+
+/**
+ * Parses a token id given as text (`7`, `#7`); a UserError says what a
+ * token id looks like, and refuses ids beyond uint256 (which no contract
+ * call can carry) before anything is sent.
+ */
 export function parseTokenId(text: string | bigint | number, what = "token id"): bigint {
   const s = String(text).trim().replace(/^#/, "");
   if (!/^\d+$/.test(s) || BigInt(s) === 0n) {
-    throw new UserError(`"${String(text)}" is not a ${what}.`, `Give a positive whole number, e.g. 1 (token ids start at 1).`, { exitCode: EXIT_CODES.usage });
+    throw new UserError(`"${shownValue(String(text))}" is not a ${what}.`, `Give a positive whole number, e.g. 1 (token ids start at 1).`, { exitCode: EXIT_CODES.usage });
   }
-  return BigInt(s);
+  const id = BigInt(s);
+  if (id > MAX_TOKEN_ID) {
+    throw new UserError(
+      `"${shownValue(s)}" is out of range for a ${what}: token ids are whole numbers from 1 to 2^256 − 1 (at most 78 digits).`,
+      "Give the id of a registered token; `npx hardhat dataset list` (or `model lineage`) shows them.",
+      { exitCode: EXIT_CODES.usage },
+    );
+  }
+  return id;
 }
 
 /** Throws a UserError unless dataset `id` exists. */

@@ -1,9 +1,12 @@
 /**
  * Plain-text output of the CLI tasks: aligned tables (`dataset list`,
  * summaries), key/value blocks (`model show`), and CSV / JSON exports of the
- * same rows. Widths count code points, so wide (CJK) characters and emoji
- * may misalign; cell text is single-line (newlines and tabs become spaces).
+ * same rows. Widths are terminal columns (./display-width.ts: CJK and emoji
+ * take two, combining marks none), so wide text stays aligned; cell text is
+ * single-line (newlines and tabs become spaces). CSV cells that a spreadsheet
+ * would run as a formula are neutralised (see {@link toCsv}).
  */
+import { displayWidth, sliceToWidth } from "./display-width.js";
 
 /** A cell value; null/undefined print as an empty cell (or `null` in JSON). */
 export type CellValue = string | number | bigint | boolean | null | undefined;
@@ -16,7 +19,7 @@ export interface Column<Row> {
   readonly value: (row: Row) => CellValue;
   /** Alignment; default right for numbers and bigints, left otherwise. */
   readonly align?: "left" | "right";
-  /** Cut longer cells to this many code points with "…" (text output only). */
+  /** Cut longer cells to this many terminal columns with "…" (text output only). */
   readonly maxWidth?: number;
 }
 
@@ -34,12 +37,12 @@ function cellText(value: CellValue): string {
 }
 
 function width(text: string): number {
-  return [...text].length;
+  return displayWidth(text);
 }
 
 function cut(text: string, max: number | undefined): string {
   if (max === undefined || width(text) <= max) return text;
-  return [...text].slice(0, Math.max(0, max - 1)).join("") + "…";
+  return sliceToWidth(text, Math.max(0, max - 1)) + "…";
 }
 
 function pad(text: string, size: number, align: "left" | "right"): string {
@@ -85,16 +88,44 @@ export function formatKeyValue(pairs: readonly (readonly [key: string, value: Ce
     .join("\n") + "\n";
 }
 
+/**
+ * First characters that make a spreadsheet (Excel, LibreOffice, Google Sheets)
+ * read a cell as a formula: `= + - @`, and tab / carriage return, which some
+ * of them skip before looking (OWASP "CSV injection").
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell made inert for spreadsheets: one starting like a formula gets a
+ * leading `'` (shown by spreadsheets as a text marker, not part of the
+ * value). Numbers are written as numbers, so `-1.5` stays a number.
+ */
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
 function csvField(text: string): string {
   return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** RFC 4180 CSV (CRLF line ends, quoted when needed), header row first. Values are exported in full (no maxWidth cut, newlines kept inside quotes). */
+/**
+ * RFC 4180 CSV (CRLF line ends, quoted when needed), header row first. Values
+ * are exported in full (no maxWidth cut, newlines kept inside quotes); text
+ * cells starting with `= + - @`, tab or CR are prefixed with `'` so that a
+ * spreadsheet opening the file never runs them (numbers and bigints are
+ * written as they are).
+ */
 export function toCsv<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): string {
   const line = (values: readonly string[]): string => values.map(csvField).join(",");
-  const out = [line(columns.map((c) => c.header))];
-  for (const row of rows) out.push(line(columns.map((c) => { const v = c.value(row); return v === null || v === undefined ? "" : String(v); })));
+  const out = [line(columns.map((c) => neutraliseFormula(c.header)))];
+  for (const row of rows) out.push(line(columns.map((c) => csvCell(c.value(row)))));
   return out.join("\r\n") + "\r\n";
+}
+
+function csvCell(value: CellValue): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
+  return neutraliseFormula(value);
 }
 
 /** JSON array of objects keyed by column header; bigints become decimal strings, undefined becomes null. Pretty-printed with 2 spaces. */

@@ -24,14 +24,15 @@ export async function buildManifest(sources: readonly SampleSource[], options: B
   const withIds = options.private !== true;
   const createdAt = resolveCreatedAt(options.createdAt);
   const output = new ManifestOutput(options);
+  const sorter = new RecordSorter({ memoryBudget: options.memoryBudget, workDir: output.workDir, withIds });
   try {
-    const sorter = new RecordSorter({ memoryBudget: options.memoryBudget, workDir: output.workDir, withIds });
     const totals = await hashSources(sources, {
       threads: options.threads,
       slotBytes: options.slotBytes,
       slotSamples: options.slotSamples,
       withIds,
       onProgress: options.onProgress,
+      signal: options.signal,
       onBatch: (h) => sorter.add(h.source, h.digests, h.batch.ordinals, h.batch.ids),
     });
     const written = await output.write(
@@ -45,8 +46,9 @@ export async function buildManifest(sources: readonly SampleSource[], options: B
         createdAt,
       }),
     );
-    return manifestReport(written, { startedAt: started, spilled: sorter.spilled, warnings: sourceWarnings(sources) });
+    return manifestReport(written, { startedAt: started, spilled: sorter.spilled, warnings: [...output.notes, ...sourceWarnings(sources)] });
   } catch (error) {
+    sorter.dispose(); // closes bucket files left open by the failure
     output.discard();
     throw error;
   }

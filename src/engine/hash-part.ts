@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 
+import { removeDeadProcessLeftovers } from "../manifest/atomic-directory.js";
 import type { PartSelector } from "../sources/sample-batch.js";
 import type { SampleSource } from "../sources/sample-source.js";
 import { sourceWarnings } from "./build-manifest.js";
@@ -63,6 +64,10 @@ export async function hashPart(sources: readonly SampleSource[], options: HashPa
     }
   }
 
+  // Work files of runs of this part that were killed (`<file>.tmp-<pid>`, `<file>.work-<pid>`).
+  const escaped = path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const stale = removeDeadProcessLeftovers(path.dirname(file), new RegExp(`^${escaped}\\.(?:tmp|work)-(\\d+)$`));
+  const notes = stale.length === 0 ? [] : [`removed ${stale.length} work file(s) of interrupted runs: ${stale.join(", ")}`];
   const writer = new PartialWriter(file, {
     format: PARTIAL_FORMAT,
     sourceSet: identity.id,
@@ -81,6 +86,7 @@ export async function hashPart(sources: readonly SampleSource[], options: HashPa
       withIds,
       part,
       onProgress: options.onProgress,
+      signal: options.signal,
       onBatch: (h) => sorter.add(h.source, h.digests, h.batch.ordinals, h.batch.ids),
     });
     sorter.drain(writer.push);
@@ -91,7 +97,7 @@ export async function hashPart(sources: readonly SampleSource[], options: HashPa
       totalBytes: trailer.totalBytes,
       elapsedMs: performance.now() - started,
       reused: false,
-      warnings: sourceWarnings(sources),
+      warnings: [...notes, ...sourceWarnings(sources)],
     };
   } catch (error) {
     writer.abort();

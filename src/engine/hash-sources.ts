@@ -45,6 +45,8 @@ export interface HashSourcesOptions {
   readonly onBatch: (hashed: HashedBatch) => void;
   /** Called after every batch with the running totals. */
   readonly onProgress?: ((progress: HashProgress) => void) | undefined;
+  /** Stops the run (rejecting with the signal's reason) once aborted, e.g. on Ctrl-C. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Totals of a hashing run. */
@@ -92,18 +94,26 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
         releaseSlot: (slot) => pool.releaseSlot(slot),
       };
       for await (const batch of source.batches(context)) {
+        options.signal?.throwIfAborted();
         const slot = batch.kind === "segments" ? batch.slot : await pool.acquireSlot();
         const seq = submitted++;
+        // The slot goes back exactly once, whether hashing failed or `onBatch` (in deliver) throws.
         const job = pool
           .hash(batch, slot)
-          .then((hashedBytes) => {
-            done.set(seq, { source: s, batch, digests: slot.digests.slice(0, 32 * batch.count), bytes: hashedBytes });
-            pool.releaseSlot(slot);
+          .then(
+            (hashedBytes) => {
+              done.set(seq, { source: s, batch, digests: slot.digests.slice(0, 32 * batch.count), bytes: hashedBytes });
+            },
+            (error: unknown) => {
+              failure ??= describeFailure(error, source, batch);
+            },
+          )
+          .finally(() => pool.releaseSlot(slot))
+          .then(() => {
             if (failure === undefined) deliver();
           })
           .catch((error: unknown) => {
-            pool.releaseSlot(slot);
-            failure ??= describeFailure(error, source, batch);
+            failure ??= error;
           })
           .finally(() => inFlight.delete(job));
         inFlight.add(job);
@@ -111,6 +121,7 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
       }
     }
     await Promise.all(inFlight);
+    options.signal?.throwIfAborted();
   } catch (error) {
     failure ??= error;
     await Promise.allSettled(inFlight);

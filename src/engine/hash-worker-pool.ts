@@ -27,6 +27,8 @@ export interface HashWorkerPoolOptions {
   readonly slotSamples?: number | undefined;
   /** Slots per thread (default 2: one being hashed, one being filled). */
   readonly slotsPerThread?: number | undefined;
+  /** Worker entry module (default `./hash-worker.mjs` next to this file); tests substitute faulty workers. */
+  readonly workerUrl?: URL | undefined;
 }
 
 /** Why a batch failed: `index` is the position in the batch of the sample at fault, when known. */
@@ -62,9 +64,10 @@ export class HashWorkerPool {
   readonly #queue: Job[] = [];
   readonly #running = new Map<Worker, Job>();
   readonly #free: PoolSlot[] = [];
-  readonly #waiters: Array<(slot: PoolSlot) => void> = [];
+  readonly #waiters: Array<{ resolve(slot: PoolSlot): void; reject(error: Error): void }> = [];
   readonly #shared: boolean;
   readonly #slotSamples: number;
+  readonly #workerUrl: URL;
   #nextSlotId = 0;
   #nextJobId = 0;
   #closed = false;
@@ -74,6 +77,7 @@ export class HashWorkerPool {
     this.threads = threads;
     this.#shared = threads > 0;
     this.#slotSamples = options.slotSamples ?? 16_384;
+    this.#workerUrl = options.workerUrl ?? new URL("./hash-worker.mjs", import.meta.url);
     const slots = Math.max(2, threads * (options.slotsPerThread ?? 2) + 1);
     for (let i = 0; i < slots; i++) this.#free.push(this.#newSlot(options.slotBytes ?? 4 * 1024 * 1024));
   }
@@ -89,10 +93,10 @@ export class HashWorkerPool {
     return pool;
   }
 
-  /** A free slot with at least `minBytes` of data room; waits while all are in flight. */
+  /** A free slot with at least `minBytes` of data room; waits while all are in flight (rejected if the pool closes meanwhile). */
   async acquireSlot(minBytes = 0): Promise<BatchSlot> {
     if (this.#closed) throw new Error("HashWorkerPool is closed");
-    const slot = this.#free.pop() ?? (await new Promise<PoolSlot>((resolve) => this.#waiters.push(resolve)));
+    const slot = this.#free.pop() ?? (await new Promise<PoolSlot>((resolve, reject) => this.#waiters.push({ resolve, reject })));
     if (minBytes <= slot.data.length) return slot;
     // A sample larger than a slot: a one-off bigger slot stands in for this one.
     const big: PoolSlot = { ...this.#newSlot(minBytes), parent: slot };
@@ -104,7 +108,7 @@ export class HashWorkerPool {
     const s = slot as PoolSlot;
     const standard = s.parent ?? s;
     const waiter = this.#waiters.shift();
-    if (waiter !== undefined) waiter(standard);
+    if (waiter !== undefined) waiter.resolve(standard);
     else this.#free.push(standard);
   }
 
@@ -130,6 +134,7 @@ export class HashWorkerPool {
       }
     }
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.reject(new Error("HashWorkerPool is closed"));
     return new Promise<number>((resolve, reject) => {
       const id = this.#nextJobId++;
       this.#queue.push({ id, message: { id, batch: message, digests: slot.digests }, resolve, reject });
@@ -137,10 +142,17 @@ export class HashWorkerPool {
     });
   }
 
-  /** Stops the workers (pending batches are rejected). */
+  /**
+   * Stops the workers. Everything still pending is settled: queued and
+   * running batches and callers waiting for a slot are rejected.
+   */
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
-    for (const job of this.#queue.splice(0)) job.reject(new Error("HashWorkerPool closed"));
+    const closed = new Error("HashWorkerPool closed");
+    for (const job of [...this.#running.values(), ...this.#queue.splice(0)]) job.reject(closed);
+    this.#running.clear();
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(closed);
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
 
@@ -159,7 +171,7 @@ export class HashWorkerPool {
   #spawn(): void {
     // execArgv []: the entry is plain JavaScript, so the TypeScript loader of
     // the main thread (tsx, Hardhat's) is not needed and not loaded (faster start).
-    const worker = new Worker(new URL("./hash-worker.mjs", import.meta.url), { execArgv: [] });
+    const worker = new Worker(this.#workerUrl, { execArgv: [] });
     worker.on("message", (reply: { id: number; bytes?: number; error?: { message: string; index?: number; code?: string } }) => {
       const job = this.#running.get(worker);
       this.#running.delete(worker);
@@ -170,14 +182,22 @@ export class HashWorkerPool {
       }
       this.#dispatch();
     });
-    worker.on("error", (error) => {
-      // A crashed worker (not a sample error, which is a reply): fail everything.
-      this.#failure = new Error(`A hashing worker crashed: ${error.message}`, { cause: error });
-      for (const job of [...this.#running.values(), ...this.#queue.splice(0)]) job.reject(this.#failure);
-      this.#running.clear();
+    // A crashed worker (not a sample error, which is a reply): fail everything.
+    worker.on("error", (error) => this.#fail(new Error(`A hashing worker crashed: ${error.message}`, { cause: error })));
+    // A worker that ends without an error (process.exit in it, killed thread) would leave its batch pending forever.
+    worker.on("exit", (code) => {
+      if (!this.#closed) this.#fail(new Error(`A hashing worker exited unexpectedly (exit code ${code}) while the pool was running.`));
     });
     this.#workers.push(worker);
     this.#idle.push(worker);
+  }
+
+  /** Fails the pool once: every queued and running batch is rejected with `error`, and so is every later one. */
+  #fail(error: Error): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = error;
+    for (const job of [...this.#running.values(), ...this.#queue.splice(0)]) job.reject(error);
+    this.#running.clear();
   }
 
   #dispatch(): void {

@@ -23,6 +23,10 @@ export interface ManifestDestination {
   readonly out?: string | undefined;
   /** Parent directory when `out` is not given (default `.datatrace/manifests`). */
   readonly manifestsDir?: string | undefined;
+  /** Replace an `out` directory that holds a different manifest (default: refuse). */
+  readonly force?: boolean | undefined;
+  /** Stop before publishing once aborted (Ctrl-C): the staging directory is then discarded. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What {@link ManifestOutput.write} produced. */
@@ -37,13 +41,17 @@ export interface WrittenManifest {
 /** A staging directory being filled; `publish` or `discard` it. */
 export class ManifestOutput {
   readonly staging: string;
+  /** Notes for the report: stale staging directories of dead processes removed on the way. */
+  readonly notes: string[] = [];
   readonly #destination: ManifestDestination;
 
   constructor(destination: ManifestDestination) {
     this.#destination = destination;
     const parent =
       destination.out !== undefined ? path.dirname(path.resolve(destination.out)) : path.resolve(destination.manifestsDir ?? DEFAULT_MANIFESTS_DIR);
-    this.staging = createStagingDirectory(parent, destination.out !== undefined ? path.basename(destination.out) : "manifest");
+    this.staging = createStagingDirectory(parent, destination.out !== undefined ? path.basename(destination.out) : "manifest", (names) => {
+      this.notes.push(`removed ${names.length} staging director${names.length === 1 ? "y" : "ies"} left in ${parent} by interrupted runs: ${names.join(", ")}`);
+    });
   }
 
   /** A work directory inside the staging directory (for bucket files). */
@@ -69,7 +77,9 @@ export class ManifestOutput {
     const manifestDir = path.resolve(
       this.#destination.out ?? path.join(this.#destination.manifestsDir ?? DEFAULT_MANIFESTS_DIR, header.root),
     );
-    publishDirectory(this.staging, manifestDir);
+    this.#destination.signal?.throwIfAborted();
+    // An explicit --out holding another manifest is kept unless --force; the default <manifestsDir>/<root> is replaced as before.
+    publishDirectory(this.staging, manifestDir, { replaceDifferentManifest: this.#destination.out === undefined || this.#destination.force === true });
     return { header, grouper, manifestDir };
   }
 

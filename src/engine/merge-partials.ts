@@ -71,7 +71,7 @@ export async function mergePartials(files: readonly string[], options: MergePart
       (sink) => mergeSorted(infos, withIds, sink),
       () => ({ sampleCount, totalBytes, sources: first.sources, private: first.private, createdAt }),
     );
-    return manifestReport(written, { startedAt: started, spilled: false, warnings: [] });
+    return manifestReport(written, { startedAt: started, spilled: false, warnings: output.notes });
   } catch (error) {
     output.discard();
     throw error;

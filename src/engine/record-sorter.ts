@@ -41,17 +41,19 @@ interface Chunk {
   readonly ids: readonly string[] | null;
 }
 
-/** Buffered append-only writer of one bucket file. */
+/** Buffered append-only writer of one bucket file; while its descriptor is open it is listed in `openFiles`. */
 class BucketFile {
   readonly path: string;
   #fd: number | undefined;
   #buffer: Buffer | undefined; // allocated on first use: most split buckets stay small
   readonly #bufferBytes: number;
+  readonly #openFiles: Set<BucketFile>;
   #fill = 0;
   bytes = 0;
-  constructor(file: string, bufferBytes: number) {
+  constructor(file: string, bufferBytes: number, openFiles: Set<BucketFile>) {
     this.path = file;
     this.#bufferBytes = bufferBytes;
+    this.#openFiles = openFiles;
   }
   add(hash: Uint8Array, source: number, ordinal: number, id: string | null): void {
     const need = maxEncodedSize(id);
@@ -66,15 +68,24 @@ class BucketFile {
   }
   flush(): void {
     if (this.#fill === 0 || this.#buffer === undefined) return;
-    this.#fd ??= openSync(this.path, "a");
+    if (this.#fd === undefined) {
+      this.#fd = openSync(this.path, "a");
+      this.#openFiles.add(this);
+    }
     let written = 0;
     while (written < this.#fill) written += writeSync(this.#fd, this.#buffer, written, this.#fill - written);
     this.#fill = 0;
   }
   close(): void {
     this.flush();
+    this.release();
+  }
+  /** Closes the descriptor without writing what is buffered (the file is being thrown away). */
+  release(): void {
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
+    this.#buffer = undefined;
+    this.#openFiles.delete(this);
   }
 }
 
@@ -87,6 +98,8 @@ export class RecordSorter {
   #memory = 0;
   #count = 0;
   #buckets: BucketFile[] | undefined;
+  /** Bucket files whose descriptor is open (closed by `drain`, or by `dispose` after a failure). */
+  readonly #openFiles = new Set<BucketFile>();
   #fileSeq = 0;
 
   constructor(options: RecordSorterOptions) {
@@ -133,8 +146,10 @@ export class RecordSorter {
     for (const b of buckets) this.#drainFile(b.path, b.bytes, 1, sink);
   }
 
-  /** Removes the work directory. */
+  /** Closes every bucket file still open (a run that failed before or while draining) and removes the work directory. */
   dispose(): void {
+    for (const file of [...this.#openFiles]) file.release();
+    this.#chunks = [];
     rmSync(this.#workDir, { recursive: true, force: true });
   }
 
@@ -142,7 +157,7 @@ export class RecordSorter {
     mkdirSync(this.#workDir, { recursive: true });
     this.#buckets = Array.from(
       { length: BUCKETS },
-      (_, b) => new BucketFile(path.join(this.#workDir, `bucket-${b.toString(16).padStart(2, "0")}.bin`), this.#bufferBytes()),
+      (_, b) => new BucketFile(path.join(this.#workDir, `bucket-${b.toString(16).padStart(2, "0")}.bin`), this.#bufferBytes(), this.#openFiles),
     );
     for (const c of this.#chunks) {
       for (let i = 0; i < c.ordinals.length; i++) {
@@ -193,7 +208,7 @@ export class RecordSorter {
     // Too big: split on the next byte, unless every record has the same hash.
     const subs = Array.from(
       { length: BUCKETS },
-      (_, b) => new BucketFile(`${file}.${depth}-${b.toString(16).padStart(2, "0")}-${this.#fileSeq++}`, this.#bufferBytes()),
+      (_, b) => new BucketFile(`${file}.${depth}-${b.toString(16).padStart(2, "0")}-${this.#fileSeq++}`, this.#bufferBytes(), this.#openFiles),
     );
     let first: Uint8Array | undefined;
     let allSame = true;

@@ -6,7 +6,7 @@ import type { HashSourcesOptions } from "./hash-sources.js";
  * Options shared by a whole run (`buildManifest`) and one part of a split run
  * (`hashPart`): the hashing ones of {@link HashSourcesOptions}, plus these.
  */
-export interface HashRunOptions extends Pick<HashSourcesOptions, "threads" | "slotBytes" | "slotSamples" | "onProgress"> {
+export interface HashRunOptions extends Pick<HashSourcesOptions, "threads" | "slotBytes" | "slotSamples" | "onProgress" | "signal"> {
   /** Keep no sample ids (no `ids/` in the manifest). Default false. */
   readonly private?: boolean | undefined;
   /** Bytes of records held in memory before spilling to bucket files (default 1 GiB). */

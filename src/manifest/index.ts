@@ -1,5 +1,12 @@
 /** The sharded, content-addressed dataset manifest: format, writer, reader/prover (see docs/manifest-format.md). */
-export { createStagingDirectory, publishDirectory } from "./atomic-directory.js";
+export {
+  createStagingDirectory,
+  processAlive,
+  publishDirectory,
+  removeDeadProcessLeftovers,
+  removeStaleStagingDirectories,
+  type PublishOptions,
+} from "./atomic-directory.js";
 export { manifestCid } from "./manifest-cid.js";
 export { directoryReader } from "./manifest-file-reader.js";
 export {

@@ -6,6 +6,9 @@
  * plain data: object keys sorted by UTF-16 code units, no whitespace, strings
  * escaped as `JSON.stringify` does, numbers in ECMAScript's shortest
  * round-trip form (`1`, `0.25`, `1e-7`; `-0` becomes `0`), UTF-8 output.
+ * Strings (values and keys) must be well-formed Unicode: a lone surrogate
+ * (U+D800–U+DFFF without its pair) has no UTF-8 form, and RFC 8785 §3.2.2.2
+ * requires rejecting it rather than writing `\udXXX`.
  * Values that have no JSON form are rejected instead of silently dropped:
  * `undefined` (except as an object property, which is omitted, like
  * `JSON.stringify`), NaN / ±Infinity, bigint, functions, symbols, class
@@ -49,15 +52,17 @@ export function canonicalJsonBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(canonicalJson(value));
 }
 
-/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Matches a lone surrogate: with the `u` flag, a valid pair is one code point and does not match. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
-function writeString(value: string, path: string, out: string[]): void {
+/** A string as JSON text; throws for a lone surrogate (not well-formed Unicode). */
+function jsonString(value: string, path: string): string {
   const lone = LONE_SURROGATE.exec(value);
   if (lone !== null) {
-    throw new CanonicalJsonError(path, `the string holds a lone UTF-16 surrogate \\u${lone[0].charCodeAt(0).toString(16)} at index ${lone.index}, which has no UTF-8 form`);
+    const unit = lone[0].charCodeAt(0).toString(16).toUpperCase();
+    throw new CanonicalJsonError(path, `the string has a lone surrogate U+${unit} at index ${lone.index} (not well-formed Unicode; RFC 8785 forbids it)`);
   }
-  out.push(JSON.stringify(value));
+  return JSON.stringify(value);
 }
 
 function compareUtf16(a: string, b: string): number {
@@ -67,7 +72,7 @@ function compareUtf16(a: string, b: string): number {
 function write(value: unknown, path: string, out: string[], stack: Set<object>): void {
   switch (typeof value) {
     case "string":
-      writeString(value, path, out);
+      out.push(jsonString(value, path));
       return;
     case "boolean":
       out.push(value ? "true" : "false");
@@ -114,8 +119,7 @@ function write(value: unknown, path: string, out: string[], stack: Set<object>):
   out.push("{");
   keys.forEach((key, i) => {
     if (i > 0) out.push(",");
-    writeString(key, `${path} key ${JSON.stringify(key)}`, out);
-    out.push(":");
+    out.push(jsonString(key, `${path} key ${JSON.stringify(key)}`), ":");
     write(record[key], `${path}.${key}`, out, stack);
   });
   out.push("}");

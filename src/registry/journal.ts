@@ -19,19 +19,29 @@
  * recorded with the same data is a no-op; with different data it is an error
  * (something changed between runs). {@link runRegistration} skips the steps
  * already done, so rerunning a finished registration returns the existing
- * result. A lock file keeps two processes from running the same registration
- * at once (a lock left by a dead process is taken over).
+ * result. A lock keeps two processes from running the same registration at
+ * once: `MultiProcessMutex` of `@nomicfoundation/hardhat-utils` (a standalone
+ * utility package with no Hardhat dependency), which writes its holder's
+ * metadata to a temp file and hard-links it into place, so a lock is never
+ * seen empty; a lock whose process is gone is taken over.
  *
  * CAUTION: the journal records what this machine did. The `minted` step of a
  * registration whose `txSent` is recorded must look the transaction up (it may
  * have been mined while we were down) rather than send a new one.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 
+import {
+  IncompatibleMultiProcessMutexError,
+  MultiProcessMutex,
+  MultiProcessMutexTimeoutError,
+  StaleMultiProcessMutexError,
+} from "@nomicfoundation/hardhat-utils/synchronization";
+
 import { EXIT_CODES, UserError } from "../cli/errors.js";
-import { processAlive, readLockPid, removeLockFile, tryCreatePidLock } from "../cli/pid-lock-file.js";
 import { canonicalJson, type JsonValue } from "./canonical-json.js";
 
 /** The registration steps, in order. */
@@ -320,18 +330,47 @@ export class Registration {
 /** The work of each step: receives the state so far, returns the data to record. */
 export type RegistrationHandlers = { readonly [S in RegistrationStep]: (state: RegistrationState) => Promise<JsonValue> | JsonValue };
 
-async function acquireLock(file: string): Promise<() => Promise<void>> {
-  const lock = `${file}.lock`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const release = await tryCreatePidLock(lock);
-    if (release !== undefined) return release;
-    const pid = await readLockPid(lock);
-    if (pid !== undefined && processAlive(pid)) {
-      throw new UserError(`Registration ${path.basename(file, ".json").slice(0, 12)}… is being run by process ${pid}.`, `Wait for it to finish. If no such run is active, delete ${lock}.`, { exitCode: EXIT_CODES.tempFail });
+/** How long a registration waits for another process's run of the same registration before giving up. */
+const LOCK_WAIT_MS = 1_000;
+
+/**
+ * Takes the lock of the registration journal `file` (`<file>.lock`) and
+ * returns its release. A lock held by a live process is waited for
+ * `waitMs`, then refused with a UserError naming that process; a lock left
+ * by a dead process is removed and taken.
+ */
+export async function acquireRegistrationLock(file: string, waitMs = LOCK_WAIT_MS): Promise<() => Promise<void>> {
+  const lock = `${path.resolve(file)}.lock`;
+  const name = `${path.basename(file, ".json").slice(0, 12)}…`;
+  try {
+    return await new MultiProcessMutex(lock, waitMs).acquire();
+  } catch (error) {
+    if (error instanceof MultiProcessMutexTimeoutError) {
+      const pid = lockHolderPid(lock);
+      throw new UserError(
+        `Registration ${name} is being run by ${pid === undefined ? "another process" : `process ${pid}`}.`,
+        `Wait for it to finish, then rerun the command (it resumes from the journal). If no such run is active, delete ${lock}.`,
+        { exitCode: EXIT_CODES.tempFail, cause: error },
+      );
     }
-    await removeLockFile(lock); // stale lock of a dead process
+    if (error instanceof IncompatibleMultiProcessMutexError || error instanceof StaleMultiProcessMutexError) {
+      throw new UserError(`Cannot take the lock of registration ${name}: ${error.message}`, `Delete ${lock} if no registration is running, then retry.`, {
+        exitCode: EXIT_CODES.tempFail,
+        cause: error,
+      });
+    }
+    throw error;
   }
-  throw new UserError(`Cannot take the lock ${lock}.`, "Delete the lock file if no registration is running, then retry.", { exitCode: EXIT_CODES.tempFail });
+}
+
+/** The process id recorded in a MultiProcessMutex lock file (its JSON metadata), if readable. */
+function lockHolderPid(lock: string): number | undefined {
+  try {
+    const pid = (JSON.parse(readFileSync(lock, "utf8")) as { pid?: unknown }).pid;
+    return typeof pid === "number" && Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -342,7 +381,7 @@ async function acquireLock(file: string): Promise<() => Promise<void>> {
  */
 export async function runRegistration(registration: Registration, handlers: RegistrationHandlers): Promise<RegistrationState> {
   if (registration.isDone()) return registration.state;
-  const release = await acquireLock(registration.file);
+  const release = await acquireRegistrationLock(registration.file);
   try {
     await registration.reload();
     for (let step = registration.nextStep(); step !== undefined; step = registration.nextStep()) {

@@ -25,7 +25,9 @@ export type StorageErrorCode =
   | "LIGHTHOUSE_TIMEOUT"
   | "LIGHTHOUSE_BAD_RESPONSE"
   | "LIGHTHOUSE_CID_MISMATCH"
-  | "OUTPUT_EXISTS";
+  | "OUTPUT_EXISTS"
+  | "UPLOAD_INVALID"
+  | "SERVER_LISTEN";
 
 /** Base class of every error thrown by `src/storage`. */
 export class StorageError extends Error {
@@ -56,6 +58,29 @@ export class BlockMismatchError extends StorageError {
     this.name = "BlockMismatchError";
     this.expected = expected;
     this.actual = actual;
+  }
+}
+
+/**
+ * A block file of the local store whose bytes do not hash to its CID. The
+ * store moved it aside (`quarantinedTo`) when it found it, so the block now
+ * counts as missing and a good copy can be fetched again.
+ */
+export class CorruptBlockFileError extends BlockMismatchError {
+  /** The corrupt file, where it was found. */
+  readonly file: string;
+  /** Where it was moved (undefined if it could not be moved). */
+  readonly quarantinedTo: string | undefined;
+
+  constructor(expected: string, actual: string, file: string, quarantinedTo: string | undefined) {
+    super(expected, actual, `local store file ${file}`);
+    this.name = "CorruptBlockFileError";
+    this.file = file;
+    this.quarantinedTo = quarantinedTo;
+    this.message =
+      `local store file ${file} is corrupt: its bytes hash to ${actual}, not to ${expected}. ` +
+      (quarantinedTo === undefined ? "It could not be moved aside; delete it. " : `It was moved to ${quarantinedTo}. `) +
+      "Fetch the block again from a gateway (--gateway <url>) or put the content again.";
   }
 }
 

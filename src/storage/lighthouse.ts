@@ -18,7 +18,8 @@
  * shows both. Only a fully successful upload is recorded
  * (`_remote/lighthouse/<cid>.json` in the local store); temporary files
  * are always removed. Every SDK call is bounded by `timeoutMs` (the SDK's
- * own limit is two hours). Node-only.
+ * own limit is two hours), and a call that times out has its HTTP requests
+ * aborted (./lighthouse-request-abort.ts). Node-only.
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -28,6 +29,7 @@ import { StorageError, type StorageErrorCode } from "./errors.js";
 import { GatewayStore, type GatewayWarning } from "./gateway.js";
 import { CHUNK_SIZE } from "./import-profile.js";
 import { getLighthouseEndpoints } from "./lighthouse-endpoints.js";
+import { startAbortable } from "./lighthouse-request-abort.js";
 import type { LighthouseDeal, LighthouseFileInfo, LighthouseUploadResponse } from "./lighthouse-wire.js";
 import type { LocalStore } from "./local-store.js";
 import type { Content, ContentStore, FilecoinDeal, PutResult, StorageStatus } from "./store.js";
@@ -250,24 +252,28 @@ export class LighthouseStore implements ContentStore {
     return this.apiKey;
   }
 
-  /** Runs one SDK call under the timeout and maps its failure to a LIGHTHOUSE_* error. */
+  /**
+   * Runs one SDK call under the timeout and maps its failure to a
+   * LIGHTHOUSE_* error. On timeout the call's HTTP requests are destroyed
+   * (lighthouse-request-abort.ts), so nothing keeps uploading in the background.
+   */
   private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const call = startAbortable(run);
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            lighthouseError(
-              "LIGHTHOUSE_TIMEOUT",
-              `${operation}: no complete answer from Lighthouse (${getLighthouseEndpoints().node}) within ${this.timeoutMs} ms ` +
-                "(slow or truncated response). Nothing was recorded; retry, or raise the timeout.",
-            ),
-          ),
-        this.timeoutMs,
-      );
+      timer = setTimeout(() => {
+        const error = lighthouseError(
+          "LIGHTHOUSE_TIMEOUT",
+          `${operation}: no complete answer from Lighthouse (${getLighthouseEndpoints().node}) within ${this.timeoutMs} ms ` +
+            "(slow or truncated response). The request was aborted and nothing was recorded; retry, or raise the timeout.",
+        );
+        call.abort(error);
+        reject(error);
+      }, this.timeoutMs);
     });
+    call.result.catch(() => undefined); // after a timeout, the aborted call's own rejection is expected
     try {
-      return await Promise.race([run(), timeout]);
+      return await Promise.race([call.result, timeout]);
     } catch (error) {
       if (error instanceof StorageError) throw error;
       throw classifySdkError(operation, error);

@@ -8,16 +8,21 @@
  * - `_roots/<cid>.json`: a record per root that was put or imported
  *   (name, kind, sizes, source, time).
  * - `_remote/<backend>/<cid>.json`: a record per successful remote upload.
- * - `_tmp/`: in-flight writes. Every file is written to `_tmp` and renamed
- *   into place, so a crash never leaves a partial block or record.
+ * - `_tmp/`: in-flight writes. Every file is written to `_tmp`, fsynced and
+ *   renamed into place, so a crash (or power loss) never leaves a partial or
+ *   empty block or record under its final name.
+ *
+ * - `_quarantine/<cid>.<time>`: block files found corrupt on reading,
+ *   moved aside (kept for inspection) so that the block counts as missing
+ *   and a good copy can be fetched again.
  *
  * Every block read is verified against its CID before use; a corrupted
- * block file raises BlockMismatchError instead of returning bad bytes.
- * Node-only.
+ * block file is quarantined and raises CorruptBlockFileError (naming the
+ * file) instead of returning bad bytes. Node-only.
  */
 import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -30,7 +35,7 @@ import { cidKey, RAW_CODEC, toCid, type AnyCid } from "./cid.js";
 import type { Block, BlockSource } from "./blocks.js";
 import { verifyCarStream } from "./car-stream.js";
 import { decodeNode, directoryEntries, readContent, readFileChunks, readNode, walkDag } from "./dag-reader.js";
-import { BlockNotFoundError, StorageError } from "./errors.js";
+import { BlockMismatchError, BlockNotFoundError, CorruptBlockFileError, StorageError } from "./errors.js";
 import { importBytes, importPath, type ImportResult } from "./import-path.js";
 import type { Content, ContentStore, PutResult, StorageStatus } from "./store.js";
 import { verifyBlock } from "./verify-block.js";
@@ -111,18 +116,40 @@ export class LocalStore implements ContentStore, BlockSource {
     return true;
   }
 
-  /** Verified bytes of a block; BlockNotFoundError if absent, BlockMismatchError if the file is corrupted. */
+  /**
+   * Verified bytes of a block; BlockNotFoundError if absent. A file whose
+   * bytes do not match the CID is moved to `_quarantine/` and reported with
+   * CorruptBlockFileError (a BlockMismatchError naming the file); the block
+   * is then missing, so a caller with gateways can fetch it again.
+   */
   async getBlock(cid: AnyCid | string): Promise<Uint8Array> {
     const parsed = toCid(cid);
+    const file = this.blockPath(parsed);
     let bytes: Uint8Array;
     try {
-      bytes = await readFile(this.blockPath(parsed));
+      bytes = await readFile(file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new BlockNotFoundError(cidKey(parsed), `the local store ${this.dir}`);
       throw error;
     }
-    await verifyBlock(parsed, bytes, `local store file ${this.blockPath(parsed)}`, nodeSha256);
+    try {
+      await verifyBlock(parsed, bytes, `local store file ${file}`, nodeSha256);
+    } catch (error) {
+      if (!(error instanceof BlockMismatchError)) throw error;
+      const quarantinedTo = await this.quarantineBlock(parsed).catch(() => undefined);
+      throw new CorruptBlockFileError(error.expected, error.actual, file, quarantinedTo);
+    }
     return bytes;
+  }
+
+  /** Moves the file of block `cid` to `_quarantine/<cid>.<time>`; returns its new path. */
+  async quarantineBlock(cid: AnyCid | string): Promise<string> {
+    const key = cidKey(cid);
+    const dir = path.join(this.dir, "_quarantine");
+    await this.ensureDir(dir);
+    const target = path.join(dir, `${key}.${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`);
+    await rename(this.blockPath(key), target);
+    return target;
   }
 
   /** Whether the block file exists (not verified). */
@@ -289,21 +316,31 @@ export class LocalStore implements ContentStore, BlockSource {
 
   /**
    * Materializes the content at `cid` at `out`: a file for a file CID, a
-   * directory tree for a directory CID. `out` must not exist; everything is
+   * directory tree for a directory CID. `out` must not exist, except as an
+   * empty directory for a directory CID (it is then filled). Everything is
    * written under a temporary sibling and renamed at the end, so a failure
    * (missing or corrupted block) leaves nothing behind.
    */
   async getToPath(cid: string, out: string): Promise<{ files: number; bytes: number }> {
     const target = path.resolve(out);
-    if (await exists(target)) {
-      throw new StorageError("OUTPUT_EXISTS", `${target} already exists; choose a new output path or remove it first.`);
+    const root = toCid(cid);
+    const existing = await stat(target).catch(() => undefined);
+    if (existing !== undefined) {
+      const emptyDirectory = existing.isDirectory() && (await readdir(target)).length === 0;
+      if (!emptyDirectory || (await readNode(this, root)).kind !== "directory") {
+        throw new StorageError(
+          "OUTPUT_EXISTS",
+          `${target} already exists${existing.isDirectory() ? (emptyDirectory ? " (an empty directory, but the CID is a file)" : " and is not empty") : ""}; ` +
+            "choose a new output path (or an empty directory for a directory CID), or remove it first.",
+        );
+      }
     }
-    await mkdir(path.dirname(target), { recursive: true });
+    await makeOutputParent(path.dirname(target));
     const temp = `${target}.partial-${randomBytes(6).toString("hex")}`;
     const counters = { files: 0, bytes: 0 };
     try {
-      await this.materialize(toCid(cid), temp, counters);
-      await rename(temp, target);
+      await this.materialize(root, temp, counters);
+      await rename(temp, target); // replaces an empty directory atomically
     } catch (error) {
       await rm(temp, { recursive: true, force: true });
       throw error;
@@ -406,10 +443,17 @@ export class LocalStore implements ContentStore, BlockSource {
     });
   }
 
+  /** Writes `bytes` to a temp file, fsyncs it, and renames it to `target` (as the journal writes). */
   private async atomicWrite(target: string, bytes: Uint8Array): Promise<void> {
     const temp = await this.tempPath();
     try {
-      await writeFile(temp, bytes);
+      const handle = await open(temp, "wx");
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await rename(temp, target);
     } catch (error) {
       await rm(temp, { force: true });
@@ -471,6 +515,19 @@ function putResult(result: ImportResult): PutResult {
     contentBytes: result.contentBytes,
     backend: "local",
   };
+}
+
+/** Creates the parent of an output path, explaining a parent that is a file or cannot be created. */
+async function makeOutputParent(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" || code === "ENOTDIR") {
+      throw new StorageError("INVALID_PATH", `cannot create the output directory ${dir}: part of that path is a file, not a directory; choose another output path.`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 async function exists(file: string): Promise<boolean> {

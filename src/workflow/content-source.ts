@@ -1,6 +1,7 @@
 /**
  * Verified reading of published content by CID: manifests, metadata, logs.
- * Blocks come from the local store first; a block it lacks is fetched from
+ * Blocks come from the local store first; a block it lacks, or holds
+ * corrupt (the store quarantines the bad file and names it), is fetched from
  * the configured IPFS gateways (each block hashed against its CID by
  * `GatewayStore`) and kept in the local store for next time. A manifest is
  * read file by file through this source, so a verifier fetches only
@@ -11,7 +12,7 @@ import { ManifestReader } from "../manifest/manifest-reader.js";
 import type { BlockSource } from "../storage/blocks.js";
 import { toCid, type AnyCid } from "../storage/cid.js";
 import { readFile, resolvePath } from "../storage/dag-reader.js";
-import { BlockNotFoundError, StorageError } from "../storage/errors.js";
+import { BlockNotFoundError, CorruptBlockFileError, StorageError } from "../storage/errors.js";
 import { GatewayStore, type GatewayWarning } from "../storage/gateway.js";
 import type { LocalStore } from "../storage/local-store.js";
 
@@ -39,9 +40,11 @@ export interface ContentSourceOptions {
 export class ContentSource implements BlockSource {
   readonly local: LocalStore;
   readonly #gateway: GatewayStore | undefined;
+  readonly #onWarning: ((message: string) => void) | undefined;
 
   constructor(options: ContentSourceOptions) {
     this.local = options.local;
+    this.#onWarning = options.onWarning;
     const gateways = options.gateways ?? [];
     this.#gateway =
       gateways.length === 0
@@ -58,12 +61,25 @@ export class ContentSource implements BlockSource {
     return this.#gateway !== undefined;
   }
 
-  /** A block's verified bytes: local store, else gateways (then kept locally). */
+  /**
+   * A block's verified bytes: local store, else gateways (then kept
+   * locally). A corrupt local file (quarantined by the store) is reported
+   * and replaced by a verified copy from the gateways.
+   */
   async getBlock(cid: AnyCid): Promise<Uint8Array> {
+    let corrupt: CorruptBlockFileError | undefined;
     try {
       return await this.local.getBlock(cid);
     } catch (error) {
-      if (!(error instanceof BlockNotFoundError) || this.#gateway === undefined) throw error;
+      if (error instanceof CorruptBlockFileError) corrupt = error;
+      else if (!(error instanceof BlockNotFoundError)) throw error;
+      if (this.#gateway === undefined) throw error;
+    }
+    if (corrupt !== undefined) {
+      this.#onWarning?.(
+        `local store file ${corrupt.file} was corrupt (its bytes hash to ${corrupt.actual}, not ${corrupt.expected})` +
+          `${corrupt.quarantinedTo === undefined ? "" : `; moved it to ${corrupt.quarantinedTo}`}; fetching a verified copy from the gateways`,
+      );
     }
     const bytes = await this.#gateway.getBlock(cid);
     await this.local.putBlock({ cid, bytes }, false); // verified by the gateway store

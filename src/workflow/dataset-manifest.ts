@@ -35,11 +35,17 @@ export interface PreparedManifest {
   readonly hashedNow: boolean;
 }
 
+/** How to read and hash the sources: the source options of `openSources`, plus the sorter's memory budget. */
+export interface DatasetSourceOptions extends OpenSourcesOptions {
+  /** Bytes of records held in memory before spilling to bucket files (default 1 GiB). */
+  readonly memoryBudget?: number | undefined;
+}
+
 /** Options of {@link prepareDatasetManifest}. */
 export interface PrepareManifestOptions {
   /** Where new manifests go (`<dir>/<root>`). */
   readonly manifestsDir: string;
-  readonly sourceOptions?: OpenSourcesOptions | undefined;
+  readonly sourceOptions?: DatasetSourceOptions | undefined;
   /** Keep no sample ids. */
   readonly private?: boolean | undefined;
   /** Hashing threads (default: one per CPU). */
@@ -148,6 +154,7 @@ export async function prepareDatasetManifest(sources: readonly string[], options
       manifestsDir: options.manifestsDir,
       private: options.private === true,
       threads: options.threads,
+      memoryBudget: options.sourceOptions?.memoryBudget,
       onProgress: (p) => reporter.hashing(p),
     });
     reporter.hashingDone();

@@ -6,6 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 
+import { parseTokenId } from "../chain/dataset-records.js";
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import type { JsonObject, JsonValue } from "../registry/canonical-json.js";
 import { assertParentCount, parseModelRelation, type ModelRelation } from "../registry/model-relation.js";
@@ -22,9 +23,9 @@ export function parseTokenIdList(text: string, what: string): bigint[] {
   const ids: bigint[] = [];
   for (const p of parts) {
     if (!/^\d+$/.test(p) || BigInt(p) === 0n) {
-      throw new UserError(`"${p}" in the ${what} list is not a token id.`, `Give ${what} as comma-separated token ids, e.g. 1,2.`, { exitCode: EXIT_CODES.usage });
+      throw new UserError(`"${p.length <= 40 ? p : `${p.slice(0, 12)}…`}" in the ${what} list is not a token id.`, `Give ${what} as comma-separated token ids, e.g. 1,2.`, { exitCode: EXIT_CODES.usage });
     }
-    const id = BigInt(p);
+    const id = parseTokenId(p, `token id in the ${what} list`);
     if (ids.includes(id)) throw new UserError(`Token #${id} is listed twice in the ${what}.`, "List each token once.", { exitCode: EXIT_CODES.usage });
     ids.push(id);
   }

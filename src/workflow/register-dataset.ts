@@ -26,8 +26,7 @@ import { sameCid } from "../storage/cid.js";
 import { importPath } from "../storage/import-path.js";
 import { RegistrationJournal, runRegistration, type RegistrationHandlers, type RegistrationState, type RegistrationStep } from "../registry/journal.js";
 import { buildDatasetMetadata, metadataBytes, type Creator } from "../registry/metadata.js";
-import type { OpenSourcesOptions } from "../sources/open-sources.js";
-import { prepareDatasetManifest, type PreparedManifest } from "./dataset-manifest.js";
+import { prepareDatasetManifest, type DatasetSourceOptions, type PreparedManifest } from "./dataset-manifest.js";
 import type { PublishingStore } from "./publishing-store.js";
 import { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration } from "./registration-transaction.js";
 import { reportedWait, silentReporter, type Reporter } from "./reporter.js";
@@ -53,7 +52,8 @@ export interface DatasetDescription {
 export interface RegisterDatasetInput {
   /** Sample sources to hash, or exactly one manifest directory. */
   readonly sources: readonly string[];
-  readonly sourceOptions?: OpenSourcesOptions | undefined;
+  /** How to read the sources (the options of `dataset hash`, memory budget included). */
+  readonly sourceOptions?: DatasetSourceOptions | undefined;
   /** Keep no sample ids in a new manifest. */
   readonly private?: boolean | undefined;
   readonly metadata: DatasetDescription;

@@ -1,19 +1,28 @@
 /**
- * The samples a user asks about: files (hashed here, `SHA-256(bytes)`, the
- * scheme's sample hash) or sample hashes given directly as hex.
+ * The samples a user asks about, as the bytes the commitment scheme hashes
+ * (`SHA-256(bytes)`, the sample hash): a whole file, a sample hash given
+ * directly as hex, or one line of a line-delimited dataset (CSV, JSONL,
+ * TXT), whose sample is the line's bytes without its terminator — hashed
+ * here exactly as the lines source (`src/sources/lines-source.ts`) hashes
+ * it when the dataset is built.
  */
 import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
 
 import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { hashSources } from "../engine/hash-sources.js";
 import { hashFromHex } from "../hash/hex.js";
 import { sha256 } from "../hash/sha256.js";
+import { LinesSource } from "../sources/lines-source.js";
 
 /** One sample to check. */
 export interface SampleQuery {
-  /** What the user named: the file path or the hash. */
+  /** What the user named: the file path, the hash, or the line. */
   readonly label: string;
   /** SHA-256 of the sample bytes. */
   readonly sampleHash: Uint8Array;
+  /** What the sample is: a whole file, a given hash, or one line of text (default "file"). */
+  readonly kind?: "file" | "hash" | "line" | undefined;
 }
 
 /** Reads and hashes each file; a UserError names a missing file or a directory. */
@@ -35,7 +44,7 @@ export async function sampleQueriesFromFiles(files: readonly string[]): Promise<
         { exitCode: EXIT_CODES.noInput, cause: error },
       );
     }
-    out.push({ label: file, sampleHash: sha256(bytes) });
+    out.push({ label: file, sampleHash: sha256(bytes), kind: "file" });
   }
   return out;
 }
@@ -43,7 +52,7 @@ export async function sampleQueriesFromFiles(files: readonly string[]): Promise<
 /** A query for a sample hash given as hex (64 hex digits, 0x optional). */
 export function sampleQueryFromHash(text: string): SampleQuery {
   try {
-    return { label: text, sampleHash: hashFromHex(text.trim()) };
+    return { label: text, sampleHash: hashFromHex(text.trim()), kind: "hash" };
   } catch (error) {
     throw new UserError(
       `"${text}" is not a sample hash.`,
@@ -51,4 +60,66 @@ export function sampleQueryFromHash(text: string): SampleQuery {
       { exitCode: EXIT_CODES.usage, cause: error },
     );
   }
+}
+
+/**
+ * The sample bytes of one line given as text: its UTF-8 bytes, without a
+ * line terminator (one trailing LF, then one trailing CR, are dropped, as
+ * the lines source drops them). A line with a line feed inside, or an empty
+ * one (the lines source skips empty lines), is refused.
+ */
+export function lineSampleBytes(text: string): Uint8Array {
+  let line = text.endsWith("\n") ? text.slice(0, -1) : text;
+  if (line.endsWith("\r")) line = line.slice(0, -1);
+  if (line.includes("\n")) {
+    throw new UserError("The --line text has a line feed inside: a sample of a line dataset is one line.", "Give one line, or put several lines in a file and pass --lines-from <file>.", { exitCode: EXIT_CODES.usage });
+  }
+  if (line.length === 0) {
+    throw new UserError("The --line text is empty: empty lines are never samples (the lines source skips them).", 'Give the line\'s text, e.g. --line \'{"text":"hello","label":1}\'.', { exitCode: EXIT_CODES.usage });
+  }
+  return new TextEncoder().encode(line);
+}
+
+/** A query for one line of a CSV/JSONL/TXT dataset, given as text (see {@link lineSampleBytes}). */
+export function sampleQueryFromLine(text: string): SampleQuery {
+  const bytes = lineSampleBytes(text);
+  const shown = text.replace(/\r?\n$/, "");
+  return { label: `line ${JSON.stringify(shown.length <= 60 ? shown : `${shown.slice(0, 57)}…`)}`, sampleHash: sha256(bytes), kind: "line" };
+}
+
+/**
+ * One query per non-empty line of `file`, hashed by the lines source itself
+ * (so LF/CRLF, empty lines and binary detection follow `dataset hash`
+ * exactly). No header row is skipped: every line is checked. Labels are
+ * `<file>:<line number>`.
+ */
+export async function sampleQueriesFromLinesFile(file: string): Promise<SampleQuery[]> {
+  const absolute = path.resolve(file);
+  try {
+    if (!(await stat(absolute)).isFile()) throw new UserError(`--lines-from ${file} is not a file.`, "Give a text file with one sample per line.", { exitCode: EXIT_CODES.usage });
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`Cannot read --lines-from ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}.`, "Check the path.", {
+      exitCode: EXIT_CODES.noInput,
+      cause: error,
+    });
+  }
+  const out: SampleQuery[] = [];
+  try {
+    await hashSources([new LinesSource(absolute, file, { format: "txt", header: false })], {
+      threads: 0,
+      withIds: true,
+      onBatch: (hashed) => {
+        for (let i = 0; i < hashed.batch.count; i++) {
+          out.push({ label: hashed.batch.ids?.[i] ?? `${file}:?`, sampleHash: hashed.digests.slice(32 * i, 32 * i + 32), kind: "line" });
+        }
+      },
+    });
+  } catch (error) {
+    throw new UserError(`Cannot read the lines of ${file}: ${(error as Error).message}`, "Give a UTF-8 text file with one sample per line (as the dataset's .csv/.jsonl/.txt).", {
+      exitCode: EXIT_CODES.dataError,
+      cause: error,
+    });
+  }
+  return out;
 }

@@ -2,6 +2,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import type { ProgressMode } from "../../src/cli/progress.js";
+import { Interrupted, watchInterrupts } from "../../src/cli/interrupt.js";
 import { createProgress } from "../../src/cli/progress.js";
 import { buildManifest } from "../../src/engine/build-manifest.js";
 import { hashPart } from "../../src/engine/hash-part.js";
@@ -10,12 +11,13 @@ import { manifestCid } from "../../src/manifest/manifest-cid.js";
 import { splitPatternList } from "../../src/sources/glob-filter.js";
 import type { SourceKindOption } from "../../src/sources/open-sources.js";
 import { openSources } from "../../src/sources/open-sources.js";
-import { partText, reportJson, reportText, shownPath, toTaskError } from "./report.js";
+import { partText, printWarnings, reportJson, reportText, shownPath, toTaskError } from "./report.js";
 
 /** Arguments of `dataset hash`, as parsed by Hardhat. */
 export interface DatasetHashArguments {
   sources: string[];
   out: string;
+  force?: boolean;
   kind: string;
   include: string;
   exclude: string;
@@ -37,16 +39,34 @@ export interface DatasetHashArguments {
 const KINDS = ["auto", "dir", "lines", "idx"];
 const PROGRESS_MODES = ["auto", "tty", "json", "quiet"];
 
-/** Hashes the sources into a manifest, or one part into a partial file. */
+/**
+ * Hashes the sources into a manifest, or one part into a partial file.
+ * Ctrl-C or SIGTERM stops the run: nothing is published, the staging
+ * directory (or the partial file's work files) is removed, stderr says what
+ * was interrupted, and the exit status is 130 (SIGINT) or 143 (SIGTERM).
+ */
 export default async function datasetHash(args: DatasetHashArguments, _hre: HardhatRuntimeEnvironment): Promise<void> {
+  const seen = { samples: 0, bytes: 0 };
+  const interrupts = watchInterrupts((signal) => console.error(`\n${signal}: stopping dataset hash and removing its unfinished output…`));
   try {
-    await run(args);
+    await run(args, interrupts.signal, seen);
   } catch (error) {
+    if (error instanceof Interrupted) {
+      const what = args.part === "" ? "no manifest was written" : `part ${args.part} was not written`;
+      console.error(
+        `dataset hash of ${args.sources.join(", ")} interrupted by ${error.signal} after ${seen.samples.toLocaleString("en-US")} samples ` +
+          `(${seen.bytes.toLocaleString("en-US")} bytes): ${what}, and its unfinished files were removed. Rerun the command to start again.`,
+      );
+      process.exitCode = error.exitCode;
+      return;
+    }
     throw toTaskError(error);
+  } finally {
+    interrupts.dispose();
   }
 }
 
-async function run(args: DatasetHashArguments): Promise<void> {
+async function run(args: DatasetHashArguments, signal: AbortSignal, seen: { samples: number; bytes: number }): Promise<void> {
   if (args.sources.length === 0) throw new Error("No source given: npx hardhat dataset hash <dir|file.jsonl|file.csv|images-idx3-ubyte…>.");
   if (!KINDS.includes(args.kind)) throw new Error(`--kind ${args.kind} is not one of ${KINDS.join(", ")}.`);
   if (!PROGRESS_MODES.includes(args.progress)) throw new Error(`--progress ${args.progress} is not one of ${PROGRESS_MODES.join(", ")}.`);
@@ -66,6 +86,12 @@ async function run(args: DatasetHashArguments): Promise<void> {
     header: args.header ? true : args.noHeader ? false : undefined,
   });
   const progress = createProgress({ label: "hashing", mode: args.quiet ? "quiet" : (args.progress as ProgressMode) });
+  signal.addEventListener("abort", () => progress.done(), { once: true });
+  const onProgress = (p: { samples: number; bytes: number }): void => {
+    seen.samples = p.samples;
+    seen.bytes = p.bytes;
+    progress.update(p);
+  };
 
   if (args.part !== "") {
     const report = await hashPart(sources, {
@@ -74,9 +100,11 @@ async function run(args: DatasetHashArguments): Promise<void> {
       private: args.private,
       memoryBudget,
       threads,
-      onProgress: (p) => progress.update(p),
+      onProgress,
+      signal,
     });
     progress.done();
+    printWarnings(report.warnings);
     if (args.json) console.log(JSON.stringify({ ...report, elapsedMs: Math.round(report.elapsedMs) }, null, 2));
     else if (args.quiet) console.log(shownPath(report.file));
     else console.log(partText(report));
@@ -89,9 +117,12 @@ async function run(args: DatasetHashArguments): Promise<void> {
     memoryBudget,
     threads,
     createdAt: args.createdAt === "" ? undefined : args.createdAt,
-    onProgress: (p) => progress.update(p),
+    force: args.force === true,
+    onProgress,
+    signal,
   });
   progress.done();
+  printWarnings(report.warnings);
   if (args.quiet) {
     console.log(report.root);
     return;

@@ -18,6 +18,7 @@ const hashTask = task(["dataset", "hash"], "Hash sample sources (directories, li
     description: "Directories (one sample per file), .jsonl/.csv/.tsv/.txt files (one per line), IDX files (one per record)",
   })
   .addOption({ name: "out", description: "Manifest directory (default .datatrace/manifests/<root>)", defaultValue: "" })
+  .addFlag({ name: "force", description: "Replace an --out directory that holds a different manifest" })
   .addOption({ name: "kind", description: "How to read the sources: auto, dir, lines or idx", defaultValue: "auto" })
   .addOption({ name: "include", description: "Directory sources: comma-separated globs of files to keep (e.g. '*.png,*.jpg')", defaultValue: "" })
   .addOption({ name: "exclude", description: "Directory sources: comma-separated globs of files or directories to skip", defaultValue: "" })
@@ -40,6 +41,7 @@ const hashTask = task(["dataset", "hash"], "Hash sample sources (directories, li
 const mergeTask = task(["dataset", "merge"], "Merge the partial files of a split `dataset hash --part i/n` run into the manifest")
   .addVariadicArgument({ name: "partials", description: "The partial files of every part" })
   .addOption({ name: "out", description: "Manifest directory (default .datatrace/manifests/<root>)", defaultValue: "" })
+  .addFlag({ name: "force", description: "Replace an --out directory that holds a different manifest" })
   .addOption({ name: "createdAt", description: "Record this ISO date as createdAt (default: SOURCE_DATE_EPOCH if set, else none)", defaultValue: "" })
   .addFlag({ name: "json", description: "Print the report as JSON on stdout" })
   .addFlag({ name: "quiet", description: "Print only the root" })
@@ -68,6 +70,10 @@ const registerTask = addStorageOptions(
   .addOption({ name: "include", description: "Directory sources: comma-separated globs of files to keep (e.g. '*.png')", defaultValue: "" })
   .addOption({ name: "exclude", description: "Directory sources: comma-separated globs of files or directories to skip", defaultValue: "" })
   .addFlag({ name: "hidden", description: "Directory sources: include dot-files and dot-directories" })
+  .addFlag({ name: "followSymlinks", description: "Directory sources: follow symbolic links (loops are skipped)" })
+  .addFlag({ name: "header", description: "Line sources: line 1 is a header row, skip it (default for .csv/.tsv)" })
+  .addFlag({ name: "noHeader", description: "Line sources: line 1 is data, even in .csv/.tsv" })
+  .addOption({ name: "memoryBudget", description: "Memory for sorting hashes before spilling to disk (e.g. 512MiB, 4GB)", defaultValue: "1GiB" })
   .addOption({ name: "threads", description: "Hashing worker threads (0 = one per CPU)", type: ArgumentType.INT, defaultValue: 0 })
   .addOption({ name: "dir", description: "Datatrace directory: block store <dir>/blocks, journal <dir>/journal, manifests <dir>/manifests", defaultValue: ".datatrace" })
   .addFlag({ name: "json", description: "Print the result as JSON on stdout" })
@@ -95,14 +101,14 @@ const auditTask = task(["dataset", "audit"], "Download a dataset's whole manifes
 
 const showTask = task(["dataset", "show"], "Show a registered dataset: commitment, manifest, owner, metadata, links")
   .addPositionalArgument({ name: "tokenId", description: "DatasetNFT token id" })
-  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch the metadata from (default: local store only)", defaultValue: "" })
+  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch the metadata from (default: $DATATRACE_GATEWAYS if set, else the local store only)", defaultValue: "" })
   .addOption({ name: "dir", description: "Datatrace directory (its block store is read for the metadata)", defaultValue: ".datatrace" })
   .addFlag({ name: "json", description: "Print the dataset as JSON on stdout" })
   .setAction(() => import("./show.js"))
   .build();
 
 const listTask = task(["dataset", "list"], "List every registered dataset")
-  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch names from (default: local store only)", defaultValue: "" })
+  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch names from (default: $DATATRACE_GATEWAYS if set, else the local store only)", defaultValue: "" })
   .addOption({ name: "dir", description: "Datatrace directory (its block store is read for names)", defaultValue: ".datatrace" })
   .addFlag({ name: "json", description: "Print the datasets as JSON on stdout" })
   .setAction(() => import("./list.js"))

@@ -8,7 +8,7 @@ import { workspaceAt } from "../../src/workflow/workspace.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { jsonText, shortHash } from "../shared/output.js";
-import { openContentSource, openLocalContent } from "../shared/stores.js";
+import { openMetadataContent } from "../shared/stores.js";
 import { toTaskError } from "../shared/task-errors.js";
 
 /** Arguments of `dataset list`, as parsed by Hardhat. */
@@ -23,7 +23,7 @@ export default async function datasetList(args: DatasetListArguments, hre: Hardh
   try {
     const workspace = workspaceAt(args.dir);
     const { client } = await connectRegistry(hre);
-    const content = args.gateway === "" ? openLocalContent(workspace) : openContentSource(workspace, args.gateway, createConsoleReporter({ quiet: args.json }));
+    const content = openMetadataContent(workspace, args.gateway, createConsoleReporter({ quiet: args.json }));
     const rows: Array<DatasetOnChain & { name?: string }> = [];
     for (const d of await listDatasets(client)) {
       const name = await tokenName(content, d.tokenURI);

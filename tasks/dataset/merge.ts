@@ -3,13 +3,14 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { mergePartials } from "../../src/engine/merge-partials.js";
 import { manifestCid } from "../../src/manifest/manifest-cid.js";
-import { reportJson, reportText, toTaskError } from "./report.js";
+import { printWarnings, reportJson, reportText, toTaskError } from "./report.js";
 
 /** Arguments of `dataset merge`, as parsed by Hardhat. */
 export interface DatasetMergeArguments {
   partials: string[];
   out: string;
   createdAt: string;
+  force?: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -20,7 +21,9 @@ export default async function datasetMerge(args: DatasetMergeArguments, _hre: Ha
     const report = await mergePartials(args.partials, {
       out: args.out === "" ? undefined : args.out,
       createdAt: args.createdAt === "" ? undefined : args.createdAt,
+      force: args.force === true,
     });
+    printWarnings(report.warnings);
     if (args.quiet) console.log(report.root);
     else {
       const cid = await manifestCid(report.manifestDir);

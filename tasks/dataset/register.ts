@@ -3,9 +3,11 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { formatCount } from "../../src/cli/progress.js";
 import { parseTokenId } from "../../src/chain/dataset-records.js";
+import { parseByteSize } from "../../src/engine/run-options.js";
 import { splitPatternList } from "../../src/sources/glob-filter.js";
 import type { SourceKindOption } from "../../src/sources/open-sources.js";
 import { registerDataset, type RegisteredDataset, type RegisterDatasetInput } from "../../src/workflow/register-dataset.js";
+import type { DatasetSourceOptions } from "../../src/workflow/dataset-manifest.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
@@ -33,6 +35,10 @@ export interface DatasetRegisterArguments {
   include: string;
   exclude: string;
   hidden: boolean;
+  followSymlinks?: boolean;
+  header?: boolean;
+  noHeader?: boolean;
+  memoryBudget?: string;
   threads: number;
   dir: string;
   json: boolean;
@@ -46,19 +52,25 @@ export default async function datasetRegister(args: DatasetRegisterArguments, hr
   try {
     if (!KINDS.includes(args.kind)) throw new Error(`--kind ${args.kind} is not one of ${KINDS.join(", ")}.`);
     if (args.threads < 0) throw new Error(`--threads ${args.threads}: pass 0 (one per CPU) or a positive number.`);
+    if (args.header === true && args.noHeader === true) throw new Error("--header and --no-header contradict each other: pass at most one.");
+    const memoryBudget = args.memoryBudget === undefined || args.memoryBudget === "" ? undefined : parseByteSize(args.memoryBudget);
     const previousVersion = args.previous === "" ? 0n : parseTokenId(args.previous, "previous version token id");
     const workspace = workspaceAt(args.dir);
     const reporter = createConsoleReporter({ quiet: args.quiet || args.json });
     const store = await openPublishingStore(hre, args, workspace);
     const { client, inProcess } = await connectRegistry(hre, { write: true });
+    const sourceOptions: DatasetSourceOptions = {
+      kind: args.kind as SourceKindOption,
+      include: splitPatternList(args.include),
+      exclude: splitPatternList(args.exclude),
+      includeHidden: args.hidden,
+      followSymlinks: args.followSymlinks === true,
+      header: args.header === true ? true : args.noHeader === true ? false : undefined,
+      memoryBudget,
+    };
     const input: RegisterDatasetInput = {
       sources: args.sources,
-      sourceOptions: {
-        kind: args.kind as SourceKindOption,
-        include: splitPatternList(args.include),
-        exclude: splitPatternList(args.exclude),
-        includeHidden: args.hidden,
-      },
+      sourceOptions, // a DatasetSourceOptions: the source options of `dataset hash`, memory budget included
       private: args.private,
       threads: args.threads === 0 ? undefined : args.threads,
       previousVersion,

@@ -3,6 +3,7 @@ import path from "node:path";
 
 import { HardhatPluginError } from "hardhat/plugins";
 
+import { fileSystemUserError } from "../../src/cli/file-errors.js";
 import { formatBytes, formatCount, formatDuration } from "../../src/cli/progress.js";
 import type { DatasetHashReport, PartHashReport } from "../../src/engine/hash-report.js";
 
@@ -36,7 +37,7 @@ export function reportJson(report: DatasetHashReport, manifestCid: string): stri
   );
 }
 
-/** Human-readable summary of a manifest build; `manifestCid` is the manifest directory's IPFS root CID. */
+/** Human-readable summary of a manifest build; `manifestCid` is the manifest directory's IPFS root CID. Warnings are printed apart ({@link printWarnings}). */
 export function reportText(report: DatasetHashReport, manifestCid: string): string {
   const examples = report.duplicateExamples.flatMap((e) => e.ids ?? [e.hash.slice(0, 18) + "…"]).slice(0, 3);
   const lines = [
@@ -49,8 +50,12 @@ export function reportText(report: DatasetHashReport, manifestCid: string): stri
     `manifest   ${shownPath(report.manifestDir)} (${report.shardCount} shard${report.shardCount === 1 ? "" : "s"}${report.private ? ", private: no ids" : ""})`,
     `cid        ${manifestCid} (IPFS root of the manifest, computed locally; nothing stored)`,
   ];
-  for (const w of report.warnings) lines.push(`warning    ${w}`);
   return lines.join("\n");
+}
+
+/** Prints a run's warnings (skipped symbolic links, removed leftovers…) on stderr, never with the data on stdout. */
+export function printWarnings(warnings: readonly string[]): void {
+  for (const w of warnings) console.error(`warning: ${w}`);
 }
 
 /** Human-readable summary of one part. */
@@ -63,7 +68,6 @@ export function partText(report: PartHashReport): string {
     `partial    ${shownPath(report.file)}`,
     `source set ${report.sourceSet}`,
     `next       once every part is done: npx hardhat dataset merge <the ${report.parts} partial files>`,
-    ...report.warnings.map((w) => `warning    ${w}`),
   ].join("\n");
 }
 
@@ -74,6 +78,8 @@ export function partText(report: PartHashReport): string {
  */
 export function toTaskError(error: unknown): unknown {
   if (!(error instanceof Error) || HardhatPluginError.isHardhatPluginError(error)) return error;
+  const fsError = fileSystemUserError(error); // EACCES, ENOTDIR, ENAMETOOLONG…: a sentence and what to do
+  if (fsError !== undefined) return fsError;
   if (error.message.startsWith("internal error")) return error;
   return new HardhatPluginError("datatrace", error.message, error);
 }

@@ -9,7 +9,7 @@ import { workspaceAt } from "../../src/workflow/workspace.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { jsonText } from "../shared/output.js";
-import { openContentSource, openLocalContent } from "../shared/stores.js";
+import { openMetadataContent } from "../shared/stores.js";
 import { toTaskError } from "../shared/task-errors.js";
 
 /** Arguments of `dataset show`, as parsed by Hardhat. */
@@ -34,7 +34,7 @@ export default async function datasetShow(args: DatasetShowArguments, hre: Hardh
     const workspace = workspaceAt(args.dir);
     const { client } = await connectRegistry(hre);
     const dataset = await readDataset(client, id);
-    const content = args.gateway === "" ? openLocalContent(workspace) : openContentSource(workspace, args.gateway, createConsoleReporter({ quiet: args.json }));
+    const content = openMetadataContent(workspace, args.gateway, createConsoleReporter({ quiet: args.json }));
     const metadata = await readTokenMetadata(content, dataset.tokenURI);
     const result: DatasetShowResult = { dataset, ...(metadata === undefined ? {} : { metadata }) };
     if (args.json) {

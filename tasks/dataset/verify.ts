@@ -10,7 +10,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { verifyDatasetSamples, type DatasetVerification } from "../../src/workflow/verify-dataset-samples.js";
 import { shortHash } from "../shared/output.js";
-import { runSampleProofTask, VERIFY_EXIT, type SampleProofArguments } from "../shared/sample-proof-task.js";
+import type { SampleQuery } from "../../src/workflow/sample-query.js";
+import { runSampleProofTask, VERIFY_EXIT, type SampleProofArguments, type SampleProofDeps } from "../shared/sample-proof-task.js";
 
 /** Arguments of `dataset verify`, as parsed by Hardhat. */
 export type DatasetVerifyArguments = SampleProofArguments;
@@ -34,8 +35,28 @@ export default async function datasetVerify(args: DatasetVerifyArguments, hre: H
     prove: verifyDatasetSamples,
     exitCode: (v) => verificationExitCode(v.outcome),
     text: verificationText,
+    hints: linesDatasetHints,
   });
   return "report" in outcome ? { exitCode: outcome.exitCode, verification: outcome.report } : outcome;
+}
+
+/**
+ * When a whole file is NOT a member of a dataset hashed from line files
+ * (CSV/JSONL/TXT: one sample per line), says that its samples are lines and
+ * how to check a row.
+ */
+export async function linesDatasetHints(deps: SampleProofDeps, v: DatasetVerification, queries: readonly SampleQuery[]): Promise<string[]> {
+  const fileLabels = new Set(queries.filter((q) => (q.kind ?? "file") === "file").map((q) => q.label));
+  const absentFiles = v.samples.filter((s) => !s.member && fileLabels.has(s.label));
+  if (absentFiles.length === 0) return [];
+  const header = (await deps.content.openManifest(v.manifestCid)).header;
+  const lineSources = header.sources.filter((s) => s.kind === "lines").map((s) => s.name);
+  if (lineSources.length === 0) return [];
+  return [
+    `dataset #${v.datasetId} was hashed from line files (${lineSources.slice(0, 3).join(", ")}${lineSources.length > 3 ? ", …" : ""}): each of its samples is one line, not a whole file, ` +
+      `so ${absentFiles.length === 1 ? `the file ${absentFiles[0]!.label} is` : `${absentFiles.length} whole files are`} not a sample. ` +
+      'To check a row, pass it with --line "<text>", or every line of a file with --lines-from <file>.',
+  ];
 }
 
 /** One line per sample, the batch check, and the outcome. */

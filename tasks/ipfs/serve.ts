@@ -1,4 +1,8 @@
-/** Action of `npx hardhat ipfs serve` (declared in ./index.ts). Runs until SIGINT/SIGTERM. */
+/**
+ * Action of `npx hardhat ipfs serve` (declared in ./index.ts). Runs until
+ * SIGINT/SIGTERM. `--dir` is the Datatrace folder (its block store
+ * <dir>/blocks is served); a port in use or out of range is a one-line error.
+ */
 import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
@@ -8,6 +12,7 @@ import { LocalStore } from "../../src/storage/local-store.js";
 import { isLoopbackHost } from "../../src/storage/loopback-host.js";
 import { startIpfsServer } from "../../src/storage/server.js";
 import { buildWeb, isWebBuildStale, WEB_DIST_DIR } from "../../web/build.js";
+import { workspaceAt } from "../../src/workflow/workspace.js";
 import { gatewayList, toTaskError } from "../storage/task-helpers.js";
 
 /** Arguments of `ipfs serve`, as parsed by Hardhat. */
@@ -22,13 +27,20 @@ export interface IpfsServeArguments {
 
 /** Chain id of `npx hardhat node`, whose Ignition record names the DatasetNFT to prefill. */
 const LOCALHOST_CHAIN_ID = 31337;
-/** JSON-RPC URL of `npx hardhat node` (also the page's default). */
-const LOCALHOST_RPC = "http://127.0.0.1:8545";
+/** JSON-RPC URL of `npx hardhat node` when the config has no `localhost` HTTP network. */
+const DEFAULT_LOCALHOST_RPC = "http://127.0.0.1:8545";
+
+/** The JSON-RPC URL of the configured `localhost` network (hardhat.config.ts reads DATATRACE_LOCALHOST_URL). */
+export async function localhostRpcUrl(hre: HardhatRuntimeEnvironment): Promise<string> {
+  const network = hre.config.networks.localhost;
+  if (network?.type !== "http") return DEFAULT_LOCALHOST_RPC;
+  return network.url.getUrl().catch(() => DEFAULT_LOCALHOST_RPC);
+}
 
 /** Starts the server and resolves after a graceful shutdown on Ctrl-C. */
 export default async function ipfsServe(args: IpfsServeArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
   try {
-    const store = new LocalStore({ dir: args.dir });
+    const store = new LocalStore({ dir: workspaceAt(args.dir).blocksDir });
     const apiKeys = gatewayList(args.apiKey);
     const options: Parameters<typeof startIpfsServer>[0] = { store, port: args.port, host: args.host, apiKeys };
     if (!args.quiet) options.log = (line) => console.log(line);
@@ -50,7 +62,7 @@ export default async function ipfsServe(args: IpfsServeArguments, hre: HardhatRu
     console.log(`serving ${store.dir} at ${server.url}`);
     console.log(`  gateway:    ${server.url}/ipfs/<cid>[/path][?format=raw|car]`);
     console.log(`  Lighthouse: --lighthouse-url ${server.url}  (uploads need Authorization: Bearer ${apiKeys.length > 0 ? "<one of the --api-key keys>" : "<any key>"})`);
-    if (!args.noWeb) console.log(`  web page:   ${await pageHint(server.url, path.join(hre.config.paths.root, "ignition"))}`);
+    if (!args.noWeb) console.log(`  web page:   ${await pageHint(server.url, path.join(hre.config.paths.root, "ignition"), await localhostRpcUrl(hre))}`);
     console.log("press Ctrl-C to stop");
     await new Promise<void>((resolve) => {
       const stop = (): void => {
@@ -68,11 +80,13 @@ export default async function ipfsServe(args: IpfsServeArguments, hre: HardhatRu
 }
 
 /**
- * The page's URL with the query parameters to use: the DatasetNFT of the
- * localhost deployment when Ignition recorded one (in `ignitionDir`), else placeholders.
+ * The page's URL with the query parameters to use: the configured localhost
+ * JSON-RPC URL `rpc`, and the DatasetNFT of the localhost deployment when
+ * Ignition recorded one (in `ignitionDir`), else a placeholder.
  */
-export async function pageHint(base: string, ignitionDir: string): Promise<string> {
+export async function pageHint(base: string, ignitionDir: string, rpc: string): Promise<string> {
   const deployed = await readIgnitionAddresses({ ignitionDir, chainId: LOCALHOST_CHAIN_ID }).catch(() => undefined);
-  if (deployed === undefined) return `${base}/?rpc=<JSON-RPC URL>&dataset=<DatasetNFT address>&token=<token id>`;
-  return `${base}/?rpc=${LOCALHOST_RPC}&dataset=${deployed.datasetNFT}&token=<token id>  (the DatasetNFT deployed on localhost)`;
+  const query = `rpc=${rpc.replace(/[&#+%\s]/g, (c) => encodeURIComponent(c))}`; // readable, but safe in a query
+  if (deployed === undefined) return `${base}/?${query}&dataset=<DatasetNFT address>&token=<token id>`;
+  return `${base}/?${query}&dataset=${deployed.datasetNFT}&token=<token id>  (the DatasetNFT deployed on localhost)`;
 }

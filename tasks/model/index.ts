@@ -50,7 +50,7 @@ const registerTask = addStorageOptions(
 
 const showTask = task(["model", "show"], "Show a registered model: commitments, relation, datasets, parents, metrics, links")
   .addPositionalArgument({ name: "tokenId", description: "ModelNFT token id" })
-  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch the metadata from (default: local store only)", defaultValue: "" })
+  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch the metadata from (default: $DATATRACE_GATEWAYS if set, else the local store only)", defaultValue: "" })
   .addOption({ name: "dir", description: "Datatrace directory (its block store is read for the metadata)", defaultValue: ".datatrace" })
   .addFlag({ name: "json", description: "Print the model as JSON on stdout" })
   .setAction(() => import("./show.js"))

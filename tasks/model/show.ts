@@ -10,7 +10,7 @@ import { workspaceAt } from "../../src/workflow/workspace.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { jsonText } from "../shared/output.js";
-import { openContentSource, openLocalContent } from "../shared/stores.js";
+import { openMetadataContent } from "../shared/stores.js";
 import { toTaskError } from "../shared/task-errors.js";
 
 /** Arguments of `model show`, as parsed by Hardhat. */
@@ -36,7 +36,7 @@ export default async function modelShow(args: ModelShowArguments, hre: HardhatRu
     const workspace = workspaceAt(args.dir);
     const { client } = await connectRegistry(hre);
     const model = await readModel(client, id);
-    const content = args.gateway === "" ? openLocalContent(workspace) : openContentSource(workspace, args.gateway, createConsoleReporter({ quiet: args.json }));
+    const content = openMetadataContent(workspace, args.gateway, createConsoleReporter({ quiet: args.json }));
     const metadata = await readTokenMetadata(content, model.tokenURI);
     const result: ModelShowResult = { model, ...(metadata === undefined ? {} : { metadata }) };
     if (args.json) {

@@ -2,7 +2,9 @@
  * The frame of the tasks that prove samples against the registry
  * (`dataset verify`, `model trace`): their shared options and arguments,
  * their exit statuses ({@link VERIFY_EXIT}), collecting the samples from
- * files and `--hash`, and running one check with its printing. Errors are
+ * files, `--hash`, `--line` and `--lines-from` (a row of a CSV/JSONL/TXT
+ * dataset, hashed as the lines source hashes it), and running one check with
+ * its printing (hints on stderr). Errors are
  * printed here rather than thrown, because Hardhat would turn any thrown
  * error into exit status 1.
  *
@@ -23,7 +25,7 @@ import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
 import { parseTokenId } from "../../src/chain/dataset-records.js";
 import type { ContentSource } from "../../src/workflow/content-source.js";
 import type { Reporter } from "../../src/workflow/reporter.js";
-import { sampleQueriesFromFiles, sampleQueryFromHash, type SampleQuery } from "../../src/workflow/sample-query.js";
+import { sampleQueriesFromFiles, sampleQueriesFromLinesFile, sampleQueryFromHash, sampleQueryFromLine, type SampleQuery } from "../../src/workflow/sample-query.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
 import { connectRegistry } from "./connect.js";
 import { createConsoleReporter } from "./console-reporter.js";
@@ -50,6 +52,8 @@ export interface SampleProofArguments {
   tokenId: string;
   files: string[];
   hash: string;
+  line?: string;
+  linesFrom?: string;
   gateway: string;
   timeout: number;
   dir: string;
@@ -66,9 +70,11 @@ export function addSampleProofOptions<ArgumentsT extends TaskArguments>(builder:
   return builder
     .addVariadicArgument({ name: "files", description: "Sample files to check (each file's bytes are one sample)", defaultValue: [] })
     .addOption({ name: "hash", description: "Sample hash(es) to check instead of files: SHA-256 hex, comma-separated", defaultValue: "" })
+    .addOption({ name: "line", description: "One line (row) of a CSV/JSONL/TXT dataset to check, as text: its bytes without the line ending are the sample", defaultValue: "" })
+    .addOption({ name: "linesFrom", description: "A text file whose every non-empty line is a sample to check (rows of a CSV/JSONL/TXT dataset)", defaultValue: "" })
     .addOption({
       name: "gateway",
-      description: "Comma-separated IPFS gateways for manifest blocks missing locally (default: http://127.0.0.1:5050, then public gateways; 'none' for local only)",
+      description: "Comma-separated IPFS gateways for manifest blocks missing locally (default: $DATATRACE_GATEWAYS, else http://127.0.0.1:5050 then public gateways; 'none' for local only)",
       defaultValue: "",
     })
     .addOption({ name: "timeout", description: "Gateway timeout in seconds", type: ArgumentType.INT, defaultValue: 30 })
@@ -77,12 +83,18 @@ export function addSampleProofOptions<ArgumentsT extends TaskArguments>(builder:
     .addFlag({ name: "quiet", description: "No progress output on stderr" });
 }
 
-/** Collects the samples named by files and `--hash`. */
-export async function collectQueries(files: readonly string[], hashes: string): Promise<SampleQuery[]> {
+/** Collects the samples named by files, `--hash`, `--line` and `--lines-from`. */
+export async function collectQueries(files: readonly string[], hashes: string, line = "", linesFrom = ""): Promise<SampleQuery[]> {
   const queries = await sampleQueriesFromFiles(files);
   for (const h of hashes.split(",").map((x) => x.trim()).filter((x) => x !== "")) queries.push(sampleQueryFromHash(h));
+  if (line !== "") queries.push(sampleQueryFromLine(line));
+  if (linesFrom !== "") queries.push(...(await sampleQueriesFromLinesFile(linesFrom)));
   if (queries.length === 0) {
-    throw new UserError("No sample given.", "Name sample files, or pass --hash <sha256> (comma-separated for several).", { exitCode: EXIT_CODES.usage });
+    throw new UserError(
+      "No sample given.",
+      'Name sample files, pass --hash <sha256> (comma-separated for several), or a row of a line dataset with --line "<text>" / --lines-from <file>.',
+      { exitCode: EXIT_CODES.usage },
+    );
   }
   return queries;
 }
@@ -102,6 +114,8 @@ export interface SampleProofCheck<ReportT extends object> {
   readonly exitCode: (report: ReportT) => number;
   /** Human-readable lines of the report (printed unless `--json`). */
   readonly text: (report: ReportT) => string[];
+  /** Advice about the result (e.g. a whole file checked against a dataset of lines): printed on stderr, and as `hints` in JSON. */
+  readonly hints?: ((deps: SampleProofDeps, report: ReportT, queries: readonly SampleQuery[]) => Promise<string[]>) | undefined;
 }
 
 /** The exit status set, with the report when the check ran or the printed error when it did not. */
@@ -116,14 +130,19 @@ export async function runSampleProofTask<ReportT extends object>(args: SamplePro
   const reporter = createConsoleReporter({ quiet: args.quiet || args.json });
   try {
     const tokenId = parseTokenId(args.tokenId, check.tokenIdName);
-    const queries = await collectQueries(args.files, args.hash);
+    const queries = await collectQueries(args.files, args.hash, args.line ?? "", args.linesFrom ?? "");
     const workspace = workspaceAt(args.dir);
     const { client } = await connectRegistry(hre);
     const content = openContentSource(workspace, args.gateway, reporter, args.timeout);
-    const report = await check.prove({ client, content, reporter }, tokenId, queries);
+    const deps = { client, content, reporter };
+    const report = await check.prove(deps, tokenId, queries);
     const exitCode = check.exitCode(report);
-    if (args.json) printJson({ network: client.networkName, chainId: client.chainId, ...report, exitCode });
-    else console.log(check.text(report).join("\n"));
+    const hints = check.hints === undefined ? [] : await check.hints(deps, report, queries).catch(() => []);
+    if (args.json) printJson({ network: client.networkName, chainId: client.chainId, ...report, ...(hints.length === 0 ? {} : { hints }), exitCode });
+    else {
+      console.log(check.text(report).join("\n"));
+      for (const hint of hints) console.error(`hint: ${hint}`);
+    }
     process.exitCode = exitCode;
     return { exitCode, report };
   } catch (error) {

@@ -13,7 +13,7 @@ import { ContentSource, DEFAULT_GATEWAYS } from "../../src/workflow/content-sour
 import type { PublishingStore } from "../../src/workflow/publishing-store.js";
 import type { Reporter } from "../../src/workflow/reporter.js";
 import type { Workspace } from "../../src/workflow/workspace.js";
-import { applyLighthouseUrl, gatewayList, resolveLighthouseApiKey } from "../storage/task-helpers.js";
+import { applyLighthouseUrl, resolveGateways, resolveLighthouseApiKey } from "../storage/task-helpers.js";
 
 /** Storage options shared by the register tasks. */
 export interface StorageArguments {
@@ -45,11 +45,17 @@ export async function openPublishingStore(hre: HardhatRuntimeEnvironment, args: 
 
 /**
  * The content source of a reading task: the workspace's local store, then
- * the gateways given (`none` for local only; empty for the default list).
+ * the gateways given (`none` for local only; empty: $DATATRACE_GATEWAYS if
+ * set, else `fallback`, the default list of a local `ipfs serve` and public gateways).
  */
-export function openContentSource(workspace: Workspace, gateway: string, reporter: Reporter, timeoutSeconds = 30): ContentSource {
-  const gateways = gateway.trim() === "" ? DEFAULT_GATEWAYS : gateway.trim() === "none" ? [] : gatewayList(gateway);
+export function openContentSource(workspace: Workspace, gateway: string, reporter: Reporter, timeoutSeconds = 30, fallback: readonly string[] = DEFAULT_GATEWAYS): ContentSource {
+  const gateways = resolveGateways(gateway, fallback);
   return new ContentSource({ local: new LocalStore({ dir: workspace.blocksDir }), gateways, timeoutMs: timeoutSeconds * 1000, onWarning: (m) => reporter.warn(m) });
+}
+
+/** The content source of a listing task (show, list): local only unless `--gateway` or $DATATRACE_GATEWAYS names gateways. */
+export function openMetadataContent(workspace: Workspace, gateway: string, reporter: Reporter): ContentSource {
+  return openContentSource(workspace, gateway, reporter, 30, []);
 }
 
 /** A local-only content source (metadata names in listings: no network round trips). */

@@ -6,6 +6,7 @@ import { getLighthouseEndpoints } from "../../src/storage/lighthouse-endpoints.j
 import { LighthouseStore } from "../../src/storage/lighthouse.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import type { PutResult } from "../../src/storage/store.js";
+import { workspaceAt } from "../../src/workflow/workspace.js";
 import { applyLighthouseUrl, resolveLighthouseApiKey, toTaskError } from "./task-helpers.js";
 
 /** Arguments of `storage put`, as parsed by Hardhat. */
@@ -22,7 +23,7 @@ export interface StoragePutArguments {
 /** Stores the path and prints its CID. */
 export default async function storagePut(args: StoragePutArguments, hre: HardhatRuntimeEnvironment): Promise<PutResult> {
   try {
-    const local = new LocalStore({ dir: args.dir });
+    const local = new LocalStore({ dir: workspaceAt(args.dir).blocksDir });
     let result: PutResult & { via?: string; endpoint?: string };
     if (args.storage === "local") {
       result = await local.put(args.path, { includeHidden: args.hidden });

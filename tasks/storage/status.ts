@@ -6,7 +6,8 @@ import { GatewayStore } from "../../src/storage/gateway.js";
 import { LighthouseStore } from "../../src/storage/lighthouse.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import type { StorageStatus } from "../../src/storage/store.js";
-import { applyLighthouseUrl, gatewayList, resolveLighthouseApiKey, toTaskError } from "./task-helpers.js";
+import { workspaceAt } from "../../src/workflow/workspace.js";
+import { applyLighthouseUrl, GATEWAYS_VARIABLE, resolveGateways, resolveLighthouseApiKey, toTaskError } from "./task-helpers.js";
 
 /** Arguments of `storage status`, as parsed by Hardhat. */
 export interface StorageStatusArguments {
@@ -18,10 +19,17 @@ export interface StorageStatusArguments {
   json: boolean;
 }
 
-/** Prints where the CID is stored and its Filecoin deals. */
+/** Exit status of `storage status` when the content is not available (absent, or incomplete in the local store). */
+export const NOT_AVAILABLE_EXIT = 3;
+
+/**
+ * Prints where the CID is stored and its Filecoin deals. Exit status 0 when
+ * the backend can serve the content, {@link NOT_AVAILABLE_EXIT} when it
+ * cannot (absent, or some blocks missing), 1 for errors.
+ */
 export default async function storageStatus(args: StorageStatusArguments, hre: HardhatRuntimeEnvironment): Promise<StorageStatus> {
   try {
-    const local = new LocalStore({ dir: args.dir });
+    const local = new LocalStore({ dir: workspaceAt(args.dir).blocksDir });
     let status: StorageStatus;
     if (args.storage === "local") {
       status = await local.status(args.cid);
@@ -30,10 +38,15 @@ export default async function storageStatus(args: StorageStatusArguments, hre: H
       const store = new LighthouseStore({ apiKey: await resolveLighthouseApiKey(hre), localStore: local, timeoutMs: 60_000 });
       status = await store.status(args.cid);
     } else if (args.storage === "gateway") {
-      status = await new GatewayStore({ gateways: gatewayList(args.gateway) }).status(args.cid);
+      const gateways = resolveGateways(args.gateway);
+      if (gateways.length === 0) {
+        throw new StorageError("GATEWAY_FAILED", `--storage gateway needs gateways: pass --gateway <url>,… or set ${GATEWAYS_VARIABLE}.`);
+      }
+      status = await new GatewayStore({ gateways }).status(args.cid);
     } else {
       throw new StorageError("INVALID_PATH", `--storage must be local, lighthouse or gateway, not "${args.storage}"`);
     }
+    if (!status.available) process.exitCode = NOT_AVAILABLE_EXIT;
     if (args.json) {
       console.log(JSON.stringify(status, null, 2));
       return status;

@@ -4,6 +4,7 @@ import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { StorageError } from "../../src/storage/errors.js";
+import { toTaskError as toSharedTaskError } from "../shared/task-errors.js";
 import type { GatewayWarning } from "../../src/storage/gateway.js";
 import { setLighthouseEndpoints } from "../../src/storage/lighthouse-endpoints.js";
 
@@ -45,6 +46,20 @@ export function applyLighthouseUrl(url: string): void {
   if (url.trim() !== "") setLighthouseEndpoints({ node: url.trim(), api: url.trim(), gateway: url.trim() });
 }
 
+/** Environment variable holding the default gateway list (comma-separated URLs) of every task with `--gateway`. */
+export const GATEWAYS_VARIABLE = "DATATRACE_GATEWAYS";
+
+/**
+ * The gateways a task uses: `--gateway` when given (`none`: no gateway),
+ * else `$DATATRACE_GATEWAYS` when set (so a default can be set once), else
+ * `fallback` (the task's own default).
+ */
+export function resolveGateways(option: string, fallback: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): string[] {
+  const chosen = option.trim() !== "" ? option : (env[GATEWAYS_VARIABLE] ?? "").trim();
+  if (chosen.trim() === "none") return [];
+  return chosen.trim() === "" ? [...fallback] : gatewayList(chosen);
+}
+
 /** Splits a comma-separated list of gateway URLs. */
 export function gatewayList(text: string): string[] {
   return text
@@ -58,8 +73,12 @@ export function printWarning(warning: GatewayWarning): void {
   console.error(`warning: ${warning.message}`);
 }
 
-/** Turns storage errors into Hardhat plugin errors (printed without a stack trace). */
+/**
+ * Turns storage errors into Hardhat plugin errors (printed without a stack
+ * trace), and everything else as every task does (../shared/task-errors.ts:
+ * file-system errors explained, bugs kept with their stack).
+ */
 export function toTaskError(error: unknown): unknown {
   if (error instanceof StorageError) return new HardhatPluginError("datatrace", `[${error.code}] ${error.message}`, error);
-  return error;
+  return toSharedTaskError(error);
 }

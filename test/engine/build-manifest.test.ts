@@ -108,10 +108,14 @@ describe("buildManifest", () => {
     expect(readdirSync(path.join(dir, "manifests"))).to.deep.equal([]);
   });
 
-  it("replaces an existing manifest but refuses to overwrite any other directory", async () => {
+  it("rewrites the same manifest, replaces a different one only with force, and refuses to overwrite any other directory", async () => {
     const out = path.join(dir, "m");
     await buildManifest(await open(), { out, threads: 0 });
-    await buildManifest(await open(), { out, threads: 0, private: true });
+    await buildManifest(await open(), { out, threads: 0 }); // the same manifest again
+    const refused = await buildManifest(await open(), { out, threads: 0, private: true }).catch((e: unknown) => e);
+    expect((refused as Error).message).to.match(/m already holds a different manifest .*refusing to replace it\. Pass --force/);
+    expect(existsSync(path.join(out, "ids"))).to.equal(true);
+    await buildManifest(await open(), { out, threads: 0, private: true, force: true });
     expect(existsSync(path.join(out, "ids"))).to.equal(false);
     const error = await buildManifest(await open(), { out: path.join(dir, "data"), threads: 0 }).catch((e: unknown) => e);
     expect((error as Error).message).to.match(/data already exists and is not a Datatrace manifest; refusing to replace it/);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 
+import { displayWidth } from "../../src/cli/display-width.js";
 import { type Column, formatKeyValue, formatTable, toCsv, toJsonRows } from "../../src/cli/table.js";
 
 interface Row {
@@ -62,5 +63,32 @@ describe("CLI tables", () => {
       { ID: "1", NAME: "spamassassin", LEAVES: 6046, CID: "bafyabc" },
       { ID: "12", NAME: 'extra, "synthetic"', LEAVES: 60, CID: null },
     ]);
+  });
+
+  it("aligns wide characters by terminal columns: CJK, fullwidth, emoji, ZWJ sequences, flags, combining marks", () => {
+    const named = [{ n: "ascii" }, { n: "数据集" }, { n: "ＡＢ" }, { n: "🚀x" }, { n: "👩‍👩‍👧" }, { n: "🇫🇷" }, { n: "e\u0301t\u00e9" }, { n: "한국어" }];
+    const out = formatTable(named, [{ header: "NAME", value: (r) => r.n }, { header: "END", value: () => "|" }]);
+    const lines = out.trimEnd().split("\n");
+    // The second column starts in the same terminal column on every line.
+    const columnsBefore = (line: string): number => displayWidth(line.slice(0, line.lastIndexOf(line.endsWith("|") ? "|" : "END")));
+    const starts = lines.filter((l) => !l.startsWith("-")).map(columnsBefore);
+    expect(new Set(starts).size, out).to.equal(1);
+    expect(lines[2]).to.equal("ascii   |");
+    expect(lines[3]).to.equal("数据集  |");
+    expect(lines[5]).to.equal("🚀x     |");
+    expect(lines[6]).to.equal("👩‍👩‍👧      |");
+  });
+
+  it("cuts wide cells at maxWidth columns without splitting a character", () => {
+    expect(formatTable([{ t: "数据集合" }], [{ header: "T", value: (r) => r.t, maxWidth: 6 }])).to.equal("T\n-----\n数据…\n");
+    expect(formatTable([{ t: "a数据" }], [{ header: "T", value: (r) => r.t, maxWidth: 4 }])).to.equal("T\n----\na数…\n");
+  });
+
+  it("neutralises CSV cells a spreadsheet would run as formulas (= + - @, tab, CR), keeping numbers", () => {
+    const cells = [{ t: "=HYPERLINK(\"http://x\")" }, { t: "+1" }, { t: "-2+3" }, { t: "@SUM(A1)" }, { t: "\t=1" }, { t: "\r=1" }, { t: "safe = 1" }, { t: -1.5 }, { t: -3n }];
+    expect(toCsv(cells, [{ header: "T", value: (r) => r.t }])).to.equal(
+      ['T', '"\'=HYPERLINK(""http://x"")"', "'+1", "'-2+3", "'@SUM(A1)", "'\t=1", '"\'\r=1"', "safe = 1", "-1.5", "-3", ""].join("\r\n"),
+    );
+    expect(toCsv([{ t: 1 }], [{ header: "=cmd", value: (r) => r.t }])).to.equal("'=cmd\r\n1\r\n");
   });
 });

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { isUserError } from "../../src/cli/errors.js";
 import type { JsonValue } from "../../src/registry/canonical-json.js";
 import {
+  acquireRegistrationLock,
   REGISTRATION_STEPS,
   type RegistrationHandlers,
   RegistrationJournal,
@@ -166,12 +167,13 @@ describe("registration journal", () => {
     await expectRejection(journal.load(target), /belongs to another registration/);
   });
 
-  it("refuses to run while another live process holds the lock, and takes over a dead one's lock", async () => {
+  it("refuses to run while a live process holds the lock, and takes over a lock file that holds no live process", async () => {
     const journal = new RegistrationJournal(dir);
     const reg = await journal.load(target);
-    await writeFile(`${reg.file}.lock`, String(process.pid)); // a live process: ourselves
-    await expectRejection(runRegistration(reg, handlers([])), /is being run by process \d+/);
-    await writeFile(`${reg.file}.lock`, "999999999"); // no such process
+    const release = await acquireRegistrationLock(reg.file); // a live holder: this process
+    await expectRejection(runRegistration(reg, handlers([])), new RegExp(`is being run by process ${process.pid}`));
+    await release();
+    await writeFile(`${reg.file}.lock`, "999999999"); // an unreadable lock (the old pid-only format): no live holder
     const state = await runRegistration(reg, handlers([]));
     expect(state.steps.minted).to.not.equal(undefined);
   });

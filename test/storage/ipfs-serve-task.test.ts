@@ -1,32 +1,85 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 
 import { expect } from "chai";
 
+import { LocalStore } from "../../src/storage/local-store.js";
 import { pageHint } from "../../tasks/ipfs/serve.js";
+import { childEnv, collect, freePort, hardhat, spawnHardhat } from "../e2e/helpers.js";
 import { removeTempDirs, tempDir } from "./storage-fixtures.js";
 
 describe("ipfs serve: the web page URL it prints", () => {
   after(() => removeTempDirs());
 
-  it("fills in the DatasetNFT that Ignition recorded for localhost (chain 31337)", async () => {
+  it("fills in the configured RPC and the DatasetNFT that Ignition recorded for localhost (chain 31337)", async () => {
     const ignition = path.join(tempDir(), "ignition");
     mkdirSync(path.join(ignition, "deployments", "chain-31337"), { recursive: true });
     writeFileSync(
       path.join(ignition, "deployments", "chain-31337", "deployed_addresses.json"),
       JSON.stringify({ "Registry#DatasetNFT": "0x5fbdb2315678afecb367f032d93f642f64180aa3", "Registry#ModelNFT": "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512" }),
     );
-    expect(await pageHint("http://127.0.0.1:5050", ignition)).to.equal(
-      "http://127.0.0.1:5050/?rpc=http://127.0.0.1:8545&dataset=0x5FbDB2315678afecb367f032d93F642f64180aa3&token=<token id>  (the DatasetNFT deployed on localhost)",
+    expect(await pageHint("http://127.0.0.1:5050", ignition, "http://127.0.0.1:9545")).to.equal(
+      "http://127.0.0.1:5050/?rpc=http://127.0.0.1:9545&dataset=0x5FbDB2315678afecb367f032d93F642f64180aa3&token=<token id>  (the DatasetNFT deployed on localhost)",
     );
   });
 
-  it("prints placeholders when nothing is deployed on localhost, or the record is unreadable", async () => {
+  it("prints a placeholder DatasetNFT when nothing is deployed on localhost, or the record is unreadable; escapes & in the RPC URL", async () => {
     const none = path.join(tempDir(), "ignition");
-    const expected = "http://127.0.0.1:5050/?rpc=<JSON-RPC URL>&dataset=<DatasetNFT address>&token=<token id>";
-    expect(await pageHint("http://127.0.0.1:5050", none)).to.equal(expected);
+    const expected = "http://127.0.0.1:5050/?rpc=http://127.0.0.1:8545&dataset=<DatasetNFT address>&token=<token id>";
+    expect(await pageHint("http://127.0.0.1:5050", none, "http://127.0.0.1:8545")).to.equal(expected);
     mkdirSync(path.join(none, "deployments", "chain-31337"), { recursive: true });
     writeFileSync(path.join(none, "deployments", "chain-31337", "deployed_addresses.json"), "{ not json");
-    expect(await pageHint("http://127.0.0.1:5050", none)).to.equal(expected);
+    expect(await pageHint("http://127.0.0.1:5050", none, "http://127.0.0.1:8545")).to.equal(expected);
+    expect(await pageHint("http://h", none, "http://rpc/?key=a&b=c")).to.match(/\?rpc=http:\/\/rpc\/\?key=a%26b=c&dataset=/);
+  });
+});
+
+describe("ipfs serve, run as a command", function () {
+  this.timeout(180_000);
+  after(() => removeTempDirs());
+
+  it("prints the page URL with the configured RPC (DATATRACE_LOCALHOST_URL), serves <dir>/blocks, stops on SIGINT", async () => {
+    const work = tempDir();
+    const store = new LocalStore({ dir: path.join(work, "blocks") });
+    const { cid } = await store.putBytes(new TextEncoder().encode("served from <dir>/blocks"), "a.txt");
+    const port = await freePort();
+    const child = spawnHardhat(["ipfs", "serve", "--port", String(port), "--dir", work, "--quiet"], childEnv({ DATATRACE_LOCALHOST_URL: "http://127.0.0.1:9545" }));
+    let stdout = "";
+    const ready = new Promise<void>((resolve, reject) => {
+      child.stdout?.on("data", (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes("press Ctrl-C")) resolve();
+      });
+      child.once("close", (code) => reject(new Error(`ipfs serve exited with ${code}: ${stdout}`)));
+    });
+    const ended = collect(child, 170_000, "ipfs serve");
+    await ready;
+    expect(stdout).to.match(new RegExp(`web page: +http://127\\.0\\.0\\.1:${port}/\\?rpc=http://127\\.0\\.0\\.1:9545&dataset=`));
+    expect(stdout).to.include(`serving ${store.dir} at`);
+    expect(await (await fetch(`http://127.0.0.1:${port}/ipfs/${cid}`)).text()).to.equal("served from <dir>/blocks");
+    child.kill("SIGINT");
+    expect((await ended).code).to.equal(0);
+  });
+
+  it("a port in use: one line saying so and what to do, no stack, no 'report a bug'", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const run = await hardhat(["ipfs", "serve", "--port", String(port), "--dir", tempDir(), "--no-web"], childEnv({ CI: undefined }));
+      expect(run.code).to.not.equal(0);
+      expect(run.stderr).to.match(new RegExp(`\\[SERVER_LISTEN\\] port ${port} on 127\\.0\\.0\\.1 is already in use .*pass --port <another port>`));
+      expect(run.stderr).to.not.match(/An unexpected error occurred|report-bug|    at /);
+    } finally {
+      busy.close();
+    }
+  });
+
+  it("a port out of range: one line saying the valid range", async () => {
+    const run = await hardhat(["ipfs", "serve", "--port", "70000", "--dir", tempDir(), "--no-web"], childEnv({ CI: undefined }));
+    expect(run.code).to.not.equal(0);
+    expect(run.stderr).to.match(/\[SERVER_LISTEN\] port 70000 is out of range: use a port from 1 to 65535/);
+    expect(run.stderr).to.not.match(/An unexpected error occurred|    at /);
   });
 });

@@ -150,4 +150,45 @@ describe("storage: Lighthouse SDK path under injected faults", function () {
       });
     });
   }
+
+  describe("a timeout aborts the SDK's own request", function () {
+    /** A server that accepts requests and never answers; resolves `closed` when the client drops the connection. */
+    async function silentServer(): Promise<{ url: string; requests: string[]; closed: Promise<void>; close(): Promise<void> }> {
+      const requests: string[] = [];
+      let onClosed: () => void = () => undefined;
+      const closed = new Promise<void>((resolve) => (onClosed = resolve));
+      const silent = await startLoopback((req) => {
+        requests.push(`${req.method} ${req.url}`);
+        req.resume(); // read the upload, answer nothing
+        req.socket.once("close", onClosed);
+      });
+      return { url: silent.url, requests, closed, close: () => silent.close() };
+    }
+
+    const calls: { label: string; run: (store: LighthouseStore) => Promise<unknown> }[] = [
+      { label: "uploadCAR (the SDK's http.request)", run: (store) => store.put(writeTree(tempDir(), "manifest", manifestFiles())) },
+      { label: "getFileInfo (the SDK's fetch)", run: (store) => store.status(HELLO_CID) },
+    ];
+    for (const call of calls) {
+      it(`${call.label}: LIGHTHOUSE_TIMEOUT, and the server sees the connection closed`, async function () {
+        const silent = await silentServer();
+        const back = pointLighthouseAt(silent.url);
+        try {
+          const store = new LighthouseStore({ apiKey: "k", localStore: new LocalStore({ dir: path.join(tempDir(), "client") }), timeoutMs: 300 });
+          const error = await call.run(store).then(
+            () => expect.fail("a silent server went unnoticed"),
+            (e: unknown) => e as StorageError,
+          );
+          expect(error.code, error.message).to.equal("LIGHTHOUSE_TIMEOUT");
+          expect(error.message).to.match(/request was aborted/);
+          expect(silent.requests).to.have.length(1);
+          // Without the abort, the SDK keeps the request open for its own 2-hour timeout and this never resolves.
+          await silent.closed;
+        } finally {
+          back();
+          await silent.close();
+        }
+      });
+    }
+  });
 });

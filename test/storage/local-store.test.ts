@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { CarBlockIterator } from "@ipld/car/iterator";
 import { CarWriter } from "@ipld/car/writer";
@@ -248,5 +250,26 @@ describe("storage: LocalStore", function () {
     await store.exportCar(cid, path.join(dir, "x.car"));
     expect(readdirSync(dir)).to.deep.equal(["x.car"]);
     expect(statSync(path.join(dir, "x.car")).size).to.be.greaterThan(300_000);
+  });
+
+  it("fsyncs every block and record file before renaming it into place", async function () {
+    const store = new LocalStore({ dir: path.join(tempDir(), "blocks") });
+    // Spy (the real sync still runs) on FileHandle#sync, and note which temp files were synced.
+    const probe = await open(fileURLToPath(import.meta.url), "r");
+    const proto = Object.getPrototypeOf(probe) as { sync: (this: { fd: number }) => Promise<void> };
+    await probe.close();
+    const realSync = proto.sync;
+    let synced = 0;
+    proto.sync = async function (this: { fd: number }) {
+      synced++;
+      return realSync.call(this);
+    };
+    try {
+      await store.putBytes(pseudoRandomBytes(600_000, 9), "three-blocks.bin"); // 3 raw leaves + 1 file node + 1 root record
+    } finally {
+      proto.sync = realSync;
+    }
+    expect(blockCount(store)).to.equal(4);
+    expect(synced).to.equal(5);
   });
 });
