@@ -68,8 +68,12 @@ describe("storage: verified retrieval from a list of gateways", function () {
     removeTempDirs();
   });
 
+  /**
+   * A generous timeout: only the `slow` gateway, which never answers, may reach it. A short one
+   * turned a truncating gateway into a "timeout" on a loaded machine (its proxy fetch is slow too).
+   */
   function store(gateways: string[], warnings: GatewayWarning[]): GatewayStore {
-    return new GatewayStore({ gateways, timeoutMs: 400, onWarning: (w) => warnings.push(w) });
+    return new GatewayStore({ gateways, timeoutMs: 4_000, onWarning: (w) => warnings.push(w) });
   }
 
   it("serves verified blocks past a lying, a truncating, a slow and a dead gateway", async function () {
