@@ -46,12 +46,15 @@ export class Random {
   /** `length` fresh random bytes (a new array). */
   bytes(length: number): Uint8Array {
     const out = new Uint8Array(length);
-    for (let k = 0; k < length; k++) {
+    for (let k = 0; k < length; ) {
       if (this.#at === this.#pool.length) {
-        this.#pool = new Uint8Array(this.#cipher.update(Buffer.alloc(4096)));
+        this.#pool = new Uint8Array(this.#cipher.update(Buffer.alloc(Math.max(4096, Math.min(length - k, 1 << 20)))));
         this.#at = 0;
       }
-      out[k] = this.#pool[this.#at++] as number;
+      const take = Math.min(length - k, this.#pool.length - this.#at);
+      out.set(this.#pool.subarray(this.#at, this.#at + take), k);
+      this.#at += take;
+      k += take;
     }
     return out;
   }
