@@ -94,8 +94,16 @@ class Agreement {
 
 }
 
-/** A random forgery of a path: a flipped bit, an entry dropped, added, swapped or replaced. */
+/** A random forgery of a path (never the path itself): a flipped bit, an entry dropped, added, swapped or replaced. */
 function forgePath(random: Random, path: readonly Uint8Array[]): { what: string; path: Uint8Array[] } {
+  const same = (p: readonly Uint8Array[]) => p.length === path.length && p.every((x, k) => hex(x) === hex(path[k]!));
+  for (;;) {
+    const forged = forgeOnce(random, path);
+    if (!same(forged.path)) return forged;
+  }
+}
+
+function forgeOnce(random: Random, path: readonly Uint8Array[]): { what: string; path: Uint8Array[] } {
   const p = [...path];
   const at = random.int(Math.max(1, p.length));
   switch (p.length === 0 ? random.pick([2, 3]) : random.int(7)) {
