@@ -70,13 +70,30 @@ const median = (xs: readonly number[]): number => {
 };
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(" ");
 
-/** Times of one build variant over several rounds (ms). */
+/** Times of one build variant over several rounds (ms): wall clock, and CPU time of all threads. */
 export interface BuildSeries {
   readonly runs: number[];
   readonly best: number;
   readonly median: number;
+  /** CPU time (user + system, every thread of the process) of each run. */
+  readonly cpuRuns: number[];
+  readonly cpuMedian: number;
 }
-const series = (runs: number[]): BuildSeries => ({ runs, best: Math.min(...runs), median: median(runs) });
+const series = (runs: number[], cpuRuns: number[]): BuildSeries => ({
+  runs,
+  best: Math.min(...runs),
+  median: median(runs),
+  cpuRuns,
+  cpuMedian: median(cpuRuns),
+});
+
+/** Wall-clock and CPU milliseconds of one run of `fn`. */
+async function timedWithCpu(fn: () => unknown): Promise<{ ms: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
+  const { ms: wall } = await timed(fn);
+  const used = process.cpuUsage(cpu);
+  return { ms: wall, cpuMs: (used.user + used.system) / 1000 };
+}
 
 /** v2 against v1 (today's flat tree) over the same input, interleaved rounds. */
 export interface V2VsV1 {
@@ -115,18 +132,23 @@ export async function measureV2VsV1(input: Uint8Array, rounds = 5): Promise<V2Vs
     v2ParallelChecked: () => buildTreeParallel(input, { threads: PARALLEL_THREADS }),
   };
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? Object.keys(variants) : Object.keys(variants).reverse();
-    for (const name of order) times[name]!.push((await timed(variants[name]!)).ms);
+    for (const name of order) {
+      const run = await timedWithCpu(variants[name]!);
+      times[name]!.push(run.ms);
+      cpu[name]!.push(run.cpuMs);
+    }
   }
   return {
     leaves: input.length / 32,
     v2ParallelColdMs: cold.ms,
-    v2Parallel: series(times.v2Parallel!),
-    v2Sequential: series(times.v2Sequential!),
-    v2ParallelChecked: series(times.v2ParallelChecked!),
-    v1Parallel: series(times.v1Parallel!),
-    v1Sequential: series(times.v1Sequential!),
+    v2Parallel: series(times.v2Parallel!, cpu.v2Parallel!),
+    v2Sequential: series(times.v2Sequential!, cpu.v2Sequential!),
+    v2ParallelChecked: series(times.v2ParallelChecked!, cpu.v2ParallelChecked!),
+    v1Parallel: series(times.v1Parallel!, cpu.v1Parallel!),
+    v1Sequential: series(times.v1Sequential!, cpu.v1Sequential!),
     v1MatchesMerkletreejs,
   };
 }
@@ -391,9 +413,10 @@ async function report(): Promise<void> {
   const t = await measureV2VsV1(input, rounds);
   console.log(`v1 rebuild = merkletreejs's plain tree (root check on 4,097 leaves, v1 parallel = sequential on 1M): ${t.v1MatchesMerkletreejs}`);
   console.log(`v2 buildTreeParallel first call (spawns the worker): ${ms(t.v2ParallelColdMs)}\n`);
-  console.log("| build (checkSorted: false unless noted) | best | median | runs |");
-  console.log("|---|---|---|---|");
-  const line = (name: string, s: BuildSeries) => console.log(`| ${name} | ${ms(s.best)} | ${ms(s.median)} | ${s.runs.map((x) => x.toFixed(0)).join(", ")} |`);
+  console.log("| build (checkSorted: false unless noted) | best | median | runs (ms) | CPU time, median (all threads) |");
+  console.log("|---|---|---|---|---|");
+  const line = (name: string, s: BuildSeries) =>
+    console.log(`| ${name} | ${ms(s.best)} | ${ms(s.median)} | ${s.runs.map((x) => x.toFixed(0)).join(", ")} | ${ms(s.cpuMedian)} |`);
   line("v2 buildTreeParallel, 2 threads", t.v2Parallel);
   line("v1 flat tree, parallel, 2 threads", t.v1Parallel);
   line("v2 buildTree, one thread", t.v2Sequential);
@@ -406,7 +429,8 @@ async function report(): Promise<void> {
   ] as const) {
     const [rb, rm] = [v2.best / v1.best, v2.median / v1.median];
     console.log(
-      `v2 / v1, ${name}: ${rb.toFixed(2)}× (best), ${rm.toFixed(2)}× (median) — target ≤ ${TREE_TARGETS.v2OverV1}×: ${met(Math.max(rb, rm) <= TREE_TARGETS.v2OverV1)}`,
+      `v2 / v1, ${name}: ${rb.toFixed(2)}× (best), ${rm.toFixed(2)}× (median), CPU time ${(v2.cpuMedian / v1.cpuMedian).toFixed(2)}× — ` +
+        `target ≤ ${TREE_TARGETS.v2OverV1}×: ${met(Math.max(rb, rm) <= TREE_TARGETS.v2OverV1)}`,
     );
   }
 
