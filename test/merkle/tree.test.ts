@@ -59,7 +59,7 @@ function expectSameAsReference(tree: MerkleTree, ref: RefTree, label: string): v
 /** The sizes whose shapes are checked node by node: every n up to 40 and around powers of two. */
 const SHAPE_SIZES = [
   ...Array.from({ length: 40 }, (_, i) => i + 1),
-  ...[63, 64, 65, 127, 128, 129, 255, 256, 257, 511, 512, 513, 1023, 1024, 1025],
+  ...[63, 64, 65, 127, 128, 129, 255, 256, 257, 1023, 1024, 1025],
 ];
 
 describe("scheme v2 primitives (src/merkle/scheme.ts)", () => {
@@ -140,8 +140,8 @@ describe("scheme v2 primitives (src/merkle/scheme.ts)", () => {
       expect(splitBoundary(20, 0)).to.equal(2 ** 19);
     });
 
-    it("names exactly the hashed nodes, one per boundary 1..n-1, for n = 1..200", () => {
-      for (let n = 1; n <= 200; n++) {
+    it("names exactly the hashed nodes, one per boundary 1..n-1, for n = 1..100", () => {
+      for (let n = 1; n <= 100; n++) {
         const widths = levelWidths(n);
         const boundaries: number[] = [];
         for (let k = 1; k < widths.length; k++) {
@@ -491,9 +491,9 @@ describe("buildTreeParallel", function () {
     }
   });
 
-  it("equals buildTree for 200,003 leaves with the default thread count and threshold", async () => {
-    const { flat } = sortedHashSet("parallel-default", 200_003);
-    expectSameTree(await buildTreeParallel(flat), buildTree(flat), "200,003 leaves");
+  it("equals buildTree for 100,003 leaves with the default thread count and threshold", async () => {
+    const { flat } = sortedHashSet("parallel-default", 100_003);
+    expectSameTree(await buildTreeParallel(flat), buildTree(flat), "100,003 leaves");
   });
 
   it("uses input held in a SharedArrayBuffer as level 0, without copying it", async () => {
