@@ -22,8 +22,7 @@ import { buildManifest } from "../src/engine/build-manifest.js";
 import { hashSources } from "../src/engine/hash-sources.js";
 import { directoryReader } from "../src/manifest/manifest-file-reader.js";
 import { ManifestReader } from "../src/manifest/manifest-reader.js";
-import { verifyMember } from "../src/merkle/proof.js";
-import { verifyAbsence } from "../src/merkle/absence.js";
+import { verifyAbsence, verifyMember } from "../src/merkle/proof.js";
 import { openSources } from "../src/sources/open-sources.js";
 
 /** Where the generated bench data lives (gitignored). */
@@ -143,6 +142,7 @@ export interface ManifestProofTimes {
   readonly openMs: number;
   readonly memberMs: number;
   readonly absenceMs: number;
+  /** Entries of the member proof's path (sibling and split key per hashing level). */
   readonly siblings: number;
   /** Files and bytes read by open + the member proof. */
   readonly memberFiles: string[];
@@ -173,17 +173,17 @@ export async function measureProofFromManifest(manifestDir: string): Promise<Man
   const memberMs = performance.now() - t;
   const memberFiles = [...files];
   const memberBytesRead = bytesRead;
-  if (proof.kind !== "member" || !verifyMember(reader.root, reader.header.leafCount, q, proof.index, proof.proof.siblings)) {
+  if (proof.kind !== "member" || !verifyMember(reader.root, reader.header.leafCount, q, proof.index, proof.path)) {
     throw new Error("the proof does not verify");
   }
   const missing = new Uint8Array(32).fill(0x77);
   t = performance.now();
   const absent = await reader.proveSample(missing);
   const absenceMs = performance.now() - t;
-  if (absent.kind !== "absent" || !verifyAbsence(reader.root, reader.header.leafCount, missing, absent.neighbors)) {
+  if (absent.kind !== "absent" || !verifyAbsence(reader.root, reader.header.leafCount, missing, absent)) {
     throw new Error("the absence proof does not verify");
   }
-  return { openMs, memberMs, absenceMs, siblings: proof.proof.siblings.length, memberFiles, memberBytesRead, files, bytesRead };
+  return { openMs, memberMs, absenceMs, siblings: proof.path.length, memberFiles, memberBytesRead, files, bytesRead };
 }
 
 /** The machine line printed at the top of a bench run. */
@@ -231,7 +231,7 @@ async function main(): Promise<void> {
   // 3. Proof of one sample from the 1M manifest with a fresh reader.
   const p = await measureProofFromManifest(out1m);
   console.log(
-    `proof from the 1M manifest, fresh reader: open ${ms(p.openMs)}, member proof ${ms(p.memberMs)} (${p.siblings} siblings), ` +
+    `proof from the 1M manifest, fresh reader: open ${ms(p.openMs)}, member proof ${ms(p.memberMs)} (${p.siblings} path entries), ` +
       `absence proof ${ms(p.absenceMs)}; files read: ${p.files.join(", ")} (${(p.bytesRead / 1024).toFixed(0)} KiB)`,
   );
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);

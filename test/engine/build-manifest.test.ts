@@ -27,7 +27,7 @@ describe("buildManifest", () => {
   const open = () => openSources(["data/train.idx", "data/notes.txt", "data/imgs"], { baseDir: dir });
   const expectedHashes = (): string[] => [...recs.map((r) => sha256Hex(r)), sha256Hex("alpha"), sha256Hex("beta"), sha256Hex("alpha"), sha256Hex("A"), sha256Hex("B")];
 
-  it("commits to the root merkletreejs gives over the sorted distinct hashes", async () => {
+  it("commits to the root an independent implementation of the scheme gives over the sorted distinct hashes", async () => {
     const report = await buildManifest(await open(), { out: path.join(dir, "m"), threads: 2 });
     const reference = referenceRoot(expectedHashes());
     expect(report.root).to.equal(reference.root);

@@ -1,29 +1,40 @@
-import { createHash, randomBytes } from "node:crypto";
+/**
+ * The Keccak-256 behind the tree (src/hash/keccak.ts and its wasm generator),
+ * against two independent implementations: ethers' keccak256 and the
+ * `keccak256` npm package.
+ */
 import { readFileSync } from "node:fs";
 
 import { expect } from "chai";
 import { keccak256 as ethersKeccak256 } from "ethers";
+import keccak256Package from "keccak256";
 
 import { buildKeccakWasm } from "../../src/hash/keccak-wasm/build-keccak-wasm.js";
 import { renderKeccakWasmModule } from "../../src/hash/keccak-wasm/generate.js";
 import { KECCAK_WASM_BASE64 } from "../../src/hash/keccak-wasm/keccak-wasm-bytes.js";
-import { keccak256, keccakLeaves, keccakPairs } from "../../src/hash/keccak.js";
-import { sha256 } from "../../src/hash/sha256.js";
-import { hex, seededBytes } from "./helpers.js";
+import { IN_OFFSET, OUT_OFFSET, SPLITS_OFFSET } from "../../src/hash/keccak-wasm/layout.js";
+import { keccak256, keccakLeaves, keccakNodes, keccakPairs } from "../../src/hash/keccak.js";
+import { Random, hex } from "./helpers.js";
 
 const expected = (bytes: Uint8Array) => ethersKeccak256(bytes).slice(2);
+const expectedPackage = (bytes: Uint8Array) => keccak256Package(Buffer.from(bytes)).toString("hex");
+
+/** Batch sizes around the 2048-message chunk of one wasm call, and odd counts (the SIMD loop hashes two at a time). */
+const BATCH_SIZES = [0, 1, 2, 3, 4, 5, 2047, 2048, 2049, 4095, 4096, 4097, 5001];
 
 describe("keccak256 (wasm)", () => {
+  const random = new Random("keccak256");
+
   it("matches ethers on random inputs of every length 0..300", () => {
     for (let length = 0; length <= 300; length++) {
-      const input = randomBytes(length);
+      const input = random.bytes(length);
       expect(hex(keccak256(input)), `length ${length}`).to.equal(expected(input));
     }
   });
 
   it("matches ethers around the 136-byte rate boundary and for multi-block inputs", () => {
     for (const length of [135, 136, 137, 271, 272, 273, 1000, 136 * 1000 + 7, 300_000]) {
-      const input = randomBytes(length);
+      const input = random.bytes(length);
       expect(hex(keccak256(input)), `length ${length}`).to.equal(expected(input));
     }
   });
@@ -40,51 +51,91 @@ describe("keccak256 (wasm)", () => {
   });
 });
 
-describe("keccakLeaves / keccakPairs (batched wasm)", () => {
-  for (const n of [0, 1, 2, 3, 2047, 2048, 2049, 5001]) {
-    it(`hashes ${n} 32-byte inputs like ethers, one by one`, () => {
-      const input = randomBytes(n * 32);
-      const output = new Uint8Array(n * 32);
-      keccakLeaves(input, output);
-      for (let i = 0; i < n; i++) {
-        expect(hex(output.subarray(i * 32, i * 32 + 32)), `leaf ${i}`).to.equal(expected(input.subarray(i * 32, i * 32 + 32)));
-      }
-    });
+describe("keccakNodes (96-byte tree nodes, batched)", () => {
+  const random = new Random("keccak-nodes");
 
-    it(`hashes ${n} 64-byte pairs like ethers, one by one`, () => {
-      const input = randomBytes(n * 64);
+  for (const n of BATCH_SIZES) {
+    it(`hashes ${n} pair ‖ split messages like ethers and the keccak256 package, one by one`, () => {
+      const pairs = random.bytes(n * 64);
+      const splits = random.bytes(n * 32);
       const output = new Uint8Array(n * 32);
-      keccakPairs(input, output);
+      keccakNodes(pairs, splits, output);
       for (let i = 0; i < n; i++) {
-        expect(hex(output.subarray(i * 32, i * 32 + 32)), `pair ${i}`).to.equal(expected(input.subarray(i * 64, i * 64 + 64)));
+        const message = Buffer.concat([pairs.subarray(i * 64, i * 64 + 64), splits.subarray(i * 32, i * 32 + 32)]);
+        const digest = hex(output.subarray(i * 32, i * 32 + 32));
+        expect(digest, `node ${i} of ${n} (ethers)`).to.equal(expected(message));
+        if (i % 7 === 0 || i >= n - 3) expect(digest, `node ${i} of ${n} (keccak256 package)`).to.equal(expectedPackage(message));
       }
     });
   }
 
-  it("hashes leaves in place when output is the input buffer", () => {
-    const input = seededBytes("leaves-in-place", 5000 * 32);
-    const reference = new Uint8Array(input.length);
-    keccakLeaves(input, reference);
-    const buffer = input.slice();
-    keccakLeaves(buffer, buffer);
-    expect(hex(buffer)).to.equal(hex(reference));
+  for (const n of [1, 3, 2047, 2048, 2049, 5000]) {
+    it(`hashes ${n} nodes in place when the output is the first half of the pairs buffer`, () => {
+      const pairs = random.bytes(n * 64);
+      const splits = random.bytes(n * 32);
+      const reference = new Uint8Array(n * 32);
+      keccakNodes(pairs, splits, reference);
+      const buffer = pairs.slice();
+      keccakNodes(buffer, splits, buffer.subarray(0, n * 32));
+      expect(hex(buffer.subarray(0, n * 32))).to.equal(hex(reference));
+    });
+  }
+
+  it("reads and writes views at any byte offset of larger buffers", () => {
+    const n = 2050;
+    const big = random.bytes(7 + n * 64 + 3 + n * 32 + 2);
+    const pairs = big.subarray(7, 7 + n * 64);
+    const splits = big.subarray(7 + n * 64 + 3, 7 + n * 64 + 3 + n * 32);
+    const output = new Uint8Array(n * 32 + 64).subarray(32, 32 + n * 32);
+    keccakNodes(pairs, splits, output);
+    for (const i of [0, 1, 2047, 2048, 2049]) {
+      const message = Buffer.concat([pairs.subarray(i * 64, i * 64 + 64), splits.subarray(i * 32, i * 32 + 32)]);
+      expect(hex(output.subarray(i * 32, i * 32 + 32)), `node ${i}`).to.equal(expected(message));
+    }
   });
 
-  it("hashes pairs in place when output is the first half of the input", () => {
-    const input = seededBytes("pairs-in-place", 5000 * 64);
-    const reference = new Uint8Array(input.length / 2);
-    keccakPairs(input, reference);
-    const buffer = input.slice();
-    keccakPairs(buffer, buffer.subarray(0, buffer.length / 2));
-    expect(hex(buffer.subarray(0, buffer.length / 2))).to.equal(hex(reference));
+  it("rejects pairs that are not whole 64-byte records, and split keys or outputs of the wrong size", () => {
+    expect(() => keccakNodes(new Uint8Array(96), new Uint8Array(32), new Uint8Array(32))).to.throw(RangeError, /not a multiple of 64/);
+    expect(() => keccakNodes(new Uint8Array(128), new Uint8Array(32), new Uint8Array(64))).to.throw(RangeError, /2 pairs need 64 bytes/);
+    expect(() => keccakNodes(new Uint8Array(128), new Uint8Array(64), new Uint8Array(32))).to.throw(RangeError, /2 pairs need 64 bytes/);
+    expect(() => keccakNodes(new Uint8Array(64), new Uint8Array(32), new Uint8Array(64))).to.throw(RangeError, /need 32 bytes/);
+  });
+});
+
+describe("keccakLeaves / keccakPairs (batched wasm)", () => {
+  const random = new Random("keccak-batches");
+
+  for (const n of [0, 1, 2, 3, 2047, 2048, 2049, 5001]) {
+    it(`hashes ${n} 32-byte inputs and ${n} 64-byte pairs like ethers, one by one`, () => {
+      const leaves = random.bytes(n * 32);
+      const leafOut = new Uint8Array(n * 32);
+      keccakLeaves(leaves, leafOut);
+      const pairs = random.bytes(n * 64);
+      const pairOut = new Uint8Array(n * 32);
+      keccakPairs(pairs, pairOut);
+      for (let i = 0; i < n; i++) {
+        expect(hex(leafOut.subarray(i * 32, i * 32 + 32)), `leaf ${i}`).to.equal(expected(leaves.subarray(i * 32, i * 32 + 32)));
+        expect(hex(pairOut.subarray(i * 32, i * 32 + 32)), `pair ${i}`).to.equal(expected(pairs.subarray(i * 64, i * 64 + 64)));
+      }
+    });
+  }
+
+  it("hashes leaves in place, and pairs into the first half of their input", () => {
+    const leaves = random.bytes(5000 * 32);
+    const leafReference = new Uint8Array(leaves.length);
+    keccakLeaves(leaves, leafReference);
+    keccakLeaves(leaves, leaves);
+    expect(hex(leaves)).to.equal(hex(leafReference));
+    const pairs = random.bytes(5000 * 64);
+    const pairReference = new Uint8Array(pairs.length / 2);
+    keccakPairs(pairs, pairReference);
+    keccakPairs(pairs, pairs.subarray(0, pairs.length / 2));
+    expect(hex(pairs.subarray(0, pairs.length / 2))).to.equal(hex(pairReference));
   });
 
-  it("rejects an input that is not a whole number of 32-byte / 64-byte items", () => {
+  it("rejects inputs that are not whole records and outputs of the wrong size", () => {
     expect(() => keccakLeaves(new Uint8Array(33), new Uint8Array(33))).to.throw(RangeError, /not a multiple of 32/);
     expect(() => keccakPairs(new Uint8Array(96), new Uint8Array(48))).to.throw(RangeError, /not a multiple of 64/);
-  });
-
-  it("rejects an output of the wrong size", () => {
     expect(() => keccakLeaves(new Uint8Array(64), new Uint8Array(32))).to.throw(RangeError, /must equal input length/);
     expect(() => keccakPairs(new Uint8Array(128), new Uint8Array(128))).to.throw(RangeError, /half the input length/);
   });
@@ -98,30 +149,24 @@ describe("keccak wasm module", () => {
     expect(committed).to.equal(renderKeccakWasmModule(emitted));
   });
 
-  it("also emits a correct scalar variant (generator self-check)", () => {
-    const exports = new (globalThis as any).WebAssembly.Instance(
-      new (globalThis as any).WebAssembly.Module(buildKeccakWasm(["scalar"])),
-      {},
-    ).exports;
+  it("also emits a correct scalar variant of pairs and nodes (generator self-check)", () => {
+    const wasmApi = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: any } } })
+      .WebAssembly;
+    const exports = new wasmApi.Instance(new wasmApi.Module(buildKeccakWasm(["scalar"])), {}).exports;
     const heap = new Uint8Array(exports.memory.buffer);
-    const input = randomBytes(3 * 64);
-    heap.set(input, 512);
-    exports.pairs(512, 4096, 3);
+    const random = new Random("keccak-scalar");
+    const pairs = random.bytes(3 * 64);
+    const splits = random.bytes(3 * 32);
+    heap.set(pairs, IN_OFFSET);
+    exports.pairs(IN_OFFSET, OUT_OFFSET, 3);
     for (let i = 0; i < 3; i++) {
-      expect(hex(heap.subarray(4096 + i * 32, 4096 + i * 32 + 32))).to.equal(expected(input.subarray(i * 64, i * 64 + 64)));
+      expect(hex(heap.subarray(OUT_OFFSET + i * 32, OUT_OFFSET + i * 32 + 32))).to.equal(expected(pairs.subarray(i * 64, i * 64 + 64)));
     }
-  });
-});
-
-describe("sha256", () => {
-  it("gives the known digest of 'hello\\n'", () => {
-    expect(hex(sha256(Buffer.from("hello\n")))).to.equal("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
-  });
-
-  it("matches createHash on random inputs", () => {
-    for (const length of [0, 1, 55, 56, 64, 784, 100_000]) {
-      const input = randomBytes(length);
-      expect(hex(sha256(input))).to.equal(createHash("sha256").update(input).digest("hex"));
+    heap.set(splits, SPLITS_OFFSET);
+    exports.nodes(IN_OFFSET, SPLITS_OFFSET, OUT_OFFSET, 3);
+    for (let i = 0; i < 3; i++) {
+      const message = Buffer.concat([pairs.subarray(i * 64, i * 64 + 64), splits.subarray(i * 32, i * 32 + 32)]);
+      expect(hex(heap.subarray(OUT_OFFSET + i * 32, OUT_OFFSET + i * 32 + 32)), `node ${i}`).to.equal(expected(message));
     }
   });
 });

@@ -1,3 +1,4 @@
+/** SHA-256 of samples (src/hash/sha256.ts), against node:crypto and a known digest. */
 import { createHash } from "node:crypto";
 
 import { expect } from "chai";
@@ -23,6 +24,10 @@ describe("hash: SHA-256 (sha256, webSha256, defaultSha256)", () => {
       expect(hex(await defaultSha256(bytes))).to.equal(reference(bytes));
     });
   }
+
+  it("gives the known digest of 'hello\\n' (the bytes behind the CID in docs/platform-notes)", () => {
+    expect(hex(sha256(new TextEncoder().encode("hello\n")))).to.equal("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
+  });
 
   it("uses the synchronous OpenSSL path by default in Node", () => {
     expect(hasNodeSha256).to.equal(true);
