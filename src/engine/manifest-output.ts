@@ -3,11 +3,19 @@
  * the destination, filled by a {@link ManifestWriter} from sorted records,
  * published by rename (the default destination is `<manifestsDir>/<root>`,
  * known only at the end).
+ *
+ * A manifest in the default place is never replaced by a different one: a
+ * registered manifest's local copy must stay what was published. The same
+ * manifest again (same IPFS CID) leaves the existing copy untouched; a
+ * different manifest of the same root (private, other file names, another
+ * date) goes to `<manifestsDir>/<root>.<last 12 characters of its CID>`.
  */
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 
 import { createStagingDirectory, publishDirectory } from "../manifest/atomic-directory.js";
+import { isManifestDirectory } from "../manifest/atomic-directory.js";
+import { manifestCid } from "../manifest/manifest-cid.js";
 import type { ManifestHeader } from "../manifest/manifest-format.js";
 import type { ManifestFacts } from "../manifest/manifest-writer.js";
 import { ManifestWriter } from "../manifest/manifest-writer.js";
@@ -74,12 +82,27 @@ export class ManifestOutput {
     grouper.finish();
     rmSync(this.workDir, { recursive: true, force: true });
     const header = await writer.finish(facts(grouper));
-    const manifestDir = path.resolve(
-      this.#destination.out ?? path.join(this.#destination.manifestsDir ?? DEFAULT_MANIFESTS_DIR, header.root),
-    );
     this.#destination.signal?.throwIfAborted();
-    // An explicit --out holding another manifest is kept unless --force; the default <manifestsDir>/<root> is replaced as before.
-    publishDirectory(this.staging, manifestDir, { replaceDifferentManifest: this.#destination.out === undefined || this.#destination.force === true });
+    if (this.#destination.out !== undefined) {
+      // An explicit --out holding another manifest is kept unless --force.
+      const manifestDir = path.resolve(this.#destination.out);
+      publishDirectory(this.staging, manifestDir, { replaceDifferentManifest: this.#destination.force === true });
+      return { header, grouper, manifestDir };
+    }
+    const byRoot = path.resolve(this.#destination.manifestsDir ?? DEFAULT_MANIFESTS_DIR, header.root);
+    if (!existsSync(byRoot) || !isManifestDirectory(byRoot)) {
+      publishDirectory(this.staging, byRoot, { replaceDifferentManifest: false });
+      return { header, grouper, manifestDir: byRoot };
+    }
+    const cid = await manifestCid(this.staging);
+    for (const candidate of [byRoot, `${byRoot}.${cid.slice(-12)}`]) {
+      if (existsSync(candidate) && isManifestDirectory(candidate) && (await manifestCid(candidate)) === cid) {
+        this.discard(); // the very same manifest is already there: keep it untouched
+        return { header, grouper, manifestDir: candidate };
+      }
+    }
+    const manifestDir = `${byRoot}.${cid.slice(-12)}`;
+    publishDirectory(this.staging, manifestDir, { replaceDifferentManifest: false });
     return { header, grouper, manifestDir };
   }
 
@@ -88,3 +111,4 @@ export class ManifestOutput {
     rmSync(this.staging, { recursive: true, force: true });
   }
 }
+

@@ -11,10 +11,10 @@
  * shared with other hosts may belong to a live process elsewhere).
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 
-import { HEADER_FILE, MANIFEST_FORMAT } from "./manifest-format.js";
+import { HEADER_FILE, INDEX_FILE, MANIFEST_FORMAT, SHARDS_DIRECTORY } from "./manifest-format.js";
 
 /** `.<label>.staging-<pid>-<8 hex>`, and the `.old` of a replaced destination. */
 const STAGING_NAME = /^\..+\.staging-(\d+)-[0-9a-f]{8}(?:\.old)?$/;
@@ -112,6 +112,25 @@ export function publishDirectory(staging: string, destination: string, options: 
   }
   mkdirSync(path.dirname(destination), { recursive: true });
   renameSync(staging, destination);
+}
+
+/** True if `dir` is a directory holding a Datatrace manifest (`header.json` of this format). */
+export function isManifestDirectory(dir: string): boolean {
+  return existingContent(dir).kind === "manifest";
+}
+
+/**
+ * True if `dir` looks like a manifest directory, valid or not: it holds a
+ * `header.json`, an `index.bin` or a `shards/` directory. Such a directory
+ * must be checked as a manifest, never hashed as a folder of samples.
+ */
+export function looksLikeManifestDirectory(dir: string): boolean {
+  try {
+    if (!statSync(dir).isDirectory()) return false;
+  } catch {
+    return false;
+  }
+  return [HEADER_FILE, INDEX_FILE, SHARDS_DIRECTORY].some((name) => existsSync(path.join(dir, name)));
 }
 
 type ExistingContent = { kind: "empty" } | { kind: "manifest"; headerText: string; root: string | undefined } | { kind: "other" };

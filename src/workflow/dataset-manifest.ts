@@ -6,13 +6,14 @@
  * with the ManifestReader, which checks that its index rebuilds its root.
  */
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import { buildManifest } from "../engine/build-manifest.js";
+import { looksLikeManifestDirectory } from "../manifest/atomic-directory.js";
 import { directoryReader } from "../manifest/manifest-file-reader.js";
-import { HEADER_FILE, idsPath, INDEX_FILE, MANIFEST_FORMAT, shardPath } from "../manifest/manifest-format.js";
+import { HEADER_FILE, idsPath, INDEX_FILE, shardPath } from "../manifest/manifest-format.js";
 import { ManifestReader } from "../manifest/manifest-reader.js";
 import { openSources, type OpenSourcesOptions } from "../sources/open-sources.js";
 import { silentReporter, type Reporter } from "./reporter.js";
@@ -51,17 +52,6 @@ export interface PrepareManifestOptions {
   /** Hashing threads (default: one per CPU). */
   readonly threads?: number | undefined;
   readonly reporter?: Reporter | undefined;
-}
-
-/** True if `dir` is a directory holding a Datatrace manifest `header.json`. */
-export async function isManifestDirectory(dir: string): Promise<boolean> {
-  try {
-    if (!(await stat(dir)).isDirectory()) return false;
-    const header = JSON.parse(await readFile(path.join(dir, HEADER_FILE), "utf8")) as { format?: unknown };
-    return header.format === MANIFEST_FORMAT;
-  } catch {
-    return false;
-  }
 }
 
 /** A manifest file that does not match the rest of its manifest. */
@@ -128,7 +118,9 @@ export async function prepareDatasetManifest(sources: readonly string[], options
       exitCode: EXIT_CODES.usage,
     });
   }
-  const manifests = await Promise.all(sources.map((s) => isManifestDirectory(s)));
+  // Anything that looks like a manifest (header.json, index.bin or shards/) is checked as one, never
+  // hashed as a folder of samples: a broken manifest must not be registered as a dataset of its own files.
+  const manifests = sources.map((s) => looksLikeManifestDirectory(s));
   let manifestDir: string;
   let hashedNow = false;
   if (manifests.some((m) => m)) {

@@ -10,7 +10,7 @@ export { auditDataset } from "./audit-dataset.js";
 export type { AuditFinding, AuditFindingKind, AuditOptions, AuditOutcome, AuditReport } from "./audit-dataset.js";
 export { ContentSource, DEFAULT_GATEWAYS, gatewayManifestFiles } from "./content-source.js";
 export type { ContentSourceOptions, GatewayFilesOptions } from "./content-source.js";
-export { isManifestDirectory, prepareDatasetManifest } from "./dataset-manifest.js";
+export { prepareDatasetManifest } from "./dataset-manifest.js";
 export type { PreparedManifest, PrepareManifestOptions } from "./dataset-manifest.js";
 export { runDemo } from "./demo.js";
 export type { DemoDeps, DemoReport, DemoStep } from "./demo.js";

@@ -24,10 +24,13 @@ import { requireSigner } from "../chain/registry-client.js";
 import { TransactionUnknownError } from "../chain/wait-for-receipt.js";
 import { sameCid } from "../storage/cid.js";
 import { importPath } from "../storage/import-path.js";
+import { LocalStore } from "../storage/local-store.js";
 import { RegistrationJournal, runRegistration, type RegistrationHandlers, type RegistrationState, type RegistrationStep } from "../registry/journal.js";
 import { buildDatasetMetadata, metadataBytes, type Creator } from "../registry/metadata.js";
 import { prepareDatasetManifest, type DatasetSourceOptions, type PreparedManifest } from "./dataset-manifest.js";
+import { ContentSource } from "./content-source.js";
 import type { PublishingStore } from "./publishing-store.js";
+import { readTokenMetadata } from "./token-metadata.js";
 import { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration } from "./registration-transaction.js";
 import { reportedWait, silentReporter, type Reporter } from "./reporter.js";
 import { asJson, recordedStep, trackedStep, type RegistrationRunReport } from "./registration-steps.js";
@@ -108,6 +111,21 @@ export interface RegisteredDataset extends DatasetManifestFacts, RegistrationRun
   readonly blockNumber?: number;
   /** Other accounts' registrations of the same root (token ids), oldest first. */
   readonly otherRegistrations: readonly bigint[];
+  /**
+   * When the dataset was already registered: descriptive fields given now
+   * that differ from the registered metadata, which were not applied (a
+   * registration's metadata is not changed by registering again).
+   */
+  readonly ignoredMetadata?: readonly IgnoredMetadataField[];
+}
+
+/** A metadata field given to a registration that already existed, and what the token has instead. */
+export interface IgnoredMetadataField {
+  readonly field: string;
+  /** The value given now, as JSON. */
+  readonly given: string;
+  /** The registered value, as JSON (undefined when the registered metadata could not be read). */
+  readonly registered?: string;
 }
 
 interface HashedData {
@@ -216,13 +234,17 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
         { exitCode: EXIT_CODES.dataError },
       );
     }
-    return summarize(deps, manifest, registration.state, "existing", [], registration.file, others);
+    // A finished registration of this root: the manifest given now must be the one registered.
+    const localCid = (await importPath(manifest.manifestDir)).cid.toString();
+    await requireSameRegistration(client, onChain, { leafCount: manifest.leafCount, manifestCid: localCid, root: manifest.root });
+    const summary = await summarize(deps, manifest, registration.state, "existing", [], registration.file, others);
+    return withIgnoredMetadata(deps, input.metadata, datePublished, summary, reporter);
   }
   if (onChain !== 0n && !registration.isDone("txSent")) {
     const localCid = (await importPath(manifest.manifestDir)).cid.toString();
     await requireSameRegistration(client, onChain, { leafCount: manifest.leafCount, manifestCid: localCid, root: manifest.root });
     reporter.note(`this account already registered this root as dataset #${onChain} with this manifest: nothing to upload or send`);
-    return existingSummary(deps, manifest, onChain, registration.file, others);
+    return withIgnoredMetadata(deps, input.metadata, datePublished, await existingSummary(deps, manifest, onChain, registration.file, others), reporter);
   }
 
   const stepsRun: RegistrationStep[] = [];
@@ -309,6 +331,53 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
   };
   const state = await runRegistration(registration, handlers);
   return summarize(deps, manifest, state, resumed ? "resumed" : "registered", stepsRun, registration.file, others);
+}
+
+/**
+ * The descriptive fields given to a registration that turned out to exist
+ * already, compared with the token's registered metadata (read from the
+ * workspace's block store): the ones that differ were not applied, and the
+ * user is told so rather than left to believe they were.
+ */
+async function withIgnoredMetadata(
+  deps: RegisterDatasetDeps,
+  given: DatasetDescription,
+  datePublished: string,
+  summary: RegisteredDataset,
+  reporter: Reporter,
+): Promise<RegisteredDataset> {
+  const wanted = datasetMetadata(given, datePublished, PLACEHOLDER_COMMITMENT) as unknown as Record<string, unknown>;
+  const fields = [
+    "name",
+    "license",
+    ...(given.description === undefined ? [] : ["description"]),
+    ...(given.creator === undefined ? [] : ["creator"]),
+    ...(given.url === undefined ? [] : ["url"]),
+    ...(given.version === undefined ? [] : ["version"]),
+    ...(given.datePublished === undefined ? [] : ["datePublished"]),
+    ...(given.keywords === undefined ? [] : ["keywords"]),
+  ];
+  const content = new ContentSource({ local: new LocalStore({ dir: deps.workspace.blocksDir }) });
+  const registered = await readTokenMetadata(content, summary.tokenURI);
+  const ignored: IgnoredMetadataField[] = [];
+  for (const field of fields) {
+    const now = JSON.stringify(wanted[field]);
+    const then = registered === undefined ? undefined : JSON.stringify(registered[field]);
+    if (now !== then) ignored.push({ field, given: now, ...(then === undefined ? {} : { registered: then }) });
+  }
+  if (ignored.length === 0) return summary;
+  if (registered === undefined) {
+    reporter.warn(
+      `dataset #${summary.tokenId} was already registered; its metadata (${summary.tokenURI}) is not in the local store, so the given ` +
+        `${fields.map((f) => `--${f}`).join(", ")} could not be compared with it, and none of them was applied`,
+    );
+  } else {
+    reporter.warn(
+      `dataset #${summary.tokenId} was already registered with other metadata; not applied: ` +
+        ignored.map((f) => `${f.field} ${f.given} (registered: ${f.registered ?? "none"})`).join("; "),
+    );
+  }
+  return { ...summary, ignoredMetadata: ignored };
 }
 
 /** Registrations of `root` other than `own` (token ids, oldest first; at most the contract's page size). */

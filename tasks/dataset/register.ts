@@ -115,6 +115,9 @@ export function datasetRegistrationText(r: RegisteredDataset, network: string, c
     ...(r.otherRegistrations.length === 0
       ? []
       : [`also        registered by other accounts as ${r.otherRegistrations.map((id) => `#${id}`).join(", ")} (registrations are per account)`]),
+    ...(r.ignoredMetadata ?? []).map(
+      (f) => `not applied ${f.field} ${f.given} (the token's metadata ${f.registered === undefined ? "could not be read from the local store" : `has ${f.registered}`})`,
+    ),
     ...linkLines(r.links, local),
     `stored in   ${r.backend}; manifest directory ${shownPath(r.manifestDir)}`,
     `journal     ${shownPath(r.journalFile)}`,

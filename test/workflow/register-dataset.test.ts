@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
@@ -7,6 +7,7 @@ import { isUserError, type UserError } from "../../src/cli/errors.js";
 import { toChainError } from "../../src/chain/describe-error.js";
 import { createRegistryClient } from "../../src/chain/registry-client.js";
 import { idsPath, shardPath } from "../../src/manifest/manifest-format.js";
+import { manifestCid } from "../../src/manifest/manifest-cid.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { buildManifest } from "../../src/engine/build-manifest.js";
 import { openSources } from "../../src/sources/open-sources.js";
@@ -130,6 +131,76 @@ describe("registerDataset", function () {
     } finally {
       other.cleanup();
     }
+  });
+
+  describe("bad input never mints (hardening)", () => {
+    /** A manifest made by `dataset hash`, then damaged by `damage`. */
+    async function damagedManifest(damage: (dir: string) => void): Promise<string> {
+      const { dir } = writeSamples(t.root, "data", 5);
+      const report = await buildManifest(await openSources([dir], { baseDir: t.root }), { out: path.join(t.root, "m"), threads: 1 });
+      damage(report.manifestDir);
+      return report.manifestDir;
+    }
+    const cases: Array<[string, (dir: string) => void]> = [
+      ["header.json missing", (dir) => rmSync(path.join(dir, "header.json"))],
+      ["header.json truncated", (dir) => writeFileSync(path.join(dir, "header.json"), readFileSync(path.join(dir, "header.json")).subarray(0, 40))],
+      ["header.json not JSON", (dir) => writeFileSync(path.join(dir, "header.json"), "not json at all")],
+      ["index.bin missing", (dir) => rmSync(path.join(dir, "index.bin"))],
+    ];
+    for (const [what, damage] of cases) {
+      it(`refuses a manifest directory with ${what}: checked as a manifest, never hashed as a folder of samples`, async () => {
+        const manifestDir = await damagedManifest(damage);
+        const count = await env.client.datasets.datasetCount();
+        const error = await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, input(manifestDir)));
+        expect(isUserError(error), error.message).to.equal(true);
+        expect(error.message).to.match(/The manifest .* is not consistent/);
+        expect(store.count).to.equal(0);
+        expect(await env.client.datasets.datasetCount()).to.equal(count);
+      });
+    }
+  });
+
+  it("keeps a registered manifest's local copy: a different manifest of the same root goes next to it, not over it", async () => {
+    const { dir } = writeSamples(t.root, "data", 6);
+    const first = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
+    const cidBefore = await manifestCid(first.manifestDir);
+    // Same samples, private manifest (no ids), registered by another account in the same workspace.
+    const bobs = await registerDataset({ client: env.bobClient, store, workspace: t.workspace }, input(dir, { private: true }));
+    expect(bobs.root).to.equal(first.root);
+    expect(bobs.manifestDir).to.not.equal(first.manifestDir);
+    expect(path.basename(bobs.manifestDir)).to.equal(`${first.root}.${bobs.manifestCid.slice(-12)}`);
+    expect(await manifestCid(first.manifestDir)).to.equal(cidBefore); // untouched
+    expect(await manifestCid(first.manifestDir)).to.equal(first.manifestCid);
+    // This account registering the private manifest too is refused, and still touches nothing.
+    const error = await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir, { private: true })));
+    expect(error.message).to.match(/This account already registered the root .* with a different manifest/);
+    expect(await manifestCid(first.manifestDir)).to.equal(cidBefore);
+    // Hashing the very same samples again reuses the existing copy (no new directory).
+    const again = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
+    expect(again.status).to.equal("existing");
+    expect(again.manifestDir).to.equal(first.manifestDir);
+    expect(readdirSync(path.dirname(first.manifestDir)).filter((n) => n.startsWith(first.root)).sort()).to.deep.equal(
+      [path.basename(first.manifestDir), path.basename(bobs.manifestDir)].sort(),
+    );
+  });
+
+  it("reports descriptive fields given to an existing registration as not applied, instead of dropping them", async () => {
+    const { dir } = writeSamples(t.root, "data", 4);
+    const first = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
+    const reporter = recordingReporter();
+    const same = await registerDataset({ client: env.client, store, workspace: t.workspace, reporter }, input(dir));
+    expect(same.ignoredMetadata).to.equal(undefined); // same name and license: nothing ignored
+    const renamed = await registerDataset(
+      { client: env.client, store, workspace: t.workspace, reporter },
+      { ...input(dir), metadata: { ...metadata, name: "Another name", license: "MIT", description: "new words" } },
+    );
+    expect(renamed.status).to.equal("existing");
+    expect(renamed.tokenId).to.equal(first.tokenId);
+    expect(renamed.ignoredMetadata?.map((f) => f.field)).to.deep.equal(["name", "license", "description"]);
+    expect(renamed.ignoredMetadata![0]).to.deep.equal({ field: "name", given: '"Another name"', registered: '"Test samples"' });
+    expect(reporter.lines.some((l) => /^warn dataset #\d+ was already registered with other metadata; not applied: name "Another name" \(registered: "Test samples"\)/.test(l))).to.equal(true);
+    const metadataNow = await readTokenMetadata(new ContentSource({ local: new LocalStore({ dir: t.workspace.blocksDir }) }), await env.client.datasets.tokenURI(first.tokenId));
+    expect(metadataNow?.name).to.equal("Test samples"); // unchanged
   });
 
   it("refuses a --previous version this account neither registered nor owns, before any work", async () => {
