@@ -7,11 +7,15 @@
 import { createHash, hash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
+import { createScratch, decodeColumnPages } from "../sources/parquet-pages.mjs";
+
 /** Files above this size are hashed in chunks instead of read whole. */
 const STREAM_THRESHOLD = 64 * 1024 * 1024;
 const STREAM_CHUNK = 4 * 1024 * 1024;
 
 let scratch = new Uint8Array(1024 * 1024);
+/** Decoding memory for Parquet pages, reused from batch to batch. */
+let pageScratch;
 
 function ensureScratch(size) {
   if (scratch.length < size) scratch = new Uint8Array(Math.max(size, scratch.length * 2));
@@ -21,7 +25,9 @@ function ensureScratch(size) {
 /** Error carrying the failing sample's position in the batch and the errno code. */
 export class SampleReadError extends Error {
   constructor(index, path, cause) {
-    super(`cannot read ${path}: ${cause?.code ?? cause?.message ?? cause}`);
+    // Our own codes carry a sentence; for errno codes (EACCES…) the code is what callers map.
+    const ours = typeof cause?.code === "string" && /^E(TRUNCATED|PARQUETNULL)$/u.test(cause.code);
+    super(`cannot read ${path}: ${ours ? cause.message : (cause?.code ?? cause?.message ?? cause)}`);
     this.name = "SampleReadError";
     this.index = index;
     this.code = cause?.code;
@@ -61,11 +67,39 @@ function hashFile(path, digests, at) {
   }
 }
 
+/** Hashes bytes [offset, offset + length) of the open file `fd`; returns the digest. */
+function hashRange(fd, offset, length, path) {
+  if (length > STREAM_THRESHOLD) {
+    const h = createHash("sha256");
+    const chunk = ensureScratch(STREAM_CHUNK);
+    for (let done = 0; done < length; ) {
+      const n = readSync(fd, chunk, 0, Math.min(STREAM_CHUNK, length - done), offset + done);
+      if (n === 0) throw truncated(path, offset + done, offset + length);
+      h.update(chunk.subarray(0, n));
+      done += n;
+    }
+    return h.digest();
+  }
+  const buf = ensureScratch(length);
+  for (let fill = 0; fill < length; ) {
+    const n = readSync(fd, buf, fill, length - fill, offset + fill);
+    if (n === 0) throw truncated(path, offset + fill, offset + length);
+    fill += n;
+  }
+  return hash("sha256", buf.subarray(0, length), "buffer");
+}
+
+function truncated(path, at, expected) {
+  return { code: "ETRUNCATED", message: `${path} ended at byte ${at}, expected ${expected} (it shrank while being read)` };
+}
+
 /**
  * Hashes one batch message; writes `count` digests into `digests` (32 bytes
  * each, in batch order) and returns the number of sample bytes hashed.
  * Message shapes: { kind: "files", paths }, { kind: "records", path, offset,
- * recordSize, count }, { kind: "segments", data, bounds, count }.
+ * recordSize, count }, { kind: "ranges", path, offsets, lengths },
+ * { kind: "segments", data, bounds, count }, { kind: "parquet-pages", data,
+ * byteLength, column, count }.
  */
 export function hashBatch(message, digests) {
   if (message.kind === "files") {
@@ -118,6 +152,43 @@ export function hashBatch(message, digests) {
       digests.set(hash("sha256", data.subarray(start, end), "buffer"), 32 * i);
       bytes += end - start;
     }
+    return bytes;
+  }
+  if (message.kind === "ranges") {
+    const { path, offsets, lengths } = message;
+    let fd;
+    let i = 0;
+    let bytes = 0;
+    try {
+      fd = openSync(path, "r");
+      for (; i < offsets.length; i++) {
+        digests.set(hashRange(fd, offsets[i], lengths[i], path), 32 * i);
+        bytes += lengths[i];
+      }
+    } catch (error) {
+      throw new SampleReadError(i, path, error);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    return bytes;
+  }
+  if (message.kind === "parquet-pages") {
+    pageScratch ??= createScratch();
+    let i = 0;
+    let bytes = 0;
+    decodeColumnPages(message.data.subarray(0, message.byteLength), message.column, pageScratch, (value) => {
+      if (i >= message.count) throw new Error(`the pages hold more than the ${message.count} rows announced`);
+      if (value === null) {
+        throw new SampleReadError(i, message.column.pathInSchema.join("."), {
+          code: "EPARQUETNULL",
+          message: "a null value, though the file's statistics say this column chunk has none",
+        });
+      }
+      digests.set(hash("sha256", value, "buffer"), 32 * i);
+      bytes += value.length;
+      i++;
+    });
+    if (i !== message.count) throw new Error(`the pages hold ${i} rows, ${message.count} were announced`);
     return bytes;
   }
   throw new Error(`unknown batch kind ${message.kind}`);

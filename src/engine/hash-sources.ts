@@ -92,7 +92,7 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
         releaseSlot: (slot) => pool.releaseSlot(slot),
       };
       for await (const batch of source.batches(context)) {
-        const slot = batch.kind === "segments" ? batch.slot : await pool.acquireSlot();
+        const slot = batch.kind === "segments" || batch.kind === "parquet-pages" ? batch.slot : await pool.acquireSlot();
         const seq = submitted++;
         const job = pool
           .hash(batch, slot)

@@ -1,0 +1,313 @@
+/**
+ * Tar source (WebDataset shards, plain or gzip'd): one shard, or every
+ * `.tar` / `.tar.gz` / `.tgz` file under a directory (byte-wise order of
+ * their paths). By default every member file is a sample, its raw bytes, so
+ * an image taken out of a shard verifies as a file; sample id
+ * `<shard>/<member path>` (`shards/00042.tar/000420017.jpg`). With
+ * `groupByKey`, every WebDataset key is one sample (webdataset-sample.ts),
+ * id `<shard>/<key>`. Which entries are samples: tar-members.ts.
+ *
+ * Plain shards are parsed by tar-stream from their headers only and the
+ * hashing workers read each member at its offset (`ranges` batches, see
+ * tar-entries.ts); gzip'd shards, and grouped keys, are streamed through the
+ * main thread into shared memory. A split run (`--part i/n`) takes a
+ * contiguous share of the shards: parts are whole shards.
+ *
+ * Ordinals (the order of ids sharing a hash): shard index × 2^32 + position
+ * of the sample in its shard.
+ */
+import { describeFsError } from "./describe-fs-error.js";
+import { PathFilter } from "./glob-filter.js";
+import type { BatchContext, RangesBatch, SampleBatch } from "./sample-batch.js";
+import { partRange } from "./sample-batch.js";
+import type { SampleSource, SourceEstimate } from "./sample-source.js";
+import { SegmentPacker } from "./segment-packer.js";
+import { listShardFiles, type ShardFile, type ShardListing } from "./shard-files.js";
+import type { SourceDescription, TarSourceOptions } from "./source-description.js";
+import { SourceError } from "./source-error.js";
+import { readFileHead } from "./source-file.js";
+import { tarEntriesWithData, tarEntryOffsets, type TarEntryInfo } from "./tar-entries.js";
+import { classifyMember } from "./tar-members.js";
+import { groupedLength, splitKey, writeGrouped, type KeyMember } from "./webdataset-sample.js";
+
+/** Shard file names a directory source picks up. */
+export const TAR_SHARD_PATTERNS = ["*.tar", "*.tar.gz", "*.tgz"] as const;
+/** Members per `ranges` batch, at most. */
+const RANGES_PER_BATCH = 1024;
+/** Member bytes per `ranges` batch, at most (a larger member goes alone). */
+const RANGE_BYTES_PER_BATCH = 8 * 1024 * 1024;
+/** Shards per source, at most: ordinals are shard × 2^32 + member and must stay below 2^53. */
+const MAX_SHARDS = 2 ** 21;
+const SHARD_ORDINAL_STRIDE = 2 ** 32;
+
+/** Whether a file name looks like a tar shard. */
+export function isTarName(fileName: string): boolean {
+  return /\.(tar|tar\.gz|tgz)$/iu.test(fileName);
+}
+
+/** Members of one shard, counted for the warnings. */
+interface ShardTally {
+  samples: number;
+  links: number;
+}
+
+/** WebDataset shards (or any tar files), one sample per member or per key. */
+export class TarSource implements SampleSource {
+  readonly description: SourceDescription;
+  /** Warnings of the last run (skipped links, excluded directories…). */
+  readonly warnings: string[] = [];
+  readonly #root: string;
+  readonly #name: string;
+  readonly #isDirectory: boolean;
+  readonly #options: TarSourceOptions;
+  readonly #filter: PathFilter;
+  #listing: Promise<ShardListing> | undefined;
+
+  /**
+   * @param root absolute path of the shard or of the directory of shards.
+   * @param name relative name recorded in the manifest (see `sourceName`).
+   */
+  constructor(root: string, name: string, isDirectory: boolean, options: Partial<TarSourceOptions> = {}) {
+    this.#root = root;
+    this.#name = name;
+    this.#isDirectory = isDirectory;
+    this.#options = {
+      include: options.include ?? [],
+      exclude: options.exclude ?? [],
+      includeHidden: options.includeHidden ?? false,
+      followSymlinks: options.followSymlinks ?? false,
+      groupByKey: options.groupByKey ?? false,
+    };
+    this.#filter = new PathFilter(this.#options.include, this.#options.exclude);
+    this.description = { kind: "tar", name, options: this.#options };
+  }
+
+  /** The shards, in order. */
+  async shards(): Promise<readonly ShardFile[]> {
+    return (await this.#list()).files;
+  }
+
+  async estimate(): Promise<SourceEstimate> {
+    return {};
+  }
+
+  /** Shard count and SHA-256 of the listing (paths and sizes). */
+  async fingerprint(): Promise<string> {
+    return (await this.#list()).fingerprint;
+  }
+
+  async *batches(context: BatchContext): AsyncGenerator<SampleBatch> {
+    this.warnings.length = 0;
+    const listing = await this.#list();
+    this.warnings.push(...listing.warnings);
+    const shards = listing.files;
+    const { start, end } = partRange(shards.length, context.part);
+    let samples = 0;
+    for (let s = start; s < end; s++) {
+      const shard = shards[s]!;
+      const tally: ShardTally = { samples: 0, links: 0 };
+      const gzip = await isGzip(shard);
+      try {
+        if (this.#options.groupByKey) yield* this.#groupedBatches(shard, s, gzip, context, tally);
+        else if (gzip) yield* this.#streamedBatches(shard, s, context, tally);
+        else yield* this.#rangeBatches(shard, s, context, tally);
+      } catch (error) {
+        throw shardError(shard, gzip, error);
+      }
+      samples += tally.samples;
+      if (tally.links > 0) {
+        this.warnings.push(`skipped ${tally.links} link entr${tally.links === 1 ? "y" : "ies"} in ${shard.idPrefix} (symbolic and hard links inside a tar are not samples)`);
+      }
+    }
+    if (samples === 0 && context.part === undefined) {
+      throw new SourceError(
+        this.#name,
+        `${this.#name} contains no samples: no member file left after the hidden/include/exclude rules` +
+          `${this.#options.includeHidden ? "" : " (hidden members are skipped without --hidden)"}.`,
+      );
+    }
+  }
+
+  #list(): Promise<ShardListing> {
+    this.#listing ??= (async () => {
+      const walk = {
+        include: [...TAR_SHARD_PATTERNS],
+        exclude: [],
+        includeHidden: this.#options.includeHidden,
+        followSymlinks: this.#options.followSymlinks,
+      };
+      const listing = await listShardFiles(this.#root, this.#name, this.#isDirectory, walk, "tar shards (.tar, .tar.gz, .tgz)");
+      if (listing.files.length > MAX_SHARDS) {
+        throw new SourceError(this.#name, `${this.#name} holds ${listing.files.length} shards, more than ${MAX_SHARDS} per source: split it into several directories (one source each).`);
+      }
+      return listing;
+    })();
+    return this.#listing;
+  }
+
+  /** The member's sample path, or undefined when it is not a sample (counts links; throws for unsupported entries). */
+  #samplePath(shard: ShardFile, info: TarEntryInfo, tally: ShardTally, seen: Set<string>): string | undefined {
+    const verdict = classifyMember(info, this.#filter, this.#options.includeHidden);
+    if (verdict.kind === "link") tally.links++;
+    if (verdict.kind === "unsupported") {
+      throw new SourceError(
+        `${shard.idPrefix}/${info.name}`,
+        `${shard.idPrefix}: member ${info.name} has a tar entry type that is not supported (a GNU sparse file, volume label or multi-volume part): ` +
+          `its stored bytes are not the file's content. Repack the shard without it (e.g. tar --format=pax, no --sparse).`,
+      );
+    }
+    if (verdict.kind !== "sample") return undefined;
+    if (seen.has(verdict.path)) {
+      throw new SourceError(
+        `${shard.idPrefix}/${verdict.path}`,
+        `${shard.idPrefix} holds member ${verdict.path} twice, so its sample id would be ambiguous. Repack the shard with each path once.`,
+      );
+    }
+    seen.add(verdict.path);
+    return verdict.path;
+  }
+
+  /** Plain shard, one sample per member: the workers read the members (`ranges` batches). */
+  async *#rangeBatches(shard: ShardFile, shardIndex: number, context: BatchContext, tally: ShardTally): AsyncGenerator<SampleBatch> {
+    const seen = new Set<string>();
+    let offsets: number[] = [];
+    let lengths: number[] = [];
+    let ordinals: number[] = [];
+    let ids: string[] = [];
+    let bytes = 0;
+    const flush = (): RangesBatch => {
+      const batch: RangesBatch = {
+        kind: "ranges",
+        path: shard.absolutePath,
+        offsets: Float64Array.from(offsets),
+        lengths: Float64Array.from(lengths),
+        count: offsets.length,
+        ordinals: Float64Array.from(ordinals),
+        ids: context.withIds ? ids : null,
+      };
+      offsets = [];
+      lengths = [];
+      ordinals = [];
+      ids = [];
+      bytes = 0;
+      return batch;
+    };
+    for await (const info of tarEntryOffsets(shard.absolutePath)) {
+      const path = this.#samplePath(shard, info, tally, seen);
+      if (path === undefined) continue;
+      if (offsets.length > 0 && (offsets.length === RANGES_PER_BATCH || bytes + info.size > RANGE_BYTES_PER_BATCH)) yield flush();
+      offsets.push(info.dataOffset);
+      lengths.push(info.size);
+      ordinals.push(shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++);
+      if (context.withIds) ids.push(`${shard.idPrefix}/${path}`);
+      bytes += info.size;
+    }
+    if (offsets.length > 0) yield flush();
+  }
+
+  /** Gzip'd shard, one sample per member: members streamed into shared memory. */
+  async *#streamedBatches(shard: ShardFile, shardIndex: number, context: BatchContext, tally: ShardTally): AsyncGenerator<SampleBatch> {
+    const seen = new Set<string>();
+    const packer = new SegmentPacker(context);
+    try {
+      for await (const { info, data } of tarEntriesWithData(shard.absolutePath, true)) {
+        const path = this.#samplePath(shard, info, tally, seen);
+        if (path === undefined) continue;
+        const full = await packer.reserve(info.size);
+        if (full !== undefined) yield full;
+        const at = packer.fill;
+        let got = 0;
+        for await (const chunk of data) {
+          if (got + chunk.length > info.size) throw new Error(`member ${path} holds more bytes than its header says`);
+          packer.data.set(chunk, at + got);
+          got += chunk.length;
+        }
+        if (got !== info.size) throw new Error(`member ${path} ends after ${got} of ${info.size} bytes`);
+        packer.commit(info.size, shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++, `${shard.idPrefix}/${path}`);
+      }
+      const last = packer.take();
+      if (last !== undefined) yield last;
+    } finally {
+      packer.release();
+    }
+  }
+
+  /** One sample per WebDataset key (plain or gzip'd shard). */
+  async *#groupedBatches(shard: ShardFile, shardIndex: number, gzip: boolean, context: BatchContext, tally: ShardTally): AsyncGenerator<SampleBatch> {
+    const seen = new Set<string>();
+    const finishedKeys = new Set<string>();
+    const packer = new SegmentPacker(context);
+    let key: string | undefined;
+    let members: KeyMember[] = [];
+    const flush = async function* (this: TarSource): AsyncGenerator<SampleBatch> {
+      if (key === undefined) return;
+      const length = groupedLength(members);
+      const full = await packer.reserve(length);
+      if (full !== undefined) yield full;
+      writeGrouped(members, packer.data, packer.fill);
+      packer.commit(length, shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++, `${shard.idPrefix}/${key}`);
+      finishedKeys.add(key);
+      key = undefined;
+      members = [];
+    };
+    try {
+      for await (const { info, data } of tarEntriesWithData(shard.absolutePath, gzip)) {
+        const path = this.#samplePath(shard, info, tally, seen);
+        if (path === undefined) continue;
+        const split = splitKey(path);
+        if (split === undefined) {
+          throw new SourceError(
+            `${shard.idPrefix}/${path}`,
+            `${shard.idPrefix}: member ${path} has no extension, so it has no WebDataset key. --group-by-key needs key.ext names (000123.jpg, 000123.txt); ` +
+              `leave it out with --exclude or hash members one by one (without --group-by-key).`,
+          );
+        }
+        if (split.key !== key) {
+          yield* flush.call(this);
+          if (finishedKeys.has(split.key)) {
+            throw new SourceError(
+              `${shard.idPrefix}/${path}`,
+              `${shard.idPrefix}: the files of key ${split.key} are not consecutive (${path} comes after other keys). ` +
+                `WebDataset shards keep a key's files together: repack the shard sorted by name (tar --sort=name).`,
+            );
+          }
+          key = split.key;
+        }
+        if (members.some((m) => m.extension === split.extension)) {
+          throw new SourceError(`${shard.idPrefix}/${path}`, `${shard.idPrefix}: key ${split.key} has two .${split.extension} files. Repack the shard with one file per extension and key.`);
+        }
+        const bytes = new Uint8Array(info.size);
+        let got = 0;
+        for await (const chunk of data) {
+          if (got + chunk.length > info.size) throw new Error(`member ${path} holds more bytes than its header says`);
+          bytes.set(chunk, got);
+          got += chunk.length;
+        }
+        if (got !== info.size) throw new Error(`member ${path} ends after ${got} of ${info.size} bytes`);
+        members.push({ extension: split.extension, data: bytes });
+      }
+      yield* flush.call(this);
+      const last = packer.take();
+      if (last !== undefined) yield last;
+    } finally {
+      packer.release();
+    }
+  }
+}
+
+async function isGzip(shard: ShardFile): Promise<boolean> {
+  const head = await readFileHead(shard.absolutePath, 2, false).catch((error: unknown) => {
+    throw new SourceError(shard.idPrefix, `Cannot read shard ${shard.idPrefix}: ${describeFsError(error)}.`, { cause: error });
+  });
+  return head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** A SourceError naming the shard for whatever failed while reading it. */
+function shardError(shard: ShardFile, gzip: boolean, error: unknown): unknown {
+  if (error instanceof SourceError) return error;
+  const reason = describeFsError(error);
+  const hint = gzip
+    ? "The gzip stream or the tar inside it is damaged or truncated; download the shard again."
+    : "Is it a tar file? It is damaged or truncated; download the shard again (a compressed shard must be gzip: .tar.gz or .tgz).";
+  return new SourceError(shard.idPrefix, `Cannot read shard ${shard.idPrefix}: ${reason}. ${hint}`, { cause: error });
+}
