@@ -4,7 +4,6 @@ import type { ParquetColumnCodec } from "../sources/parquet-pages.mjs";
 export type HashBatchMessage =
   | { readonly kind: "files"; readonly paths: readonly string[] }
   | { readonly kind: "records"; readonly path: string; readonly offset: number; readonly recordSize: number; readonly count: number }
-  | { readonly kind: "ranges"; readonly path: string; readonly offsets: Float64Array; readonly lengths: Float64Array }
   | { readonly kind: "segments"; readonly data: Uint8Array; readonly bounds: Uint32Array; readonly count: number }
   | { readonly kind: "parquet-pages"; readonly data: Uint8Array; readonly byteLength: number; readonly column: ParquetColumnCodec; readonly count: number };
 

@@ -67,38 +67,12 @@ function hashFile(path, digests, at) {
   }
 }
 
-/** Hashes bytes [offset, offset + length) of the open file `fd`; returns the digest. */
-function hashRange(fd, offset, length, path) {
-  if (length > STREAM_THRESHOLD) {
-    const h = createHash("sha256");
-    const chunk = ensureScratch(STREAM_CHUNK);
-    for (let done = 0; done < length; ) {
-      const n = readSync(fd, chunk, 0, Math.min(STREAM_CHUNK, length - done), offset + done);
-      if (n === 0) throw truncated(path, offset + done, offset + length);
-      h.update(chunk.subarray(0, n));
-      done += n;
-    }
-    return h.digest();
-  }
-  const buf = ensureScratch(length);
-  for (let fill = 0; fill < length; ) {
-    const n = readSync(fd, buf, fill, length - fill, offset + fill);
-    if (n === 0) throw truncated(path, offset + fill, offset + length);
-    fill += n;
-  }
-  return hash("sha256", buf.subarray(0, length), "buffer");
-}
-
-function truncated(path, at, expected) {
-  return { code: "ETRUNCATED", message: `${path} ended at byte ${at}, expected ${expected} (it shrank while being read)` };
-}
-
 /**
  * Hashes one batch message; writes `count` digests into `digests` (32 bytes
  * each, in batch order) and returns the number of sample bytes hashed.
  * Message shapes: { kind: "files", paths }, { kind: "records", path, offset,
- * recordSize, count }, { kind: "ranges", path, offsets, lengths },
- * { kind: "segments", data, bounds, count }, { kind: "parquet-pages", data,
+ * recordSize, count }, { kind: "segments", data, bounds, count },
+ * { kind: "parquet-pages", data,
  * byteLength, column, count }.
  */
 export function hashBatch(message, digests) {
@@ -151,24 +125,6 @@ export function hashBatch(message, digests) {
       const end = bounds[2 * i + 1];
       digests.set(hash("sha256", data.subarray(start, end), "buffer"), 32 * i);
       bytes += end - start;
-    }
-    return bytes;
-  }
-  if (message.kind === "ranges") {
-    const { path, offsets, lengths } = message;
-    let fd;
-    let i = 0;
-    let bytes = 0;
-    try {
-      fd = openSync(path, "r");
-      for (; i < offsets.length; i++) {
-        digests.set(hashRange(fd, offsets[i], lengths[i], path), 32 * i);
-        bytes += lengths[i];
-      }
-    } catch (error) {
-      throw new SampleReadError(i, path, error);
-    } finally {
-      if (fd !== undefined) closeSync(fd);
     }
     return bytes;
   }

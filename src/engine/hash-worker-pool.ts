@@ -192,8 +192,6 @@ function messageOf(batch: SampleBatch, slot: BatchSlot): HashBatchMessage {
       return { kind: "files", paths: batch.paths };
     case "records":
       return { kind: "records", path: batch.path, offset: batch.offset, recordSize: batch.recordSize, count: batch.count };
-    case "ranges":
-      return { kind: "ranges", path: batch.path, offsets: batch.offsets, lengths: batch.lengths };
     case "segments":
       return { kind: "segments", data: slot.data, bounds: slot.bounds, count: batch.count };
     case "parquet-pages":

@@ -21,7 +21,6 @@ export type {
   FilesBatch,
   ParquetPagesBatch,
   PartSelector,
-  RangesBatch,
   RecordsBatch,
   SampleBatch,
   SegmentsBatch,

@@ -4,15 +4,13 @@
  * order, together with their ordinals (position in the source: file index,
  * line number, record number) and, unless the dataset is private, their ids.
  *
- * Five shapes, chosen so that the bytes are read (and decoded) where they are hashed:
+ * Four shapes, chosen so that the bytes are read (and decoded) where they are hashed:
  * - `files`: one sample per file, read by the hashing worker itself;
  * - `records`: fixed-size records at a byte offset of a plain file, read by
  *   the worker itself (uncompressed IDX);
- * - `ranges`: byte ranges of a plain file, read by the worker itself (the
- *   members of a plain tar shard);
  * - `segments`: bytes already in shared memory (a {@link BatchSlot}) with the
- *   [start, end) bounds of each sample (lines, gzip'd IDX, gzip'd tar
- *   members, whole Parquet rows);
+ *   [start, end) bounds of each sample (lines, gzip'd IDX, tar members,
+ *   WebDataset keys, whole Parquet rows);
  * - `parquet-pages`: raw Parquet pages of one column in shared memory, which
  *   the worker decompresses and decodes, one sample per row.
  */
@@ -57,14 +55,6 @@ export interface RecordsBatch extends BatchCommon {
   readonly recordSize: number;
 }
 
-/** `count` byte ranges of a plain file, one sample each: `[offsets[i], offsets[i] + lengths[i])`. */
-export interface RangesBatch extends BatchCommon {
-  readonly kind: "ranges";
-  readonly path: string;
-  readonly offsets: Float64Array;
-  readonly lengths: Float64Array;
-}
-
 /**
  * Raw pages of one Parquet column chunk in `slot.data[0, byteLength)`: an
  * optional dictionary page, then whole data pages holding exactly `count`
@@ -84,7 +74,7 @@ export interface SegmentsBatch extends BatchCommon {
 }
 
 /** Any batch a source can produce. */
-export type SampleBatch = FilesBatch | RecordsBatch | RangesBatch | SegmentsBatch | ParquetPagesBatch;
+export type SampleBatch = FilesBatch | RecordsBatch | SegmentsBatch | ParquetPagesBatch;
 
 /** One part of a split run: `index` in `[0, count)`. */
 export interface PartSelector {

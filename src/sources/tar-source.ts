@@ -7,10 +7,10 @@
  * `groupByKey`, every WebDataset key is one sample (webdataset-sample.ts),
  * id `<shard>/<key>`. Which entries are samples: tar-members.ts.
  *
- * Plain shards are parsed by tar-stream from their headers only and the
- * hashing workers read each member at its offset (`ranges` batches, see
- * tar-entries.ts); gzip'd shards, and grouped keys, are streamed through the
- * main thread into shared memory. A split run (`--part i/n`) takes a
+ * Plain shards are read straight into the hashing slots and their headers
+ * walked in place with tar-stream's header codec (tar-headers.ts, measured);
+ * gzip'd shards, and grouped keys, are streamed through tar-stream's
+ * `extract` (tar-entries.ts) and copied into the slots. A split run (`--part i/n`) takes a
  * contiguous share of the shards: parts are whole shards.
  *
  * Ordinals (the order of ids sharing a hash): shard index × 2^32 + position
@@ -18,24 +18,22 @@
  */
 import { describeFsError } from "./describe-fs-error.js";
 import { PathFilter } from "./glob-filter.js";
-import type { BatchContext, RangesBatch, SampleBatch } from "./sample-batch.js";
+import { readFully } from "./parquet-page-cursor.js";
+import type { BatchContext, BatchSlot, SampleBatch, SegmentsBatch } from "./sample-batch.js";
 import { partRange } from "./sample-batch.js";
 import type { SampleSource, SourceEstimate } from "./sample-source.js";
 import { SegmentPacker } from "./segment-packer.js";
 import { listShardFiles, type ShardFile, type ShardListing } from "./shard-files.js";
 import type { SourceDescription, TarSourceOptions } from "./source-description.js";
 import { SourceError } from "./source-error.js";
-import { readFileHead } from "./source-file.js";
-import { tarEntriesWithData, tarEntryOffsets, type TarEntryInfo } from "./tar-entries.js";
+import { openSourceFile, readFileHead } from "./source-file.js";
+import { tarEntriesWithData, type TarEntryInfo } from "./tar-entries.js";
+import { TarHeaderWalk } from "./tar-headers.js";
 import { classifyMember } from "./tar-members.js";
 import { groupedLength, splitKey, writeGrouped, type KeyMember } from "./webdataset-sample.js";
 
 /** Shard file names a directory source picks up. */
 export const TAR_SHARD_PATTERNS = ["*.tar", "*.tar.gz", "*.tgz"] as const;
-/** Members per `ranges` batch, at most. */
-const RANGES_PER_BATCH = 1024;
-/** Member bytes per `ranges` batch, at most (a larger member goes alone). */
-const RANGE_BYTES_PER_BATCH = 8 * 1024 * 1024;
 /** Shards per source, at most: ordinals are shard × 2^32 + member and must stay below 2^53. */
 const MAX_SHARDS = 2 ** 21;
 const SHARD_ORDINAL_STRIDE = 2 ** 32;
@@ -110,7 +108,7 @@ export class TarSource implements SampleSource {
       try {
         if (this.#options.groupByKey) yield* this.#groupedBatches(shard, s, gzip, context, tally);
         else if (gzip) yield* this.#streamedBatches(shard, s, context, tally);
-        else yield* this.#rangeBatches(shard, s, context, tally);
+        else yield* this.#slotBatches(shard, s, context, tally);
       } catch (error) {
         throw shardError(shard, gzip, error);
       }
@@ -167,42 +165,89 @@ export class TarSource implements SampleSource {
     return verdict.path;
   }
 
-  /** Plain shard, one sample per member: the workers read the members (`ranges` batches). */
-  async *#rangeBatches(shard: ShardFile, shardIndex: number, context: BatchContext, tally: ShardTally): AsyncGenerator<SampleBatch> {
+  /**
+   * Plain shard, one sample per member: the shard is read in slot-sized
+   * pieces straight into the hashing slots; the headers are walked in place
+   * (tar-headers.ts) and each member becomes a segment of the slot holding
+   * it. A member that does not fit the rest of a slot starts the next one,
+   * which is read from the member's first byte.
+   */
+  async *#slotBatches(shard: ShardFile, shardIndex: number, context: BatchContext, tally: ShardTally): AsyncGenerator<SampleBatch> {
+    const handle = await openSourceFile(shard.absolutePath, shard.idPrefix);
     const seen = new Set<string>();
-    let offsets: number[] = [];
-    let lengths: number[] = [];
+    const walk = new TarHeaderWalk();
+    const block = Buffer.alloc(512);
+    let slot: BatchSlot | undefined;
+    let base = 0; // file offset of slot.data[0]
+    let valid = 0; // bytes of the slot holding file data
+    let count = 0;
     let ordinals: number[] = [];
     let ids: string[] = [];
-    let bytes = 0;
-    const flush = (): RangesBatch => {
-      const batch: RangesBatch = {
-        kind: "ranges",
-        path: shard.absolutePath,
-        offsets: Float64Array.from(offsets),
-        lengths: Float64Array.from(lengths),
-        count: offsets.length,
-        ordinals: Float64Array.from(ordinals),
-        ids: context.withIds ? ids : null,
-      };
-      offsets = [];
-      lengths = [];
+    const take = (): SegmentsBatch | undefined => {
+      const full = slot;
+      slot = undefined;
+      if (full === undefined) return undefined;
+      if (count === 0) {
+        context.releaseSlot(full);
+        return undefined;
+      }
+      const batch: SegmentsBatch = { kind: "segments", slot: full, count, ordinals: Float64Array.from(ordinals), ids: context.withIds ? ids : null };
+      count = 0;
       ordinals = [];
       ids = [];
-      bytes = 0;
       return batch;
     };
-    for await (const info of tarEntryOffsets(shard.absolutePath)) {
-      const path = this.#samplePath(shard, info, tally, seen);
-      if (path === undefined) continue;
-      if (offsets.length > 0 && (offsets.length === RANGES_PER_BATCH || bytes + info.size > RANGE_BYTES_PER_BATCH)) yield flush();
-      offsets.push(info.dataOffset);
-      lengths.push(info.size);
-      ordinals.push(shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++);
-      if (context.withIds) ids.push(`${shard.idPrefix}/${path}`);
-      bytes += info.size;
+    try {
+      const size = (await handle.stat()).size;
+      /** Makes [offset, offset + length) readable in the slot; returns the previous slot's batch when it had to move. */
+      const ensure = async (offset: number, length: number): Promise<SegmentsBatch | undefined> => {
+        if (slot !== undefined && offset >= base && offset + length <= base + valid && count < slot.maxSamples) return undefined;
+        if (offset + length > size) throw new Error(`Unexpected end of data: the archive ends at byte ${size}, an entry needs bytes up to ${offset + length}`);
+        const full = take();
+        slot = await context.acquireSlot(length);
+        base = offset;
+        valid = Math.min(slot.data.length, size - offset);
+        await readFully(handle, slot.data, 0, valid, offset);
+        return full;
+      };
+      let pos = 0;
+      while (pos + 512 <= size) {
+        let full = await ensure(pos, 512);
+        if (full !== undefined) yield full;
+        block.set(slot!.data.subarray(pos - base, pos - base + 512));
+        const found = walk.block(block, pos);
+        if (found.kind === "zero") {
+          pos += 512;
+          continue;
+        }
+        if (found.kind === "record") {
+          full = await ensure(found.dataOffset, found.size);
+          if (full !== undefined) yield full;
+          walk.record(Buffer.from(slot!.data.subarray(found.dataOffset - base, found.dataOffset - base + found.size)));
+          pos = found.dataOffset + padded(found.size);
+          continue;
+        }
+        const info = found.info;
+        const path = this.#samplePath(shard, info, tally, seen);
+        if (path !== undefined) {
+          full = await ensure(info.dataOffset, info.size);
+          if (full !== undefined) yield full;
+          slot!.bounds[2 * count] = info.dataOffset - base;
+          slot!.bounds[2 * count + 1] = info.dataOffset - base + info.size;
+          ordinals.push(shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++);
+          if (context.withIds) ids.push(`${shard.idPrefix}/${path}`);
+          count++;
+        }
+        // As tar-stream: a directory entry has no data, whatever its size field says.
+        pos = info.type === "directory" ? info.dataOffset : info.dataOffset + padded(info.size);
+      }
+      if (pos < size) throw new Error(`Unexpected end of data: ${size - pos} bytes after the last 512-byte block`);
+      const last = take();
+      if (last !== undefined) yield last;
+    } finally {
+      if (slot !== undefined) context.releaseSlot(slot);
+      await handle.close();
     }
-    if (offsets.length > 0) yield flush();
   }
 
   /** Gzip'd shard, one sample per member: members streamed into shared memory. */
@@ -310,4 +355,8 @@ function shardError(shard: ShardFile, gzip: boolean, error: unknown): unknown {
     ? "The gzip stream or the tar inside it is damaged or truncated; download the shard again."
     : "Is it a tar file? It is damaged or truncated; download the shard again (a compressed shard must be gzip: .tar.gz or .tgz).";
   return new SourceError(shard.idPrefix, `Cannot read shard ${shard.idPrefix}: ${reason}. ${hint}`, { cause: error });
+}
+
+function padded(size: number): number {
+  return Math.ceil(size / 512) * 512;
 }
