@@ -4,7 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { formatCount } from "../../src/cli/progress.js";
 import { parseTokenId } from "../../src/chain/dataset-records.js";
 import { splitPatternList } from "../../src/sources/glob-filter.js";
-import type { SourceKindOption } from "../../src/sources/open-sources.js";
+import { SOURCE_KIND_OPTIONS, type SourceKindOption } from "../../src/sources/open-sources.js";
 import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
 import { formatChainTime } from "../../src/chain/describe-error.js";
 import { registerDataset, type RegisteredDataset, type RegisterDatasetInput } from "../../src/workflow/register-dataset.js";
@@ -36,6 +36,9 @@ export interface DatasetRegisterArguments {
   include: string;
   exclude: string;
   hidden: boolean;
+  column: string;
+  groupByKey: boolean;
+  hashMetadata: boolean;
   threads: number;
   dir: string;
   commit: boolean;
@@ -45,7 +48,6 @@ export interface DatasetRegisterArguments {
   quiet: boolean;
 }
 
-const KINDS = ["auto", "dir", "lines", "idx"];
 
 /**
  * Registers the dataset and prints token id, root, CIDs, transaction and
@@ -57,7 +59,7 @@ export default async function datasetRegister(args: DatasetRegisterArguments, hr
     if ((args.wait || args.recommit) && !args.commit) {
       throw new UserError(`--${args.wait ? "wait" : "recommit"} only applies to commit-reveal registration.`, "Add --commit (see `npx hardhat dataset register --help`).", { exitCode: EXIT_CODES.usage });
     }
-    if (!KINDS.includes(args.kind)) throw new Error(`--kind ${args.kind} is not one of ${KINDS.join(", ")}.`);
+    if (!(SOURCE_KIND_OPTIONS as readonly string[]).includes(args.kind)) throw new Error(`--kind ${args.kind} is not one of ${SOURCE_KIND_OPTIONS.join(", ")}.`);
     if (args.threads < 0) throw new Error(`--threads ${args.threads}: pass 0 (one per CPU) or a positive number.`);
     const previousVersion = args.previous === "" ? 0n : parseTokenId(args.previous, "previous version token id");
     const workspace = workspaceAt(args.dir);
@@ -71,6 +73,9 @@ export default async function datasetRegister(args: DatasetRegisterArguments, hr
         include: splitPatternList(args.include),
         exclude: splitPatternList(args.exclude),
         includeHidden: args.hidden,
+        column: args.column === "" ? undefined : args.column,
+        groupByKey: args.groupByKey,
+        hashMetadata: args.hashMetadata,
       },
       private: args.private,
       threads: args.threads === 0 ? undefined : args.threads,
