@@ -81,7 +81,8 @@ export async function closeParquetFile(file: ParquetFile): Promise<void> {
 function describe(node: SchemaTree): string {
   const e = node.element;
   if (node.children.length > 0) return e.converted_type === "LIST" || e.logical_type?.type === "LIST" ? "a list" : "a struct";
-  return [e.type, e.logical_type?.type ?? e.converted_type].filter((x) => x !== undefined).join(" ");
+  const annotation = e.logical_type?.type ?? e.converted_type;
+  return annotation === undefined ? String(e.type) : `${annotation} (${e.type})`;
 }
 
 /** Why a leaf cannot be a sample, or undefined. */
