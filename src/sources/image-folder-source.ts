@@ -54,7 +54,11 @@ export class ImageFolderSource implements SampleSource {
   readonly #files: DirectorySource;
   readonly #options: ImageFolderSourceOptions;
 
-  private constructor(files: DirectorySource, name: string, options: ImageFolderSourceOptions) {
+  /** Absolute path of the folder. */
+  readonly root: string;
+
+  private constructor(root: string, files: DirectorySource, name: string, options: ImageFolderSourceOptions) {
+    this.root = root;
     this.#files = files;
     this.#options = options;
     this.description = { kind: "imagefolder", name, options };
@@ -83,7 +87,7 @@ export class ImageFolderSource implements SampleSource {
       metadata.push({ path: entry.relativePath, bytes, sha256 });
     }
     const samples = new DirectorySource(root, name, hashMetadata ? walk : { ...walk, exclude: [...walk.exclude, ...IMAGE_FOLDER_METADATA_NAMES] });
-    return new ImageFolderSource(samples, name, { ...walk, hashMetadata, metadata });
+    return new ImageFolderSource(root, samples, name, { ...walk, hashMetadata, metadata });
   }
 
   /** The recorded metadata files. */

@@ -38,6 +38,8 @@ export type {
   TarSourceOptions,
 } from "./source-description.js";
 export { SourceError } from "./source-error.js";
+export { csvHeader, describeSources, extensionType } from "./source-structure.js";
+export type { FieldStructure, FieldType, MetadataFileStructure, SourceStructure } from "./source-structure.js";
 export { sourceName } from "./source-name.js";
 export { isTarName, TarSource, TAR_SHARD_PATTERNS } from "./tar-source.js";
 export { memberPath } from "./tar-members.js";

@@ -95,6 +95,11 @@ export class ParquetSource implements SampleSource {
     this.description = { kind: "parquet", name, options: this.#options };
   }
 
+  /** Whether the source is a directory of files (not one file). */
+  get isDirectory(): boolean {
+    return this.#isDirectory;
+  }
+
   /** The files, in order. */
   async files(): Promise<readonly ShardFile[]> {
     return (await this.#list()).files;

@@ -54,6 +54,8 @@ export class TarSource implements SampleSource {
   readonly description: SourceDescription;
   /** Warnings of the last run (skipped links, excluded directories…). */
   readonly warnings: string[] = [];
+  /** Member extensions (WebDataset's: after the first dot of the file name) seen by the last run, with their counts. */
+  readonly extensions = new Map<string, number>();
   readonly #root: string;
   readonly #name: string;
   readonly #isDirectory: boolean;
@@ -80,6 +82,11 @@ export class TarSource implements SampleSource {
     this.description = { kind: "tar", name, options: this.#options };
   }
 
+  /** Whether the source is a directory of shards (not one shard). */
+  get isDirectory(): boolean {
+    return this.#isDirectory;
+  }
+
   /** The shards, in order. */
   async shards(): Promise<readonly ShardFile[]> {
     return (await this.#list()).files;
@@ -96,6 +103,7 @@ export class TarSource implements SampleSource {
 
   async *batches(context: BatchContext): AsyncGenerator<SampleBatch> {
     this.warnings.length = 0;
+    this.extensions.clear();
     const listing = await this.#list();
     this.warnings.push(...listing.warnings);
     const shards = listing.files;
@@ -162,6 +170,8 @@ export class TarSource implements SampleSource {
       );
     }
     seen.add(verdict.path);
+    const extension = splitKey(verdict.path)?.extension;
+    if (extension !== undefined) this.extensions.set(extension, (this.extensions.get(extension) ?? 0) + 1);
     return verdict.path;
   }
 
