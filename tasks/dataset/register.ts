@@ -28,6 +28,12 @@ export interface DatasetRegisterArguments {
   datasetVersion: string;
   date: string;
   previous: string;
+  creatorType: string;
+  publisher: string;
+  publisherType: string;
+  keywords: string;
+  citeAs: string;
+  externalUrl: string;
   storage: string;
   lighthouseUrl: string;
   timeout: number;
@@ -84,7 +90,11 @@ export default async function datasetRegister(args: DatasetRegisterArguments, hr
         name: args.name,
         ...(args.description === "" ? {} : { description: args.description }),
         license: args.license,
-        ...(args.creator === "" ? {} : { creator: args.creator }),
+        ...(args.creator === "" ? {} : { creator: { name: args.creator, type: args.creatorType as "Person" | "Organization" } }),
+        ...(args.publisher === "" ? {} : { publisher: { name: args.publisher, type: args.publisherType as "Person" | "Organization" } }),
+        ...(args.keywords === "" ? {} : { keywords: args.keywords.split(",").map((k) => k.trim()).filter((k) => k !== "") }),
+        ...(args.citeAs === "" ? {} : { citeAs: args.citeAs }),
+        ...(args.externalUrl === "" ? {} : { externalUrl: args.externalUrl }),
         ...(args.url === "" ? {} : { url: args.url }),
         ...(args.datasetVersion === "" ? {} : { version: args.datasetVersion }),
         ...(args.date === "" ? {} : { datePublished: args.date }),
