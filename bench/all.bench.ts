@@ -11,6 +11,8 @@
  * 4. A 60,000-file directory → manifest, end to end.
  * 5. The 1M-record IDX file → manifest, then one proof from it with a fresh
  *    reader (header + index + one shard read from disk).
+ * 6. Published formats: a 1 GB WebDataset shard and a 1 GB Parquet image
+ *    column, each against hashing the same bytes in memory (bench/sources.bench.ts).
  *
  * Every measurement comes from bench/engine.bench.ts and bench/tree.bench.ts
  * (their exported functions); inputs are generated under bench/.data/.
@@ -21,6 +23,7 @@ import path from "node:path";
 import { closeTreeWorkers } from "../src/merkle/tree-parallel.js";
 import { DATA, FILES, machineLine, measureIdxHashing, measureManifestBuild, measureProofFromManifest, prepareEngineData, RECORDS } from "./engine.bench.js";
 import { syntheticSortedHashes } from "./lib/synthetic-hashes.js";
+import { measureSourceFormats } from "./sources.bench.js";
 import { compareTreeLibraries, measureTreeBuilds, measureTreeInChild, type ChildTreeBuild } from "./tree.bench.js";
 
 const quick = process.argv.includes("--quick");
@@ -138,6 +141,9 @@ async function main(): Promise<void> {
     proofMs <= TARGETS.proofMs && proof.memberBytesRead <= TARGETS.proofKiB * 1024,
   );
   await closeTreeWorkers();
+
+  console.log("\n## 6. Published formats: 1 GB WebDataset shard, 1 GB Parquet image column (vs the same bytes hashed in memory)");
+  await measureSourceFormats((what, figure, target, met) => row(what, figure, target, met));
 
   console.log(`\n## Summary (load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")})\n`);
   const w = [Math.max(...rows.map((r) => r.what.length)), Math.max(...rows.map((r) => r.figure.length)), Math.max(...rows.map((r) => r.target.length))];

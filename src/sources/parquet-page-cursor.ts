@@ -4,6 +4,7 @@
  * memory is bounded by the largest page, not by the chunk or the file.
  * Page headers are parsed by hyparquet.
  */
+import { readSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 
 import type { PageHeader } from "hyparquet";
@@ -21,6 +22,21 @@ export interface ParquetPage {
   readonly bytes: Uint8Array;
   /** File offset of the page. */
   readonly offset: number;
+}
+
+/**
+ * Reads `length` bytes at `position` into `target` at `at`, synchronously;
+ * throws if the file is shorter. Used to fill the hashing slots: measured,
+ * an async read (a libuv thread) competing with the hashing workers for the
+ * CPUs took about 3× longer and left them waiting, while this thread has
+ * nothing else to do meanwhile.
+ */
+export function readFullySync(fd: number, target: Uint8Array, length: number, position: number, at = 0): void {
+  for (let got = 0; got < length; ) {
+    const n = readSync(fd, target, at + got, length - got, position + got);
+    if (n === 0) throw new Error(`Unexpected end of data: the file ended at byte ${position + got}, expected ${position + length} (it is truncated or shrank while being read)`);
+    got += n;
+  }
 }
 
 /** Reads `length` bytes at `position` into `target` at `at`; throws if the file is shorter. */

@@ -25,7 +25,7 @@ import type { FileMetaData, RowGroup } from "hyparquet";
 import { parquetRead } from "hyparquet";
 import { parquetHeader } from "hyparquet/src/column.js";
 
-import { ParquetPageCursor, readFully } from "./parquet-page-cursor.js";
+import { ParquetPageCursor, readFully, readFullySync } from "./parquet-page-cursor.js";
 import { closeParquetFile, chunkRange, columnChunk, columnCodec, openParquetFile, resolveColumn, type ParquetFile, type ParquetLeafColumn } from "./parquet-file.js";
 import { createScratch, decodeColumnPages, freshCompressors, supportedCodec, type PageScratch, type ParquetColumnCodec } from "./parquet-pages.mjs";
 import { canonicalRow, ROW_PARSERS, rowColumns } from "./parquet-row.js";
@@ -284,7 +284,7 @@ export class ParquetSource implements SampleSource {
       slot.data.set(dictionaryPage, 0);
       const want = Math.min(slot.data.length - dictionaryPage.length, end - pos);
       if (want <= 0) return undefined;
-      await readFully(at.pf.handle, slot.data, dictionaryPage.length, want, pos);
+      readFullySync(at.pf.handle.fd, slot.data, want, pos, dictionaryPage.length);
       const limit = dictionaryPage.length + want;
       const view = new DataView(slot.data.buffer, slot.data.byteOffset, limit);
       let offset = dictionaryPage.length;
