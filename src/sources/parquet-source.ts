@@ -236,6 +236,9 @@ export class ParquetSource implements SampleSource {
         if (nullFree) {
           const batch = await this.#workerRun(at, codec, dictionaryPage, pos, end, row, context);
           if (batch !== undefined) {
+            // Rows decoded by the main thread before these pages go first: batches stay in row order.
+            const earlier = packer.take();
+            if (earlier !== undefined) yield earlier;
             pos += batch.byteLength - dictionaryPage.length;
             row += batch.count;
             counted.samples += batch.count;
