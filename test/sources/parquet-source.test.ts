@@ -183,6 +183,29 @@ describe("parquet source", function () {
     expect(report.sampleCount).to.equal(ROWS);
   });
 
+  it("mixes worker-decoded runs of pages and main-thread pages (larger than a slot) in one chunk, in row order", async () => {
+    const rng = seeded(SEED + 5);
+    const values = Array.from({ length: 400 }, (_, i) => rng.bytes(i % 50 === 7 ? 40_000 : 1 + rng.int(2000)));
+    const writer = fileWriter(path.join(dir, "mixed.parquet"));
+    const pw = new ParquetWriter({ writer, schema: [{ name: "root", num_children: 1 }, { name: "blob", type: "BYTE_ARRAY", repetition_type: "REQUIRED" }] });
+    await pw.write({ columnData: [{ name: "blob", data: values }], rowGroupSize: 400, pageSize: 8 * 1024 });
+    await pw.finish();
+    const order: string[] = [];
+    const hashes = new Map<string, string>();
+    await hashSources(await openSources(["mixed.parquet"], { baseDir: dir, column: "blob" }), {
+      threads: 2,
+      slotBytes: 32 * 1024,
+      onBatch: (h) => {
+        for (let i = 0; i < h.batch.count; i++) {
+          order.push(h.batch.ids![i]!);
+          hashes.set(h.batch.ids![i]!, Buffer.from(h.digests.subarray(32 * i, 32 * i + 32)).toString("hex"));
+        }
+      },
+    });
+    expect(order).to.deep.equal(values.map((_, i) => `mixed.parquet#${i}`));
+    expect(hashes).to.deep.equal(new Map(values.map((v, i) => [`mixed.parquet#${i}`, sha256(v)])));
+  });
+
   it("reads a directory of Parquet files in path order, ids naming each file and row", async () => {
     mkdirSync(path.join(dir, "data"));
     await writeWithDuckdb(path.join(dir, "data", "train-00001-of-00002.parquet"), rows.slice(0, 100), "snappy");
