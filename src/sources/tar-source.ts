@@ -92,8 +92,10 @@ export class TarSource implements SampleSource {
     return (await this.#list()).files;
   }
 
+  /** For plain shards only: their total size (a little more than the member bytes: headers and padding). */
   async estimate(): Promise<SourceEstimate> {
-    return {};
+    const { files } = await this.#list();
+    return files.every((f) => /\.tar$/iu.test(f.absolutePath)) ? { bytes: files.reduce((a, f) => a + f.size, 0) } : {};
   }
 
   /** Shard count and SHA-256 of the listing (paths and sizes). */
