@@ -182,6 +182,7 @@ export class ParquetSource implements SampleSource {
         followSymlinks: this.#options.followSymlinks,
       },
       "Parquet files (.parquet)",
+      isParquetName, // --include narrows the walk; only .parquet files are read whatever it says
     );
     return this.#listing;
   }

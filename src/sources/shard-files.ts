@@ -38,10 +38,18 @@ export interface ShardWalkOptions {
 
 /**
  * Lists the files of a source named `name` at `root` (a file, or a directory
- * walked with `walk`). Throws a {@link SourceError} when a directory holds no
- * matching file (`what` names them, e.g. "tar shards (.tar, .tar.gz, .tgz)").
+ * walked with `walk`, keeping the files `accept` takes). Throws a
+ * {@link SourceError} when a directory holds no matching file (`what` names
+ * them, e.g. "tar shards (.tar, .tar.gz, .tgz)").
  */
-export async function listShardFiles(root: string, name: string, isDirectory: boolean, walk: ShardWalkOptions, what: string): Promise<ShardListing> {
+export async function listShardFiles(
+  root: string,
+  name: string,
+  isDirectory: boolean,
+  walk: ShardWalkOptions,
+  what: string,
+  accept: (relativePath: string) => boolean = () => true,
+): Promise<ShardListing> {
   const files: ShardFile[] = [];
   let warnings: readonly string[] = [];
   if (!isDirectory) {
@@ -52,6 +60,7 @@ export async function listShardFiles(root: string, name: string, isDirectory: bo
   } else {
     const dir = new DirectorySource(root, name, walk);
     for await (const entry of dir.entries()) {
+      if (!accept(entry.relativePath)) continue;
       const info = await stat(entry.absolutePath).catch((error: unknown) => {
         throw new SourceError(dir.idOf(entry.relativePath), `Cannot read ${dir.idOf(entry.relativePath)}: ${describeFsError(error)}.`, { cause: error });
       });

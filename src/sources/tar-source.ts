@@ -303,7 +303,7 @@ export class TarSource implements SampleSource {
     const packer = new SegmentPacker(context);
     let key: string | undefined;
     let members: KeyMember[] = [];
-    const flush = async function* (this: TarSource): AsyncGenerator<SampleBatch> {
+    const flush = async function* (): AsyncGenerator<SampleBatch> {
       if (key === undefined) return;
       const length = groupedLength(members);
       const full = await packer.reserve(length);
@@ -327,7 +327,7 @@ export class TarSource implements SampleSource {
           );
         }
         if (split.key !== key) {
-          yield* flush.call(this);
+          yield* flush();
           if (finishedKeys.has(split.key)) {
             throw new SourceError(
               `${shard.idPrefix}/${path}`,
@@ -350,7 +350,7 @@ export class TarSource implements SampleSource {
         if (got !== info.size) throw new Error(`member ${path} ends after ${got} of ${info.size} bytes`);
         members.push({ extension: split.extension, data: bytes });
       }
-      yield* flush.call(this);
+      yield* flush();
       const last = packer.take();
       if (last !== undefined) yield last;
     } finally {
