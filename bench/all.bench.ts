@@ -16,6 +16,8 @@
  *    (4 × 512 MiB + JSON files) and a single 2 GiB file, against one
  *    `sha256sum` and one `openssl dgst -sha256` process over the same files
  *    (bench/weights.bench.ts; `--quick`: 4 × 64 MiB and 256 MiB).
+ * 7. Published formats: a 1 GB WebDataset shard and a 1 GB Parquet image
+ *    column, each against hashing the same bytes in memory (bench/sources.bench.ts).
  *
  * Every measurement comes from bench/engine.bench.ts and bench/tree.bench.ts
  * (their exported functions); inputs are generated under bench/.data/.
@@ -29,6 +31,7 @@ import { syntheticSortedHashes } from "./lib/synthetic-hashes.js";
 import { closeV1Workers } from "./lib/v1-flat-tree.js";
 import { TREE_TARGETS, compareTreeLibraries, measureTreeInChild, measureV2VsV1, type ChildTreeBuild } from "./tree.bench.js";
 import { measureWeightsHashing, speed, WEIGHTS_TARGETS } from "./weights.bench.js";
+import { measureSourceFormats } from "./sources.bench.js";
 
 const quick = process.argv.includes("--quick");
 
@@ -175,6 +178,9 @@ async function main(): Promise<void> {
       c.sameDigests && c.vsSha256sum >= target,
     );
   }
+
+  console.log("\n## 6. Published formats: 1 GB WebDataset shard, 1 GB Parquet image column (vs the same bytes hashed in memory)");
+  await measureSourceFormats((what, figure, target, met) => row(what, figure, target, met));
 
   console.log(`\n## Summary (load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")})\n`);
   const w = [Math.max(...rows.map((r) => r.what.length)), Math.max(...rows.map((r) => r.figure.length)), Math.max(...rows.map((r) => r.target.length))];

@@ -4,7 +4,6 @@
  * manifest writer → atomic publication. See docs/manifest-format.md.
  */
 import type { SampleSource } from "../sources/sample-source.js";
-import { DirectorySource } from "../sources/directory-source.js";
 import { hashSources } from "./hash-sources.js";
 import { manifestReport, type DatasetHashReport } from "./hash-report.js";
 import type { ManifestDestination } from "./manifest-output.js";
@@ -56,5 +55,5 @@ export async function buildManifest(sources: readonly SampleSource[], options: B
 
 /** Warnings collected by the sources during the run. */
 export function sourceWarnings(sources: readonly SampleSource[]): string[] {
-  return sources.flatMap((s) => (s instanceof DirectorySource ? s.warnings : []));
+  return sources.flatMap((s) => s.warnings ?? []);
 }

@@ -7,11 +7,15 @@
 import { createHash, hash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
+import { createScratch, decodeColumnPages } from "../sources/parquet-pages.mjs";
+
 /** Files above this size are hashed in chunks instead of read whole. */
 const STREAM_THRESHOLD = 64 * 1024 * 1024;
 const STREAM_CHUNK = 4 * 1024 * 1024;
 
 let scratch = new Uint8Array(1024 * 1024);
+/** Decoding memory for Parquet pages, reused from batch to batch. */
+let pageScratch;
 
 function ensureScratch(size) {
   if (scratch.length < size) scratch = new Uint8Array(Math.max(size, scratch.length * 2));
@@ -21,7 +25,9 @@ function ensureScratch(size) {
 /** Error carrying the failing sample's position in the batch and the errno code. */
 export class SampleReadError extends Error {
   constructor(index, path, cause) {
-    super(`cannot read ${path}: ${cause?.code ?? cause?.message ?? cause}`);
+    // Our own codes carry a sentence; for errno codes (EACCES…) the code is what callers map.
+    const ours = typeof cause?.code === "string" && /^E(TRUNCATED|PARQUETNULL)$/u.test(cause.code);
+    super(`cannot read ${path}: ${ours ? cause.message : (cause?.code ?? cause?.message ?? cause)}`);
     this.name = "SampleReadError";
     this.index = index;
     this.code = cause?.code;
@@ -65,7 +71,9 @@ function hashFile(path, digests, at) {
  * Hashes one batch message; writes `count` digests into `digests` (32 bytes
  * each, in batch order) and returns the number of sample bytes hashed.
  * Message shapes: { kind: "files", paths }, { kind: "records", path, offset,
- * recordSize, count }, { kind: "segments", data, bounds, count }.
+ * recordSize, count }, { kind: "segments", data, bounds, count },
+ * { kind: "parquet-pages", data,
+ * byteLength, column, count }.
  */
 export function hashBatch(message, digests) {
   if (message.kind === "files") {
@@ -118,6 +126,25 @@ export function hashBatch(message, digests) {
       digests.set(hash("sha256", data.subarray(start, end), "buffer"), 32 * i);
       bytes += end - start;
     }
+    return bytes;
+  }
+  if (message.kind === "parquet-pages") {
+    pageScratch ??= createScratch();
+    let i = 0;
+    let bytes = 0;
+    decodeColumnPages(message.data.subarray(0, message.byteLength), message.column, pageScratch, (value) => {
+      if (i >= message.count) throw new Error(`the pages hold more than the ${message.count} rows announced`);
+      if (value === null) {
+        throw new SampleReadError(i, message.column.pathInSchema.join("."), {
+          code: "EPARQUETNULL",
+          message: "a null value, though the file's statistics say this column chunk has none",
+        });
+      }
+      digests.set(hash("sha256", value, "buffer"), 32 * i);
+      bytes += value.length;
+      i++;
+    });
+    if (i !== message.count) throw new Error(`the pages hold ${i} rows, ${message.count} were announced`);
     return bytes;
   }
   throw new Error(`unknown batch kind ${message.kind}`);

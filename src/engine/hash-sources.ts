@@ -95,7 +95,7 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
       };
       for await (const batch of source.batches(context)) {
         options.signal?.throwIfAborted();
-        const slot = batch.kind === "segments" ? batch.slot : await pool.acquireSlot();
+        const slot = batch.kind === "segments" || batch.kind === "parquet-pages" ? batch.slot : await pool.acquireSlot();
         const seq = submitted++;
         // The slot goes back exactly once, whether hashing failed or `onBatch` (in deliver) throws.
         const job = pool

@@ -120,12 +120,7 @@ export class HashWorkerPool {
     if (batch.count > slot.maxSamples) {
       return Promise.reject(new RangeError(`batch of ${batch.count} samples exceeds the slot's ${slot.maxSamples}`));
     }
-    const message: HashBatchMessage =
-      batch.kind === "files"
-        ? { kind: "files", paths: batch.paths }
-        : batch.kind === "records"
-          ? { kind: "records", path: batch.path, offset: batch.offset, recordSize: batch.recordSize, count: batch.count }
-          : { kind: "segments", data: slot.data, bounds: slot.bounds, count: batch.count };
+    const message = messageOf(batch, slot);
     if (this.threads === 0) {
       try {
         return Promise.resolve(hashBatch(message, slot.digests));
@@ -207,6 +202,20 @@ export class HashWorkerPool {
       this.#running.set(worker, job);
       worker.postMessage(job.message);
     }
+  }
+}
+
+/** The serializable part of a batch, as posted to a worker. */
+function messageOf(batch: SampleBatch, slot: BatchSlot): HashBatchMessage {
+  switch (batch.kind) {
+    case "files":
+      return { kind: "files", paths: batch.paths };
+    case "records":
+      return { kind: "records", path: batch.path, offset: batch.offset, recordSize: batch.recordSize, count: batch.count };
+    case "segments":
+      return { kind: "segments", data: slot.data, bounds: slot.bounds, count: batch.count };
+    case "parquet-pages":
+      return { kind: "parquet-pages", data: slot.data, byteLength: batch.byteLength, column: batch.column, count: batch.count };
   }
 }
 

@@ -131,6 +131,8 @@ function orderedOptions(s: SourceDescription): Record<string, unknown> {
       return { format: s.options.format, header: s.options.header };
     case "idx":
       return { gzip: s.options.gzip };
+    default:
+      return { ...s.options }; // tar, parquet, imagefolder: built in a fixed key order by their sources
   }
 }
 

@@ -17,8 +17,10 @@ import { readFile } from "node:fs/promises";
 import { CID } from "multiformats/cid";
 
 import { EXIT_CODES, UserError } from "../cli/errors.js";
+import type { SourceStructure } from "../sources/source-structure.js";
 import { renderCardSvg, shortHex, svgDataUri } from "./card-svg.js";
 import { canonicalJsonBytes, type JsonObject, type JsonValue } from "./canonical-json.js";
+import { croissantRecordSets } from "./croissant-record-set.js";
 import { parseLicense } from "./license.js";
 import { assertParentCount, type ModelRelation, parseModelRelation } from "./model-relation.js";
 
@@ -99,6 +101,13 @@ export interface DatasetMetadataInput {
   /** Page shown by marketplaces (`external_url`). */
   readonly externalUrl?: string;
   readonly creator?: string | Creator;
+  /** Who publishes the dataset (Croissant recommends it), when not the creator. */
+  readonly publisher?: string | Creator;
+  /**
+   * What the sources' records look like (`describeSources`): adds their
+   * files to the Croissant `distribution` and one `recordSet` each.
+   */
+  readonly sources?: readonly SourceStructure[];
   /** ISO 8601 date, `YYYY-MM-DD` or full date-time. Omitted when absent (Croissant validators warn). */
   readonly datePublished?: string;
   /** Dataset version, default "1.0.0". */
@@ -272,13 +281,13 @@ function date(field: string, value: unknown): string | undefined {
   return s;
 }
 
-function creator(value: string | Creator | undefined): JsonObject | undefined {
+function creator(value: string | Creator | undefined, role = "creator"): JsonObject | undefined {
   if (value === undefined) return undefined;
   const c: Creator = typeof value === "string" ? { name: value } : value;
-  const name = text("creator name", c.name, 200, true) as string;
+  const name = text(`${role} name`, c.name, 200, true) as string;
   const type = c.type ?? "Person";
-  if (type !== "Person" && type !== "Organization") invalid("creator type", JSON.stringify(type), 'Use "Person" or "Organization".');
-  return { "@type": `sc:${type}`, name, url: url("creator url", c.url) };
+  if (type !== "Person" && type !== "Organization") invalid(`${role} type`, JSON.stringify(type), 'Use "Person" or "Organization".');
+  return { "@type": `sc:${type}`, name, url: url(`${role} url`, c.url) };
 }
 
 function keywords(value: readonly string[] | undefined): string[] | undefined {
@@ -394,6 +403,7 @@ export function buildDatasetMetadata(input: DatasetMetadataInput): DatasetMetada
   const headerSize = input.manifest.headerSize === undefined ? undefined : count("manifest header size", input.manifest.headerSize);
   const size = input.manifest.size === undefined ? undefined : count("manifest size", input.manifest.size);
   const ver = version(input.version);
+  const contents = croissantRecordSets(input.sources ?? []);
   const image = svgDataUri(
     renderCardSvg({
       kind: "dataset",
@@ -417,11 +427,13 @@ export function buildDatasetMetadata(input: DatasetMetadataInput): DatasetMetada
     license: license.url ?? license.spdx,
     url: url("url", input.url) ?? `ipfs://${manifestCid}`,
     creator: creator(input.creator),
+    publisher: creator(input.publisher, "publisher"),
     datePublished: date("datePublished", input.datePublished),
     version: ver,
     citeAs: text("citeAs", input.citeAs, 5000, false),
     keywords: keywords(input.keywords),
-    distribution: manifestDistribution(manifestCid, headerSha, headerSize, size),
+    distribution: [...manifestDistribution(manifestCid, headerSha, headerSize, size), ...contents.distribution],
+    recordSet: contents.recordSet.length === 0 ? undefined : contents.recordSet,
     image,
     external_url: url("external URL", input.externalUrl),
     attributes: [

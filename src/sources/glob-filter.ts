@@ -1,102 +1,66 @@
 /**
- * Include / exclude globs for directory sources, matched against the POSIX
- * path of a file relative to the source directory.
+ * Include / exclude globs for directory sources and for the members of tar
+ * shards, matched against a POSIX path relative to the source directory (or
+ * the path of a member inside its shard). Matching is done by `picomatch`
+ * (issue 12: the hand-written matcher had no escapes, threw a raw
+ * SyntaxError on `[z-a]` and did not match `src` with `src/**`).
  *
  * Syntax: `*` any characters but `/`; `?` one character but `/`; `**` as a
- * whole segment any number of segments (zero included), so `src/**` is
- * everything under `src` and `a/**` + `/b` matches `a/b` and `a/x/y/b`;
- * `[abc]`, `[a-z]`, `[!a]` character classes; `{png,jpg}` alternatives. Matching is
- * case-sensitive and `*` also matches names starting with a dot (hidden files
- * are governed by `includeHidden` alone). A pattern without `/` matches the
- * base name at any depth (`*.png` matches `a/b/c.png`), as in `.gitignore`.
+ * whole segment any number of segments (zero included), so `src/**` is `src`
+ * and everything under it, and `a/**` + `/b` matches `a/b` and `a/x/y/b`;
+ * `[abc]`, `[a-z]`, `[!a]` (or `[^a]`) character classes; `{png,jpg}`
+ * alternatives; `\` escapes the next character (`\*` is a literal star).
+ * Matching is case-sensitive and `*` also matches names starting with a dot
+ * (hidden files are governed by `includeHidden` alone). A pattern without
+ * `/` matches the base name at any depth (`*.png` matches `a/b/c.png`), as in
+ * `.gitignore`. A pattern that is not a valid glob (`[z-a]`) is an error
+ * that names it.
  */
+import picomatch from "picomatch";
 
-/** Compiles one glob into an anchored regular expression (see the module doc). */
-export function compileGlob(pattern: string): RegExp {
-  if (pattern === "") throw new Error("Empty glob pattern: remove it or write a pattern such as '*.png'.");
-  return new RegExp(`^${translate(pattern, 0, pattern.length)}$`, "u");
-}
+/** Options given to picomatch for every pattern (POSIX paths on every platform). */
+const PICOMATCH_OPTIONS = { dot: true, windows: false, nocase: false, noextglob: true } as const;
 
-function translate(p: string, from: number, to: number): string {
+/**
+ * Adapts our documented syntax to picomatch's: `[!…]` is a negated class (as
+ * in POSIX shells; picomatch 4 reads it as a literal `!`), so it becomes
+ * `[^…]`; parentheses, `|` and a leading `!` are literal characters for us (no
+ * extglobs, no whole-pattern negation), so they are escaped. Escaped
+ * characters are left alone.
+ */
+function toPicomatch(pattern: string): string {
   let out = "";
-  let i = from;
-  while (i < to) {
-    const c = p[i]!;
-    if (c === "*") {
-      if (p[i + 1] === "*") {
-        const atSegmentStart = i === from || p[i - 1] === "/";
-        const j = i + 2;
-        if (atSegmentStart && p[j] === "/") {
-          out += "(?:[^/]*/)*"; // `**/`: zero or more whole segments
-          i = j + 1;
-        } else if (atSegmentStart && j === to) {
-          out += ".*"; // trailing `**`
-          i = j;
-        } else {
-          out += "[^/]*"; // `**` inside a segment behaves as `*`
-          i = j;
-        }
-      } else {
-        out += "[^/]*";
-        i += 1;
-      }
-    } else if (c === "?") {
-      out += "[^/]";
-      i += 1;
-    } else if (c === "[") {
-      const close = p.indexOf("]", i + 2);
-      if (close < 0 || close >= to) {
-        out += "\\[";
-        i += 1;
-      } else {
-        let body = p.slice(i + 1, close);
-        const negate = body.startsWith("!") || body.startsWith("^");
-        if (negate) body = body.slice(1);
-        const escaped = body.replace(/[\\\]^]/gu, (m) => `\\${m}`);
-        out += negate ? `(?!/)[^${escaped}]` : `[${escaped}]`;
-        i = close + 1;
-      }
-    } else if (c === "{") {
-      const close = matchingBrace(p, i, to);
-      if (close < 0) {
-        out += "\\{";
-        i += 1;
-      } else {
-        const alternatives = splitTopLevel(p, i + 1, close).map(([a, b]) => translate(p, a, b));
-        out += `(?:${alternatives.join("|")})`;
-        i = close + 1;
-      }
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "\\" && i + 1 < pattern.length) {
+      out += c + pattern[i + 1]!;
+      i++;
+    } else if (c === "[" && pattern[i + 1] === "!") {
+      out += "[^";
+      i++;
+    } else if (c === "(" || c === ")" || c === "|" || (c === "!" && i === 0)) {
+      out += `\\${c}`;
     } else {
-      out += c.replace(/[.+^$()|\\/\]}]/u, (m) => `\\${m}`);
-      i += 1;
+      out += c;
     }
   }
   return out;
 }
 
-function matchingBrace(p: string, open: number, to: number): number {
-  let depth = 0;
-  for (let i = open; i < to; i++) {
-    if (p[i] === "{") depth++;
-    else if (p[i] === "}" && --depth === 0) return i;
+/** Compiles one glob into an anchored regular expression (see the module doc). */
+export function compileGlob(pattern: string): RegExp {
+  if (pattern === "") throw new Error("Empty glob pattern: remove it or write a pattern such as '*.png'.");
+  try {
+    // debug: picomatch otherwise swallows an invalid expression and returns one that never matches.
+    return picomatch.makeRe(toPicomatch(pattern), { ...PICOMATCH_OPTIONS, debug: true });
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /u, "");
+    throw new Error(
+      `Invalid glob pattern "${pattern}": ${reason}. Fix the pattern (a range such as [a-z] must go upwards; ` +
+        `write \\[ for a literal bracket).`,
+      { cause: error },
+    );
   }
-  return -1;
-}
-
-function splitTopLevel(p: string, from: number, to: number): Array<[number, number]> {
-  const parts: Array<[number, number]> = [];
-  let depth = 0;
-  let start = from;
-  for (let i = from; i < to; i++) {
-    if (p[i] === "{") depth++;
-    else if (p[i] === "}") depth--;
-    else if (p[i] === "," && depth === 0) {
-      parts.push([start, i]);
-      start = i + 1;
-    }
-  }
-  parts.push([start, to]);
-  return parts;
 }
 
 /** Splits a comma-separated pattern list (`"*.png,*.{jpg,jpeg}"`), keeping commas inside braces. */
@@ -104,7 +68,13 @@ export function splitPatternList(list: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let current = "";
-  for (const c of list) {
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    if (c === "\\" && i + 1 < list.length) {
+      current += c + list[i + 1]!;
+      i++;
+      continue;
+    }
     if (c === "{") depth++;
     if (c === "}") depth = Math.max(0, depth - 1);
     if (c === "," && depth === 0) {
@@ -121,7 +91,7 @@ interface CompiledPattern {
   readonly baseNameOnly: boolean;
 }
 
-/** Decides which relative paths of a directory source are samples. */
+/** Decides which relative paths of a directory source (or members of a tar shard) are samples. */
 export class PathFilter {
   readonly #include: CompiledPattern[];
   readonly #exclude: CompiledPattern[];
@@ -144,6 +114,19 @@ export class PathFilter {
   /** Whether the walk should enter directory `relPath` (false when an exclude pattern names it). */
   entersDirectory(relPath: string): boolean {
     return !this.#exclude.some((p) => matches(p, relPath));
+  }
+
+  /**
+   * Whether a file at `relPath` is a sample when no walk prunes directories
+   * (tar members): no directory above it is excluded, and the file itself is accepted.
+   */
+  acceptsPath(relPath: string): boolean {
+    if (this.#exclude.length > 0) {
+      for (let slash = relPath.indexOf("/"); slash >= 0; slash = relPath.indexOf("/", slash + 1)) {
+        if (!this.entersDirectory(relPath.slice(0, slash))) return false;
+      }
+    }
+    return this.acceptsFile(relPath);
   }
 }
 

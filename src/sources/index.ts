@@ -1,18 +1,25 @@
-/** Sample sources: directories, line-delimited files and IDX files (see docs/sources.md). */
+/**
+ * Sample sources: directories, image folders, line-delimited files, IDX
+ * files, tar (WebDataset) shards and Parquet files (see docs/sources.md).
+ */
 export { DirectorySource } from "./directory-source.js";
 export type { DirectoryEntry } from "./directory-source.js";
 export { PathFilter, compileGlob, splitPatternList } from "./glob-filter.js";
 export { IdxSource } from "./idx-source.js";
 export { IDX_ELEMENT_SIZES, looksLikeIdx, parseIdxHeader } from "./idx-header.js";
 export type { IdxHeader } from "./idx-header.js";
+export { IMAGE_FOLDER_METADATA_NAMES, ImageFolderSource, looksLikeImageFolder } from "./image-folder-source.js";
 export { LinesSource, linesFormatOf } from "./lines-source.js";
-export { detectKind, openSources } from "./open-sources.js";
+export { detectKind, openSources, SOURCE_KIND_OPTIONS } from "./open-sources.js";
 export type { OpenSourcesOptions, SourceKindOption } from "./open-sources.js";
+export { canonicalNumber, canonicalRow } from "./parquet-row.js";
+export { isParquetName, ParquetSource } from "./parquet-source.js";
 export { partRange } from "./sample-batch.js";
 export type {
   BatchContext,
   BatchSlot,
   FilesBatch,
+  ParquetPagesBatch,
   PartSelector,
   RecordsBatch,
   SampleBatch,
@@ -22,9 +29,18 @@ export type { SampleSource, SourceEstimate } from "./sample-source.js";
 export type {
   DirSourceOptions,
   IdxSourceOptions,
+  ImageFolderMetadataFile,
+  ImageFolderSourceOptions,
   LinesSourceOptions,
+  ParquetSourceOptions,
   SourceDescription,
   SourceKind,
+  TarSourceOptions,
 } from "./source-description.js";
 export { SourceError } from "./source-error.js";
+export { csvHeader, describeSources, extensionType } from "./source-structure.js";
+export type { FieldStructure, FieldType, MetadataFileStructure, SourceStructure } from "./source-structure.js";
 export { sourceName } from "./source-name.js";
+export { isTarName, TarSource, TAR_SHARD_PATTERNS } from "./tar-source.js";
+export { memberPath } from "./tar-members.js";
+export { groupedBytes, splitKey } from "./webdataset-sample.js";

@@ -4,13 +4,17 @@
  * order, together with their ordinals (position in the source: file index,
  * line number, record number) and, unless the dataset is private, their ids.
  *
- * Three shapes, chosen so that the bytes are read where they are hashed:
+ * Four shapes, chosen so that the bytes are read (and decoded) where they are hashed:
  * - `files`: one sample per file, read by the hashing worker itself;
  * - `records`: fixed-size records at a byte offset of a plain file, read by
  *   the worker itself (uncompressed IDX);
  * - `segments`: bytes already in shared memory (a {@link BatchSlot}) with the
- *   [start, end) bounds of each sample (lines, gzip'd IDX).
+ *   [start, end) bounds of each sample (lines, gzip'd IDX, tar members,
+ *   WebDataset keys, whole Parquet rows);
+ * - `parquet-pages`: raw Parquet pages of one column in shared memory, which
+ *   the worker decompresses and decodes, one sample per row.
  */
+import type { ParquetColumnCodec } from "./parquet-pages.mjs";
 
 /** Shared memory a batch is filled into and its digests written back to. */
 export interface BatchSlot {
@@ -51,6 +55,18 @@ export interface RecordsBatch extends BatchCommon {
   readonly recordSize: number;
 }
 
+/**
+ * Raw pages of one Parquet column chunk in `slot.data[0, byteLength)`: an
+ * optional dictionary page, then whole data pages holding exactly `count`
+ * rows, none of them null. The worker decodes them; sample i is row i's value.
+ */
+export interface ParquetPagesBatch extends BatchCommon {
+  readonly kind: "parquet-pages";
+  readonly slot: BatchSlot;
+  readonly byteLength: number;
+  readonly column: ParquetColumnCodec;
+}
+
 /** Samples already copied into shared memory. */
 export interface SegmentsBatch extends BatchCommon {
   readonly kind: "segments";
@@ -58,7 +74,7 @@ export interface SegmentsBatch extends BatchCommon {
 }
 
 /** Any batch a source can produce. */
-export type SampleBatch = FilesBatch | RecordsBatch | SegmentsBatch;
+export type SampleBatch = FilesBatch | RecordsBatch | SegmentsBatch | ParquetPagesBatch;
 
 /** One part of a split run: `index` in `[0, count)`. */
 export interface PartSelector {

@@ -9,11 +9,14 @@ export interface SourceEstimate {
 
 /**
  * A sample source: something that yields samples in a deterministic order.
- * Implementations: {@link DirectorySource}, {@link LinesSource}, {@link IdxSource}.
+ * Implementations: {@link DirectorySource}, {@link LinesSource}, {@link IdxSource},
+ * {@link TarSource}, {@link ParquetSource}, {@link ImageFolderSource}.
  */
 export interface SampleSource {
   /** Kind, relative name and options, as written in the manifest header. */
   readonly description: SourceDescription;
+  /** Warnings of the last run (skipped links, null values…), reported with the result. */
+  readonly warnings?: readonly string[];
   /** Size hints (may be empty). */
   estimate(): Promise<SourceEstimate>;
   /**

@@ -16,6 +16,7 @@ import { directoryReader } from "../manifest/manifest-file-reader.js";
 import { HEADER_FILE, idsPath, INDEX_FILE, shardPath } from "../manifest/manifest-format.js";
 import { ManifestReader } from "../manifest/manifest-reader.js";
 import { openSources, type OpenSourcesOptions } from "../sources/open-sources.js";
+import { describeSources, type SourceStructure } from "../sources/source-structure.js";
 import { silentReporter, type Reporter } from "./reporter.js";
 
 /** A manifest ready to be registered. */
@@ -34,6 +35,8 @@ export interface PreparedManifest {
   readonly headerSize: number;
   /** True if the sources were hashed in this run (false: an existing manifest was given). */
   readonly hashedNow: boolean;
+  /** What the sources' records look like (for the Croissant recordSet), when they were hashed in this run. */
+  readonly sources?: readonly SourceStructure[];
 }
 
 /** How to read and hash the sources: the source options of `openSources`, plus the sorter's memory budget. */
@@ -123,6 +126,7 @@ export async function prepareDatasetManifest(sources: readonly string[], options
   const manifests = sources.map((s) => looksLikeManifestDirectory(s));
   let manifestDir: string;
   let hashedNow = false;
+  let structures: SourceStructure[] | undefined;
   if (manifests.some((m) => m)) {
     if (sources.length !== 1) {
       throw new UserError(
@@ -153,6 +157,7 @@ export async function prepareDatasetManifest(sources: readonly string[], options
     for (const warning of report.warnings) reporter.warn(warning);
     manifestDir = report.manifestDir;
     hashedNow = true;
+    structures = await describeSources(opened);
   }
   const reader = await ManifestReader.open(directoryReader(manifestDir), { where: `manifest ${manifestDir}` });
   const header = reader.header;
@@ -168,5 +173,6 @@ export async function prepareDatasetManifest(sources: readonly string[], options
     headerSha256: createHash("sha256").update(headerBytes).digest("hex"),
     headerSize: headerBytes.length,
     hashedNow,
+    ...(structures === undefined ? {} : { sources: structures }),
   };
 }

@@ -27,6 +27,7 @@ import { importPath } from "../storage/import-path.js";
 import { LocalStore } from "../storage/local-store.js";
 import { RegistrationJournal, runRegistration, type RegistrationHandlers, type RegistrationState, type RegistrationStep } from "../registry/journal.js";
 import { buildDatasetMetadata, metadataBytes, type Creator } from "../registry/metadata.js";
+import type { SourceStructure } from "../sources/source-structure.js";
 import { prepareDatasetManifest, type DatasetSourceOptions, type PreparedManifest } from "./dataset-manifest.js";
 import { ContentSource } from "./content-source.js";
 import type { PublishingStore } from "./publishing-store.js";
@@ -49,6 +50,12 @@ export interface DatasetDescription {
   /** ISO date; default today (UTC). */
   readonly datePublished?: string | undefined;
   readonly keywords?: readonly string[] | undefined;
+  /** Who publishes the dataset, when not the creator. */
+  readonly publisher?: string | Creator | undefined;
+  /** Citation (BibTeX or text), Croissant `citeAs`. */
+  readonly citeAs?: string | undefined;
+  /** Page shown by marketplaces (ERC-721 `external_url`). */
+  readonly externalUrl?: string | undefined;
 }
 
 /** What to register. */
@@ -161,9 +168,13 @@ const PLACEHOLDER_COMMITMENT: MetadataCommitment = {
  * its `header.json` (`ipfs://<cid>/header.json` with its SHA-256), which
  * names the root; the root commits to `index.bin` and every shard.
  */
-function datasetMetadata(m: DatasetDescription, datePublished: string, c: MetadataCommitment): ReturnType<typeof buildDatasetMetadata> {
+function datasetMetadata(m: DatasetDescription, datePublished: string, c: MetadataCommitment, sources?: readonly SourceStructure[]): ReturnType<typeof buildDatasetMetadata> {
   return buildDatasetMetadata({
     name: m.name,
+    ...(m.publisher === undefined ? {} : { publisher: m.publisher }),
+    ...(m.citeAs === undefined ? {} : { citeAs: m.citeAs }),
+    ...(m.externalUrl === undefined ? {} : { externalUrl: m.externalUrl }),
+    ...(sources === undefined ? {} : { sources }),
     ...(m.description === undefined ? {} : { description: m.description }),
     license: m.license,
     ...(m.creator === undefined ? {} : { creator: m.creator }),
@@ -270,12 +281,17 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
     metadataStored: run("metadataStored", async (s) => {
       const hashed = recordedStep<HashedData>(s, "hashed");
       const stored = recordedStep<{ cid: string; size: number }>(s, "manifestStored");
-      const metadata = datasetMetadata(input.metadata, datePublished, {
-        root: hashed.root,
-        leafCount: hashed.leafCount,
-        sampleCount: hashed.sampleCount,
-        manifest: { cid: stored.cid, headerSha256: hashed.headerSha256, headerSize: hashed.headerSize, size: stored.size },
-      });
+      const metadata = datasetMetadata(
+        input.metadata,
+        datePublished,
+        {
+          root: hashed.root,
+          leafCount: hashed.leafCount,
+          sampleCount: hashed.sampleCount,
+          manifest: { cid: stored.cid, headerSha256: hashed.headerSha256, headerSize: hashed.headerSize, size: stored.size },
+        },
+        manifest.sources,
+      );
       const put = await reportedWait(reporter, `storing the metadata (${deps.store.backend})`, () => deps.store.putBytes(metadataBytes(metadata), "metadata.json"));
       reporter.note(`metadata ${put.cid}`);
       return asJson({ cid: put.cid, tokenURI: `ipfs://${put.cid}` });

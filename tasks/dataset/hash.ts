@@ -10,7 +10,7 @@ import { parseByteSize, parsePart } from "../../src/engine/run-options.js";
 import { manifestCid } from "../../src/manifest/manifest-cid.js";
 import { splitPatternList } from "../../src/sources/glob-filter.js";
 import type { SourceKindOption } from "../../src/sources/open-sources.js";
-import { openSources } from "../../src/sources/open-sources.js";
+import { openSources, SOURCE_KIND_OPTIONS } from "../../src/sources/open-sources.js";
 import { partText, printWarnings, reportJson, reportText, shownPath, toTaskError } from "./report.js";
 
 /** Arguments of `dataset hash`, as parsed by Hardhat. */
@@ -23,6 +23,9 @@ export interface DatasetHashArguments {
   exclude: string;
   hidden: boolean;
   followSymlinks: boolean;
+  column: string;
+  groupByKey: boolean;
+  hashMetadata: boolean;
   header: boolean;
   noHeader: boolean;
   private: boolean;
@@ -36,7 +39,6 @@ export interface DatasetHashArguments {
   quiet: boolean;
 }
 
-const KINDS = ["auto", "dir", "lines", "idx"];
 const PROGRESS_MODES = ["auto", "tty", "json", "quiet"];
 
 /**
@@ -67,8 +69,8 @@ export default async function datasetHash(args: DatasetHashArguments, _hre: Hard
 }
 
 async function run(args: DatasetHashArguments, signal: AbortSignal, seen: { samples: number; bytes: number }): Promise<void> {
-  if (args.sources.length === 0) throw new Error("No source given: npx hardhat dataset hash <dir|file.jsonl|file.csv|images-idx3-ubyte…>.");
-  if (!KINDS.includes(args.kind)) throw new Error(`--kind ${args.kind} is not one of ${KINDS.join(", ")}.`);
+  if (args.sources.length === 0) throw new Error("No source given: npx hardhat dataset hash <dir|file.jsonl|file.csv|images-idx3-ubyte|shard.tar|data.parquet…>.");
+  if (!(SOURCE_KIND_OPTIONS as readonly string[]).includes(args.kind)) throw new Error(`--kind ${args.kind} is not one of ${SOURCE_KIND_OPTIONS.join(", ")}.`);
   if (!PROGRESS_MODES.includes(args.progress)) throw new Error(`--progress ${args.progress} is not one of ${PROGRESS_MODES.join(", ")}.`);
   if (args.header && args.noHeader) throw new Error("--header and --no-header contradict each other: pass at most one.");
   if (args.threads < 0) throw new Error(`--threads ${args.threads}: pass 0 (one per CPU) or a positive number.`);
@@ -84,6 +86,9 @@ async function run(args: DatasetHashArguments, signal: AbortSignal, seen: { samp
     includeHidden: args.hidden,
     followSymlinks: args.followSymlinks,
     header: args.header ? true : args.noHeader ? false : undefined,
+    column: args.column === "" ? undefined : args.column,
+    groupByKey: args.groupByKey,
+    hashMetadata: args.hashMetadata,
   });
   const progress = createProgress({ label: "hashing", mode: args.quiet ? "quiet" : (args.progress as ProgressMode) });
   signal.addEventListener("abort", () => progress.done(), { once: true });

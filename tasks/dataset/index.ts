@@ -12,17 +12,20 @@ import { addStorageOptions } from "../shared/storage-options.js";
 
 const datasetNamespace = emptyTask("dataset", "Hash datasets into Merkle manifests, split runs across machines, merge them").build();
 
-const hashTask = task(["dataset", "hash"], "Hash sample sources (directories, line files, IDX) into a sharded Merkle manifest")
+const hashTask = task(["dataset", "hash"], "Hash sample sources (directories, image folders, line files, IDX, tar/WebDataset shards, Parquet) into a sharded Merkle manifest")
   .addVariadicArgument({
     name: "sources",
-    description: "Directories (one sample per file), .jsonl/.csv/.tsv/.txt files (one per line), IDX files (one per record)",
+    description: "Directories (one sample per file), .jsonl/.csv/.tsv/.txt files (one per line), IDX files (one per record), .tar/.tar.gz shards (one per member), .parquet files (one per row)",
   })
   .addOption({ name: "out", description: "Manifest directory (default .datatrace/manifests/<root>)", defaultValue: "" })
   .addFlag({ name: "force", description: "Replace an --out directory that holds a different manifest" })
-  .addOption({ name: "kind", description: "How to read the sources: auto, dir, lines or idx", defaultValue: "auto" })
-  .addOption({ name: "include", description: "Directory sources: comma-separated globs of files to keep (e.g. '*.png,*.jpg')", defaultValue: "" })
-  .addOption({ name: "exclude", description: "Directory sources: comma-separated globs of files or directories to skip", defaultValue: "" })
-  .addFlag({ name: "hidden", description: "Directory sources: include dot-files and dot-directories" })
+  .addOption({ name: "kind", description: "How to read the sources: auto, dir, imagefolder, lines, idx, tar or parquet", defaultValue: "auto" })
+  .addOption({ name: "include", description: "Comma-separated globs of files to keep (tar sources: of members; e.g. '*.png,*.jpg')", defaultValue: "" })
+  .addOption({ name: "exclude", description: "Comma-separated globs of files or directories to skip (tar sources: of members)", defaultValue: "" })
+  .addFlag({ name: "hidden", description: "Include dot-files and dot-directories (and hidden tar members)" })
+  .addOption({ name: "column", description: "Parquet sources: the column whose value is the sample (binary, string, or an HF Image/Audio struct); default: the whole row", defaultValue: "" })
+  .addFlag({ name: "groupByKey", description: "Tar sources: one sample per WebDataset key (its files concatenated canonically) instead of one per member" })
+  .addFlag({ name: "hashMetadata", description: "Image folders: hash metadata.csv/.jsonl/.parquet as samples too (default: only recorded)" })
   .addFlag({ name: "followSymlinks", description: "Directory sources: follow symbolic links (loops are skipped)" })
   .addFlag({ name: "header", description: "Line sources: line 1 is a header row, skip it (default for .csv/.tsv)" })
   .addFlag({ name: "noHeader", description: "Line sources: line 1 is data, even in .csv/.tsv" })
@@ -54,7 +57,7 @@ const registerTask = addStorageOptions(
   task(["dataset", "register"], "Hash (or take) a dataset manifest, store it with its metadata, and mint its DatasetNFT")
     .addVariadicArgument({
       name: "sources",
-      description: "Sample sources to hash (directories, .jsonl/.csv files, IDX files), or one manifest directory made by `dataset hash`",
+      description: "Sample sources to hash (directories, image folders, .jsonl/.csv files, IDX files, tar shards, Parquet files), or one manifest directory made by `dataset hash`",
     })
     .addOption({ name: "name", description: "Dataset name (required), shown in the NFT metadata", defaultValue: "" })
     .addOption({ name: "description", description: "Dataset description", defaultValue: "" })
@@ -64,12 +67,21 @@ const registerTask = addStorageOptions(
     .addOption({ name: "datasetVersion", description: "Dataset version, e.g. 1.0.0 (default 1.0.0)", defaultValue: "" })
     .addOption({ name: "date", description: "Publication date YYYY-MM-DD (default: today, UTC)", defaultValue: "" })
     .addOption({ name: "previous", description: "Token id of the dataset version this one supersedes", defaultValue: "" })
+    .addOption({ name: "creatorType", description: "Whether --creator is a Person or an Organization (default Person)", defaultValue: "Person" })
+    .addOption({ name: "publisher", description: "Who publishes the dataset, when not the creator", defaultValue: "" })
+    .addOption({ name: "publisherType", description: "Whether --publisher is a Person or an Organization (default Organization)", defaultValue: "Organization" })
+    .addOption({ name: "keywords", description: "Comma-separated keywords, e.g. 'images,captions'", defaultValue: "" })
+    .addOption({ name: "citeAs", description: "Citation (BibTeX or text), Croissant citeAs", defaultValue: "" })
+    .addOption({ name: "externalUrl", description: "Page shown by marketplaces (ERC-721 external_url, http(s):// or ipfs://)", defaultValue: "" })
 )
   .addFlag({ name: "private", description: "Keep no sample ids in the manifest (hashes only)" })
-  .addOption({ name: "kind", description: "How to read the sources: auto, dir, lines or idx", defaultValue: "auto" })
-  .addOption({ name: "include", description: "Directory sources: comma-separated globs of files to keep (e.g. '*.png')", defaultValue: "" })
-  .addOption({ name: "exclude", description: "Directory sources: comma-separated globs of files or directories to skip", defaultValue: "" })
-  .addFlag({ name: "hidden", description: "Directory sources: include dot-files and dot-directories" })
+  .addOption({ name: "kind", description: "How to read the sources: auto, dir, imagefolder, lines, idx, tar or parquet", defaultValue: "auto" })
+  .addOption({ name: "include", description: "Comma-separated globs of files to keep (tar sources: of members; e.g. '*.png')", defaultValue: "" })
+  .addOption({ name: "exclude", description: "Comma-separated globs of files or directories to skip (tar sources: of members)", defaultValue: "" })
+  .addFlag({ name: "hidden", description: "Include dot-files and dot-directories (and hidden tar members)" })
+  .addOption({ name: "column", description: "Parquet sources: the column whose value is the sample; default: the whole row", defaultValue: "" })
+  .addFlag({ name: "groupByKey", description: "Tar sources: one sample per WebDataset key instead of one per member" })
+  .addFlag({ name: "hashMetadata", description: "Image folders: hash the metadata files as samples too" })
   .addFlag({ name: "followSymlinks", description: "Directory sources: follow symbolic links (loops are skipped)" })
   .addFlag({ name: "header", description: "Line sources: line 1 is a header row, skip it (default for .csv/.tsv)" })
   .addFlag({ name: "noHeader", description: "Line sources: line 1 is data, even in .csv/.tsv" })

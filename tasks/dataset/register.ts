@@ -5,7 +5,7 @@ import { formatCount } from "../../src/cli/progress.js";
 import { parseTokenId } from "../../src/chain/dataset-records.js";
 import { parseByteSize } from "../../src/engine/run-options.js";
 import { splitPatternList } from "../../src/sources/glob-filter.js";
-import type { SourceKindOption } from "../../src/sources/open-sources.js";
+import { SOURCE_KIND_OPTIONS, type SourceKindOption } from "../../src/sources/open-sources.js";
 import { registerDataset, type RegisteredDataset, type RegisterDatasetInput } from "../../src/workflow/register-dataset.js";
 import type { DatasetSourceOptions } from "../../src/workflow/dataset-manifest.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
@@ -27,6 +27,12 @@ export interface DatasetRegisterArguments {
   datasetVersion: string;
   date: string;
   previous: string;
+  creatorType: string;
+  publisher: string;
+  publisherType: string;
+  keywords: string;
+  citeAs: string;
+  externalUrl: string;
   storage: string;
   lighthouseUrl: string;
   timeout: number;
@@ -39,18 +45,20 @@ export interface DatasetRegisterArguments {
   header?: boolean;
   noHeader?: boolean;
   memoryBudget?: string;
+  column: string;
+  groupByKey: boolean;
+  hashMetadata: boolean;
   threads: number;
   dir: string;
   json: boolean;
   quiet: boolean;
 }
 
-const KINDS = ["auto", "dir", "lines", "idx"];
 
 /** Registers the dataset and prints token id, root, CIDs, transaction and links. */
 export default async function datasetRegister(args: DatasetRegisterArguments, hre: HardhatRuntimeEnvironment): Promise<RegisteredDataset> {
   try {
-    if (!KINDS.includes(args.kind)) throw new Error(`--kind ${args.kind} is not one of ${KINDS.join(", ")}.`);
+    if (!(SOURCE_KIND_OPTIONS as readonly string[]).includes(args.kind)) throw new Error(`--kind ${args.kind} is not one of ${SOURCE_KIND_OPTIONS.join(", ")}.`);
     if (args.threads < 0) throw new Error(`--threads ${args.threads}: pass 0 (one per CPU) or a positive number.`);
     if (args.header === true && args.noHeader === true) throw new Error("--header and --no-header contradict each other: pass at most one.");
     const memoryBudget = args.memoryBudget === undefined || args.memoryBudget === "" ? undefined : parseByteSize(args.memoryBudget);
@@ -66,6 +74,9 @@ export default async function datasetRegister(args: DatasetRegisterArguments, hr
       includeHidden: args.hidden,
       followSymlinks: args.followSymlinks === true,
       header: args.header === true ? true : args.noHeader === true ? false : undefined,
+      column: args.column === "" ? undefined : args.column,
+      groupByKey: args.groupByKey,
+      hashMetadata: args.hashMetadata,
       memoryBudget,
     };
     const input: RegisterDatasetInput = {
@@ -78,7 +89,11 @@ export default async function datasetRegister(args: DatasetRegisterArguments, hr
         name: args.name,
         ...(args.description === "" ? {} : { description: args.description }),
         license: args.license,
-        ...(args.creator === "" ? {} : { creator: args.creator }),
+        ...(args.creator === "" ? {} : { creator: { name: args.creator, type: args.creatorType as "Person" | "Organization" } }),
+        ...(args.publisher === "" ? {} : { publisher: { name: args.publisher, type: args.publisherType as "Person" | "Organization" } }),
+        ...(args.keywords === "" ? {} : { keywords: args.keywords.split(",").map((k) => k.trim()).filter((k) => k !== "") }),
+        ...(args.citeAs === "" ? {} : { citeAs: args.citeAs }),
+        ...(args.externalUrl === "" ? {} : { externalUrl: args.externalUrl }),
         ...(args.url === "" ? {} : { url: args.url }),
         ...(args.datasetVersion === "" ? {} : { version: args.datasetVersion }),
         ...(args.date === "" ? {} : { datePublished: args.date }),

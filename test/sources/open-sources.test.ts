@@ -50,7 +50,7 @@ describe("openSources", () => {
   it("refuses a file of unknown kind and says how to fix it", async () => {
     writeFileSync(path.join(dir, "blob.bin"), "xyz");
     const error = await openSources(["blob.bin"], { baseDir: dir }).catch((e: unknown) => e);
-    expect((error as Error).message).to.match(/Cannot tell how to read blob\.bin.*Pass --kind lines or --kind idx/);
+    expect((error as Error).message).to.match(/Cannot tell how to read blob\.bin.*Pass --kind lines, idx, tar or parquet/);
   });
 
   it("refuses gzip'd line files", async () => {
@@ -126,6 +126,51 @@ describe("openSources", () => {
   it("refuses an empty source list", async () => {
     const error = await openSources([], { baseDir: dir }).catch((e: unknown) => e);
     expect((error as Error).message).to.match(/No source given/);
+  });
+
+  it("detects tar shards by name, Parquet by name or PAR1 magic, and image folders by their metadata file", async () => {
+    writeTree(dir, {
+      "s.tar": "",
+      "s2.tar.gz": "",
+      "s3.tgz": "",
+      "t.parquet": "",
+      "renamed.bin": "PAR1 and then anything",
+      "pets/cat.jpg": "x",
+      "pets/metadata.csv": "file_name,text\ncat.jpg,a cat\n",
+      "split/train/metadata.jsonl": "{}\n",
+      "split/train/a.jpg": "y",
+      "plain/metadata.txt": "not a metadata file",
+    });
+    const sources = await openSources(["s.tar", "s2.tar.gz", "s3.tgz", "t.parquet", "renamed.bin", "pets", "split", "plain"], { baseDir: dir });
+    expect(sources.map((s) => [s.description.kind, s.description.name])).to.deep.equal([
+      ["tar", "s.tar"],
+      ["tar", "s2.tar.gz"],
+      ["tar", "s3.tgz"],
+      ["parquet", "t.parquet"],
+      ["parquet", "renamed.bin"],
+      ["imagefolder", "pets"],
+      ["imagefolder", "split"],
+      ["dir", "plain"],
+    ]);
+  });
+
+  it("takes tar and parquet kinds for directories too, and refuses a file where a folder kind needs a directory", async () => {
+    writeTree(dir, { "shards/a.tar": "", "data/x.parquet": "", "f.txt": "x\n" });
+    const [t, p] = await openSources(["shards", "data"], { baseDir: dir, kind: "tar" });
+    expect(t?.description.kind).to.equal("tar");
+    expect(p?.description.kind).to.equal("tar");
+    const e = await openSources(["f.txt"], { baseDir: dir, kind: "imagefolder" }).catch((error: unknown) => error);
+    expect((e as Error).message).to.match(/f\.txt is a file, but --kind imagefolder needs a directory/u);
+  });
+
+  it("refuses an option that applies to no source instead of ignoring it", async () => {
+    writeTree(dir, { "d/a": "x", "s.tar": "" });
+    const column = await openSources(["d"], { baseDir: dir, column: "image" }).catch((e: unknown) => e);
+    expect((column as Error).message).to.equal("--column applies to Parquet sources, and no source is one (kinds here: dir). Remove --column, or pass --kind parquet if a source is one.");
+    const group = await openSources(["d"], { baseDir: dir, groupByKey: true }).catch((e: unknown) => e);
+    expect((group as Error).message).to.match(/^--group-by-key applies to tar \(WebDataset\) sources/u);
+    const meta = await openSources(["s.tar"], { baseDir: dir, hashMetadata: true }).catch((e: unknown) => e);
+    expect((meta as Error).message).to.match(/^--hash-metadata applies to image folders, and no source is one \(kinds here: tar\)/u);
   });
 
   it("reads a .gz IDX file's magic through zlib for detection", async () => {

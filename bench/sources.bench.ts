@@ -1,0 +1,282 @@
+/**
+ * Published-format sources benchmark (run: `npx tsx bench/sources.bench.ts`;
+ * also section 6 of bench/all.bench.ts). Each figure is printed with its
+ * ratio to the physical limit measured in the same run: hashing the same
+ * sample bytes already in memory, through the same worker pool, with the
+ * same thread count and slot size.
+ *
+ * 1. A WebDataset shard of ≈ 1 GB (10,000 members × 100,000 B), plain tar
+ *    written by tar-stream: `hashSources` time vs the in-memory floor
+ *    (target ≥ 80 %).
+ * 2. A Parquet file of ≈ 1 GB (10,000 rows, an HF Image struct column of
+ *    100,000 B values; 100 rows per row group and 1 MiB pages, as the
+ *    `datasets` library writes image sets), written by hyparquet-writer,
+ *    `--column image`: time vs the same floor (target ≥ 60 %) and peak RSS
+ *    (target < 512 MiB).
+ *
+ * The floor — the same member bytes already in shared memory, hashed
+ * through a fresh worker pool with the same thread count and slot size —
+ * and the source are measured alternately in one child process, 3 rounds,
+ * best of each (the machine is shared: alternating keeps both under the
+ * same load); CPU time (all threads) is printed beside. Peak RSS and the
+ * end-to-end manifest time come from a second fresh child that runs the
+ * source alone. Data is generated under bench/.data/sources/ (gitignored), from an
+ * AES-CTR keystream with a fixed key, and reused by later runs.
+ */
+import { spawnSync } from "node:child_process";
+import { createCipheriv } from "node:crypto";
+import { closeSync, createWriteStream, existsSync, fstatSync, mkdirSync, openSync, renameSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { ParquetWriter } from "hyparquet-writer";
+import { fileWriter } from "hyparquet-writer/src/node.js";
+import { pack } from "tar-stream";
+
+import { buildManifest } from "../src/engine/build-manifest.js";
+import { hashSources } from "../src/engine/hash-sources.js";
+import { HashWorkerPool } from "../src/engine/hash-worker-pool.js";
+import { readFullySync } from "../src/sources/parquet-page-cursor.js";
+import type { BatchSlot } from "../src/sources/sample-batch.js";
+import { openSources, type OpenSourcesOptions } from "../src/sources/open-sources.js";
+import { DATA, machineLine } from "./engine.bench.js";
+import { peakRssMiB } from "./lib/measure.js";
+
+/** Members (rows) of the bench files, and bytes per member. */
+export const MEMBERS = 10_000;
+export const MEMBER_BYTES = 100_000;
+/** Engine slot size (its default), used by the floor too. */
+const SLOT_BYTES = 4 * 1024 * 1024;
+export const SOURCES_DATA = path.join(DATA, "sources");
+export const TARGETS = { tarRatio: 0.8, parquetRatio: 0.6, parquetPeakRssMiB: 512 } as const;
+
+/** Member i's bytes: a slice of an AES-128-CTR keystream (fixed key; fast, deterministic, incompressible). */
+function memberBytes(i: number): Buffer {
+  const iv = Buffer.alloc(16);
+  iv.writeUInt32BE(i, 12);
+  return createCipheriv("aes-128-ctr", Buffer.alloc(16, 7), iv).update(Buffer.alloc(MEMBER_BYTES));
+}
+
+/** The plain WebDataset shard: 000000000.jpg … (tar-stream's writer). */
+async function makeShard(file: string): Promise<void> {
+  if (existsSync(file) && statSync(file).size > MEMBERS * MEMBER_BYTES) return;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const p = pack();
+  const out = createWriteStream(`${file}.tmp`);
+  p.pipe(out);
+  for (let i = 0; i < MEMBERS; i++) {
+    await new Promise<void>((resolve, reject) =>
+      p.entry({ name: `${String(i).padStart(9, "0")}.jpg`, size: MEMBER_BYTES, mtime: new Date(1_700_000_000_000) }, memberBytes(i), (e) => (e ? reject(e) : resolve())),
+    );
+  }
+  p.finalize();
+  await new Promise<void>((resolve) => out.on("close", () => resolve()));
+  renameSync(`${file}.tmp`, file);
+}
+
+/** The Parquet file: id + image {bytes, path}, 100 rows per row group, 1 MiB pages, SNAPPY (hyparquet-writer). */
+async function makeParquet(file: string): Promise<void> {
+  if (existsSync(file) && statSync(file).size > MEMBERS * MEMBER_BYTES) return;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const writer = fileWriter(`${file}.tmp`);
+  const pw = new ParquetWriter({
+    writer,
+    schema: [
+      { name: "schema", num_children: 2 },
+      { name: "id", type: "INT64", repetition_type: "OPTIONAL" },
+      { name: "image", repetition_type: "OPTIONAL", num_children: 2 },
+      { name: "bytes", type: "BYTE_ARRAY", repetition_type: "OPTIONAL" },
+      { name: "path", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
+    ],
+    kvMetadata: [{ key: "huggingface", value: JSON.stringify({ info: { features: { id: { dtype: "int64", _type: "Value" }, image: { _type: "Image" } } } }) }],
+  });
+  for (let first = 0; first < MEMBERS; first += 100) {
+    const ids: bigint[] = [];
+    const images: Array<{ bytes: Uint8Array; path: string }> = [];
+    for (let i = first; i < first + 100; i++) {
+      ids.push(BigInt(i));
+      images.push({ bytes: memberBytes(i), path: `${String(i).padStart(9, "0")}.jpg` });
+    }
+    await pw.write({ columnData: [{ name: "id", data: ids }, { name: "image", data: images }], rowGroupSize: 100, pageSize: 1024 * 1024 });
+  }
+  await pw.finish();
+  renameSync(`${file}.tmp`, file);
+}
+
+/** Generates (or reuses) the bench files. */
+export async function prepareSourceData(): Promise<{ shard: string; parquet: string; ms: number }> {
+  const started = performance.now();
+  const shard = path.join(SOURCES_DATA, "shard-1g.tar");
+  const parquet = path.join(SOURCES_DATA, "images-1g.parquet");
+  await makeShard(shard);
+  await makeParquet(parquet);
+  return { shard, parquet, ms: performance.now() - started };
+}
+
+/** The same member bytes as the bench files, in shared memory in 4 MiB slots (40 members each), as the engine's slots hold them. */
+function inMemorySlots(): BatchSlot[] {
+  const perSlot = Math.floor(SLOT_BYTES / MEMBER_BYTES);
+  const slots: BatchSlot[] = [];
+  for (let first = 0; first < MEMBERS; first += perSlot) {
+    const count = Math.min(perSlot, MEMBERS - first);
+    const data = new Uint8Array(new SharedArrayBuffer(SLOT_BYTES));
+    const bounds = new Uint32Array(new SharedArrayBuffer(8 * count));
+    for (let i = 0; i < count; i++) {
+      data.set(memberBytes(first + i), i * MEMBER_BYTES);
+      bounds[2 * i] = i * MEMBER_BYTES;
+      bounds[2 * i + 1] = (i + 1) * MEMBER_BYTES;
+    }
+    slots.push({ id: slots.length, data, bounds, digests: new Uint8Array(new SharedArrayBuffer(32 * count)), maxSamples: count });
+  }
+  return slots;
+}
+
+/** A timed run: wall and CPU (all threads of the process) milliseconds. */
+interface Timing {
+  readonly ms: number;
+  readonly cpuMs: number;
+}
+
+async function timing(fn: () => Promise<unknown>): Promise<Timing> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await fn();
+  const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** The physical limit: hashing the in-memory slots through a fresh worker pool with `threads` threads (as `hashSources` starts one). */
+async function floorRun(slots: readonly BatchSlot[], threads: number): Promise<Timing> {
+  return timing(async () => {
+    const pool = HashWorkerPool.start({ threads, slotBytes: SLOT_BYTES });
+    try {
+      await Promise.all(slots.map((s) => pool.hash({ kind: "segments", slot: s, count: s.maxSamples, ordinals: new Float64Array(0), ids: null }, s)));
+    } finally {
+      await pool.close();
+    }
+  });
+}
+
+/** Reading the whole file from the page cache into one 4 MiB shared slot, synchronously (what the sources do), nothing else. */
+async function readRun(file: string): Promise<Timing> {
+  const slot = new Uint8Array(new SharedArrayBuffer(SLOT_BYTES));
+  return timing(async () => {
+    const fd = openSync(file, "r");
+    try {
+      const size = fstatSync(fd).size;
+      for (let pos = 0; pos < size; pos += SLOT_BYTES) readFullySync(fd, slot, Math.min(SLOT_BYTES, size - pos), pos);
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+/** One source measurement, from a child process. */
+export interface SourceRun {
+  readonly ok: boolean;
+  readonly error?: string;
+  /** Best of 3 `hashSources` runs, and best of 3 floor runs and file reads interleaved with them. */
+  readonly source: Timing;
+  readonly floor: Timing;
+  readonly read: Timing;
+  readonly samples: number;
+  readonly bytes: number;
+  /** Peak RSS of a fresh process running the source once (no floor data resident), MiB. */
+  readonly peakRssMiB: number;
+  /** One `buildManifest` run (hash, sort, tree, manifest) in that process, ms. */
+  readonly manifestMs: number;
+}
+
+function runChild(args: readonly string[]): { ok: true; value: Record<string, unknown> } | { ok: false; error: string } {
+  const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const line = run.stdout.trim().split("\n").at(-1) ?? "";
+  if (run.status !== 0 || !line.startsWith("{")) return { ok: false, error: run.stderr.trim().split("\n").slice(-3).join(" / ") };
+  return { ok: true, value: JSON.parse(line) as Record<string, unknown> };
+}
+
+/** Measures a source against the floor (interleaved, in one child), then its peak RSS and end-to-end manifest time (in another). */
+export function measureSourceInChild(kind: "tar" | "parquet", file: string, threads: number): SourceRun {
+  const none = { ms: NaN, cpuMs: NaN };
+  const failed = (error: string): SourceRun => ({ ok: false, error, source: none, floor: none, read: none, samples: 0, bytes: 0, peakRssMiB: NaN, manifestMs: NaN });
+  const speed = runChild([`--child=${kind}`, `--file=${file}`, `--threads=${threads}`]);
+  if (!speed.ok) return failed(speed.error);
+  const memory = runChild([`--child=${kind}-rss`, `--file=${file}`, `--threads=${threads}`]);
+  if (!memory.ok) return failed(memory.error);
+  return { ok: true, ...(speed.value as Pick<SourceRun, "source" | "floor" | "read" | "samples" | "bytes">), ...(memory.value as Pick<SourceRun, "peakRssMiB" | "manifestMs">) };
+}
+
+const best = (runs: readonly Timing[]): Timing => runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+
+async function child(mode: string, file: string, threads: number): Promise<void> {
+  const kind = mode.replace(/-rss$/u, "");
+  const options: OpenSourcesOptions = kind === "parquet" ? { column: "image" } : {};
+  const open = () => openSources([file], { baseDir: path.dirname(file), ...options });
+  if (mode.endsWith("-rss")) {
+    const totals = await hashSources(await open(), { threads, onBatch: () => undefined });
+    const manifest = await timing(async () => buildManifest(await open(), { out: path.join(SOURCES_DATA, `manifest-${kind}`), threads }));
+    console.log(JSON.stringify({ peakRssMiB: peakRssMiB(), manifestMs: manifest.ms, samples: totals.samples }));
+    return;
+  }
+  const slots = inMemorySlots();
+  const floors: Timing[] = [];
+  const reads: Timing[] = [];
+  const sources: Timing[] = [];
+  let totals = { samples: 0, bytes: 0 };
+  for (let r = 0; r < 3; r++) {
+    floors.push(await floorRun(slots, threads));
+    reads.push(await readRun(file));
+    const sourceList = await open();
+    sources.push(await timing(async () => (totals = await hashSources(sourceList, { threads, onBatch: () => undefined }))));
+  }
+  console.log(JSON.stringify({ source: best(sources), floor: best(floors), read: best(reads), samples: totals.samples, bytes: totals.bytes }));
+}
+
+/** Everything, as printed by the standalone run and by bench/all.bench.ts. */
+export async function measureSourceFormats(log: (what: string, figure: string, target: string, met: boolean) => void): Promise<void> {
+  const threads = availableParallelism();
+  const { shard, parquet, ms } = await prepareSourceData();
+  console.log(`data ready in ${(ms / 1000).toFixed(1)} s under ${SOURCES_DATA}`);
+  const bytes = MEMBERS * MEMBER_BYTES;
+  const gbps = (t: number): string => `${(bytes / t / 1e6).toFixed(2)} GB/s`;
+  for (const [label, kind, file, target] of [
+    ["WebDataset shard, 1 GB plain tar", "tar", shard, TARGETS.tarRatio],
+    ["Parquet 1 GB, --column image", "parquet", parquet, TARGETS.parquetRatio],
+  ] as const) {
+    const run = measureSourceInChild(kind, file, threads);
+    const rssTarget = kind === "parquet" ? `, peak RSS < ${TARGETS.parquetPeakRssMiB} MiB` : "";
+    if (!run.ok) {
+      log(label, `failed: ${run.error}`, `≥ ${(target * 100).toFixed(0)} % of the floor${rssTarget}`, false);
+      continue;
+    }
+    if (run.bytes !== bytes) throw new Error(`${label}: hashed ${run.bytes} bytes, expected ${bytes}`);
+    const ratio = run.floor.ms / run.source.ms;
+    const met = ratio >= target && (kind !== "parquet" || run.peakRssMiB < TARGETS.parquetPeakRssMiB);
+    log(
+      label,
+      `${run.source.ms.toFixed(0)} ms (${gbps(run.source.ms)}) = ${(ratio * 100).toFixed(0)} % of the floor, ${run.floor.ms.toFixed(0)} ms (${gbps(run.floor.ms)}); ` +
+        `CPU ${run.source.cpuMs.toFixed(0)} ms vs ${run.floor.cpuMs.toFixed(0)} ms (${((run.floor.cpuMs / run.source.cpuMs) * 100).toFixed(0)} %); ` +
+        `reading the file alone ${run.read.ms.toFixed(0)} ms, CPU ${run.read.cpuMs.toFixed(0)} ms (hash CPU / (hash + read CPU) = ${((run.floor.cpuMs / (run.floor.cpuMs + run.read.cpuMs)) * 100).toFixed(0)} %); ` +
+        `peak RSS ${run.peakRssMiB.toFixed(0)} MiB; manifest end to end ${run.manifestMs.toFixed(0)} ms`,
+      `≥ ${(target * 100).toFixed(0)} % of the floor${rssTarget}`,
+      met,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  console.log("# Published-format sources bench");
+  console.log(machineLine());
+  const rows: string[] = [];
+  await measureSourceFormats((what, figure, target, met) => {
+    console.log(`  ${what}: ${figure}`);
+    rows.push(`| ${what} | ${figure} | ${target} | ${met ? "yes" : "NO"} |`);
+  });
+  console.log(`\n${machineLine()}\n\n| Measurement | Figure | Target | Met |\n|---|---|---|---|\n${rows.join("\n")}`);
+}
+
+const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+if (isMain && arg("child") !== undefined) await child(arg("child")!, arg("file")!, Number(arg("threads")));
+else if (isMain) await main();

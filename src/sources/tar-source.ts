@@ -1,0 +1,381 @@
+/**
+ * Tar source (WebDataset shards, plain or gzip'd): one shard, or every
+ * `.tar` / `.tar.gz` / `.tgz` file under a directory (byte-wise order of
+ * their paths). By default every member file is a sample, its raw bytes, so
+ * an image taken out of a shard verifies as a file; sample id
+ * `<shard>/<member path>` (`shards/00042.tar/000420017.jpg`). With
+ * `groupByKey`, every WebDataset key is one sample (webdataset-sample.ts),
+ * id `<shard>/<key>`. Which entries are samples: tar-members.ts.
+ *
+ * Plain shards are read straight into the hashing slots and their headers
+ * walked in place with tar-stream's header codec (tar-headers.ts, measured);
+ * gzip'd shards, and grouped keys, are streamed through tar-stream's
+ * `extract` (tar-entries.ts) and copied into the slots. A split run (`--part i/n`) takes a
+ * contiguous share of the shards: parts are whole shards.
+ *
+ * Ordinals (the order of ids sharing a hash): shard index × 2^32 + position
+ * of the sample in its shard.
+ */
+import { describeFsError } from "./describe-fs-error.js";
+import { PathFilter } from "./glob-filter.js";
+import { readFullySync } from "./parquet-page-cursor.js";
+import type { BatchContext, BatchSlot, SampleBatch, SegmentsBatch } from "./sample-batch.js";
+import { partRange } from "./sample-batch.js";
+import type { SampleSource, SourceEstimate } from "./sample-source.js";
+import { SegmentPacker } from "./segment-packer.js";
+import { listShardFiles, type ShardFile, type ShardListing } from "./shard-files.js";
+import type { SourceDescription, TarSourceOptions } from "./source-description.js";
+import { SourceError } from "./source-error.js";
+import { openSourceFile, readFileHead } from "./source-file.js";
+import { tarEntriesWithData, type TarEntryInfo } from "./tar-entries.js";
+import { TarHeaderWalk } from "./tar-headers.js";
+import { classifyMember } from "./tar-members.js";
+import { groupedLength, splitKey, writeGrouped, type KeyMember } from "./webdataset-sample.js";
+
+/** Shard file names a directory source picks up. */
+export const TAR_SHARD_PATTERNS = ["*.tar", "*.tar.gz", "*.tgz"] as const;
+/** Shards per source, at most: ordinals are shard × 2^32 + member and must stay below 2^53. */
+const MAX_SHARDS = 2 ** 21;
+const SHARD_ORDINAL_STRIDE = 2 ** 32;
+
+/** Whether a file name looks like a tar shard. */
+export function isTarName(fileName: string): boolean {
+  return /\.(tar|tar\.gz|tgz)$/iu.test(fileName);
+}
+
+/** Members of one shard, counted for the warnings. */
+interface ShardTally {
+  samples: number;
+  links: number;
+}
+
+/** WebDataset shards (or any tar files), one sample per member or per key. */
+export class TarSource implements SampleSource {
+  readonly description: SourceDescription;
+  /** Warnings of the last run (skipped links, excluded directories…). */
+  readonly warnings: string[] = [];
+  /** Member extensions (WebDataset's: after the first dot of the file name) seen by the last run, with their counts. */
+  readonly extensions = new Map<string, number>();
+  readonly #root: string;
+  readonly #name: string;
+  readonly #isDirectory: boolean;
+  readonly #options: TarSourceOptions;
+  readonly #filter: PathFilter;
+  #listing: Promise<ShardListing> | undefined;
+
+  /**
+   * @param root absolute path of the shard or of the directory of shards.
+   * @param name relative name recorded in the manifest (see `sourceName`).
+   */
+  constructor(root: string, name: string, isDirectory: boolean, options: Partial<TarSourceOptions> = {}) {
+    this.#root = root;
+    this.#name = name;
+    this.#isDirectory = isDirectory;
+    this.#options = {
+      include: options.include ?? [],
+      exclude: options.exclude ?? [],
+      includeHidden: options.includeHidden ?? false,
+      followSymlinks: options.followSymlinks ?? false,
+      groupByKey: options.groupByKey ?? false,
+    };
+    this.#filter = new PathFilter(this.#options.include, this.#options.exclude);
+    this.description = { kind: "tar", name, options: this.#options };
+  }
+
+  /** Whether the source is a directory of shards (not one shard). */
+  get isDirectory(): boolean {
+    return this.#isDirectory;
+  }
+
+  /** The shards, in order. */
+  async shards(): Promise<readonly ShardFile[]> {
+    return (await this.#list()).files;
+  }
+
+  /** For plain shards only: their total size (a little more than the member bytes: headers and padding). */
+  async estimate(): Promise<SourceEstimate> {
+    const { files } = await this.#list();
+    return files.every((f) => /\.tar$/iu.test(f.absolutePath)) ? { bytes: files.reduce((a, f) => a + f.size, 0) } : {};
+  }
+
+  /** Shard count and SHA-256 of the listing (paths and sizes). */
+  async fingerprint(): Promise<string> {
+    return (await this.#list()).fingerprint;
+  }
+
+  async *batches(context: BatchContext): AsyncGenerator<SampleBatch> {
+    this.warnings.length = 0;
+    this.extensions.clear();
+    const listing = await this.#list();
+    this.warnings.push(...listing.warnings);
+    const shards = listing.files;
+    const { start, end } = partRange(shards.length, context.part);
+    let samples = 0;
+    for (let s = start; s < end; s++) {
+      const shard = shards[s]!;
+      const tally: ShardTally = { samples: 0, links: 0 };
+      const gzip = await isGzip(shard);
+      try {
+        if (this.#options.groupByKey) yield* this.#groupedBatches(shard, s, gzip, context, tally);
+        else if (gzip) yield* this.#streamedBatches(shard, s, context, tally);
+        else yield* this.#slotBatches(shard, s, context, tally);
+      } catch (error) {
+        throw shardError(shard, gzip, error);
+      }
+      samples += tally.samples;
+      if (tally.links > 0) {
+        this.warnings.push(`skipped ${tally.links} link entr${tally.links === 1 ? "y" : "ies"} in ${shard.idPrefix} (symbolic and hard links inside a tar are not samples)`);
+      }
+    }
+    if (samples === 0 && context.part === undefined) {
+      throw new SourceError(
+        this.#name,
+        `${this.#name} contains no samples: no member file left after the hidden/include/exclude rules` +
+          `${this.#options.includeHidden ? "" : " (hidden members are skipped without --hidden)"}.`,
+      );
+    }
+  }
+
+  #list(): Promise<ShardListing> {
+    this.#listing ??= (async () => {
+      const walk = {
+        include: [...TAR_SHARD_PATTERNS],
+        exclude: [],
+        includeHidden: this.#options.includeHidden,
+        followSymlinks: this.#options.followSymlinks,
+      };
+      const listing = await listShardFiles(this.#root, this.#name, this.#isDirectory, walk, "tar shards (.tar, .tar.gz, .tgz)");
+      if (listing.files.length > MAX_SHARDS) {
+        throw new SourceError(this.#name, `${this.#name} holds ${listing.files.length} shards, more than ${MAX_SHARDS} per source: split it into several directories (one source each).`);
+      }
+      return listing;
+    })();
+    return this.#listing;
+  }
+
+  /** The member's sample path, or undefined when it is not a sample (counts links; throws for unsupported entries). */
+  #samplePath(shard: ShardFile, info: TarEntryInfo, tally: ShardTally, seen: Set<string>): string | undefined {
+    const verdict = classifyMember(info, this.#filter, this.#options.includeHidden);
+    if (verdict.kind === "link") tally.links++;
+    if (verdict.kind === "unsupported") {
+      throw new SourceError(
+        `${shard.idPrefix}/${info.name}`,
+        `${shard.idPrefix}: member ${info.name} has a tar entry type that is not supported (a GNU sparse file, volume label or multi-volume part): ` +
+          `its stored bytes are not the file's content. Repack the shard without it (e.g. tar --format=pax, no --sparse).`,
+      );
+    }
+    if (verdict.kind !== "sample") return undefined;
+    if (seen.has(verdict.path)) {
+      throw new SourceError(
+        `${shard.idPrefix}/${verdict.path}`,
+        `${shard.idPrefix} holds member ${verdict.path} twice, so its sample id would be ambiguous. Repack the shard with each path once.`,
+      );
+    }
+    seen.add(verdict.path);
+    // WebDataset's extension (after the first dot of the file name), without the regex of splitKey: this runs per member.
+    const fileName = verdict.path.slice(verdict.path.lastIndexOf("/") + 1);
+    const dot = fileName.indexOf(".", 1);
+    if (dot > 0) {
+      const extension = fileName.slice(dot + 1);
+      this.extensions.set(extension, (this.extensions.get(extension) ?? 0) + 1);
+    }
+    return verdict.path;
+  }
+
+  /**
+   * Plain shard, one sample per member: the shard is read in slot-sized
+   * pieces straight into the hashing slots; the headers are walked in place
+   * (tar-headers.ts) and each member becomes a segment of the slot holding
+   * it. A member that does not fit the rest of a slot starts the next one,
+   * which is read from the member's first byte.
+   */
+  async *#slotBatches(shard: ShardFile, shardIndex: number, context: BatchContext, tally: ShardTally): AsyncGenerator<SampleBatch> {
+    const handle = await openSourceFile(shard.absolutePath, shard.idPrefix);
+    const seen = new Set<string>();
+    const walk = new TarHeaderWalk();
+    const block = Buffer.alloc(512);
+    let slot: BatchSlot | undefined;
+    let base = 0; // file offset of slot.data[0]
+    let valid = 0; // bytes of the slot holding file data
+    let count = 0;
+    let ordinals: number[] = [];
+    let ids: string[] = [];
+    const take = (): SegmentsBatch | undefined => {
+      const full = slot;
+      slot = undefined;
+      if (full === undefined) return undefined;
+      if (count === 0) {
+        context.releaseSlot(full);
+        return undefined;
+      }
+      const batch: SegmentsBatch = { kind: "segments", slot: full, count, ordinals: Float64Array.from(ordinals), ids: context.withIds ? ids : null };
+      count = 0;
+      ordinals = [];
+      ids = [];
+      return batch;
+    };
+    try {
+      const size = (await handle.stat()).size;
+      /** Makes [offset, offset + length) readable in the slot; returns the previous slot's batch when it had to move. */
+      const ensure = async (offset: number, length: number): Promise<SegmentsBatch | undefined> => {
+        if (slot !== undefined && offset >= base && offset + length <= base + valid && count < slot.maxSamples) return undefined;
+        if (offset + length > size) throw new Error(`Unexpected end of data: the archive ends at byte ${size}, an entry needs bytes up to ${offset + length}`);
+        const full = take();
+        slot = await context.acquireSlot(length);
+        base = offset;
+        valid = Math.min(slot.data.length, size - offset);
+        // Synchronous on purpose: measured, an async read (a libuv thread) competing with the hashing
+        // workers for the CPUs took ~3x longer and starved them; this thread has nothing else to do.
+        readFullySync(handle.fd, slot.data, valid, offset);
+        return full;
+      };
+      let pos = 0;
+      while (pos + 512 <= size) {
+        let full = await ensure(pos, 512);
+        if (full !== undefined) yield full;
+        block.set(slot!.data.subarray(pos - base, pos - base + 512));
+        const found = walk.block(block, pos);
+        if (found.kind === "zero") {
+          pos += 512;
+          continue;
+        }
+        if (found.kind === "record") {
+          full = await ensure(found.dataOffset, found.size);
+          if (full !== undefined) yield full;
+          walk.record(Buffer.from(slot!.data.subarray(found.dataOffset - base, found.dataOffset - base + found.size)));
+          pos = found.dataOffset + padded(found.size);
+          continue;
+        }
+        const info = found.info;
+        const path = this.#samplePath(shard, info, tally, seen);
+        if (path !== undefined) {
+          full = await ensure(info.dataOffset, info.size);
+          if (full !== undefined) yield full;
+          slot!.bounds[2 * count] = info.dataOffset - base;
+          slot!.bounds[2 * count + 1] = info.dataOffset - base + info.size;
+          ordinals.push(shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++);
+          if (context.withIds) ids.push(`${shard.idPrefix}/${path}`);
+          count++;
+        }
+        // As tar-stream: a directory entry has no data, whatever its size field says.
+        pos = info.type === "directory" ? info.dataOffset : info.dataOffset + padded(info.size);
+      }
+      if (pos < size) throw new Error(`Unexpected end of data: ${size - pos} bytes after the last 512-byte block`);
+      const last = take();
+      if (last !== undefined) yield last;
+    } finally {
+      if (slot !== undefined) context.releaseSlot(slot);
+      await handle.close();
+    }
+  }
+
+  /** Gzip'd shard, one sample per member: members streamed into shared memory. */
+  async *#streamedBatches(shard: ShardFile, shardIndex: number, context: BatchContext, tally: ShardTally): AsyncGenerator<SampleBatch> {
+    const seen = new Set<string>();
+    const packer = new SegmentPacker(context);
+    try {
+      for await (const { info, data } of tarEntriesWithData(shard.absolutePath, true)) {
+        const path = this.#samplePath(shard, info, tally, seen);
+        if (path === undefined) continue;
+        const full = await packer.reserve(info.size);
+        if (full !== undefined) yield full;
+        const at = packer.fill;
+        let got = 0;
+        for await (const chunk of data) {
+          if (got + chunk.length > info.size) throw new Error(`member ${path} holds more bytes than its header says`);
+          packer.data.set(chunk, at + got);
+          got += chunk.length;
+        }
+        if (got !== info.size) throw new Error(`member ${path} ends after ${got} of ${info.size} bytes`);
+        packer.commit(info.size, shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++, `${shard.idPrefix}/${path}`);
+      }
+      const last = packer.take();
+      if (last !== undefined) yield last;
+    } finally {
+      packer.release();
+    }
+  }
+
+  /** One sample per WebDataset key (plain or gzip'd shard). */
+  async *#groupedBatches(shard: ShardFile, shardIndex: number, gzip: boolean, context: BatchContext, tally: ShardTally): AsyncGenerator<SampleBatch> {
+    const seen = new Set<string>();
+    const finishedKeys = new Set<string>();
+    const packer = new SegmentPacker(context);
+    let key: string | undefined;
+    let members: KeyMember[] = [];
+    const flush = async function* (): AsyncGenerator<SampleBatch> {
+      if (key === undefined) return;
+      const length = groupedLength(members);
+      const full = await packer.reserve(length);
+      if (full !== undefined) yield full;
+      writeGrouped(members, packer.data, packer.fill);
+      packer.commit(length, shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++, `${shard.idPrefix}/${key}`);
+      finishedKeys.add(key);
+      key = undefined;
+      members = [];
+    };
+    try {
+      for await (const { info, data } of tarEntriesWithData(shard.absolutePath, gzip)) {
+        const path = this.#samplePath(shard, info, tally, seen);
+        if (path === undefined) continue;
+        const split = splitKey(path);
+        if (split === undefined) {
+          throw new SourceError(
+            `${shard.idPrefix}/${path}`,
+            `${shard.idPrefix}: member ${path} has no extension, so it has no WebDataset key. --group-by-key needs key.ext names (000123.jpg, 000123.txt); ` +
+              `leave it out with --exclude or hash members one by one (without --group-by-key).`,
+          );
+        }
+        if (split.key !== key) {
+          yield* flush();
+          if (finishedKeys.has(split.key)) {
+            throw new SourceError(
+              `${shard.idPrefix}/${path}`,
+              `${shard.idPrefix}: the files of key ${split.key} are not consecutive (${path} comes after other keys). ` +
+                `WebDataset shards keep a key's files together: repack the shard sorted by name (tar --sort=name).`,
+            );
+          }
+          key = split.key;
+        }
+        if (members.some((m) => m.extension === split.extension)) {
+          throw new SourceError(`${shard.idPrefix}/${path}`, `${shard.idPrefix}: key ${split.key} has two .${split.extension} files. Repack the shard with one file per extension and key.`);
+        }
+        const bytes = new Uint8Array(info.size);
+        let got = 0;
+        for await (const chunk of data) {
+          if (got + chunk.length > info.size) throw new Error(`member ${path} holds more bytes than its header says`);
+          bytes.set(chunk, got);
+          got += chunk.length;
+        }
+        if (got !== info.size) throw new Error(`member ${path} ends after ${got} of ${info.size} bytes`);
+        members.push({ extension: split.extension, data: bytes });
+      }
+      yield* flush();
+      const last = packer.take();
+      if (last !== undefined) yield last;
+    } finally {
+      packer.release();
+    }
+  }
+}
+
+async function isGzip(shard: ShardFile): Promise<boolean> {
+  const head = await readFileHead(shard.absolutePath, 2, false).catch((error: unknown) => {
+    throw new SourceError(shard.idPrefix, `Cannot read shard ${shard.idPrefix}: ${describeFsError(error)}.`, { cause: error });
+  });
+  return head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** A SourceError naming the shard for whatever failed while reading it. */
+function shardError(shard: ShardFile, gzip: boolean, error: unknown): unknown {
+  if (error instanceof SourceError) return error;
+  const reason = describeFsError(error);
+  const hint = gzip
+    ? "The gzip stream or the tar inside it is damaged or truncated; download the shard again."
+    : "Is it a tar file? It is damaged or truncated; download the shard again (a compressed shard must be gzip: .tar.gz or .tgz).";
+  return new SourceError(shard.idPrefix, `Cannot read shard ${shard.idPrefix}: ${reason}. ${hint}`, { cause: error });
+}
+
+function padded(size: number): number {
+  return Math.ceil(size / 512) * 512;
+}
