@@ -208,11 +208,17 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
   };
   const common = { client, store: deps.store, workspace, reporter };
   const dataRoot = path.join(workspace.dir, "data");
-  /** Writes `emails` to `<dir>/data/<name>/` and registers them; sample ids read `<name>/<file>`. */
+  /**
+   * Writes `emails` to `<dir>/data/<name>/` and registers them; sample ids read `<name>/<file>`. On a
+   * persistent chain a rerun finds them registered already: their manifest is then put into this run's
+   * store too (nothing was uploaded by the registration), so the later steps can read it.
+   */
   const registerEmails = async (name: string, emails: readonly { id: string; bytes: Uint8Array; file?: string }[], metadata: DatasetDescription): Promise<RegisteredDataset> => {
     const dir = path.join(dataRoot, name);
     await writeEmails(dir, emails);
-    return registerDataset(common, { sources: [dir], sourceOptions: { baseDir: dataRoot }, threads: deps.threads, metadata });
+    const registered = await registerDataset(common, { sources: [dir], sourceOptions: { baseDir: dataRoot }, threads: deps.threads, metadata });
+    if (registered.status === "existing") await deps.store.put(registered.manifestDir);
+    return registered;
   };
   const corpusFacts = {
     license: "Apache-2.0",

@@ -383,10 +383,7 @@ async function withIgnoredMetadata(
   }
   if (ignored.length === 0) return summary;
   if (registered === undefined) {
-    reporter.warn(
-      `dataset #${summary.tokenId} was already registered; its metadata (${summary.tokenURI}) is not in the local store, so the given ` +
-        `${fields.map((f) => `--${f}`).join(", ")} could not be compared with it, and none of them was applied`,
-    );
+    reporter.note(`dataset #${summary.tokenId} was already registered; its metadata is not in the local store to compare with what was given, and nothing given was applied`);
   } else {
     reporter.warn(
       `dataset #${summary.tokenId} was already registered with other metadata; not applied: ` +

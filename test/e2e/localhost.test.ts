@@ -181,4 +181,21 @@ describe("registry CLI against a local hardhat node", function () {
     expect(help.stdout).to.match(/--storage +Where to store manifest and metadata/);
     expect(help.stdout).to.match(/sources +Sample sources to hash/);
   });
+
+  it("runs the demo twice against the same node: the second run finds everything registered and proves it again", async () => {
+    const runs: Array<Record<string, unknown>> = [];
+    for (const run of [1, 2]) {
+      const demo = await hardhat(["--network", "localhost", "demo", "--json"], env, 240_000);
+      expect(demo.code, `demo run ${run}: ${demo.stderr.slice(-2000)}`).to.equal(0);
+      runs.push(JSON.parse(demo.stdout));
+    }
+    const [first, second] = runs as [Record<string, unknown>, Record<string, unknown>];
+    expect(second.datasets).to.deep.equal(first.datasets); // the same tokens, found registered
+    const models = (r: Record<string, unknown>) =>
+      Object.values(r.models as Record<string, { id: string; weightsHash: string; datasetIds: string[]; parentIds: string[] }>).map((m) => [m.id, m.weightsHash, m.datasetIds, m.parentIds]);
+    expect(models(second)).to.deep.equal(models(first));
+    expect(second).to.deep.include({ trainingEmail: first.trainingEmail, outsiderEmail: first.outsiderEmail });
+    expect((second.replay as { outcome: string }).outcome).to.equal("reproduced");
+  });
+
 });
