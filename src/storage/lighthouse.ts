@@ -58,8 +58,8 @@ export interface LighthouseStoreOptions {
 
 /** Details of a successful upload. */
 export interface LighthouseUpload extends PutResult {
-  /** Which SDK call carried it. */
-  via: "uploadCAR" | "upload";
+  /** Which SDK call carried it; "present" when Lighthouse held the CID already and nothing was sent (`ifMissing`). */
+  via: "uploadCAR" | "upload" | "present";
   /** Name Lighthouse recorded. */
   name: string;
 }
@@ -99,23 +99,29 @@ export class LighthouseStore implements ContentStore {
     this.onWarning = options.onWarning;
   }
 
-  /** Uploads a file or directory; see the module doc for which SDK call is used. */
-  async put(target: string): Promise<LighthouseUpload> {
+  /**
+   * Uploads a file or directory; see the module doc for which SDK call is
+   * used. With `ifMissing`, nothing is sent when Lighthouse already knows
+   * the CID (checked with `getFileInfo` once the CID is computed locally).
+   */
+  async put(target: string, options: { readonly ifMissing?: boolean | undefined } = {}): Promise<LighthouseUpload> {
     const apiKey = this.requireKey();
     const local = await this.local.put(target);
+    if (options.ifMissing === true && (await this.has(local.cid))) return { ...local, via: "present", name: path.basename(path.resolve(target)) };
     if (local.kind === "file" && local.contentBytes <= CHUNK_SIZE) {
       return this.uploadSmallFile(path.resolve(target), local, apiKey);
     }
     return this.uploadAsCar(local, apiKey);
   }
 
-  /** Uploads in-memory bytes (e.g. metadata JSON) under `name`. */
-  async putBytes(bytes: Uint8Array, name: string): Promise<LighthouseUpload> {
+  /** Uploads in-memory bytes (e.g. metadata JSON) under `name`; `ifMissing` as for {@link put}. */
+  async putBytes(bytes: Uint8Array, name: string, options: { readonly ifMissing?: boolean | undefined } = {}): Promise<LighthouseUpload> {
     const apiKey = this.requireKey();
     if (name.length === 0 || name.includes("/") || name.includes("\\") || name === "." || name === "..") {
       throw new StorageError("INVALID_PATH", `"${name}" is not a valid file name for an upload`);
     }
     const local = await this.local.putBytes(bytes, name);
+    if (options.ifMissing === true && (await this.has(local.cid))) return { ...local, via: "present", name };
     if (bytes.length > CHUNK_SIZE) return this.uploadAsCar(local, apiKey);
     const dir = await this.local.tempPath("-lighthouse");
     try {

@@ -157,10 +157,13 @@ export class LocalStore implements ContentStore, BlockSource {
     return exists(this.blockPath(cid));
   }
 
-  /** Imports a file or directory (Kubo rules, see import-path.ts) and records the root. */
+  /**
+   * Imports a file or directory (Kubo rules, see import-path.ts) and records the root. Idempotent:
+   * `ifMissing` (of the publishing interface) changes nothing here.
+   */
   async put(
     target: string,
-    options: { includeHidden?: boolean; name?: string; source?: RootRecord["source"] } = {},
+    options: { includeHidden?: boolean; name?: string; source?: RootRecord["source"]; ifMissing?: boolean | undefined } = {},
   ): Promise<PutResult> {
     const queue = new WriteQueue((block) => this.putBlock(block, false));
     let result: ImportResult;
@@ -173,8 +176,8 @@ export class LocalStore implements ContentStore, BlockSource {
     return putResult(result);
   }
 
-  /** Imports in-memory bytes as one file (e.g. metadata JSON) and records the root. */
-  async putBytes(bytes: Uint8Array, name = "data"): Promise<PutResult> {
+  /** Imports in-memory bytes as one file (e.g. metadata JSON) and records the root. Idempotent (`_options.ifMissing` changes nothing). */
+  async putBytes(bytes: Uint8Array, name = "data", _options: { readonly ifMissing?: boolean | undefined } = {}): Promise<PutResult> {
     const queue = new WriteQueue((block) => this.putBlock(block, false));
     let result: ImportResult;
     try {

@@ -96,7 +96,9 @@ export async function startIpfsServer(options: IpfsServerOptions): Promise<Runni
   const loopbackOnly = isLoopbackHost(host);
   const server: Server = createServer((req, res) => {
     const started = Date.now();
-    res.on("finish", () => options.log?.(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started} ms`));
+    // Logged when the exchange ends, also when the client went away first: `<status>` once a status was
+    // sent (the request was handled), `aborted` if the connection closed before.
+    res.on("close", () => options.log?.(`${req.method} ${req.url} ${res.headersSent ? res.statusCode : "aborted"} ${Date.now() - started} ms`));
     // A socket error of one request (a client that reset) must not become an unhandled 'error' event.
     req.on("error", () => undefined);
     res.on("error", () => undefined);

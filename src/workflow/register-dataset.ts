@@ -274,7 +274,8 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
     ),
     manifestStored: run("manifestStored", async (s) => {
       const hashed = recordedStep<HashedData>(s, "hashed");
-      const put = await reportedWait(reporter, `storing the manifest (${deps.store.backend})`, () => deps.store.put(hashed.manifestDir));
+      // A resumed run may have uploaded before it was interrupted: then nothing is sent again.
+      const put = await reportedWait(reporter, `storing the manifest (${deps.store.backend})`, () => deps.store.put(hashed.manifestDir, { ifMissing: resumed }));
       reporter.note(`manifest ${put.cid} (${put.size} bytes, ${deps.store.backend})`);
       return asJson({ cid: put.cid, size: put.size, backend: put.backend });
     }),
@@ -292,7 +293,9 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
         },
         manifest.sources,
       );
-      const put = await reportedWait(reporter, `storing the metadata (${deps.store.backend})`, () => deps.store.putBytes(metadataBytes(metadata), "metadata.json"));
+      const put = await reportedWait(reporter, `storing the metadata (${deps.store.backend})`, () =>
+        deps.store.putBytes(metadataBytes(metadata), "metadata.json", { ifMissing: resumed }),
+      );
       reporter.note(`metadata ${put.cid}`);
       return asJson({ cid: put.cid, tokenURI: `ipfs://${put.cid}` });
     }),
