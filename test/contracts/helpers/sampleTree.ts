@@ -52,8 +52,12 @@ export class Dataset {
   readonly leafCount: number;
   readonly #flat: Uint8Array;
 
-  constructor(readonly sampleHashes: readonly string[]) {
-    this.#flat = getBytes(concat(sampleHashes as string[]));
+  /** `flat` (optional) holds the same hashes concatenated, saving a conversion for big datasets. */
+  constructor(
+    readonly sampleHashes: readonly string[],
+    flat?: Uint8Array,
+  ) {
+    this.#flat = flat ?? getBytes(concat(sampleHashes as string[]));
     this.tree = buildTree(this.#flat);
     this.root = hex(this.tree.root);
     this.leafCount = sampleHashes.length;
