@@ -410,6 +410,16 @@ describe("DatasetNFT", function () {
       }
     });
 
+    it("rejects an absence proof with a path one word or one pair too long, or one pair short", async function () {
+      const { nft, data, id } = await networkHelpers.loadFixture(deployWithDataset);
+      const q = offsetHash(data.sampleHashes[6]!, -1n);
+      const { index, neighbor, path } = data.prove(q);
+      expect(await nft.verifyAbsence(id, q, index, neighbor, path)).to.equal(true);
+      expect(await nft.verifyAbsence(id, q, index, neighbor, [...path, ZERO_HASH])).to.equal(false);
+      expect(await nft.verifyAbsence(id, q, index, neighbor, [...path, ZERO_HASH, ZERO_HASH])).to.equal(false);
+      expect(await nft.verifyAbsence(id, q, index, neighbor, path.slice(0, -2))).to.equal(false);
+    });
+
     it("rejects an absence proof from an index off the query's search path", async function () {
       const { nft, data, id } = await networkHelpers.loadFixture(deployWithDataset);
       const q = offsetHash(data.sampleHashes[4]!, 1n);

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {SampleMerkle} from "../../contracts/merkle/SampleMerkle.sol";
-import {SampleMerkleHarness} from "./utils/Harnesses.sol";
+import {SampleMerkleHarness, SampleMerkleMemoryHarness} from "./utils/Harnesses.sol";
 import {ReferenceTree} from "./utils/ReferenceTree.sol";
 import {VM} from "./utils/Vm.sol";
 
@@ -12,7 +12,7 @@ abstract contract SampleMerkleFixtures {
 
     SampleMerkleHarness internal merkle;
 
-    function setUp() public {
+    function setUp() public virtual {
         merkle = new SampleMerkleHarness();
     }
 
@@ -377,6 +377,34 @@ contract SampleMerkleHonestTest is SampleMerkleFixtures {
             all = all && merkle.verify(root, n, samples[k], indexes[k], ReferenceTree.path(tree, indexes[k]));
         }
         VM.assertEq(merkle.verifyBatch(root, n, samples, indexes, path), all, "batch == AND of singles");
+    }
+}
+
+/// @dev The assembly keeps to its memory: what the caller allocated before a verification survives it.
+contract SampleMerkleMemoryTest is SampleMerkleFixtures {
+    SampleMerkleMemoryHarness private guarded;
+
+    function setUp() public override {
+        super.setUp();
+        guarded = new SampleMerkleMemoryHarness();
+    }
+
+    function testFuzz_VerifiersKeepTheCallersMemory(uint256 seed, uint256 n, uint256 mask, bytes32 query) public view {
+        n = _bound(n, 1, MAX_LEAVES);
+        ReferenceTree.Tree memory tree = _sorted(seed, n);
+        bytes32 root = ReferenceTree.root(tree);
+        (uint256[] memory indexes, bytes32[] memory samples) = _subset(tree.levels[0], mask);
+        (bool ok, bool intact) = guarded.verifyBatch(root, n, samples, indexes, ReferenceTree.multiproof(tree, indexes));
+        VM.assertTrue(ok && intact, "batch: verified, memory intact");
+        (ok, intact) = guarded.verify(root, n, samples[0], indexes[0], ReferenceTree.path(tree, indexes[0]));
+        VM.assertTrue(ok && intact, "single: verified, memory intact");
+        uint256 k = ReferenceTree.route(tree, query);
+        (ok, intact) = guarded.verifyAbsence(root, n, query, k, tree.levels[0][k], ReferenceTree.path(tree, k));
+        VM.assertTrue(intact, "absence: memory intact");
+        // A failing batch (a foreign sample) leaves memory intact too.
+        samples[samples.length - 1] = ~samples[samples.length - 1];
+        (ok, intact) = guarded.verifyBatch(root, n, samples, indexes, ReferenceTree.multiproof(tree, indexes));
+        VM.assertTrue(!ok && intact, "failed batch: memory intact");
     }
 }
 
