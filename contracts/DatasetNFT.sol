@@ -26,7 +26,7 @@ import {CompactTokenURI} from "./token/CompactTokenURI.sol";
  * so it is stored only then (in {_update}); {registrantOf} reads it either way.
  */
 contract DatasetNFT is IDatasetNFT, CompactTokenURI {
-    /// @notice The most registrations {tokensOfRoot} returns per call, offset included.
+    /// @notice The most registrations {tokensOfRoot} returns per call.
     uint256 public constant MAX_PAGE = 1_000;
 
     /// @dev The storage form of a dataset: 3 slots. Slot 2 packs every small field, including the URI header.
@@ -130,10 +130,10 @@ contract DatasetNFT is IDatasetNFT, CompactTokenURI {
 
     /// @inheritdoc IDatasetNFT
     function tokensOfRoot(bytes32 root, uint256 offset, uint256 limit) external view returns (uint256[] memory ids) {
-        if (offset > MAX_PAGE || limit > MAX_PAGE - offset) revert DatasetPageTooLarge(offset, limit);
+        if (limit > MAX_PAGE) revert DatasetPageTooLarge(offset, limit);
         uint256 total = _rootTokenCount(root);
-        uint256 end = offset + limit < total ? offset + limit : total;
-        uint256 size = offset < end ? end - offset : 0;
+        uint256 size = offset < total ? total - offset : 0;
+        if (size > limit) size = limit;
         ids = new uint256[](size);
         mapping(uint256 => uint256) storage words = _rootTokens[root];
         for (uint256 j = 0; j < size; ++j) {

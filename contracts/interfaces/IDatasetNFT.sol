@@ -59,7 +59,7 @@ interface IDatasetNFT {
     /// @dev `caller` is neither the registrant nor the current owner of `previousVersion`, so cannot supersede it.
     error DatasetPreviousVersionNotYours(uint256 previousVersion, address caller);
 
-    /// @dev `offset + limit` exceeds {MAX_PAGE}; page through smaller windows.
+    /// @dev `limit` exceeds {MAX_PAGE}; page through smaller windows.
     error DatasetPageTooLarge(uint256 offset, uint256 limit);
 
     /**
@@ -110,7 +110,7 @@ interface IDatasetNFT {
 
     /**
      * @notice Returns the registrations of `root` from position `offset`, at most `limit` of them, oldest first.
-     * Reverts with {DatasetPageTooLarge} if `offset + limit` exceeds {MAX_PAGE}.
+     * Reverts with {DatasetPageTooLarge} if `limit` exceeds {MAX_PAGE}; any `offset` is allowed.
      * @param root A committed root.
      * @param offset The position of the first token to return (0 = the first registration).
      * @param limit The most tokens to return.

@@ -1,3 +1,8 @@
+/**
+ * ModelNFT on Hardhat's EDR (cancun): every function, revert (custom error and arguments) and event; the bounded
+ * breadth-first `ancestors` on diamond lineages, with pagination and its window cap; minting to contract callers
+ * without a callback.
+ */
 import { expect } from "chai";
 import { network } from "hardhat";
 
@@ -95,7 +100,17 @@ describe("ModelNFT", function () {
       const p = params({ datasetIds: [2n, 1n] });
       await expect(models.connect(alice).register(p))
         .to.emit(models, "ModelRegistered")
-        .withArgs(1n, alice.address, p.weightsHash, Relation.None, [2n, 1n], [])
+        .withArgs(
+          1n,
+          alice.address,
+          p.weightsHash,
+          Relation.None,
+          [2n, 1n],
+          [],
+          p.trainingLogHead,
+          p.fingerprintRoot,
+          p.tokenURI,
+        )
         .and.to.emit(models, "Transfer")
         .withArgs(ethers.ZeroAddress, alice.address, 1n);
       expect(await models.ownerOf(1n)).to.equal(alice.address);
@@ -239,24 +254,125 @@ describe("ModelNFT", function () {
   });
 
   describe("ancestors", function () {
-    it("walks breadth-first and lists each ancestor once", async function () {
+    it("walks breadth-first and lists each ancestor of a diamond once", async function () {
       const { models } = await networkHelpers.loadFixture(deployWithLineage);
       // 5 -> (4, 1); 4 -> (2, 3); 1 -> (); 2 -> 1 (seen); 3 -> 1 (seen)
-      expect(await models.ancestors(5n, 100n)).to.deep.equal([4n, 1n, 2n, 3n]);
-      expect(await models.ancestors(4n, 100n)).to.deep.equal([2n, 3n, 1n]);
-      expect(await models.ancestors(2n, ethers.MaxUint256)).to.deep.equal([1n]);
+      expect(await models.ancestors(5n, 0n, 100n)).to.deep.equal([[4n, 1n, 2n, 3n], false]);
+      // 4 -> (2, 3); 2 -> 1; 3 -> 1 (seen): without the visited bitmap 1 would come twice.
+      expect(await models.ancestors(4n, 0n, 100n)).to.deep.equal([[2n, 3n, 1n], false]);
+      expect(await models.ancestors(2n, 0n, 1024n)).to.deep.equal([[1n], false]);
     });
 
-    it("stops at maxCount", async function () {
+    it("pages through the order with offset and limit, saying whether more follow", async function () {
       const { models } = await networkHelpers.loadFixture(deployWithLineage);
-      expect(await models.ancestors(5n, 2n)).to.deep.equal([4n, 1n]);
-      expect(await models.ancestors(5n, 3n)).to.deep.equal([4n, 1n, 2n]);
-      expect(await models.ancestors(5n, 0n)).to.deep.equal([]);
+      expect(await models.ancestors(5n, 0n, 2n)).to.deep.equal([[4n, 1n], true]);
+      expect(await models.ancestors(5n, 2n, 2n)).to.deep.equal([[2n, 3n], false]);
+      expect(await models.ancestors(5n, 1n, 2n)).to.deep.equal([[1n, 2n], true]);
+      expect(await models.ancestors(5n, 3n, 1n)).to.deep.equal([[3n], false]);
+      expect(await models.ancestors(5n, 0n, 0n)).to.deep.equal([[], true]);
+      expect(await models.ancestors(5n, 4n, 10n)).to.deep.equal([[], false]);
+      expect(await models.ancestors(5n, 9n, 10n)).to.deep.equal([[], false]);
     });
 
     it("returns nothing for a base model", async function () {
       const { models } = await networkHelpers.loadFixture(deployWithLineage);
-      expect(await models.ancestors(1n, 10n)).to.deep.equal([]);
+      expect(await models.ancestors(1n, 0n, 10n)).to.deep.equal([[], false]);
+    });
+
+    it("walks windows of up to MAX_ANCESTOR_WINDOW ancestors, offset included", async function () {
+      const { models } = await networkHelpers.loadFixture(deployWithLineage);
+      const max = await models.MAX_ANCESTOR_WINDOW();
+      expect(max).to.equal(1024n);
+      expect(await models.ancestors(5n, 0n, max)).to.deep.equal([[4n, 1n, 2n, 3n], false]);
+      expect(await models.ancestors(5n, max, 0n)).to.deep.equal([[], false]);
+      for (const [offset, limit] of [
+        [0n, max + 1n],
+        [max + 1n, 0n],
+        [1n, max],
+        [max, 1n],
+        [1n, ethers.MaxUint256],
+        [ethers.MaxUint256, 0n],
+      ] as const) {
+        await expect(models.ancestors(5n, offset, limit), `${offset} + ${limit}`)
+          .to.be.revertedWithCustomError(models, "ModelAncestorWindowTooLarge")
+          .withArgs(offset, limit);
+      }
+    });
+
+    it("matches a reference breadth-first walk on a dense lineage (40 models, up to 16 parents each)", async function () {
+      const { models } = await networkHelpers.loadFixture(deployRegistry);
+      const parents = new Map<number, number[]>();
+      for (let id = 1; id <= 40; id++) {
+        const count = Math.min(id - 1, (id * 7) % 17);
+        const ids: number[] = [];
+        for (let k = 0; ids.length < count; k++) {
+          const p = 1 + ((id * 31 + k) % (id - 1)); // k steps by 1: every earlier id is reachable
+          if (!ids.includes(p)) ids.push(p);
+        }
+        parents.set(id, ids);
+        const relation = count === 0 ? Relation.None : count === 1 ? Relation.Finetune : Relation.Merge;
+        await models.register(params({ parentIds: ids.map(BigInt), relation, weightsHash: sampleHashOf(`dense ${id}`) }));
+      }
+      const reference = (id: number): bigint[] => {
+        const queue = [id];
+        const seen = new Set<number>();
+        for (let head = 0; head < queue.length; head++) {
+          for (const p of parents.get(queue[head]!) ?? []) {
+            if (!seen.has(p)) {
+              seen.add(p);
+              queue.push(p);
+            }
+          }
+        }
+        return queue.slice(1).map(BigInt);
+      };
+      for (const id of [2, 17, 33, 40]) {
+        const all = reference(id);
+        expect(await models.ancestors(id, 0n, 1024n), `model ${id}`).to.deep.equal([all, false]);
+        expect(await models.ancestors(id, 5n, 7n), `model ${id}, window`).to.deep.equal([
+          all.slice(5, 12),
+          all.length > 12,
+        ]);
+      }
+    });
+  });
+
+  describe("minting to contract callers", function () {
+    async function deployWithCallers() {
+      const base = await deployRegistry();
+      const args = [await base.datasets.getAddress(), await base.models.getAddress()];
+      const reentrant = await ethers.deployContract("ReentrantRegistrant", args);
+      const plain = await ethers.deployContract("PlainRegistrant", args);
+      return { ...base, reentrant, plain };
+    }
+
+    it("mints to a contract without onERC721Received (as a native Filecoin actor)", async function () {
+      const { models, plain } = await networkHelpers.loadFixture(deployWithCallers);
+      await (await plain.getFunction("registerModel")(params())).wait();
+      expect(await models.ownerOf(1n)).to.equal(await plain.getAddress());
+      expect((await models.model(1n)).registrant).to.equal(await plain.getAddress());
+    });
+
+    it("never calls onERC721Received during register, so a re-entering receiver gets no callback", async function () {
+      const { models, alice, reentrant } = await networkHelpers.loadFixture(deployWithCallers);
+      await (await reentrant.getFunction("registerModel")(params())).wait();
+      expect(await reentrant.getFunction("callbacks")()).to.equal(0n);
+      expect(await models.ownerOf(1n)).to.equal(await reentrant.getAddress());
+      // A safe transfer does call it (and it re-enters DatasetNFT.register): the check above is meaningful.
+      await models.connect(alice).register(params({ weightsHash: sampleHashOf("alice's") }));
+      const to = await reentrant.getAddress();
+      await models.connect(alice).getFunction("safeTransferFrom(address,address,uint256)")(alice.address, to, 2n);
+      expect(await reentrant.getFunction("callbacks")()).to.equal(1n);
+    });
+  });
+
+  describe("registrant", function () {
+    it("stays the registrant after transfers", async function () {
+      const { models, alice, bob } = await networkHelpers.loadFixture(deployWithLineage);
+      const registrant = (await models.model(2n)).registrant;
+      await models.connect(alice).transferFrom(alice.address, bob.address, 2n);
+      expect(await models.ownerOf(2n)).to.equal(bob.address);
+      expect((await models.model(2n)).registrant).to.equal(registrant);
     });
   });
 
@@ -295,7 +411,7 @@ describe("ModelNFT", function () {
           () => models.model(id),
           () => models.datasetsOf(id),
           () => models.parentsOf(id),
-          () => models.ancestors(id, 10n),
+          () => models.ancestors(id, 0n, 10n),
           () => models.tokenURI(id),
           () => models.metadataFrozen(id),
           () => models.setTokenURI(id, "x"),

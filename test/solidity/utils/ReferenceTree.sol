@@ -65,6 +65,17 @@ library ReferenceTree {
         _hash(tree);
     }
 
+    /// @dev Recomputes every node above level 0 from level 0 and `tree.splits`, after a test changed a value or a
+    /// split key (as a registrant choosing its own keys would).
+    function rehash(Tree memory tree) internal pure {
+        _hash(tree);
+    }
+
+    /// @dev True iff node `k` of level `l` >= 1 was hashed from two children (it has a split key).
+    function hashed(Tree memory tree, uint256 l, uint256 k) internal pure returns (bool) {
+        return (2 * k + 1) << (l - 1) < tree.levels[0].length;
+    }
+
     /// @dev The top node of a built tree.
     function top(Tree memory tree) internal pure returns (bytes32) {
         return tree.levels[tree.levels.length - 1][0];
@@ -123,8 +134,8 @@ library ReferenceTree {
     /// keys (left if `query < split`, right otherwise; a promoted node has one child).
     function route(Tree memory tree, bytes32 query) internal pure returns (uint256 i) {
         for (uint256 l = tree.levels.length - 1; l > 0; --l) {
-            bool hashed = 2 * i + 1 < tree.levels[l - 1].length;
-            i = hashed && query >= tree.splits[l][i] ? 2 * i + 1 : 2 * i;
+            bool paired = 2 * i + 1 < tree.levels[l - 1].length;
+            i = paired && query >= tree.splits[l][i] ? 2 * i + 1 : 2 * i;
         }
     }
 
