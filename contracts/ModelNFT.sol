@@ -77,7 +77,7 @@ contract ModelNFT is CompactTokenURI {
 
     /// @notice The most ancestors one {ancestors} call walks to, `offset + limit`; walk larger lineages off chain
     /// with {parentsOf}.
-    uint256 public constant MAX_ANCESTOR_WINDOW = 1_024;
+    uint256 public constant MAX_ANCESTOR_WINDOW = 256;
 
     /// @notice The dataset registry every `datasetIds` entry refers to.
     IDatasetNFT public immutable datasetNFT;
@@ -286,8 +286,12 @@ contract ModelNFT is CompactTokenURI {
             ModelRecord storage record = _records[next];
             uint256 first = record.datasetCount;
             uint256 end = first + record.parentCount;
+            mapping(uint256 => uint256) storage words = _links[next];
+            uint256 word = 0;
             for (uint256 k = first; k < end && size <= window; ++k) {
-                uint256 parent = _linkAt(next, k);
+                // Each storage word of 4 links is read once.
+                if (k == first || k & 3 == 0) word = words[k >> 2];
+                uint256 parent = uint64(word >> (64 * (k & 3)));
                 uint256 bit = 1 << (parent & 255);
                 if (visited[parent >> 8] & bit == 0) {
                     visited[parent >> 8] |= bit;

@@ -66,9 +66,9 @@ export function describeRevert(decoded: DecodedRevert): string {
     case "DatasetPreviousVersionNotYours":
       return `${arg(decoded, 1)} neither registered nor owns dataset #${arg(decoded, 0)}, so it cannot register a new version of it`;
     case "DatasetPageTooLarge":
-      return `a page of root registrations from ${arg(decoded, 0)} of ${arg(decoded, 1)} is too large (offset + limit ≤ 1000)`;
+      return `a page of ${arg(decoded, 1)} root registrations is too large (at most 1000 per call)`;
     case "ModelAncestorWindowTooLarge":
-      return `an ancestors window from ${arg(decoded, 0)} of ${arg(decoded, 1)} is too large (offset + limit ≤ 1024)`;
+      return `an ancestors window from ${arg(decoded, 0)} of ${arg(decoded, 1)} is too large (offset + limit ≤ 256)`;
     case "DatasetZeroRoot":
       return "the root is zero";
     case "DatasetZeroLeafCount":

@@ -284,16 +284,16 @@ describe("Gas", function () {
       for (const p of parents.get(queue[head]!)!) if (!queue.includes(p)) queue.push(p);
     }
     const reference = queue.slice(1);
-    const [all, more] = await models.ancestors(160n, 0n, 1024n);
+    const [all, more] = await models.ancestors(160n, 0n, 256n);
     expect(all).to.deep.equal(reference);
     expect(more).to.equal(false);
-    const full = await executionGas(to, models.interface.encodeFunctionData("ancestors", [160n, 0n, 1024n]), false);
+    const full = await executionGas(to, models.interface.encodeFunctionData("ancestors", [160n, 0n, 256n]), false);
     const window16 = await executionGas(to, models.interface.encodeFunctionData("ancestors", [160n, 0n, 16n]));
     const window16Late = await executionGas(to, models.interface.encodeFunctionData("ancestors", [160n, 100n, 16n]));
     // The walk expands each ancestor found, plus the model itself, each reading up to 16 parent links.
     const budget = ANCESTORS_PER_EXPANSION_BUDGET * BigInt(reference.length + 1);
     record(
-      `ModelNFT.ancestors(160, 0, 1024): ${reference.length} ancestors, dense lineage`,
+      `ModelNFT.ancestors(160, 0, 256): ${reference.length} ancestors, dense lineage`,
       full,
       `<= ${budget.toLocaleString("en-US")} (25k per model walked)`,
     );
