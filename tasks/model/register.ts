@@ -1,7 +1,7 @@
 /** Action of `npx hardhat model register` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { readHyperparametersFile } from "../../src/registry/metadata.js";
+import { readHyperparametersFile } from "../../src/registry/hyperparameters-file.js";
 import {
   mergeHyperparameters,
   parseKeyValues,
