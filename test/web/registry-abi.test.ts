@@ -16,12 +16,14 @@ for (const [contract, fragments] of [
     const compiled = new Interface(artifact(contract).abi);
     const page = new Interface(fragments);
 
-    it("match the compiled contract (signature, outputs, mutability) for every function", () => {
+    it("match the compiled contract (signature, named outputs, mutability) for every function", () => {
       let count = 0;
       page.forEachFunction((fragment) => {
         const real = compiled.getFunction(fragment.name);
         expect(real, fragment.name).to.not.equal(null);
-        expect(fragment.format("full"), fragment.name).to.equal(real!.format("full"));
+        expect(fragment.format("sighash"), fragment.name).to.equal(real!.format("sighash"));
+        expect(fragment.outputs.map((o) => o.format("full")), fragment.name).to.deep.equal(real!.outputs.map((o) => o.format("full")));
+        expect(fragment.stateMutability, fragment.name).to.equal(real!.stateMutability);
         count++;
       });
       expect(count).to.be.greaterThan(3);
