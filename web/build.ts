@@ -131,7 +131,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
   const files = [];
   for (const name of (await readdir(outDir)).sort()) files.push({ name, bytes: (await stat(path.join(outDir, name))).size });
   const inputs = [
-    ...Object.keys(result.metafile.inputs),
+    ...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("<")), // not esbuild's <define:…> pseudo-files
     path.relative(root, path.join(WEB_DIR, "index.html")),
     ...recordInputs.map((f) => path.relative(root, f)),
   ].sort();

@@ -20,9 +20,9 @@ export interface IpfsServeArguments {
   quiet: boolean;
 }
 
-/** Chain id of `npx hardhat node`, whose Ignition record names the DatasetNFT to prefill. */
+/** Chain id of `npx hardhat node`, whose Ignition record names the registries of the page's local preset. */
 const LOCALHOST_CHAIN_ID = 31337;
-/** JSON-RPC URL of `npx hardhat node` (also the page's default). */
+/** JSON-RPC URL of `npx hardhat node` (the page's local preset). */
 const LOCALHOST_RPC = "http://127.0.0.1:8545";
 
 /** Starts the server and resolves after a graceful shutdown on Ctrl-C. */
@@ -68,11 +68,12 @@ export default async function ipfsServe(args: IpfsServeArguments, hre: HardhatRu
 }
 
 /**
- * The page's URL with the query parameters to use: the DatasetNFT of the
- * localhost deployment when Ignition recorded one (in `ignitionDir`), else placeholders.
+ * The page's URL to open: with the localhost preset when Ignition recorded
+ * the registries for `npx hardhat node` (in `ignitionDir`), else the bare
+ * page (its network view then asks for a network).
  */
 export async function pageHint(base: string, ignitionDir: string): Promise<string> {
   const deployed = await readIgnitionAddresses({ ignitionDir, chainId: LOCALHOST_CHAIN_ID }).catch(() => undefined);
-  if (deployed === undefined) return `${base}/?rpc=<JSON-RPC URL>&dataset=<DatasetNFT address>&token=<token id>`;
-  return `${base}/?rpc=${LOCALHOST_RPC}&dataset=${deployed.datasetNFT}&token=<token id>  (the DatasetNFT deployed on localhost)`;
+  if (deployed === undefined) return `${base}/#/network  (no registries recorded for localhost yet: deploy them, or choose a network in the page)`;
+  return `${base}/?net=local#/datasets  (the registries deployed on localhost: DatasetNFT ${deployed.datasetNFT}, ModelNFT ${deployed.modelNFT}; JSON-RPC ${LOCALHOST_RPC})`;
 }
