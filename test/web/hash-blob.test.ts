@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { expect } from "chai";
 
 import { hashBlob, READ_SLICE_BYTES } from "../../web/src/hashing/hash-blob.js";
-import { parseHashLines, parseSampleLines } from "../../web/src/inputs/sample-picker.js";
+import { parseHashLines, parseSampleLines } from "../../web/src/inputs/pasted-samples.js";
 
 const nodeSha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");

@@ -48,6 +48,8 @@ function navOf(route: Route): string {
 }
 
 let rendering = 0;
+/** Focus moves to the view's heading on navigation, not when the page first loads (the user starts at the top). */
+let navigated = false;
 async function show(): Promise<void> {
   const route = parseRoute(location.hash);
   const run = ++rendering;
@@ -60,7 +62,7 @@ async function show(): Promise<void> {
   root.className = "view-root";
   view.replaceChildren(root);
   const focus = (): void => {
-    if (run === rendering && document.activeElement?.closest("#view") === null) document.getElementById("view-title")?.focus({ preventScroll: false });
+    if (navigated && run === rendering && document.activeElement?.closest("#view") === null) document.getElementById("view-title")?.focus({ preventScroll: false });
   };
   try {
     if (ctx === undefined || route.view === "network") {
@@ -110,5 +112,8 @@ async function show(): Promise<void> {
   }
 }
 
-window.addEventListener("hashchange", () => void show());
+window.addEventListener("hashchange", () => {
+  navigated = true;
+  void show();
+});
 void show();

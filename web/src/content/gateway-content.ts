@@ -10,7 +10,8 @@
  * The page's own origin is tried first when it serves `/ipfs/` (as
  * `npx hardhat ipfs serve` does), which is checked once, with the first CID
  * read. Observers see every block fetched and which gateway served it, and
- * every gateway failure.
+ * every gateway failure; a failure while nobody observes (reading metadata
+ * for a list) is kept and handed to the next observer, so no warning is lost.
  */
 import { webSha256 } from "../../../src/hash/sha256.js";
 import { ManifestReader, type ManifestFileReader } from "../../../src/manifest/manifest-reader.js";
@@ -71,6 +72,8 @@ export class ContentFetchError extends Error {
 export class GatewayContent implements ContentFiles {
   readonly #options: GatewayContentOptions;
   readonly #observers = new Set<ContentObserver>();
+  /** Warnings nobody observed yet (at most 20). */
+  readonly #unseen: GatewayWarning[] = [];
   readonly #cache = new Map<string, Promise<Uint8Array>>();
   readonly #sizes = new Map<string, number>();
   #cachedBytes = 0;
@@ -92,6 +95,7 @@ export class GatewayContent implements ContentFiles {
   /** Starts reporting to `observer`; returns the function that stops it. */
   observe(observer: ContentObserver): () => void {
     this.#observers.add(observer);
+    if (observer.onWarning !== undefined) for (const w of this.#unseen.splice(0)) observer.onWarning(w);
     return () => this.#observers.delete(observer);
   }
 
@@ -182,7 +186,9 @@ export class GatewayContent implements ContentFiles {
         fetch: recordingFetch,
         sha256: webSha256,
         onWarning: (warning) => {
-          for (const o of this.#observers) o.onWarning?.(warning);
+          const listening = [...this.#observers].filter((o) => o.onWarning !== undefined);
+          if (listening.length === 0 && this.#unseen.length < 20) this.#unseen.push(warning);
+          for (const o of listening) o.onWarning!(warning);
         },
       });
     })();

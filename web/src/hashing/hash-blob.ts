@@ -37,7 +37,7 @@ export interface HashBlobOptions {
   readonly onPath?: (path: HashPath) => void;
 }
 
-function subtle(): SubtleCrypto {
+function subtle(): NonNullable<typeof globalThis.crypto>["subtle"] {
   const s = globalThis.crypto?.subtle;
   if (s === undefined) {
     throw new Error("WebCrypto is not available: open the page over https:// or from http://127.0.0.1 / http://localhost (a secure context).");

@@ -7,52 +7,16 @@
  * (a path part starting with ".") are left out of folders, as the CLI's
  * directory source does.
  */
-import { hashFromHex } from "../../../src/hash/hex.js";
 import { element, replace } from "../ui/dom.js";
 import { formatBytes, formatCount } from "../ui/format.js";
+import { parseHashLines, parseSampleLines, type PickedSample } from "./pasted-samples.js";
 
-/** One sample to check. */
-export type PickedSample =
-  | { readonly kind: "file"; readonly label: string; readonly file: File }
-  | { readonly kind: "hash"; readonly label: string; readonly hash: Uint8Array }
-  | { readonly kind: "line"; readonly label: string; readonly bytes: Uint8Array }
-  | { readonly kind: "invalid"; readonly label: string; readonly error: string };
+export type { PickedSample } from "./pasted-samples.js";
 
 /** A file and its path relative to the folder picked (its name when picked alone). */
 interface PathedFile {
   readonly file: File;
   readonly path: string;
-}
-
-const encoder = new TextEncoder();
-
-/** Parses pasted hashes (one per line): `<64 hex digits>[ name]`, `0x` optional. Bad lines become invalid samples. */
-export function parseHashLines(text: string): PickedSample[] {
-  const out: PickedSample[] = [];
-  text.split("\n").forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === "") return;
-    const [first = "", ...rest] = line.split(/\s+/);
-    const name = rest.join(" ").replace(/^\*/, "");
-    try {
-      const hash = hashFromHex(first);
-      out.push({ kind: "hash", label: name !== "" ? name : `pasted hash ${first.replace(/^0x/i, "").slice(0, 12)}…`, hash });
-    } catch {
-      out.push({ kind: "invalid", label: `line ${i + 1}: ${line.slice(0, 40)}${line.length > 40 ? "…" : ""}`, error: "not a SHA-256 hash: give 64 hex digits (0x optional), e.g. the first column of `sha256sum file`" });
-    }
-  });
-  return out;
-}
-
-/** Parses pasted lines of a CSV/JSONL/text file: each non-empty line is a sample (CR of CRLF dropped). */
-export function parseSampleLines(text: string): PickedSample[] {
-  const out: PickedSample[] = [];
-  text.split("\n").forEach((raw, i) => {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (line === "") return;
-    out.push({ kind: "line", label: `line ${i + 1}: ${line.length > 48 ? `${line.slice(0, 47)}…` : line}`, bytes: encoder.encode(line) });
-  });
-  return out;
 }
 
 /** Whether a relative path has a hidden part. */
@@ -110,10 +74,10 @@ export class SamplePicker {
     const zone = element("div", { class: "drop-zone", id: `${id}-drop` }, [
       element("p", { class: "drop-title" }, ["Drop files or a folder here, or"]),
       element("div", { class: "pick-buttons" }, [
-        element("label", { for: `${id}-files`, class: "button-like" }, ["Choose files"]),
         filesInput,
-        element("label", { for: `${id}-folder`, class: "button-like" }, ["Choose a folder"]),
+        element("label", { for: `${id}-files`, class: "button-like" }, ["Choose files"]),
         folderInput,
+        element("label", { for: `${id}-folder`, class: "button-like" }, ["Choose a folder"]),
       ]),
       element("p", { class: "hint" }, ["Files are hashed in this browser (SHA-256) and never uploaded."]),
       element("div", { class: "picked-row" }, [this.#summary, clearButton]),

@@ -93,7 +93,7 @@ export async function renderExplorer(ctx: AppContext, route: Route, kind: Kind, 
       "A name, a Hugging Face id, a registrant address or a root (0x…), or a token id.",
     ]),
   ]);
-  const status = element("p", { class: "status", role: "status", id: "registry-status" });
+  const status = element("div", { class: "status", role: "status", id: "registry-status" });
   const list = element("ol", { class: "token-list", id: "token-list", "aria-label": `${kind === "datasets" ? "Datasets" : "Models"}` });
   const pager = element("nav", { class: "pager", "aria-label": "Pages" });
   replace(root, heading, element("div", { class: "card" }, [element("div", { class: "tabs-row" }, [tabs, counts]), form]), status, list, pager);

@@ -142,6 +142,13 @@ async function runTrace(ctx: AppContext, modelId: bigint, picker: SamplePicker, 
   }
 }
 
+/** "1 in the training data · 1 not in the training data · 0 errors". */
+function summaryLine(report: TraceReport, hashed: readonly HashedSample[]): string {
+  const count = (v: TraceVerdict): number => report.samples.filter((s) => traceVerdict(s) === v).length;
+  const errors = count("error") + hashed.filter((h) => h.hash === undefined).length;
+  return `${formatCount(count("in-training-data"))} in the training data · ${formatCount(count("not-in-training-data"))} not in the training data · ${formatCount(errors)} error${errors === 1 ? "" : "s"}`;
+}
+
 async function renderTraceResults(ctx: AppContext, registry: RegistryReader, target: HTMLElement, report: TraceReport, hashed: readonly HashedSample[]): Promise<void> {
   const { models } = await loadModelLineage((id) => registry.model(id), report.modelId);
   const names = new Map<string, string>();
@@ -260,7 +267,7 @@ async function renderTraceResults(ctx: AppContext, registry: RegistryReader, tar
     element("div", { class: "card result-card" }, [
       element("h2", { id: "trace-results-title" }, [`Results for model #${report.modelId}`]),
       element("p", { class: "summary", role: "status", id: "trace-summary" }, [
-        `${formatCount(report.samples.filter((s) => traceVerdict(s) === "in-training-data").length)} in the training data · ${formatCount(report.samples.filter((s) => traceVerdict(s) === "not-in-training-data").length)} not in the training data · ${formatCount(report.samples.filter((s) => traceVerdict(s) === "error").length + hashed.filter((h) => h.hash === undefined).length)} error`,
+        summaryLine(report, hashed),
       ]),
       list,
       element("h3", {}, ["Lineage"]),
