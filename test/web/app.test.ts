@@ -63,6 +63,31 @@ function emailFile(dataDir: string, split: string, id: string): string {
 /** A string evaluated in the page (the test runner's transpiler would add helpers to a function that the page lacks). */
 const SCROLL_WIDTH = "document.documentElement.scrollWidth";
 
+/**
+ * Every visible text element whose colour contrast with its background is
+ * below WCAG AA (4.5:1, 3:1 for large text), as "tag.class ratio: text".
+ * Disabled controls are exempt, as WCAG says.
+ */
+const LOW_CONTRAST = `(() => {
+  const parse = (c) => { const m = /rgba?\\(([^)]+)\\)/.exec(c); if (!m) return null; const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number); return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
+  const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const background = (e) => { for (let n = e; n; n = n.parentElement) { const c = parse(getComputedStyle(n).backgroundColor); if (c && c.a > 0.5) return c; } return { r: 255, g: 255, b: 255, a: 1 }; };
+  const low = [];
+  for (const e of document.querySelectorAll("body *")) {
+    if (e.closest("svg, .visually-hidden, [hidden], button:disabled, [aria-disabled=true], .skip-link, noscript")) continue;
+    if (![...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== "")) continue;
+    const box = e.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    const style = getComputedStyle(e);
+    const a = lum(parse(style.color)), b = lum(background(e));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) low.push(e.tagName + "." + e.className + " " + ratio.toFixed(2) + ": " + e.textContent.trim().slice(0, 40));
+  }
+  return low;
+})()`;
+
 describe("web app in headless Chromium against a hardhat node, the demo and ipfs serve", function () {
   this.timeout(600_000);
   const deploymentId = `e2e-web-${process.pid}-${randomBytes(3).toString("hex")}`;
@@ -496,6 +521,25 @@ describe("web app in headless Chromium against a hardhat node, the demo and ipfs
       } finally {
         await page.setViewportSize({ width: 1100, height: 900 });
       }
+    });
+
+    it("meets WCAG AA text contrast in light and dark mode", async () => {
+      for (const colorScheme of ["light", "dark"] as const) {
+        await page.emulateMedia({ colorScheme });
+        for (const hash of ["#/datasets", `#/dataset/${demo.datasets.training.id}`, `#/model/${demo.models.finetuned.id}`, "#/register", "#/network"]) {
+          await open(hash);
+          await page.waitForTimeout(300);
+          expect(await page.evaluate(LOW_CONTRAST), `${colorScheme} ${hash}`).to.deep.equal([]);
+        }
+        await open(`#/trace?model=${demo.models.finetuned.id}`);
+        await page.setInputFiles("#trace-files", [emailFile(dataDir, "spamassassin-train", demo.trainingEmail.id), emailFile(dataDir, "spamassassin-test", demo.heldOutEmail.id)]);
+        await page.fill("#trace-text", "not a hash");
+        await page.click("#trace-button");
+        await page.waitForSelector("body[data-run=finished]");
+        expect(await page.evaluate(LOW_CONTRAST), `${colorScheme} trace results`).to.deep.equal([]);
+        if (colorScheme === "dark") await page.locator("#trace-results").screenshot({ path: path.join(SCREENSHOT_DIR, "trace-dark.png") });
+      }
+      await page.emulateMedia({ colorScheme: "light" });
     });
 
     it("opens the old verifier's links, and works from a plain static server with the gateways it is given", async () => {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 
 import { parseRoute, routeHash } from "../../web/src/app/router.js";
 import { parseGatewayList, presetChoices, readSettings, settingsQuery } from "../../web/src/app/settings.js";
+import { hfIdOf, licenseOf, nameOf } from "../../web/src/content/token-fields.js";
 
 const LOCAL = { datasetNFT: "0x5FbDB2315678afecb367f032d93F642f64180aa3", modelNFT: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" };
 const deployedLocally = presetChoices({ local: { addresses: LOCAL, record: "ignition/deployments/chain-31337/deployed_addresses.json" }, calibration: null, mainnet: null });
@@ -79,5 +80,29 @@ describe("web: hash routes", () => {
     const back = parseRoute(hash);
     expect(back.params.get("q")).to.equal("a&b=c #1");
     expect(back.params.get("page")).to.equal("4");
+  });
+});
+
+describe("web: what the explorer reads from token metadata", () => {
+  it("takes the license from the SPDX attribute, else the license field (an spdx.org URL shortened)", () => {
+    expect(licenseOf({ attributes: [{ trait_type: "Kind", value: "dataset" }, { trait_type: "License", value: "Apache-2.0" }], license: "https://www.apache.org/licenses/LICENSE-2.0" })).to.equal("Apache-2.0");
+    expect(licenseOf({ license: "https://spdx.org/licenses/CC-BY-4.0.html" })).to.equal("CC-BY-4.0");
+    expect(licenseOf({ license: "MIT" })).to.equal("MIT");
+    expect(licenseOf({})).to.equal(undefined);
+    expect(licenseOf(undefined)).to.equal(undefined);
+  });
+
+  it("finds the Hugging Face id a model's record or a dataset's Hub URL claims, and nothing in other URLs", () => {
+    expect(hfIdOf("models", { huggingFace: { repoId: "org/model-7b", revision: "abc" } })).to.equal("org/model-7b");
+    expect(hfIdOf("models", { huggingFace: "org/model" })).to.equal(undefined);
+    expect(hfIdOf("datasets", { url: "https://huggingface.co/datasets/org/corpus" })).to.equal("org/corpus");
+    expect(hfIdOf("datasets", { url: "https://hf.co/datasets/squad/" })).to.equal("squad");
+    expect(hfIdOf("datasets", { url: "https://example.com/datasets/org/corpus" })).to.equal(undefined);
+  });
+
+  it("takes a non-empty name only", () => {
+    expect(nameOf({ name: "spam-nb-base" })).to.equal("spam-nb-base");
+    expect(nameOf({ name: "  " })).to.equal(undefined);
+    expect(nameOf({ name: 7 })).to.equal(undefined);
   });
 });

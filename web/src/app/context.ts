@@ -38,14 +38,17 @@ export class AppContext {
   /** The registries (connected once: chain id, code at both addresses). */
   registry(): Promise<RegistryReader> {
     this.#registry ??= (async () => {
-      const datasets = await DatasetNftClient.connect(this.rpc, this.network.addresses.datasetNFT);
+      // Both checks (chain id, code at each address) go out in one batch.
+      const [datasets, models] = await Promise.all([
+        DatasetNftClient.connect(this.rpc, this.network.addresses.datasetNFT),
+        this.network.addresses.modelNFT === "" ? Promise.resolve(undefined) : ModelNftClient.connect(this.rpc, this.network.addresses.modelNFT),
+      ]);
       if (this.network.chainId !== undefined && datasets.chainId !== BigInt(this.network.chainId)) {
         throw new Error(
           `${this.network.rpcUrl} is chain ${datasets.chainId}, not ${this.network.name} (chain ${this.network.chainId}). Check the JSON-RPC URL in the network settings.`,
         );
       }
       this.#chainId = datasets.chainId;
-      const models = this.network.addresses.modelNFT === "" ? undefined : await ModelNftClient.connect(this.rpc, this.network.addresses.modelNFT);
       return new RegistryReader(datasets, models);
     })();
     this.#registry.catch(() => (this.#registry = undefined));

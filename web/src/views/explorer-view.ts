@@ -11,12 +11,14 @@
  * `#12` or `12` a token id; any other text the name, the Hugging Face
  * repository id or the description, case-insensitively.
  */
-import { hfDatasetIdOfUrl, hfRepoIdOfModelMetadata, HUB_HOSTS } from "../../../src/workflow/hf-ids.js";
 import type { AppContext } from "../app/context.js";
 import { routeHash, type Route } from "../app/router.js";
 import type { DatasetEntry } from "../chain/dataset-nft-client.js";
 import type { ModelEntry } from "../chain/model-nft-client.js";
 import type { TokenMetadata } from "../content/metadata-store.js";
+import { hfIdOf, licenseOf, nameOf } from "../content/token-fields.js";
+
+export { hfIdOf, licenseOf, nameOf } from "../content/token-fields.js";
 import { element, replace } from "../ui/dom.js";
 import { formatCount, formatDay, hexCode } from "../ui/format.js";
 import { messageParagraphs, errorText } from "../ui/message.js";
@@ -27,32 +29,6 @@ export const PAGE_SIZE = 20;
 
 type Kind = "datasets" | "models";
 type Entry = DatasetEntry | ModelEntry;
-
-/** The license a token's metadata states (its SPDX attribute, else the `license` field). */
-export function licenseOf(metadata: TokenMetadata | undefined): string | undefined {
-  const attributes = metadata?.["attributes"];
-  if (Array.isArray(attributes)) {
-    for (const a of attributes) {
-      const attr = a as { trait_type?: unknown; value?: unknown };
-      if (attr.trait_type === "License" && typeof attr.value === "string") return attr.value;
-    }
-  }
-  const license = metadata?.["license"];
-  return typeof license === "string" ? license.replace(/^https:\/\/spdx\.org\/licenses\/(.+?)(\.html)?$/, "$1") : undefined;
-}
-
-/** The metadata's `name`, if a string. */
-export function nameOf(metadata: TokenMetadata | undefined): string | undefined {
-  const name = metadata?.["name"];
-  return typeof name === "string" && name.trim() !== "" ? name : undefined;
-}
-
-/** The Hugging Face id a token's metadata claims (model repo, or dataset URL). */
-export function hfIdOf(kind: Kind, metadata: TokenMetadata | undefined): string | undefined {
-  if (kind === "models") return hfRepoIdOfModelMetadata(metadata);
-  const url = metadata?.["url"];
-  return typeof url === "string" ? hfDatasetIdOfUrl(url, HUB_HOSTS) : undefined;
-}
 
 /** A parsed search. */
 type Search = { readonly kind: "none" } | { readonly kind: "hex"; readonly prefix: string } | { readonly kind: "id"; readonly id: bigint } | { readonly kind: "text"; readonly text: string };
