@@ -562,6 +562,30 @@ describe("web app in headless Chromium against a hardhat node, the demo and ipfs
       expect(await page.$$eval("#verify-blocks li", (els) => els.every((e) => e.getAttribute("data-gateway") === els[0]!.getAttribute("data-gateway")))).to.equal(true); // … so every block came from the gateway given
     });
 
+    it("switches networks in the Network view, and the choice travels in the URL", async () => {
+      const addresses = JSON.parse(readFileSync(path.join(ROOT, "ignition", "deployments", deploymentId, "deployed_addresses.json"), "utf8")) as Record<string, string>;
+      await open("#/network");
+      expect(await page.isChecked("#network-local")).to.equal(true);
+      expect(await page.isDisabled("#network-calibration")).to.equal(true); // no Calibration record in this build
+      expect(await page.isDisabled("#network-mainnet")).to.equal(true);
+      await waitFor(`document.getElementById("connection-status").textContent.startsWith("Connected: chain 31337")`);
+      await page.check("#network-custom");
+      await page.fill("#custom-rpc", relay.url);
+      await page.fill("#custom-datasets", addresses["Registry#DatasetNFT"]!);
+      await page.fill("#custom-models", addresses["Registry#ModelNFT"]!);
+      await page.fill("#gateways", ipfs.url);
+      await page.click("#network-apply");
+      await page.waitForURL(/net=custom/);
+      await page.waitForLoadState("networkidle");
+      const url = new URL(page.url());
+      expect(url.searchParams.get("net")).to.equal("custom");
+      expect(url.searchParams.get("datasets")).to.equal(addresses["Registry#DatasetNFT"]);
+      expect(url.searchParams.get("gateways")).to.equal(ipfs.url);
+      expect(url.hash).to.equal("#/datasets");
+      expect(await page.textContent("#network-link")).to.equal("Network: Custom network");
+      await waitFor(`document.querySelectorAll(".token-card").length > 0`);
+    });
+
     it("says clearly when the JSON-RPC endpoint cannot be reached", async () => {
       const to = JSON.parse(readFileSync(path.join(ROOT, "ignition", "deployments", deploymentId, "deployed_addresses.json"), "utf8"))["Registry#DatasetNFT"] as string;
       await open("#/datasets", `${ipfs.url}/?net=custom&rpc=${encodeURIComponent("http://127.0.0.1:9")}&datasets=${to}`);
