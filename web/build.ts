@@ -1,12 +1,25 @@
 /**
- * Builds the web verifier (web/index.html + web/src) into web/dist/:
+ * Builds the web app (web/index.html + web/src) into web/dist/ with esbuild:
  * index.html, app.js (the page, IIFE, with source map), app.css and
  * hash-worker.js (the Web Worker that hashes files off the main thread).
- * Everything is local: no CDN, no external font.
+ * Every path is relative and the views are hash routes, so the directory
+ * works from any static server and can itself be published to IPFS
+ * (`npx hardhat storage put web/dist`). Everything is local: no CDN, no
+ * external font.
+ *
+ * The registries' addresses of the network presets come from the Ignition
+ * deployment records (`ignition/deployments/chain-<id>/deployed_addresses.json`,
+ * read with the core's `readIgnitionAddresses`) and are compiled in; the
+ * records are inputs of the build, so a new deployment makes it stale.
  *
  * The page reuses browser-safe core modules (src/hash, src/merkle,
- * src/manifest/manifest-reader.ts, the storage gateway client). A `node:`
- * import reaching the page fails the build with the importer's name.
+ * src/manifest, src/storage's gateway client and UnixFS builder,
+ * src/registry, src/workflow's proof, trace and metadata functions). A
+ * `node:` import reaching the page fails the build with the importer's name.
+ *
+ * Why esbuild and not Vite: one build call with two entry points and one
+ * plugin is all the page needs; esbuild is already a dependency (Vite is
+ * not installed here), and `ipfs serve` calls {@link buildWeb} directly.
  *
  * Used by `scripts/build-web.ts` (command line) and `npx hardhat ipfs serve`
  * (which rebuilds the page when {@link isWebBuildStale} says so).
@@ -16,6 +29,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { build, type Plugin } from "esbuild";
+
+import { ignitionRecordPath, readIgnitionAddresses } from "../src/chain/registry-addresses.js";
+import { NETWORK_DEFINITIONS, type PresetDeployments, type PresetId } from "./src/app/network-presets.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** The page's source directory. */
@@ -31,6 +47,10 @@ export interface BuildWebOptions {
   readonly outDir?: string;
   /** Minify (default true). */
   readonly minify?: boolean;
+  /** The project's ignition directory (default `ignition/`). */
+  readonly ignitionDir?: string;
+  /** Ignition deployment ids to read per preset instead of `chain-<id>` (tests deploy under throw-away ids). */
+  readonly deploymentIds?: Partial<Record<PresetId, string>>;
 }
 
 /** What {@link buildWeb} wrote. */
@@ -58,13 +78,41 @@ const noNodeBuiltins: Plugin = {
   },
 };
 
+/** Default ignition directory. */
+export const IGNITION_DIR = path.join(root, "ignition");
+
+/**
+ * The registries of each preset from its Ignition record (null when there
+ * is none), and the files read (inputs of the build: a new or changed
+ * record makes the page stale).
+ */
+export async function presetDeployments(
+  ignitionDir: string = IGNITION_DIR,
+  deploymentIds: Partial<Record<PresetId, string>> = {},
+): Promise<{ deployments: PresetDeployments; inputs: string[] }> {
+  const deployments: Record<string, PresetDeployments[PresetId]> = {};
+  const inputs: string[] = [];
+  for (const network of NETWORK_DEFINITIONS) {
+    const location = { ignitionDir, chainId: network.chainId, deploymentId: deploymentIds[network.id] };
+    const addresses = await readIgnitionAddresses(location);
+    const record = ignitionRecordPath(location);
+    if (addresses !== undefined) inputs.push(record);
+    deployments[network.id] = addresses === undefined ? null : { addresses, record: path.relative(root, record).split(path.sep).join("/") };
+  }
+  // A deployment made after the build creates a directory in deployments/ (or deployments/ itself).
+  const deploymentsDir = path.join(ignitionDir, "deployments");
+  inputs.push(await stat(deploymentsDir).then(() => deploymentsDir, () => ignitionDir));
+  return { deployments: deployments as PresetDeployments, inputs };
+}
+
 /** Builds the page (see the module doc). */
 export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebResult> {
   const outDir = path.resolve(options.outDir ?? WEB_DIST_DIR);
+  const { deployments, inputs: recordInputs } = await presetDeployments(options.ignitionDir, options.deploymentIds);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const result = await build({
-    entryPoints: { app: path.join(WEB_DIR, "src", "main.ts"), "hash-worker": path.join(WEB_DIR, "src", "hash-worker.ts") },
+    entryPoints: { app: path.join(WEB_DIR, "src", "main.ts"), "hash-worker": path.join(WEB_DIR, "src", "hashing", "hash-worker.ts") },
     outdir: outDir,
     absWorkingDir: root,
     bundle: true,
@@ -74,6 +122,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     minify: options.minify ?? true,
     sourcemap: "linked",
     plugins: [noNodeBuiltins],
+    define: { __DATATRACE_DEPLOYMENTS__: JSON.stringify(deployments) },
     metafile: true,
     logLevel: "silent",
     legalComments: "linked",
@@ -81,7 +130,11 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
   await copyFile(path.join(WEB_DIR, "index.html"), path.join(outDir, "index.html"));
   const files = [];
   for (const name of (await readdir(outDir)).sort()) files.push({ name, bytes: (await stat(path.join(outDir, name))).size });
-  const inputs = [...Object.keys(result.metafile.inputs), path.relative(root, path.join(WEB_DIR, "index.html"))].sort();
+  const inputs = [
+    ...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("<")), // not esbuild's <define:…> pseudo-files
+    path.relative(root, path.join(WEB_DIR, "index.html")),
+    ...recordInputs.map((f) => path.relative(root, f)),
+  ].sort();
   await writeFile(path.join(outDir, BUILD_INPUTS_FILE), `${JSON.stringify(inputs, null, 1)}\n`);
   return { outDir, files, inputs };
 }

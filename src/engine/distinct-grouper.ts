@@ -4,6 +4,7 @@
  * Counts duplicates and keeps a few examples for the report; checks the input
  * really is sorted.
  */
+import { toHex } from "../hash/hex.js";
 import type { RecordSink } from "./sample-record.js";
 import { compareHashAt } from "./sample-record.js";
 
@@ -79,7 +80,7 @@ export class DistinctGrouper {
     if (this.#run > 1) {
       this.duplicates += this.#run - 1;
       if (this.examples.length < EXAMPLES) {
-        const hex = `0x${Buffer.from(this.#current).toString("hex")}`;
+        const hex = toHex(this.#current);
         this.examples.push(
           this.#withIds ? { hash: hex, count: this.#run, ids: this.#ids.slice(0, IDS_PER_EXAMPLE) } : { hash: hex, count: this.#run },
         );

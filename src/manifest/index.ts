@@ -33,6 +33,10 @@ export {
   SHARDS_DIRECTORY,
 } from "./manifest-format.js";
 export type { IndexEntry, IndexProblem, ManifestHeader } from "./manifest-format.js";
+export { assembleManifest, ShardAssembler } from "./manifest-assembly.js";
+export type { AssembledManifest, ShardBounds, ShardFile } from "./manifest-assembly.js";
+export { buildManifestInMemory } from "./manifest-memory-builder.js";
+export type { MemoryManifest, MemoryManifestOptions, MemorySample } from "./manifest-memory-builder.js";
 export { ManifestReader } from "./manifest-reader.js";
 export type { ManifestBatchResult, ManifestFileReader, ManifestReaderOptions } from "./manifest-reader.js";
 export { ManifestWriter } from "./manifest-writer.js";

@@ -65,7 +65,10 @@ export function renderCardSvg(card: Card): string {
   ].join("");
 }
 
-/** `data:image/svg+xml;base64,…` URI of an SVG document. */
+/** `data:image/svg+xml;base64,…` URI of an SVG document (base64 of its UTF-8 bytes; `btoa`, so it runs in browsers too). */
 export function svgDataUri(svg: string): string {
-  return `data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")}`;
+  const bytes = new TextEncoder().encode(svg);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return `data:image/svg+xml;base64,${btoa(binary)}`;
 }

@@ -145,18 +145,27 @@ export function buildLineageGraph(records: Iterable<ModelRecord>): LineageGraph 
   return LineageGraph.fromRecords(records);
 }
 
-function reach(graph: LineageGraph, start: string, next: (n: LineageNode) => readonly string[]): string[] {
+/** A node reached by a breadth-first walk, with the path the walk first reached it by. */
+export interface ReachedNode {
+  readonly id: string;
+  /** Node ids from the start of the walk to this one (both included). */
+  readonly path: readonly string[];
+}
+
+/** Breadth-first from `start` along `next`, each node once, nearest first, `start` excluded. */
+function reach(graph: LineageGraph, start: string, next: (n: LineageNode) => readonly string[]): ReachedNode[] {
   const seen = new Set<string>([start]);
-  const order: string[] = [];
-  let frontier = [start];
+  const order: ReachedNode[] = [];
+  let frontier: ReachedNode[] = [{ id: start, path: [start] }];
   while (frontier.length > 0) {
-    const upcoming: string[] = [];
-    for (const id of frontier) {
+    const upcoming: ReachedNode[] = [];
+    for (const { id, path } of frontier) {
       for (const n of next(graph.node(id))) {
         if (seen.has(n)) continue;
         seen.add(n);
-        order.push(n);
-        upcoming.push(n);
+        const reached = { id: n, path: [...path, n] };
+        order.push(reached);
+        upcoming.push(reached);
       }
     }
     frontier = upcoming;
@@ -166,12 +175,22 @@ function reach(graph: LineageGraph, start: string, next: (n: LineageNode) => rea
 
 /** Ancestors of `id`, nearest first (breadth-first), each once, `id` excluded. */
 export function ancestors(graph: LineageGraph, id: string): string[] {
-  return reach(graph, id, (n) => n.parents);
+  return reach(graph, id, (n) => n.parents).map((r) => r.id);
+}
+
+/**
+ * `id` and its ancestors in the order of {@link ancestors}, each with the
+ * path from `id` through which the breadth-first walk first reached it
+ * (`[id]` for `id` itself): how a model's lineage is traced.
+ */
+export function lineagePaths(graph: LineageGraph, id: string): ReachedNode[] {
+  graph.node(id); // throws for an unknown id
+  return [{ id, path: [id] }, ...reach(graph, id, (n) => n.parents)];
 }
 
 /** Descendants of `id`, nearest first (breadth-first), each once, `id` excluded. */
 export function descendants(graph: LineageGraph, id: string): string[] {
-  return reach(graph, id, (n) => n.children);
+  return reach(graph, id, (n) => n.children).map((r) => r.id);
 }
 
 /** Datasets used by `id` and all its ancestors (deduplicated, sorted): everything the model was trained on, directly or through its parents. */

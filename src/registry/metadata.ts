@@ -12,8 +12,6 @@
  * ({@link METADATA_MAX_BYTES}) so its CID (a raw-leaf CIDv1) can be computed
  * locally and matches the one the storage service returns.
  */
-import { readFile } from "node:fs/promises";
-
 import { CID } from "multiformats/cid";
 
 import { EXIT_CODES, UserError } from "../cli/errors.js";
@@ -581,28 +579,4 @@ export function buildModelMetadata(input: ModelMetadataInput): ModelMetadata {
 /** Canonical JSON bytes of a metadata document: what is uploaded, and what its CID is computed from. */
 export function metadataBytes(metadata: JsonObject): Uint8Array {
   return canonicalJsonBytes(metadata);
-}
-
-/** Reads a hyperparameters JSON file; a UserError says whether the file is missing, not JSON (with position) or not an object. */
-export async function readHyperparametersFile(filePath: string): Promise<JsonObject> {
-  let textContent: string;
-  try {
-    textContent = await readFile(filePath, "utf8");
-  } catch (cause) {
-    throw new UserError(`Cannot read the hyperparameters file ${filePath}.`, "Check the path; it must be a JSON file such as {\"alpha\": 1, \"minCount\": 3}.", { exitCode: EXIT_CODES.noInput, cause });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(textContent);
-  } catch (cause) {
-    throw new UserError(
-      `The hyperparameters file ${filePath} is not valid JSON (${(cause as Error).message}).`,
-      "Fix the JSON syntax (double-quoted keys, no trailing commas, no comments).",
-      { exitCode: EXIT_CODES.dataError, cause },
-    );
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new UserError(`The hyperparameters file ${filePath} holds ${Array.isArray(parsed) ? "an array" : String(parsed === null ? "null" : typeof parsed)}, not a JSON object.`, 'Write the hyperparameters as one object, e.g. {"alpha": 1, "minCount": 3}.', { exitCode: EXIT_CODES.dataError });
-  }
-  return parsed as JsonObject;
 }

@@ -16,25 +16,15 @@ import { listDatasets } from "../chain/dataset-records.js";
 import { listModels } from "../chain/model-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
 import type { ContentSource } from "./content-source.js";
+import { hfDatasetIdOfUrl, hfRepoIdOfModelMetadata, HUB_HOSTS } from "./hf-ids.js";
 import { readTokenMetadata } from "./token-metadata.js";
+
+export { hfDatasetIdOfUrl } from "./hf-ids.js";
 
 /** Token ids per Hugging Face id. */
 export interface HfRegistryIndex {
   readonly models: Map<string, bigint[]>;
   readonly datasets: Map<string, bigint[]>;
-}
-
-/** The Hub dataset id an URL names (`…/datasets/<org>/<name>` or `…/datasets/<name>`), or undefined. */
-export function hfDatasetIdOfUrl(url: string, hubHosts: readonly string[]): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (!hubHosts.includes(u.host)) return undefined;
-  const m = /^\/datasets\/([^/]+(?:\/[^/]+)?)\/?$/.exec(u.pathname);
-  return m === null ? undefined : decodeURIComponent(m[1]!);
 }
 
 function add(map: Map<string, bigint[]>, key: string, id: bigint): void {
@@ -45,15 +35,14 @@ function add(map: Map<string, bigint[]>, key: string, id: bigint): void {
 
 /** Reads every token's metadata (see the module doc); `hubEndpoint` adds its host to huggingface.co's. */
 export async function loadHfRegistryIndex(client: RegistryClient, content: ContentSource, hubEndpoint?: string): Promise<HfRegistryIndex> {
-  const hosts = ["huggingface.co", "hf.co", ...(hubEndpoint === undefined ? [] : [new URL(hubEndpoint).host])];
+  const hosts = [...HUB_HOSTS, ...(hubEndpoint === undefined ? [] : [new URL(hubEndpoint).host])];
   const me = client.signer === undefined ? undefined : (await client.signer.getAddress()).toLowerCase();
   const mine = <T extends { registrant: string; id: bigint }>(items: T[]): T[] =>
     [...items].sort((a, b) => Number(b.registrant.toLowerCase() === me) - Number(a.registrant.toLowerCase() === me) || (a.id < b.id ? -1 : 1));
   const index: HfRegistryIndex = { models: new Map(), datasets: new Map() };
   for (const m of mine(await listModels(client))) {
-    const hf = (await readTokenMetadata(content, m.tokenURI))?.["huggingFace"];
-    const repoId = typeof hf === "object" && hf !== null ? (hf as Record<string, unknown>)["repoId"] : undefined;
-    if (typeof repoId === "string") add(index.models, repoId, m.id);
+    const repoId = hfRepoIdOfModelMetadata(await readTokenMetadata(content, m.tokenURI));
+    if (repoId !== undefined) add(index.models, repoId, m.id);
   }
   for (const d of mine(await listDatasets(client))) {
     const url = (await readTokenMetadata(content, d.tokenURI))?.["url"];

@@ -4,7 +4,9 @@
  * reporter): register datasets and models (journaled, resumable), verify
  * samples, trace them through model lineage, lineage summaries, registry
  * export, Hugging Face models (register from a folder or the Hub, model
- * trees, verify local weights against a token), and the one-command demo. See docs/workflow.md.
+ * trees, verify local weights against a token), and the one-command demo.
+ * Browser-safe (the web page imports them directly): dataset-metadata,
+ * hf-ids, lineage-trace, prove-sample, prove-sample-set, token-metadata. See docs/workflow.md.
  */
 export { auditDataset } from "./audit-dataset.js";
 export type { AuditFinding, AuditFindingKind, AuditOptions, AuditOutcome, AuditReport } from "./audit-dataset.js";
@@ -27,9 +29,13 @@ export type { TrainingLogFile } from "./model-inputs.js";
 export { loadRegistryLineage, summarizeLineage } from "./model-lineage.js";
 export type { LineageSummary, RegistryLineage } from "./model-lineage.js";
 export { proveSample, requireManifestMatches } from "./prove-sample.js";
+export { checkMemberBatch, proveSampleSet } from "./prove-sample-set.js";
+export type { AbsenceCheck, MemberBatchCheck, SampleSetProof } from "./prove-sample-set.js";
 export type { CommittedDataset, DatasetProofChecker, SampleProof } from "./prove-sample.js";
 export type { PublishingStore } from "./publishing-store.js";
-export { isoDate, registerDataset } from "./register-dataset.js";
+export { datasetMetadata, isoDate } from "./dataset-metadata.js";
+export type { MetadataCommitment } from "./dataset-metadata.js";
+export { registerDataset } from "./register-dataset.js";
 export type {
   DatasetDescription,
   RegisterDatasetDeps,
@@ -38,7 +44,8 @@ export type {
   RegistrationHooks,
   RegistrationStatus,
 } from "./register-dataset.js";
-export { hfDatasetIdOfUrl, indexModel, loadHfRegistryIndex } from "./hf-registry-index.js";
+export { hfDatasetIdOfUrl, hfRepoIdOfModelMetadata, HUB_HOSTS } from "./hf-ids.js";
+export { indexModel, loadHfRegistryIndex } from "./hf-registry-index.js";
 export type { HfRegistryIndex } from "./hf-registry-index.js";
 export { asUserError, registerHfModel } from "./register-hf-model.js";
 export type { RegisteredHfModel, RegisterHfDeps, RegisterHfInput } from "./register-hf-model.js";
@@ -57,8 +64,11 @@ export type { Reporter } from "./reporter.js";
 export { sampleQueriesFromFiles, sampleQueryFromHash } from "./sample-query.js";
 export type { SampleQuery } from "./sample-query.js";
 export { ipfsTarget, readTokenMetadata, tokenName } from "./token-metadata.js";
+export type { ContentFiles } from "./token-metadata.js";
+export { loadModelLineage, traceThroughLineage } from "./lineage-trace.js";
+export type { LineageDataset, LineageModel, LineageStep, LineageTraceSources, SampleTrace, TraceCheck, TraceOutcome, TraceQuery, TraceReport } from "./lineage-trace.js";
 export { traceSamples, walkLineage } from "./trace-samples.js";
-export type { LineageDataset, LineageStep, SampleTrace, TraceCheck, TraceDeps, TraceOutcome, TraceReport } from "./trace-samples.js";
+export type { TraceDeps } from "./trace-samples.js";
 export { verifyDatasetSamples } from "./verify-dataset-samples.js";
 export type { BatchVerdict, DatasetVerification, SampleVerdict, VerificationOutcome, VerifyDeps } from "./verify-dataset-samples.js";
 export { DEFAULT_WORKSPACE_DIR, workspaceAt } from "./workspace.js";

@@ -26,8 +26,8 @@ import { sameCid } from "../storage/cid.js";
 import { importPath } from "../storage/import-path.js";
 import { LocalStore } from "../storage/local-store.js";
 import { RegistrationJournal, runRegistration, type RegistrationHandlers, type RegistrationState, type RegistrationStep } from "../registry/journal.js";
-import { buildDatasetMetadata, metadataBytes, type Creator } from "../registry/metadata.js";
-import type { SourceStructure } from "../sources/source-structure.js";
+import { metadataBytes } from "../registry/metadata.js";
+import { datasetMetadata, isoDate, PLACEHOLDER_COMMITMENT, type DatasetDescription } from "./dataset-metadata.js";
 import { prepareDatasetManifest, type DatasetSourceOptions, type PreparedManifest } from "./dataset-manifest.js";
 import { ContentSource } from "./content-source.js";
 import type { PublishingStore } from "./publishing-store.js";
@@ -37,26 +37,8 @@ import { reportedWait, silentReporter, type Reporter } from "./reporter.js";
 import { asJson, recordedStep, trackedStep, type RegistrationRunReport } from "./registration-steps.js";
 import type { Workspace } from "./workspace.js";
 
-/** Descriptive fields of the dataset (ERC-721 + Croissant metadata). */
-export interface DatasetDescription {
-  readonly name: string;
-  readonly description?: string | undefined;
-  /** SPDX license identifier. */
-  readonly license: string;
-  readonly creator?: string | Creator | undefined;
-  /** Home page of the dataset. */
-  readonly url?: string | undefined;
-  readonly version?: string | undefined;
-  /** ISO date; default today (UTC). */
-  readonly datePublished?: string | undefined;
-  readonly keywords?: readonly string[] | undefined;
-  /** Who publishes the dataset, when not the creator. */
-  readonly publisher?: string | Creator | undefined;
-  /** Citation (BibTeX or text), Croissant `citeAs`. */
-  readonly citeAs?: string | undefined;
-  /** Page shown by marketplaces (ERC-721 `external_url`). */
-  readonly externalUrl?: string | undefined;
-}
+export { datasetMetadata, isoDate } from "./dataset-metadata.js";
+export type { DatasetDescription, MetadataCommitment } from "./dataset-metadata.js";
 
 /** What to register. */
 export interface RegisterDatasetInput {
@@ -144,59 +126,6 @@ interface HashedData {
   readonly headerSha256: string;
   /** Absent in journals written before it was recorded. */
   readonly headerSize?: number;
-}
-
-/** The commitment part of the dataset metadata. */
-interface MetadataCommitment {
-  readonly root: string;
-  readonly leafCount: number;
-  readonly sampleCount: number;
-  readonly manifest: { readonly cid: string; readonly headerSha256: string; readonly headerSize?: number | undefined; readonly size: number };
-}
-
-/** Stand-in commitment used to validate the descriptive fields before hashing. */
-const PLACEHOLDER_COMMITMENT: MetadataCommitment = {
-  root: `0x${"00".repeat(31)}01`,
-  leafCount: 1,
-  sampleCount: 1,
-  manifest: { cid: "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am", headerSha256: "00".repeat(32), size: 1 },
-};
-
-/**
- * The dataset's ERC-721/Croissant metadata. The manifest is a directory: its
- * Croissant distribution is the directory (`ipfs://<cid>`, no checksum) and
- * its `header.json` (`ipfs://<cid>/header.json` with its SHA-256), which
- * names the root; the root commits to `index.bin` and every shard.
- */
-function datasetMetadata(m: DatasetDescription, datePublished: string, c: MetadataCommitment, sources?: readonly SourceStructure[]): ReturnType<typeof buildDatasetMetadata> {
-  return buildDatasetMetadata({
-    name: m.name,
-    ...(m.publisher === undefined ? {} : { publisher: m.publisher }),
-    ...(m.citeAs === undefined ? {} : { citeAs: m.citeAs }),
-    ...(m.externalUrl === undefined ? {} : { externalUrl: m.externalUrl }),
-    ...(sources === undefined ? {} : { sources }),
-    ...(m.description === undefined ? {} : { description: m.description }),
-    license: m.license,
-    ...(m.creator === undefined ? {} : { creator: m.creator }),
-    ...(m.url === undefined ? {} : { url: m.url }),
-    ...(m.version === undefined ? {} : { version: m.version }),
-    ...(m.keywords === undefined ? {} : { keywords: m.keywords }),
-    datePublished,
-    root: c.root,
-    leafCount: c.leafCount,
-    sampleCount: c.sampleCount,
-    manifest: {
-      cid: c.manifest.cid,
-      headerSha256: c.manifest.headerSha256,
-      size: c.manifest.size,
-      ...(c.manifest.headerSize === undefined ? {} : { headerSize: c.manifest.headerSize }),
-    },
-  });
-}
-
-/** Today as YYYY-MM-DD (UTC). */
-export function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }
 
 /** Registers a dataset (see the module doc). */

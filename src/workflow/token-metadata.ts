@@ -1,11 +1,16 @@
 /**
  * Reading a token's metadata JSON from its `ipfs://` token URI through a
- * {@link ContentSource} (local store first, then gateways). Metadata is for
+ * {@link ContentFiles} reader: the CLI's `ContentSource` (local store first,
+ * then gateways) or the web page's verified gateway reader. Metadata is for
  * display only (names, descriptions): when it cannot be fetched the
- * commitments on chain still stand, so absence is not an error.
+ * commitments on chain still stand, so absence is not an error. Browser-safe.
  */
 import { StorageError } from "../storage/errors.js";
-import type { ContentSource } from "./content-source.js";
+
+/** Reads a stored file by CID (and path under it), verified; a StorageError when it cannot. */
+export interface ContentFiles {
+  readFile(cid: string, path?: string): Promise<Uint8Array>;
+}
 
 /** The CID (and path) of an `ipfs://` URI, or undefined for any other URI. */
 export function ipfsTarget(uri: string): { cid: string; path: string } | undefined {
@@ -14,7 +19,7 @@ export function ipfsTarget(uri: string): { cid: string; path: string } | undefin
 }
 
 /** The token's metadata object; undefined when the URI is not ipfs:// or the content is unavailable or not a JSON object. */
-export async function readTokenMetadata(content: ContentSource, tokenURI: string): Promise<Record<string, unknown> | undefined> {
+export async function readTokenMetadata(content: ContentFiles, tokenURI: string): Promise<Record<string, unknown> | undefined> {
   const target = ipfsTarget(tokenURI);
   if (target === undefined) return undefined;
   let bytes: Uint8Array;
@@ -33,7 +38,7 @@ export async function readTokenMetadata(content: ContentSource, tokenURI: string
 }
 
 /** The `name` of the token's metadata, when available. */
-export async function tokenName(content: ContentSource, tokenURI: string): Promise<string | undefined> {
+export async function tokenName(content: ContentFiles, tokenURI: string): Promise<string | undefined> {
   const metadata = await readTokenMetadata(content, tokenURI);
   return typeof metadata?.name === "string" ? metadata.name : undefined;
 }

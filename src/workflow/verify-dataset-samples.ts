@@ -2,16 +2,17 @@
  * `dataset verify`: for each sample, a membership proof (index, and the
  * sample ids if the manifest keeps them) or an absence proof, each checked
  * locally and by the contract; for two or more members, one batch
- * multiproof checked by `verifyBatch` and the contract's `verifySamples`.
+ * multiproof checked by `verifyBatch` and the contract's `verifySamples`
+ * (`checkMemberBatch`, prove-sample-set.ts).
  * The manifest is fetched by the CID recorded on chain and must match the
  * on-chain commitment; every block read is verified against its CID.
  */
 import { readDataset } from "../chain/dataset-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
 import { hashFromHex, toHex } from "../hash/hex.js";
-import { verifyBatch } from "../merkle/multiproof.js";
 import type { ContentSource } from "./content-source.js";
 import { proveSample, requireManifestMatches } from "./prove-sample.js";
+import { checkMemberBatch } from "./prove-sample-set.js";
 import { silentReporter, type Reporter } from "./reporter.js";
 import type { SampleQuery } from "./sample-query.js";
 
@@ -90,25 +91,10 @@ export async function verifyDatasetSamples(deps: VerifyDeps, datasetId: bigint, 
     }
 
     let batch: BatchVerdict | undefined;
-    const memberHashes = [...new Set(samples.filter((s) => s.member).map((s) => s.sampleHash))];
-    if (memberHashes.length >= 2) {
-      const proven = await reader.proveSamples(memberHashes.map(hashFromHex));
-      if (proven.batch !== null) {
-        const { indexes, path } = proven.batch;
-        const localValid = verifyBatch(hashFromHex(dataset.root), dataset.leafCount, proven.memberHashes, indexes, path);
-        const onChainValid = await deps.client.datasets.verifySamples(
-          datasetId,
-          proven.memberHashes.map(toHex),
-          indexes.map((i) => BigInt(i)),
-          path.map(toHex),
-        );
-        batch = {
-          members: indexes.length,
-          proofHashes: path.length,
-          localValid,
-          onChainValid,
-        };
-      }
+    const memberHashes = samples.filter((s) => s.member).map((s) => hashFromHex(s.sampleHash));
+    const checked = await checkMemberBatch(deps.client.datasets, dataset, reader, memberHashes, 2);
+    if (checked !== null) {
+      batch = { members: checked.indexes.length, proofHashes: checked.path.length, localValid: checked.localValid, onChainValid: checked.onChainValid };
     }
 
     const allValid = samples.every((s) => s.localValid && s.onChainValid) && (batch === undefined || (batch.localValid && batch.onChainValid));

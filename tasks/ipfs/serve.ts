@@ -25,9 +25,9 @@ export interface IpfsServeArguments {
   quiet: boolean;
 }
 
-/** Chain id of `npx hardhat node`, whose Ignition record names the DatasetNFT to prefill. */
+/** Chain id of `npx hardhat node`, whose Ignition record names the registries of the page's local preset. */
 const LOCALHOST_CHAIN_ID = 31337;
-/** JSON-RPC URL of `npx hardhat node` when the config has no `localhost` HTTP network. */
+/** JSON-RPC URL of `npx hardhat node` when the config has no `localhost` HTTP network (also the page's local preset). */
 const DEFAULT_LOCALHOST_RPC = "http://127.0.0.1:8545";
 
 /** The JSON-RPC URL of the configured `localhost` network (hardhat.config.ts reads DATATRACE_LOCALHOST_URL). */
@@ -80,13 +80,14 @@ export default async function ipfsServe(args: IpfsServeArguments, hre: HardhatRu
 }
 
 /**
- * The page's URL with the query parameters to use: the configured localhost
- * JSON-RPC URL `rpc`, and the DatasetNFT of the localhost deployment when
- * Ignition recorded one (in `ignitionDir`), else a placeholder.
+ * The page's URL to open: with the localhost preset when Ignition recorded
+ * the registries for `npx hardhat node` (in `ignitionDir`), else the bare
+ * page (its network view then asks for a network). A configured localhost
+ * JSON-RPC URL `rpc` other than the preset's is passed along (`&rpc=`).
  */
 export async function pageHint(base: string, ignitionDir: string, rpc: string): Promise<string> {
   const deployed = await readIgnitionAddresses({ ignitionDir, chainId: LOCALHOST_CHAIN_ID }).catch(() => undefined);
-  const query = `rpc=${rpc.replace(/[&#+%\s]/g, (c) => encodeURIComponent(c))}`; // readable, but safe in a query
-  if (deployed === undefined) return `${base}/?${query}&dataset=<DatasetNFT address>&token=<token id>`;
-  return `${base}/?${query}&dataset=${deployed.datasetNFT}&token=<token id>  (the DatasetNFT deployed on localhost)`;
+  if (deployed === undefined) return `${base}/#/network  (no registries recorded for localhost yet: deploy them to the node at ${rpc}, or choose a network in the page)`;
+  const query = rpc === DEFAULT_LOCALHOST_RPC ? "net=local" : `net=local&rpc=${encodeURIComponent(rpc)}`;
+  return `${base}/?${query}#/datasets  (the registries deployed on localhost: DatasetNFT ${deployed.datasetNFT}, ModelNFT ${deployed.modelNFT}; JSON-RPC ${rpc})`;
 }

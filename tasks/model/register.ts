@@ -4,7 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { fingerprintRootOf } from "../../src/fingerprints/fingerprint-commitment.js";
 import { readPairsFile } from "../../src/fingerprints/fingerprint-pairs.js";
 import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
-import { readHyperparametersFile } from "../../src/registry/metadata.js";
+import { readHyperparametersFile } from "../../src/registry/hyperparameters-file.js";
 import {
   mergeHyperparameters,
   parseKeyValues,

@@ -8,6 +8,7 @@ import {
   derivativeCounts,
   derivativeCountsOf,
   descendants,
+  lineagePaths,
   type ModelRecord,
 } from "../../src/registry/lineage.js";
 import { lineageToDot, lineageToJson, lineageToMermaid, renderLineageTree } from "../../src/registry/lineage-render.js";
@@ -38,6 +39,23 @@ describe("lineage graph", () => {
   it("lists ancestors nearest first, each once (merge paths deduplicated)", () => {
     expect(ancestors(graph, "5")).to.deep.equal(["2", "3", "1"]);
     expect(ancestors(graph, "1")).to.deep.equal([]);
+  });
+
+  it("gives each model of a lineage with the path the breadth-first walk first reached it by (how a trace walks)", () => {
+    expect(lineagePaths(graph, "5")).to.deep.equal([
+      { id: "5", path: ["5"] },
+      { id: "2", path: ["5", "2"] },
+      { id: "3", path: ["5", "3"] },
+      { id: "1", path: ["5", "2", "1"] }, // reached through 2 first, not again through 3
+    ]);
+    expect(lineagePaths(graph, "10")).to.deep.equal([{ id: "10", path: ["10"] }]);
+    expect(lineagePaths(graph, "5").slice(1).map((r) => r.id)).to.deep.equal(ancestors(graph, "5"));
+    const cyclic = buildLineageGraph([
+      { id: "1", parents: ["2"], relation: "finetune", datasets: [] },
+      { id: "2", parents: ["1"], relation: "finetune", datasets: [] },
+    ]);
+    expect(lineagePaths(cyclic, "1")).to.deep.equal([{ id: "1", path: ["1"] }, { id: "2", path: ["1", "2"] }]);
+    expect(() => lineagePaths(graph, "42")).to.throw(/Model 42/);
   });
 
   it("lists descendants nearest first, each once", () => {

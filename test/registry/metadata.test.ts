@@ -16,8 +16,8 @@ import {
   METADATA_MAX_BYTES,
   metadataBytes,
   type ModelMetadataInput,
-  readHyperparametersFile,
 } from "../../src/registry/metadata.js";
+import { readHyperparametersFile } from "../../src/registry/hyperparameters-file.js";
 import { expectRejection } from "./reject.js";
 
 const ROOT = "0x" + "ab".repeat(32);

@@ -12,26 +12,30 @@ import { removeTempDirs, tempDir } from "./storage-fixtures.js";
 describe("ipfs serve: the web page URL it prints", () => {
   after(() => removeTempDirs());
 
-  it("fills in the configured RPC and the DatasetNFT that Ignition recorded for localhost (chain 31337)", async () => {
+  it("opens the local preset when Ignition recorded the registries for localhost (chain 31337), naming them and the configured RPC", async () => {
     const ignition = path.join(tempDir(), "ignition");
     mkdirSync(path.join(ignition, "deployments", "chain-31337"), { recursive: true });
     writeFileSync(
       path.join(ignition, "deployments", "chain-31337", "deployed_addresses.json"),
       JSON.stringify({ "Registry#DatasetNFT": "0x5fbdb2315678afecb367f032d93f642f64180aa3", "Registry#ModelNFT": "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512" }),
     );
-    expect(await pageHint("http://127.0.0.1:5050", ignition, "http://127.0.0.1:9545")).to.equal(
-      "http://127.0.0.1:5050/?rpc=http://127.0.0.1:9545&dataset=0x5FbDB2315678afecb367f032d93F642f64180aa3&token=<token id>  (the DatasetNFT deployed on localhost)",
+    expect(await pageHint("http://127.0.0.1:5050", ignition, "http://127.0.0.1:8545")).to.equal(
+      "http://127.0.0.1:5050/?net=local#/datasets  (the registries deployed on localhost: DatasetNFT 0x5FbDB2315678afecb367f032d93F642f64180aa3, " +
+        "ModelNFT 0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512; JSON-RPC http://127.0.0.1:8545)",
+    );
+    expect(await pageHint("http://127.0.0.1:5050", ignition, "http://127.0.0.1:9545")).to.match(
+      /^http:\/\/127\.0\.0\.1:5050\/\?net=local&rpc=http%3A%2F%2F127\.0\.0\.1%3A9545#\/datasets .*JSON-RPC http:\/\/127\.0\.0\.1:9545\)$/,
     );
   });
 
-  it("prints a placeholder DatasetNFT when nothing is deployed on localhost, or the record is unreadable; escapes & in the RPC URL", async () => {
+  it("opens the network view when nothing is deployed on localhost, or the record is unreadable", async () => {
     const none = path.join(tempDir(), "ignition");
-    const expected = "http://127.0.0.1:5050/?rpc=http://127.0.0.1:8545&dataset=<DatasetNFT address>&token=<token id>";
+    const expected =
+      "http://127.0.0.1:5050/#/network  (no registries recorded for localhost yet: deploy them to the node at http://127.0.0.1:8545, or choose a network in the page)";
     expect(await pageHint("http://127.0.0.1:5050", none, "http://127.0.0.1:8545")).to.equal(expected);
     mkdirSync(path.join(none, "deployments", "chain-31337"), { recursive: true });
     writeFileSync(path.join(none, "deployments", "chain-31337", "deployed_addresses.json"), "{ not json");
     expect(await pageHint("http://127.0.0.1:5050", none, "http://127.0.0.1:8545")).to.equal(expected);
-    expect(await pageHint("http://h", none, "http://rpc/?key=a&b=c")).to.match(/\?rpc=http:\/\/rpc\/\?key=a%26b=c&dataset=/);
   });
 });
 
@@ -55,7 +59,8 @@ describe("ipfs serve, run as a command", function () {
     });
     const ended = collect(child, 170_000, "ipfs serve");
     await ready;
-    expect(stdout).to.match(new RegExp(`web page: +http://127\\.0\\.0\\.1:${port}/\\?rpc=http://127\\.0\\.0\\.1:9545&dataset=`));
+    // With or without registries recorded for localhost in this checkout, the line names the configured RPC.
+    expect(stdout).to.match(new RegExp(`web page: +http://127\\.0\\.0\\.1:${port}/.*http://127\\.0\\.0\\.1:9545`));
     expect(stdout).to.include(`serving ${store.dir} at`);
     expect(await (await fetch(`http://127.0.0.1:${port}/ipfs/${cid}`)).text()).to.equal("served from <dir>/blocks");
     child.kill("SIGINT");

@@ -4,15 +4,28 @@ import { once } from "node:events";
 
 import { expect } from "chai";
 
-import { findRevertData } from "../../web/src/dataset-nft-client.js";
-import { JsonRpcClient, RpcError } from "../../web/src/json-rpc-client.js";
+import { findRevertData } from "../../web/src/chain/contract-client.js";
+import { JsonRpcClient, MAX_BATCH, RpcError } from "../../web/src/chain/json-rpc-client.js";
+
+type Call = { method: string; params: unknown[]; id: number };
 
 /** A loopback server answering every POST with `reply(body)` → [status, text]. */
-async function serve(reply: (body: { method: string; params: unknown[]; id: number }) => [number, string] | "hang"): Promise<{ url: string; close: () => Promise<void> }> {
+async function serve(reply: (body: Call) => [number, string] | "hang", onRequest?: (body: unknown) => [number, string] | undefined): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     let text = "";
     for await (const chunk of req) text += String(chunk);
-    const answer = reply(JSON.parse(text) as { method: string; params: unknown[]; id: number });
+    const parsed = JSON.parse(text) as unknown;
+    const override = onRequest?.(parsed);
+    if (override !== undefined) {
+      res.writeHead(override[0], { "Content-Type": "application/json" }).end(override[1]);
+      return;
+    }
+    if (Array.isArray(parsed)) {
+      const answers = (parsed as Call[]).map((c) => reply(c)).map((a) => (a === "hang" ? null : JSON.parse(a[1]) as unknown));
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(answers));
+      return;
+    }
+    const answer = reply(parsed as Call);
     if (answer === "hang") return;
     res.writeHead(answer[0], { "Content-Type": "application/json" }).end(answer[1]);
   });
@@ -43,6 +56,76 @@ describe("web: JSON-RPC client", () => {
     try {
       const client = new JsonRpcClient({ url: server.url });
       expect(await client.request("eth_getCode", ["0x1", "latest"])).to.deep.equal({ echo: "eth_getCode", params: ["0x1", "latest"] });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("sends the calls of one turn as one JSON-RPC batch request, each promise getting its own result or error", async () => {
+    const bodies: unknown[] = [];
+    const server = await serve(
+      (body) =>
+        body.method === "eth_fail"
+          ? [200, JSON.stringify({ jsonrpc: "2.0", id: body.id, error: { code: -32000, message: "nope" } })]
+          : [200, JSON.stringify({ jsonrpc: "2.0", id: body.id, result: `${body.method}:${String(body.params[0])}` })],
+      (body) => {
+        bodies.push(body);
+        return undefined;
+      },
+    );
+    try {
+      const client = new JsonRpcClient({ url: server.url });
+      const calls = Array.from({ length: 5 }, (_, i) => client.request("eth_call", [i]));
+      const failing = client.request("eth_fail").then(
+        () => "resolved",
+        (e: RpcError) => e.message,
+      );
+      expect(await Promise.all(calls)).to.deep.equal([0, 1, 2, 3, 4].map((i) => `eth_call:${i}`));
+      expect(await failing).to.equal(`The node at ${server.url} rejected eth_fail: nope (code -32000)`);
+      expect(bodies).to.have.length(1);
+      expect(bodies[0]).to.be.an("array").with.length(6);
+      expect(client.stats).to.deep.equal({ httpRequests: 1, calls: 6 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("splits more than MAX_BATCH calls into several batch requests", async () => {
+    const sizes: number[] = [];
+    const server = await serve(
+      (body) => [200, JSON.stringify({ jsonrpc: "2.0", id: body.id, result: body.params[0] })],
+      (body) => {
+        sizes.push(Array.isArray(body) ? body.length : 1);
+        return undefined;
+      },
+    );
+    try {
+      const client = new JsonRpcClient({ url: server.url });
+      const n = MAX_BATCH * 2 + 7;
+      const results = await Promise.all(Array.from({ length: n }, (_, i) => client.request("eth_call", [i])));
+      expect(results).to.deep.equal(Array.from({ length: n }, (_, i) => i));
+      expect(sizes.sort((a, b) => b - a)).to.deep.equal([MAX_BATCH, MAX_BATCH, 7]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("falls back to one request per call when the endpoint does not take batches", async () => {
+    let batches = 0;
+    const server = await serve(
+      (body) => [200, JSON.stringify({ jsonrpc: "2.0", id: body.id, result: body.method })],
+      (body): [number, string] | undefined => {
+        if (!Array.isArray(body)) return undefined;
+        batches++;
+        return [200, JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "batch requests are not supported" } })];
+      },
+    );
+    try {
+      const client = new JsonRpcClient({ url: server.url });
+      expect(await Promise.all([client.request("a"), client.request("b"), client.request("c")])).to.deep.equal(["a", "b", "c"]);
+      expect(await Promise.all([client.request("d"), client.request("e")])).to.deep.equal(["d", "e"]);
+      expect(batches).to.equal(1); // tried once, then never again
+      expect(client.stats.httpRequests).to.equal(1 + 5);
     } finally {
       await server.close();
     }

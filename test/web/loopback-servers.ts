@@ -2,8 +2,9 @@
  * Loopback HTTP servers for the web page's tests: a plain static server for
  * the built page (any static server, as opposed to `ipfs serve`, which the
  * tests start with `startIpfsServer`), a JSON-RPC proxy exposing an
- * in-process Hardhat chain to the browser, and a gateway that tampers with
- * every block.
+ * in-process Hardhat chain to the browser, a counting relay in front of a
+ * real `hardhat node` (how many HTTP requests and calls the page makes), and
+ * a gateway that tampers with every block.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -132,4 +133,36 @@ export function startTamperingGateway(upstream: string): Promise<LoopbackServer>
       return copy;
     });
   });
+}
+
+/** A relay to a JSON-RPC endpoint that counts HTTP requests and JSON-RPC calls. */
+export interface CountingRelay extends LoopbackServer {
+  /** JSON-RPC calls relayed (a batch counts each of its calls). */
+  readonly calls: () => number;
+  /** HTTP requests relayed (POSTs). */
+  readonly posts: () => number;
+}
+
+/** Relays POSTs to `upstream` (a real node), with CORS, counting them. */
+export async function startCountingRelay(upstream: string): Promise<CountingRelay> {
+  let calls = 0;
+  let posts = 0;
+  const server = await listen(async (req, res) => {
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, CORS).end();
+      return;
+    }
+    const text = (await body(req)).toString("utf8");
+    posts++;
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      calls += Array.isArray(parsed) ? parsed.length : 1;
+    } catch {
+      calls++;
+    }
+    const upstreamResponse = await fetch(upstream, { method: "POST", headers: { "Content-Type": "application/json" }, body: text });
+    res.writeHead(upstreamResponse.status, { ...CORS, "Content-Type": "application/json" });
+    res.end(await upstreamResponse.text());
+  });
+  return { ...server, calls: () => calls, posts: () => posts };
 }

@@ -1,0 +1,36 @@
+/** Pieces every view uses: its heading (focused on navigation), fact lists, error boxes, links. */
+import { element, replace, type Child } from "../ui/dom.js";
+import { messageParagraphs, errorText } from "../ui/message.js";
+
+/** The view's heading: the element focus moves to when the view opens. */
+export function viewHeading(text: string, sub?: string): HTMLElement {
+  return element("div", { class: "view-heading" }, [
+    element("h1", { id: "view-title", tabindex: "-1" }, [text]),
+    sub === undefined ? null : element("p", { class: "lede" }, [sub]),
+  ]);
+}
+
+/** A definition list of [term, value] pairs (values may be nodes). */
+export function facts(pairs: ReadonlyArray<readonly [string, Child | Child[]]>, className = "facts"): HTMLDListElement {
+  const dl = element("dl", { class: className });
+  for (const [term, value] of pairs) {
+    if (value === undefined || value === null || value === false) continue;
+    dl.append(element("dt", {}, [term]), element("dd", {}, Array.isArray(value) ? value : [value]));
+  }
+  return dl;
+}
+
+/** An error box (role alert) with the message rendered (code spans, one paragraph per line). */
+export function errorBox(error: unknown, title = "Something went wrong"): HTMLElement {
+  return element("section", { class: "card error-box", role: "alert" }, [element("h2", {}, [title]), ...messageParagraphs(errorText(error))]);
+}
+
+/** Puts an error box into `target`. */
+export function showError(target: HTMLElement, error: unknown, title?: string): void {
+  replace(target, errorBox(error, title));
+}
+
+/** An external link (new tab, no referrer). */
+export function externalLink(href: string, text: string): HTMLAnchorElement {
+  return element("a", { href, rel: "noopener noreferrer", target: "_blank" }, [text]);
+}
