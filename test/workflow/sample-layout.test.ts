@@ -21,7 +21,7 @@ import { tempDir, writeTree } from "../fixtures/dataset-fixtures.js";
 import { duckdb, systemTar } from "../fixtures/source-fixtures.js";
 
 type Sources = ManifestHeader["sources"];
-const walk = { include: [], exclude: [], includeHidden: false, followSymlinks: false };
+const walk: { include: string[]; exclude: string[]; includeHidden: boolean; followSymlinks: boolean } = { include: [], exclude: [], includeHidden: false, followSymlinks: false };
 const parquet = (name: string, column: string | null): Sources[number] => ({ kind: "parquet", name, options: { column, ...walk } });
 const tar = (name: string, groupByKey: boolean, rules: Partial<typeof walk> = {}): Sources[number] => ({ kind: "tar", name, options: { ...walk, ...rules, groupByKey } });
 const dir: Sources[number] = { kind: "dir", name: "images", options: walk };
