@@ -98,7 +98,7 @@ export function extractText(r: ExtractReport): string[] {
   }
   lines.push(`MEMBER      ${r.sampleHash}: index ${r.index} (${r.proofHashes} proof hashes; ${checks})`);
   r.sites.forEach((s, i) => {
-    lines.push(`${i === 0 ? "found at" : "duplicate".padEnd(8)}    ${s.where} (id ${s.id})`);
+    lines.push(`${(i === 0 ? "found at" : "duplicate").padEnd(11)} ${s.where}; id ${s.id}`);
   });
   for (const s of r.sites) {
     if (s.local === undefined) continue;

@@ -43,6 +43,7 @@ describe("dataset extract (task)", function () {
       "k/000001.jpg": images[1]!,
       "k/000001.txt": "a dog",
       "photos/cat.jpg": images[2]!,
+      "photos/copy-of-cat.jpg": images[2]!,
       "photos/sub/dog.jpg": images[3]!,
       "notes.jsonl": '{"text":"first"}\n\n{"text":"third"}\n',
     });
@@ -65,7 +66,7 @@ describe("dataset extract (task)", function () {
     const run = await extract(id.parquet, "train.parquet#4", { source: dir, out });
     expect(run.result.exitCode, run.stderr).to.equal(0);
     expect(run.stdout).to.match(new RegExp(`^MEMBER +0x${sha256(images[4]!)}: index \\d+ \\(\\d+ proof hashes; local ok, on-chain verifySample ok\\)$`, "m"));
-    expect(run.stdout).to.match(/^found at +row 4 of train\.parquet, column image \(id train\.parquet#4\)$/m);
+    expect(run.stdout).to.match(/^found at +row 4 of train\.parquet, column image; id train\.parquet#4$/m);
     expect(run.stdout).to.match(new RegExp(`^local copy +.*train\\.parquet \\(train\\.parquet#4\\): ${images[4]!.length} bytes, SHA-256 matches the committed sample$`, "m"));
     expect(run.stdout).to.match(/^written +.*row-4\.jpg \(\d+ bytes, from train\.parquet#4\)$/m);
     expect(sha256(readFileSync(out))).to.equal(sha256(images[4]!));
@@ -82,20 +83,23 @@ describe("dataset extract (task)", function () {
     expect(readFileSync(at("caption.txt"), "utf8")).to.equal("a dog");
     const key = await extract(id.keys, "00000.tar/000000", { source: at("00000.tar"), out: at("key-0.bin") });
     expect(key.result.exitCode, key.stderr).to.equal(0);
-    expect(key.stdout).to.match(/^found at +key 000000 of shard 00000\.tar \(--group-by-key\) \(id 00000\.tar\/000000\)$/m);
+    expect(key.stdout).to.match(/^found at +key 000000 of shard 00000\.tar \(--group-by-key\); id 00000\.tar\/000000$/m);
     expect(key.stdout).to.match(/^MEMBER +0x([0-9a-f]{64})/m);
     expect(`0x${sha256(readFileSync(at("key-0.bin")))}`).to.equal(/^MEMBER +(0x[0-9a-f]{64})/m.exec(key.stdout)![1]);
   });
 
-  it("a directory file and a line, by id", async () => {
+  it("a directory file and a line, by id; a duplicate's every id", async () => {
     const file = await extract(id.files, "photos/sub/dog.jpg", { source: dir, out: at("dog.jpg") });
     expect(file.result.exitCode, file.stderr).to.equal(0);
-    expect(file.stdout).to.match(/^found at +file photos\/sub\/dog\.jpg \(id photos\/sub\/dog\.jpg\)$/m);
+    expect(file.stdout).to.match(/^found at +file photos\/sub\/dog\.jpg; id photos\/sub\/dog\.jpg$/m);
     expect(sha256(readFileSync(at("dog.jpg")))).to.equal(sha256(images[3]!));
     const line = await extract(id.files, "notes.jsonl:3", { source: dir, out: at("line.json") });
     expect(line.result.exitCode, line.stderr).to.equal(0);
-    expect(line.stdout).to.match(/^found at +line 3 of notes\.jsonl \(id notes\.jsonl:3\)$/m);
+    expect(line.stdout).to.match(/^found at +line 3 of notes\.jsonl; id notes\.jsonl:3$/m);
     expect(readFileSync(at("line.json"), "utf8")).to.equal('{"text":"third"}');
+    const dup = await extract(id.files, sha256(images[2]!), { source: dir });
+    expect(dup.stdout).to.match(/^found at +file photos\/cat\.jpg; id photos\/cat\.jpg\nduplicate +file photos\/copy-of-cat\.jpg; id photos\/copy-of-cat\.jpg$/m);
+    expect(dup.stdout).to.match(/^result +a member, at 2 places$/m);
   });
 
   it("without a local copy: where it lives, and how to give the source", async () => {
