@@ -149,7 +149,7 @@ export async function tarKeySample(shard: string, name: string, key: string, opt
   if (bytes === undefined) {
     const split = splitKey(wanted);
     const hint = split === undefined ? "" : ` A key has no extension: did you mean --key ${split.key}?`;
-    const { first, total } = await sampleIdsOf(source, SHOWN_NAMES);
+    const { first, total } = await sampleIdsOf(source, SHOWN_NAMES).catch(() => ({ first: [] as string[], total: 0 }));
     const keys = first.map((k) => k.slice(name.length + 1));
     throw new SourceError(id, `${name} has no WebDataset key ${wanted}${total === 0 ? "" : ` (its keys: ${listed(keys, total)})`}.${hint} A key is a member path up to the first dot of its file name (000017.jpg → 000017).`);
   }
