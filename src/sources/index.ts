@@ -15,6 +15,9 @@ export type { OpenSourcesOptions, SourceKindOption } from "./open-sources.js";
 export { canonicalNumber, canonicalRow } from "./parquet-row.js";
 export { isParquetName, ParquetSource } from "./parquet-source.js";
 export { partRange } from "./sample-batch.js";
+export { fileSample, idxRecordSample, lineSample, parquetRowSample, tarKeySample, tarMemberSample } from "./sample-at.js";
+export type { LocatedSample } from "./sample-at.js";
+export { batchSampleBytes, findSampleBytes, sampleIdsOf } from "./sample-lookup.js";
 export type {
   BatchContext,
   BatchSlot,

@@ -2,7 +2,8 @@
  * Orchestration of the registry workflows over injected dependencies
  * (a RegistryClient, a publishing store, a content source, a workspace, a
  * reporter): register datasets and models (journaled, resumable), verify
- * samples, trace them through model lineage, lineage summaries, registry
+ * samples (files, lines, Parquet rows and tar members read in place), locate
+ * and extract a committed sample, trace them through model lineage, lineage summaries, registry
  * export, Hugging Face models (register from a folder or the Hub, model
  * trees, verify local weights against a token), and the one-command demo.
  * Browser-safe (the web page imports them directly): dataset-metadata,
@@ -15,6 +16,8 @@ export type { ContentSourceOptions, GatewayFilesOptions } from "./content-source
 export { prepareDatasetManifest } from "./dataset-manifest.js";
 export type { PreparedManifest, PrepareManifestOptions } from "./dataset-manifest.js";
 export { runDemo } from "./demo.js";
+export { extractSample } from "./extract-sample.js";
+export type { ExtractDeps, ExtractInput, ExtractReport, LocalCopy, SampleSite } from "./extract-sample.js";
 export type { DemoDeps, DemoReport, DemoStep } from "./demo.js";
 export {
   mergeHyperparameters,
@@ -61,14 +64,26 @@ export { REGISTRY_COLUMNS, registryRows, snapshotJson, snapshotRegistry } from "
 export type { RegistryRow, RegistrySnapshot } from "./registry-export.js";
 export { reportedWait, silentReporter } from "./reporter.js";
 export type { Reporter } from "./reporter.js";
-export { sampleQueriesFromFiles, sampleQueryFromHash } from "./sample-query.js";
-export type { SampleQuery } from "./sample-query.js";
+export { fitQueriesToDataset, layoutProblem } from "./sample-layout.js";
+export { describeLocation, locateId } from "./sample-location.js";
+export type { SampleLocation } from "./sample-location.js";
+export {
+  sampleQueriesFromFiles,
+  sampleQueriesFromLinesFile,
+  sampleQueriesFromParquetRows,
+  sampleQueryFromHash,
+  sampleQueryFromLine,
+  sampleQueryFromTarKey,
+  sampleQueryFromTarMember,
+} from "./sample-query.js";
+export type { InPlaceSample, SampleQuery } from "./sample-query.js";
 export { ipfsTarget, readTokenMetadata, tokenName } from "./token-metadata.js";
 export type { ContentFiles } from "./token-metadata.js";
 export { loadModelLineage, traceThroughLineage } from "./lineage-trace.js";
 export type { LineageDataset, LineageModel, LineageStep, LineageTraceSources, SampleTrace, TraceCheck, TraceOutcome, TraceQuery, TraceReport } from "./lineage-trace.js";
 export { traceSamples, walkLineage } from "./trace-samples.js";
 export type { TraceDeps } from "./trace-samples.js";
+export type { TraceSkip } from "./lineage-trace.js";
 export { verifyDatasetSamples } from "./verify-dataset-samples.js";
 export type { BatchVerdict, DatasetVerification, SampleVerdict, VerificationOutcome, VerifyDeps } from "./verify-dataset-samples.js";
 export { DEFAULT_WORKSPACE_DIR, workspaceAt } from "./workspace.js";

@@ -14,6 +14,11 @@
  *    locally and by the DatasetNFT's views). A negative answer is therefore
  *    backed by absence proofs for every dataset in the lineage.
  *
+ * A sample read in place (a Parquet row, a tar member or key; the CLI's
+ * `fitQuery`, sample-layout.ts) is checked only against the datasets hashed
+ * the way it is read; the others are listed as not comparable, and a sample
+ * comparable with no dataset of the lineage is an error.
+ *
  * Browser-safe.
  */
 import { toHex } from "../hash/hex.js";
@@ -60,8 +65,17 @@ export interface TraceCheck {
   /** The member's position, or where a non-member's search path ends. */
   readonly index: number;
   readonly ids?: readonly string[];
+  /** The hash checked, when it differs from the sample's (a WebDataset key grouped under this dataset's member rules). */
+  readonly sampleHash?: string;
   readonly localValid: boolean;
   readonly onChainValid: boolean;
+}
+
+/** A dataset a sample read in place was not checked against: it was hashed another way. */
+export interface TraceSkip {
+  readonly datasetId: bigint;
+  /** How the dataset was hashed, and what to pass instead. */
+  readonly reason: string;
 }
 
 /** Everything found about one sample. */
@@ -72,6 +86,8 @@ export interface SampleTrace {
   readonly foundIn: readonly TraceCheck[];
   /** Datasets proven not to hold it. */
   readonly absentFrom: readonly TraceCheck[];
+  /** Datasets hashed differently from how the sample was read in place (not checked). */
+  readonly notComparable?: readonly TraceSkip[];
 }
 
 /** Overall outcome: each sample found somewhere; some proven absent from the whole lineage; or some proof that did not verify. */
@@ -86,8 +102,15 @@ export interface TraceReport {
   readonly outcome: TraceOutcome;
 }
 
+/**
+ * How a query fits one dataset: the query to prove (possibly another hash of
+ * the same sample, read the way the dataset was hashed), or why the dataset
+ * cannot be compared with it.
+ */
+export type QueryFit<Q extends TraceQuery> = { readonly query: Q } | { readonly skip: string };
+
 /** The readers a trace needs (see the module doc). */
-export interface LineageTraceSources<M extends LineageModel = LineageModel> {
+export interface LineageTraceSources<M extends LineageModel = LineageModel, Q extends TraceQuery = TraceQuery> {
   /** A model's record; throws for an unknown id. */
   readModel(id: bigint): Promise<M>;
   /** A dataset's on-chain commitment; throws for an unknown id. */
@@ -97,6 +120,10 @@ export interface LineageTraceSources<M extends LineageModel = LineageModel> {
   /** The DatasetNFT's proof views. */
   readonly checker: DatasetProofChecker;
   readonly reporter?: Reporter | undefined;
+  /** Fits a query to a dataset's manifest (default: every query fits every dataset as it is). */
+  fitQuery?(datasetId: bigint, reader: ManifestReader, query: Q): Promise<QueryFit<Q>>;
+  /** The error for a query that fits no dataset of the lineage (with the reasons). */
+  noFit?(query: Q, reasons: readonly string[]): Error;
 }
 
 /**
@@ -126,7 +153,11 @@ export async function loadModelLineage<M extends LineageModel>(
 }
 
 /** Traces `queries` through the lineage of model `modelId` (see the module doc). */
-export async function traceThroughLineage(sources: LineageTraceSources, modelId: bigint, queries: readonly TraceQuery[]): Promise<TraceReport> {
+export async function traceThroughLineage<Q extends TraceQuery>(
+  sources: LineageTraceSources<LineageModel, Q>,
+  modelId: bigint,
+  queries: readonly Q[],
+): Promise<TraceReport> {
   const reporter = sources.reporter ?? silentReporter;
   const { steps } = await loadModelLineage((id) => sources.readModel(id), modelId);
   reporter.step(`lineage of model #${modelId}: ${steps.map((s) => `#${s.modelId}`).join(", ")}`);
@@ -141,7 +172,7 @@ export async function traceThroughLineage(sources: LineageTraceSources, modelId:
   }
   const datasetIds = [...usedBy.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const datasets: LineageDataset[] = [];
-  const checks = queries.map(() => ({ found: [] as TraceCheck[], absent: [] as TraceCheck[] }));
+  const checks = queries.map(() => ({ found: [] as TraceCheck[], absent: [] as TraceCheck[], skipped: [] as TraceSkip[] }));
 
   for (const datasetId of datasetIds) {
     const dataset = await sources.readDataset(datasetId);
@@ -149,7 +180,13 @@ export async function traceThroughLineage(sources: LineageTraceSources, modelId:
     reporter.step(`checking dataset #${datasetId} (manifest ${dataset.manifestCid})`);
     const reader = await sources.openManifest(dataset.manifestCid);
     requireManifestMatches(dataset, reader);
-    for (const [i, query] of queries.entries()) {
+    for (const [i, given] of queries.entries()) {
+      const fit = sources.fitQuery === undefined ? { query: given } : await sources.fitQuery(datasetId, reader, given);
+      if ("skip" in fit) {
+        checks[i]!.skipped.push({ datasetId, reason: fit.skip });
+        continue;
+      }
+      const query = fit.query;
       const proof = await proveSample(sources.checker, dataset, reader, query.sampleHash);
       const ids = proof.member && !reader.header.private ? await reader.idsOf(query.sampleHash) : null;
       const check: TraceCheck = {
@@ -157,6 +194,7 @@ export async function traceThroughLineage(sources: LineageTraceSources, modelId:
         member: proof.member,
         index: proof.index,
         ...(ids === null ? {} : { ids }),
+        ...(query.sampleHash === given.sampleHash ? {} : { sampleHash: toHex(query.sampleHash) }),
         localValid: proof.localValid,
         onChainValid: proof.onChainValid,
       };
@@ -164,7 +202,20 @@ export async function traceThroughLineage(sources: LineageTraceSources, modelId:
     }
   }
 
-  const samples: SampleTrace[] = queries.map((q, i) => ({ label: q.label, sampleHash: toHex(q.sampleHash), foundIn: checks[i]!.found, absentFrom: checks[i]!.absent }));
+  const samples: SampleTrace[] = queries.map((q, i) => {
+    const entry = checks[i]!;
+    if (entry.found.length === 0 && entry.absent.length === 0 && entry.skipped.length > 0) {
+      const reasons = entry.skipped.map((k) => k.reason);
+      throw sources.noFit?.(q, reasons) ?? new Error(`${q.label}: no dataset of model #${modelId}'s lineage was hashed the way this sample is read: ${reasons.join(" ")}`);
+    }
+    return {
+      label: q.label,
+      sampleHash: toHex(q.sampleHash),
+      foundIn: entry.found,
+      absentFrom: entry.absent,
+      ...(entry.skipped.length === 0 ? {} : { notComparable: entry.skipped }),
+    };
+  });
   const valid = samples.every((s) => [...s.foundIn, ...s.absentFrom].every((c) => c.localValid && c.onChainValid));
   const outcome: TraceOutcome = !valid ? "invalid" : samples.every((s) => s.foundIn.length > 0) ? "all-found" : "some-not-found";
   return { modelId, lineage: steps, datasets, samples, outcome };

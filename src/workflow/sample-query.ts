@@ -1,10 +1,14 @@
 /**
  * The samples a user asks about, as the bytes the commitment scheme hashes
  * (`SHA-256(bytes)`, the sample hash): a whole file, a sample hash given
- * directly as hex, or one line of a line-delimited dataset (CSV, JSONL,
- * TXT), whose sample is the line's bytes without its terminator — hashed
- * here exactly as the lines source (`src/sources/lines-source.ts`) hashes
- * it when the dataset is built.
+ * directly as hex, one line of a line-delimited dataset (CSV, JSONL, TXT),
+ * whose sample is the line's bytes without its terminator — hashed here
+ * exactly as the lines source (`src/sources/lines-source.ts`) hashes it when
+ * the dataset is built — or a sample read in place from a published file:
+ * a Parquet row (its column value or whole-row serialization), a tar member
+ * or a WebDataset key, produced by the sources' own code
+ * (`src/sources/sample-at.ts`). Whether such a query fits the way a dataset
+ * was hashed is sample-layout.ts.
  */
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
@@ -14,6 +18,9 @@ import { hashSources } from "../engine/hash-sources.js";
 import { hashFromHex } from "../hash/hex.js";
 import { sha256 } from "../hash/sha256.js";
 import { LinesSource } from "../sources/lines-source.js";
+import { parquetRowSample, tarKeySample, tarMemberSample, type LocatedSample } from "../sources/sample-at.js";
+import { SourceError } from "../sources/source-error.js";
+import type { TarSourceOptions } from "../sources/source-description.js";
 
 /** One sample to check. */
 export interface SampleQuery {
@@ -21,9 +28,28 @@ export interface SampleQuery {
   readonly label: string;
   /** SHA-256 of the sample bytes. */
   readonly sampleHash: Uint8Array;
-  /** What the sample is: a whole file, a given hash, or one line of text (default "file"). */
-  readonly kind?: "file" | "hash" | "line" | undefined;
+  /** What the sample is: a whole file, a given hash, one line of text, or a sample read in place (default "file"). */
+  readonly kind?: "file" | "hash" | "line" | "in-place" | undefined;
+  /** For a sample read in place from a Parquet file or a tar shard: where, and how it was read. */
+  readonly inPlace?: InPlaceSample | undefined;
 }
+
+/**
+ * A sample read in place: row `row` of a Parquet file (with `column`, its
+ * value; without, the whole row), member `member` of a tar shard, or the
+ * WebDataset key `key` of a tar shard, whose members are grouped under the
+ * tar `options` given (the hidden/include/exclude rules the dataset used).
+ */
+export type InPlaceSample =
+  | { readonly kind: "parquet-row"; readonly file: string; readonly row: number; readonly column: string | null }
+  | { readonly kind: "tar-member"; readonly shard: string; readonly member: string }
+  | { readonly kind: "tar-key"; readonly shard: string; readonly key: string; readonly options: TarGroupingOptions };
+
+/** The tar options that decide which members a WebDataset key groups. */
+export type TarGroupingOptions = Pick<TarSourceOptions, "include" | "exclude" | "includeHidden">;
+
+/** The grouping rules of `dataset hash --group-by-key` without --include/--exclude/--hidden. */
+export const DEFAULT_TAR_GROUPING: TarGroupingOptions = { include: [], exclude: [], includeHidden: false };
 
 /** Reads and hashes each file; a UserError names a missing file or a directory. */
 export async function sampleQueriesFromFiles(files: readonly string[]): Promise<SampleQuery[]> {
@@ -122,4 +148,65 @@ export async function sampleQueriesFromLinesFile(file: string): Promise<SampleQu
     });
   }
   return out;
+}
+
+/** A sample read in place as a query; a SourceError (no such row or member, a null value…) becomes a UserError. */
+async function inPlaceQuery(inPlace: InPlaceSample, label: string, read: () => Promise<LocatedSample>, fix: string): Promise<SampleQuery> {
+  let sample: LocatedSample;
+  try {
+    sample = await read();
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    throw new UserError(error.message, fix, { exitCode: EXIT_CODES.noInput, cause: error });
+  }
+  return { label, sampleHash: sha256(sample.bytes), kind: "in-place", inPlace };
+}
+
+/** The label of a Parquet row query: `file#row`, with the column or "whole row". */
+function parquetLabel(file: string, row: number, column: string | null): string {
+  return `${file}#${row} (${column === null ? "whole row" : `column ${column}`})`;
+}
+
+/**
+ * One query per row of a Parquet file, read in place: with `column`, the
+ * row's value of that column as `dataset hash --column` takes it; without,
+ * the row's canonical serialization. Rows are 0-based, as in the ids.
+ */
+export async function sampleQueriesFromParquetRows(file: string, rows: readonly number[], column: string | null): Promise<SampleQuery[]> {
+  const out: SampleQuery[] = [];
+  for (const row of rows) {
+    out.push(
+      await inPlaceQuery(
+        { kind: "parquet-row", file, row, column },
+        parquetLabel(file, row, column),
+        () => parquetRowSample(path.resolve(file), file, row, column),
+        "Check --parquet, --row (0-based, as in the sample id file.parquet#N) and --column (the column the dataset was hashed with).",
+      ),
+    );
+  }
+  return out;
+}
+
+/** A query for member `member` of a tar shard, read in place: its raw bytes. */
+export async function sampleQueryFromTarMember(shard: string, member: string): Promise<SampleQuery> {
+  return inPlaceQuery(
+    { kind: "tar-member", shard, member },
+    `${shard}/${member}`,
+    () => tarMemberSample(path.resolve(shard), shard, member),
+    `Check --tar and --member (a member path as \`tar -tf ${shard}\` lists it, e.g. 000017.jpg).`,
+  );
+}
+
+/**
+ * A query for the WebDataset key `key` of a tar shard, read in place: the
+ * key's members concatenated as `dataset hash --group-by-key` does, the
+ * members chosen by `options` (default: no filter, hidden members skipped).
+ */
+export async function sampleQueryFromTarKey(shard: string, key: string, options: TarGroupingOptions = DEFAULT_TAR_GROUPING): Promise<SampleQuery> {
+  return inPlaceQuery(
+    { kind: "tar-key", shard, key, options },
+    `${shard}/${key} (key)`,
+    () => tarKeySample(path.resolve(shard), shard, key, options),
+    "Check --tar and --key (a WebDataset key: the member path up to the first dot of its file name, e.g. 000017 for 000017.jpg).",
+  );
 }

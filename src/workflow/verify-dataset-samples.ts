@@ -5,7 +5,9 @@
  * multiproof checked by `verifyBatch` and the contract's `verifySamples`
  * (`checkMemberBatch`, prove-sample-set.ts).
  * The manifest is fetched by the CID recorded on chain and must match the
- * on-chain commitment; every block read is verified against its CID.
+ * on-chain commitment; every block read is verified against its CID. A
+ * sample read in place (a Parquet row, a tar member or key) must fit how
+ * the dataset was hashed (sample-layout.ts), else the check is refused.
  */
 import { readDataset } from "../chain/dataset-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
@@ -14,6 +16,7 @@ import type { ContentSource } from "./content-source.js";
 import { proveSample, requireManifestMatches } from "./prove-sample.js";
 import { checkMemberBatch } from "./prove-sample-set.js";
 import { silentReporter, type Reporter } from "./reporter.js";
+import { fitQueriesToDataset } from "./sample-layout.js";
 import type { SampleQuery } from "./sample-query.js";
 
 /** The verdict on one sample. */
@@ -64,13 +67,15 @@ export interface VerifyDeps {
 }
 
 /** Verifies `queries` against dataset `datasetId` (see the module doc). */
-export async function verifyDatasetSamples(deps: VerifyDeps, datasetId: bigint, queries: readonly SampleQuery[]): Promise<DatasetVerification> {
+export async function verifyDatasetSamples(deps: VerifyDeps, datasetId: bigint, given: readonly SampleQuery[]): Promise<DatasetVerification> {
   const reporter = deps.reporter ?? silentReporter;
   const dataset = await readDataset(deps.client, datasetId);
   reporter.step(`fetching manifest ${dataset.manifestCid} of dataset #${datasetId}`);
   {
     const reader = await deps.content.openManifest(dataset.manifestCid);
     requireManifestMatches(dataset, reader);
+    // A Parquet row or tar member read in place must be read as the dataset was hashed (sample-layout.ts).
+    const queries = await fitQueriesToDataset(datasetId, reader.header, given);
 
     reporter.step(`proving ${queries.length} sample${queries.length === 1 ? "" : "s"} against root ${dataset.root}`);
     const samples: SampleVerdict[] = [];

@@ -100,6 +100,20 @@ const verifyTask = addSampleProofOptions(
   .setAction(() => import("./verify.js"))
   .build();
 
+const extractTask = task(["dataset", "extract"], "Tell where a committed sample lives (file, row, member, key; every duplicate), prove it a member, and write its bytes from your copy of the source (exit 0 found, 3 not a member, 2 error)")
+  .addPositionalArgument({ name: "tokenId", description: "DatasetNFT token id" })
+  .addPositionalArgument({ name: "sample", description: "The sample: its SHA-256 (64 hex digits) or its id (data/train.parquet#17, shards/00000.tar/000017.jpg, data/emails.csv:3)" })
+  .addOption({ name: "source", description: "Where your copy of the source is: the directory the dataset was hashed from, the source's file or directory, or the file holding the sample (default: the recorded names, relative to the working directory)", defaultValue: "" })
+  .addOption({ name: "out", description: "Write the sample's bytes to this file (only if they hash to the committed sample)", defaultValue: "" })
+  .addFlag({ name: "force", description: "Replace an existing --out file" })
+  .addOption({ name: "gateway", description: "Comma-separated IPFS gateways for manifest blocks missing locally (default: $DATATRACE_GATEWAYS, else http://127.0.0.1:5050 then public gateways; 'none' for local only)", defaultValue: "" })
+  .addOption({ name: "timeout", description: "Gateway timeout in seconds", type: ArgumentType.INT, defaultValue: 30 })
+  .addOption({ name: "dir", description: "Datatrace directory (its block store is read first and keeps fetched blocks)", defaultValue: ".datatrace" })
+  .addFlag({ name: "json", description: "Print the report as JSON on stdout" })
+  .addFlag({ name: "quiet", description: "No progress output on stderr" })
+  .setAction(() => import("./extract.js"))
+  .build();
+
 const auditTask = task(["dataset", "audit"], "Download a dataset's whole manifest through the gateways and check it against the chain (exit 0 clean, 3 inconsistent or unavailable, 2 error)")
   .addPositionalArgument({ name: "tokenId", description: "DatasetNFT token id" })
   .addOption({ name: "gateway", description: "Comma-separated IPFS gateways to fetch from (default: http://127.0.0.1:5050, then public gateways)", defaultValue: "" })
@@ -127,4 +141,4 @@ const listTask = task(["dataset", "list"], "List every registered dataset")
   .build();
 
 /** The `dataset` namespace and its tasks. */
-export const datasetTasks: TaskDefinition[] = [datasetNamespace, hashTask, mergeTask, registerTask, verifyTask, auditTask, showTask, listTask];
+export const datasetTasks: TaskDefinition[] = [datasetNamespace, hashTask, mergeTask, registerTask, verifyTask, extractTask, auditTask, showTask, listTask];

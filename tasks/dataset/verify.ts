@@ -41,22 +41,42 @@ export default async function datasetVerify(args: DatasetVerifyArguments, hre: H
 }
 
 /**
- * When a whole file is NOT a member of a dataset hashed from line files
- * (CSV/JSONL/TXT: one sample per line), says that its samples are lines and
- * how to check a row.
+ * When a whole file is NOT a member of a dataset whose samples are not
+ * whole files — lines of CSV/JSONL/TXT files, whole Parquet rows, WebDataset
+ * keys (`--group-by-key`) — says what its samples are and how to check one.
  */
 export async function linesDatasetHints(deps: SampleProofDeps, v: DatasetVerification, queries: readonly SampleQuery[]): Promise<string[]> {
   const fileLabels = new Set(queries.filter((q) => (q.kind ?? "file") === "file").map((q) => q.label));
   const absentFiles = v.samples.filter((s) => !s.member && fileLabels.has(s.label));
   if (absentFiles.length === 0) return [];
-  const header = (await deps.content.openManifest(v.manifestCid)).header;
-  const lineSources = header.sources.filter((s) => s.kind === "lines").map((s) => s.name);
-  if (lineSources.length === 0) return [];
-  return [
-    `dataset #${v.datasetId} was hashed from line files (${lineSources.slice(0, 3).join(", ")}${lineSources.length > 3 ? ", …" : ""}): each of its samples is one line, not a whole file, ` +
-      `so ${absentFiles.length === 1 ? `the file ${absentFiles[0]!.label} is` : `${absentFiles.length} whole files are`} not a sample. ` +
-      'To check a row, pass it with --line "<text>", or every line of a file with --lines-from <file>.',
-  ];
+  const sources = (await deps.content.openManifest(v.manifestCid)).header.sources;
+  const names = (kind: string, keep: (s: (typeof sources)[number]) => boolean = () => true): string[] => sources.filter((s) => s.kind === kind && keep(s)).map((s) => s.name);
+  const shown = (list: readonly string[]): string => `${list.slice(0, 3).join(", ")}${list.length > 3 ? ", …" : ""}`;
+  const notASample = absentFiles.length === 1 ? `the file ${absentFiles[0]!.label} is` : `${absentFiles.length} whole files are`;
+  const hints: string[] = [];
+  const lineSources = names("lines");
+  if (lineSources.length > 0) {
+    hints.push(
+      `dataset #${v.datasetId} was hashed from line files (${shown(lineSources)}): each of its samples is one line, not a whole file, ` +
+        `so ${notASample} not a sample. ` +
+        'To check a row, pass it with --line "<text>", or every line of a file with --lines-from <file>.',
+    );
+  }
+  const wholeRows = names("parquet", (s) => s.kind === "parquet" && s.options.column === null);
+  if (wholeRows.length > 0) {
+    hints.push(
+      `dataset #${v.datasetId} was hashed from whole Parquet rows (${shown(wholeRows)}): each of its samples is a row's canonical serialization, so ${notASample} not a sample. ` +
+        "To check a row in place, pass --parquet <file> --row N.",
+    );
+  }
+  const grouped = names("tar", (s) => s.kind === "tar" && s.options.groupByKey);
+  if (grouped.length > 0) {
+    hints.push(
+      `dataset #${v.datasetId} was hashed with --group-by-key (${shown(grouped)}): each of its samples is a WebDataset key's files concatenated, so ${notASample} not a sample. ` +
+        "To check a key in place, pass --tar <shard> --key <key>.",
+    );
+  }
+  return hints;
 }
 
 /** One line per sample, the batch check, and the outcome. */

@@ -41,8 +41,10 @@ export function traceText(r: TraceReport): string[] {
   const ok = (local: boolean, chain: boolean): string => `local ${local ? "ok" : "FAILED"}, on-chain ${chain ? "ok" : "FAILED"}`;
   const lines = [`lineage of model #${r.modelId}: ${r.lineage.map((s) => `#${s.modelId} (${s.relation}; datasets ${s.datasetIds.map((d) => `#${d}`).join(", ") || "none"})`).join(", ")}`];
   for (const s of r.samples) {
+    const skipped = (s.notComparable ?? []).map((n) => `  not comparable with dataset #${n.datasetId}: ${n.reason}`);
     if (s.foundIn.length === 0) {
-      lines.push(`NOT IN TRAINING DATA  ${s.label}: proven absent from every dataset of the lineage (${s.absentFrom.map((a) => `#${a.datasetId}: ${ok(a.localValid, a.onChainValid)}`).join("; ")})`);
+      const every = skipped.length === 0 ? "every dataset of the lineage" : "every dataset of the lineage hashed the way it is read";
+      lines.push(`NOT IN TRAINING DATA  ${s.label}: proven absent from ${every} (${s.absentFrom.map((a) => `#${a.datasetId}: ${ok(a.localValid, a.onChainValid)}`).join("; ")})`, ...skipped);
       continue;
     }
     lines.push(`IN TRAINING DATA      ${s.label}`);
@@ -52,6 +54,7 @@ export function traceText(r: TraceReport): string[] {
       for (const u of usedBy) lines.push(`    via ${path(u.path)} → dataset #${hit.datasetId}`);
     }
     for (const miss of s.absentFrom) lines.push(`  not in dataset #${miss.datasetId} (${ok(miss.localValid, miss.onChainValid)})`);
+    lines.push(...skipped);
   }
   return lines;
 }

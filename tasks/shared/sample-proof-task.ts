@@ -3,7 +3,9 @@
  * (`dataset verify`, `model trace`): their shared options and arguments,
  * their exit statuses ({@link VERIFY_EXIT}), collecting the samples from
  * files, `--hash`, `--line` and `--lines-from` (a row of a CSV/JSONL/TXT
- * dataset, hashed as the lines source hashes it), and running one check with
+ * dataset, hashed as the lines source hashes it), `--parquet <file> --row N
+ * [--column c]` and `--tar <shard> --member m | --key k` (read in place by the
+ * sources' own code: src/workflow/sample-query.ts), and running one check with
  * its printing (hints on stderr). Errors are
  * printed here rather than thrown, because Hardhat would turn any thrown
  * error into exit status 1.
@@ -25,7 +27,16 @@ import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
 import { parseTokenId } from "../../src/chain/dataset-records.js";
 import type { ContentSource } from "../../src/workflow/content-source.js";
 import type { Reporter } from "../../src/workflow/reporter.js";
-import { sampleQueriesFromFiles, sampleQueriesFromLinesFile, sampleQueryFromHash, sampleQueryFromLine, type SampleQuery } from "../../src/workflow/sample-query.js";
+import {
+  sampleQueriesFromFiles,
+  sampleQueriesFromLinesFile,
+  sampleQueriesFromParquetRows,
+  sampleQueryFromHash,
+  sampleQueryFromLine,
+  sampleQueryFromTarKey,
+  sampleQueryFromTarMember,
+  type SampleQuery,
+} from "../../src/workflow/sample-query.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
 import { connectRegistry } from "./connect.js";
 import { createConsoleReporter } from "./console-reporter.js";
@@ -54,6 +65,12 @@ export interface SampleProofArguments {
   hash: string;
   line?: string;
   linesFrom?: string;
+  parquet?: string;
+  row?: string;
+  column?: string;
+  tar?: string;
+  member?: string;
+  key?: string;
   gateway: string;
   timeout: number;
   dir: string;
@@ -72,6 +89,12 @@ export function addSampleProofOptions<ArgumentsT extends TaskArguments>(builder:
     .addOption({ name: "hash", description: "Sample hash(es) to check instead of files: SHA-256 hex, comma-separated", defaultValue: "" })
     .addOption({ name: "line", description: "One line (row) of a CSV/JSONL/TXT dataset to check, as text: its bytes without the line ending are the sample", defaultValue: "" })
     .addOption({ name: "linesFrom", description: "A text file whose every non-empty line is a sample to check (rows of a CSV/JSONL/TXT dataset)", defaultValue: "" })
+    .addOption({ name: "parquet", description: "A Parquet file to check rows of in place (with --row, and --column as the dataset was hashed)", defaultValue: "" })
+    .addOption({ name: "row", description: "With --parquet: the row(s) to check, 0-based as in the id file.parquet#N, comma-separated", defaultValue: "" })
+    .addOption({ name: "column", description: "With --parquet: the column whose value is the sample (as `dataset hash --column`); default: the whole row", defaultValue: "" })
+    .addOption({ name: "tar", description: "A tar (WebDataset) shard to check a member or key of in place (with --member or --key)", defaultValue: "" })
+    .addOption({ name: "member", description: "With --tar: the member file to check, as `tar -tf` lists it (e.g. 000017.jpg)", defaultValue: "" })
+    .addOption({ name: "key", description: "With --tar: the WebDataset key to check, for a dataset hashed with --group-by-key (e.g. 000017)", defaultValue: "" })
     .addOption({
       name: "gateway",
       description: "Comma-separated IPFS gateways for manifest blocks missing locally (default: $DATATRACE_GATEWAYS, else http://127.0.0.1:5050 then public gateways; 'none' for local only)",
@@ -83,16 +106,65 @@ export function addSampleProofOptions<ArgumentsT extends TaskArguments>(builder:
     .addFlag({ name: "quiet", description: "No progress output on stderr" });
 }
 
-/** Collects the samples named by files, `--hash`, `--line` and `--lines-from`. */
-export async function collectQueries(files: readonly string[], hashes: string, line = "", linesFrom = ""): Promise<SampleQuery[]> {
-  const queries = await sampleQueriesFromFiles(files);
-  for (const h of hashes.split(",").map((x) => x.trim()).filter((x) => x !== "")) queries.push(sampleQueryFromHash(h));
-  if (line !== "") queries.push(sampleQueryFromLine(line));
-  if (linesFrom !== "") queries.push(...(await sampleQueriesFromLinesFile(linesFrom)));
+/** What names the samples of a sample-proof task (its arguments, as parsed). */
+export type QueryArguments = Pick<SampleProofArguments, "files" | "hash" | "line" | "linesFrom" | "parquet" | "row" | "column" | "tar" | "member" | "key">;
+
+function usage(problem: string, fix: string): UserError {
+  return new UserError(problem, fix, { exitCode: EXIT_CODES.usage });
+}
+
+/** `--row 3,17`: 0-based row numbers. */
+function parseRows(text: string): number[] {
+  const parts = text.split(",").map((x) => x.trim());
+  return parts.map((part) => {
+    if (!/^\d+$/u.test(part) || !Number.isSafeInteger(Number(part))) {
+      throw usage(`--row ${text}: "${part}" is not a row number.`, "Give 0-based row numbers, as in the sample id file.parquet#N, comma-separated (e.g. --row 0,17).");
+    }
+    return Number(part);
+  });
+}
+
+/** The in-place queries of `--parquet` and `--tar`, after checking that their flags go together. */
+async function inPlaceQueries(args: QueryArguments): Promise<SampleQuery[]> {
+  const parquet = args.parquet ?? "";
+  const row = args.row ?? "";
+  const column = args.column ?? "";
+  const tar = args.tar ?? "";
+  const member = args.member ?? "";
+  const key = args.key ?? "";
+  if (parquet === "" && (row !== "" || column !== "")) {
+    throw usage(`${row !== "" ? "--row" : "--column"} applies to a Parquet file, and no --parquet <file> was given.`, "Pass --parquet <file> --row N [--column c] to check a row in place.");
+  }
+  if (parquet !== "" && row === "") {
+    throw usage(`--parquet ${parquet} needs --row: which row to check.`, "Give the 0-based row number, as in the sample id file.parquet#N (e.g. --row 17; several: --row 3,17).");
+  }
+  if (tar === "" && (member !== "" || key !== "")) {
+    throw usage(`${member !== "" ? "--member" : "--key"} applies to a tar shard, and no --tar <shard> was given.`, "Pass --tar <shard> --member <file> (or --key <key> for a --group-by-key dataset).");
+  }
+  if (tar !== "" && (member === "") === (key === "")) {
+    throw usage(
+      member === "" ? `--tar ${tar} needs --member or --key: which sample of the shard to check.` : "--member and --key both given: a sample is one member, or one key's files grouped.",
+      "Pass --member <file> (e.g. 000017.jpg) for a dataset of members, or --key <key> (e.g. 000017) for one hashed with --group-by-key.",
+    );
+  }
+  const out: SampleQuery[] = [];
+  if (parquet !== "") out.push(...(await sampleQueriesFromParquetRows(parquet, parseRows(row), column === "" ? null : column)));
+  if (tar !== "") out.push(member !== "" ? await sampleQueryFromTarMember(tar, member) : await sampleQueryFromTarKey(tar, key));
+  return out;
+}
+
+/** Collects the samples named by files, `--hash`, `--line`, `--lines-from`, `--parquet` and `--tar`. */
+export async function collectQueries(args: QueryArguments): Promise<SampleQuery[]> {
+  const queries = await sampleQueriesFromFiles(args.files);
+  for (const h of args.hash.split(",").map((x) => x.trim()).filter((x) => x !== "")) queries.push(sampleQueryFromHash(h));
+  if ((args.line ?? "") !== "") queries.push(sampleQueryFromLine(args.line!));
+  if ((args.linesFrom ?? "") !== "") queries.push(...(await sampleQueriesFromLinesFile(args.linesFrom!)));
+  queries.push(...(await inPlaceQueries(args)));
   if (queries.length === 0) {
     throw new UserError(
       "No sample given.",
-      'Name sample files, pass --hash <sha256> (comma-separated for several), or a row of a line dataset with --line "<text>" / --lines-from <file>.',
+      'Name sample files, pass --hash <sha256> (comma-separated for several), a row of a line dataset with --line "<text>" / --lines-from <file>, ' +
+        "a Parquet row with --parquet <file> --row N [--column c], or a tar member with --tar <shard> --member <file> (--key <key> for --group-by-key).",
       { exitCode: EXIT_CODES.usage },
     );
   }
@@ -130,7 +202,7 @@ export async function runSampleProofTask<ReportT extends object>(args: SamplePro
   const reporter = createConsoleReporter({ quiet: args.quiet || args.json });
   try {
     const tokenId = parseTokenId(args.tokenId, check.tokenIdName);
-    const queries = await collectQueries(args.files, args.hash, args.line ?? "", args.linesFrom ?? "");
+    const queries = await collectQueries(args);
     const workspace = workspaceAt(args.dir);
     const { client } = await connectRegistry(hre);
     const content = openContentSource(workspace, args.gateway, reporter, args.timeout);

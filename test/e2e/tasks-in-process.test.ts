@@ -33,7 +33,7 @@ describe("registry tasks, in process", function () {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it("declares every task with a description and every argument with help text", () => {
-    const ids = [["dataset", "register"], ["dataset", "verify"], ["dataset", "audit"], ["dataset", "show"], ["dataset", "list"], ["model", "register"], ["model", "show"], ["model", "lineage"], ["model", "trace"], ["registry", "export"], ["demo"]];
+    const ids = [["dataset", "register"], ["dataset", "verify"], ["dataset", "extract"], ["dataset", "audit"], ["dataset", "show"], ["dataset", "list"], ["model", "register"], ["model", "show"], ["model", "lineage"], ["model", "trace"], ["registry", "export"], ["demo"]];
     for (const id of ids) {
       const t = hre.tasks.getTask(id);
       expect(t.description, id.join(" ")).to.have.length.greaterThan(10);
@@ -222,7 +222,7 @@ describe("registry tasks, in process", function () {
   });
 
   it("every task that prints data has --json", () => {
-    const ids = [["dataset", "register"], ["dataset", "verify"], ["dataset", "audit"], ["dataset", "show"], ["dataset", "list"], ["model", "register"], ["model", "show"], ["model", "lineage"], ["model", "trace"], ["registry", "export"], ["demo"]];
+    const ids = [["dataset", "register"], ["dataset", "verify"], ["dataset", "extract"], ["dataset", "audit"], ["dataset", "show"], ["dataset", "list"], ["model", "register"], ["model", "show"], ["model", "lineage"], ["model", "trace"], ["registry", "export"], ["demo"]];
     for (const id of ids) expect(hre.tasks.getTask(id).options.has("json"), id.join(" ")).to.equal(true);
   });
 

@@ -1,0 +1,102 @@
+/**
+ * The bytes of ONE sample, found by its id, produced by the same code that
+ * hashes it: the source's own `batches()` (the same walk, the same tar
+ * header rules, the same Parquet page decoding, the same line splitting,
+ * the same WebDataset key concatenation), consumed here with plain memory
+ * slots instead of the hashing pool, and each batch read back exactly as the
+ * hashing worker reads it (src/engine/hash-batch.mjs): a file whole, a record
+ * at its offset, a segment of a slot, a Parquet page decoded by
+ * `decodeColumnPages`. Nothing about a format is re-implemented here.
+ *
+ * `dataset verify --parquet/--tar` and `dataset extract` use it; a `part`
+ * narrows the read to the share of the source that holds the sample (one row
+ * group of a Parquet file, one IDX record).
+ */
+import { readFile } from "node:fs/promises";
+
+import { readFullySync } from "./parquet-page-cursor.js";
+import { createScratch, decodeColumnPages } from "./parquet-pages.mjs";
+import type { BatchContext, BatchSlot, PartSelector, SampleBatch } from "./sample-batch.js";
+import type { SampleSource } from "./sample-source.js";
+import { openSourceFile } from "./source-file.js";
+
+/** Data room of a lookup slot (the hashing pool's default), and samples per slot. */
+const SLOT_BYTES = 4 * 1024 * 1024;
+const SLOT_SAMPLES = 16_384;
+
+/** A batch context over plain memory: every slot is a fresh buffer, dropped once read. */
+function lookupContext(part: PartSelector | undefined): BatchContext {
+  let nextId = 0;
+  return {
+    withIds: true,
+    part,
+    acquireSlot: (minBytes = 0) => {
+      const slot: BatchSlot = {
+        id: nextId++,
+        data: new Uint8Array(Math.max(SLOT_BYTES, minBytes)),
+        bounds: new Uint32Array(2 * SLOT_SAMPLES),
+        digests: new Uint8Array(32 * SLOT_SAMPLES),
+        maxSamples: SLOT_SAMPLES,
+      };
+      return Promise.resolve(slot);
+    },
+    releaseSlot: () => undefined,
+  };
+}
+
+/** Sample `index` of `batch`, read as the hashing worker reads it (a copy). */
+export async function batchSampleBytes(batch: SampleBatch, index: number): Promise<Uint8Array> {
+  if (index < 0 || index >= batch.count) throw new RangeError(`sample ${index} of a batch of ${batch.count}`);
+  switch (batch.kind) {
+    case "files":
+      return new Uint8Array(await readFile(batch.paths[index]!));
+    case "records": {
+      const handle = await openSourceFile(batch.path, batch.path);
+      try {
+        const out = new Uint8Array(batch.recordSize);
+        readFullySync(handle.fd, out, batch.recordSize, batch.offset + index * batch.recordSize);
+        return out;
+      } finally {
+        await handle.close();
+      }
+    }
+    case "segments":
+      return batch.slot.data.slice(batch.slot.bounds[2 * index]!, batch.slot.bounds[2 * index + 1]!);
+    case "parquet-pages": {
+      let row = 0;
+      let found: Uint8Array | null | undefined;
+      decodeColumnPages(batch.slot.data.subarray(0, batch.byteLength), batch.column, createScratch(), (value) => {
+        if (row++ === index) found = value === null ? null : value.slice();
+      });
+      if (found === undefined) throw new Error(`the pages hold ${row} rows, ${batch.count} were announced`);
+      if (found === null) throw new Error("a null value, though the file's statistics say this column chunk has none");
+      return found;
+    }
+  }
+}
+
+/**
+ * The bytes of the sample of `source` whose id is `id`, or undefined when
+ * the source (or its `part`) yields no sample with that id — a row whose
+ * column is null, a member the rules leave out, a line that is empty or the
+ * header. Stops reading as soon as the sample is found. Errors of the source
+ * (an unreadable or damaged file, a bad column) propagate as they do when hashing.
+ */
+export async function findSampleBytes(source: SampleSource, id: string, part?: PartSelector): Promise<Uint8Array | undefined> {
+  for await (const batch of source.batches(lookupContext(part))) {
+    const index = batch.ids?.indexOf(id) ?? -1;
+    if (index >= 0) return batchSampleBytes(batch, index);
+  }
+  return undefined;
+}
+
+/** The first `max` sample ids of `source` and how many samples it has (for errors that list what exists). */
+export async function sampleIdsOf(source: SampleSource, max: number): Promise<{ first: string[]; total: number }> {
+  const first: string[] = [];
+  let total = 0;
+  for await (const batch of source.batches(lookupContext(undefined))) {
+    for (const id of batch.ids ?? []) if (first.length < max) first.push(id);
+    total += batch.count;
+  }
+  return { first, total };
+}
