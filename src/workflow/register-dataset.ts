@@ -180,7 +180,10 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
     const summary = await summarize(deps, manifest, registration.state, "existing", [], registration.file, others);
     return withIgnoredMetadata(deps, input.metadata, datePublished, summary, reporter);
   }
-  if (onChain !== 0n && !registration.isDone("txSent")) {
+  // Registered already, by a run that left no journal here or stopped before its uploads were recorded. A run
+  // that recorded its metadata may have sent the transaction before it was killed: that journal is finished
+  // below (txSent finds the token), so that it names the token like any finished registration.
+  if (onChain !== 0n && !registration.isDone("metadataStored")) {
     const localCid = (await importPath(manifest.manifestDir)).cid.toString();
     await requireSameRegistration(client, onChain, { leafCount: manifest.leafCount, manifestCid: localCid, root: manifest.root });
     reporter.note(`this account already registered this root as dataset #${onChain} with this manifest: nothing to upload or send`);

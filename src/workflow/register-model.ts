@@ -239,7 +239,9 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
     }
     return summarize(deps, registration.state, weights, relation, log, "existing", [], registration.file);
   }
-  if (!registration.isDone("txSent") && account !== undefined) {
+  // As for datasets: a journal whose metadata was recorded is finished below (txSent finds the token), since
+  // its own run may have sent the transaction before it was killed.
+  if (!registration.isDone("metadataStored") && account !== undefined) {
     const found = await findModelRegistration(client, account, weights.weightsHash);
     if (found !== undefined) {
       reporter.note(`these weights are already registered by ${account} as model #${found.tokenId}: nothing to upload or send`);

@@ -8,6 +8,7 @@ import { toChainError } from "../../src/chain/describe-error.js";
 import { createRegistryClient } from "../../src/chain/registry-client.js";
 import { idsPath, shardPath } from "../../src/manifest/manifest-format.js";
 import { manifestCid } from "../../src/manifest/manifest-cid.js";
+import { RegistrationJournal } from "../../src/registry/journal.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { buildManifest } from "../../src/engine/build-manifest.js";
 import { openSources } from "../../src/sources/open-sources.js";
@@ -110,6 +111,35 @@ describe("registerDataset", function () {
     expect(r.tokenId).to.equal(before + 1n);
     expect(await env.client.datasets.datasetCount()).to.equal(before + 1n);
     expect(store.count).to.equal(2);
+  });
+
+  it("finishes the journal of a run killed after its transaction went out but before it was recorded", async () => {
+    const { dir } = writeSamples(t.root, "data", 7);
+    const before = await env.client.datasets.datasetCount();
+    // The killed run: its uploads are recorded, its transaction is mined, the journal never heard of it.
+    const sendThenDie = async (step: string) => {
+      if (step !== "txSent") return;
+      const [state] = await new RegistrationJournal(t.workspace.journalDir).list();
+      const hashed = state!.steps.hashed!.data as { root: string; leafCount: number };
+      const manifest = state!.steps.manifestStored!.data as { cid: string };
+      const meta = state!.steps.metadataStored!.data as { tokenURI: string };
+      await (await env.client.datasets.register(hashed.root, BigInt(hashed.leafCount), manifest.cid, meta.tokenURI, 0n)).wait();
+      throw new Error("killed after sending");
+    };
+    expect((await rejection(registerDataset({ client: env.client, store, workspace: t.workspace, hooks: { beforeStep: sendThenDie } }, input(dir)))).message).to.equal("killed after sending");
+    expect(await env.client.datasets.datasetCount()).to.equal(before + 1n);
+    const uploads = store.count;
+
+    const r = await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir));
+    expect(r.status).to.equal("resumed");
+    expect(r.stepsRun).to.deep.equal(["txSent", "minted"]);
+    expect(r.tokenId).to.equal(before + 1n);
+    expect(store.count).to.equal(uploads);
+    expect(await env.client.datasets.datasetCount()).to.equal(before + 1n);
+    const [journal] = await new RegistrationJournal(t.workspace.journalDir).list();
+    expect((journal!.steps.minted!.data as { tokenId: string }).tokenId).to.equal(r.tokenId.toString());
+    // A third run has nothing to do.
+    expect((await registerDataset({ client: env.client, store, workspace: t.workspace }, input(dir))).status).to.equal("existing");
   });
 
   it("registers a root another account registered first: registrations are per account, nobody can squat a root", async () => {

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { ZeroHash } from "ethers";
 
 import { hashModel, parseStatementBytes } from "../../src/models/index.js";
+import { RegistrationJournal } from "../../src/registry/journal.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { ContentSource } from "../../src/workflow/content-source.js";
 import { registerDataset } from "../../src/workflow/register-dataset.js";
@@ -139,6 +140,32 @@ describe("registerModel", function () {
     expect(r.stepsRun).to.deep.equal(["minted"]);
     expect(store.count).to.equal(uploads);
     expect(await env.client.models.modelCount()).to.equal(before + 1n);
+  });
+
+  it("finishes the journal of a run killed after its transaction went out but before it was recorded", async () => {
+    const a = artefacts();
+    const before = await env.client.models.modelCount();
+    const weightsHash = (await hashModel(a.weights)).hashed.weightsHash;
+    const sendThenDie = async (step: string) => {
+      if (step !== "txSent") return;
+      const [state] = await new RegistrationJournal(t.workspace.journalDir).list();
+      const { tokenURI } = state!.steps.metadataStored!.data as { tokenURI: string };
+      const tx = await env.client.models.register({ datasetIds: [datasetId], parentIds: [], relation: 0, weightsHash, trainingLogHead: ZeroHash, fingerprintRoot: ZeroHash, tokenURI });
+      await tx.wait();
+      throw new Error("killed after sending");
+    };
+    const e = await rejection(registerModel({ client: env.client, store, workspace: t.workspace, hooks: { beforeStep: sendThenDie } }, base(a)));
+    expect(e.message).to.equal("killed after sending");
+    expect(await env.client.models.modelCount()).to.equal(before + 1n);
+    const uploads = store.count;
+    const r = await registerModel({ client: env.client, store, workspace: t.workspace }, base(a));
+    expect(r.status).to.equal("resumed");
+    expect(r.stepsRun).to.deep.equal(["txSent", "minted"]);
+    expect(r.tokenId).to.equal(before + 1n);
+    expect(store.count).to.equal(uploads);
+    expect(await env.client.models.modelCount()).to.equal(before + 1n);
+    const [journal] = await new RegistrationJournal(t.workspace.journalDir).list();
+    expect((journal!.steps.minted!.data as { tokenId: string }).tokenId).to.equal(r.tokenId.toString());
   });
 
   it("lets another account register the same weights (weights are not unique on chain)", async () => {
