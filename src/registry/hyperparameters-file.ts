@@ -2,7 +2,7 @@
  * Reading a model's hyperparameters from a JSON file (`model register
  * --hyperparameters`): a UserError says whether the file is missing, not
  * JSON (with the parser's position) or not an object. Node only; the
- * metadata builders themselves (metadata.ts) are browser-safe.
+ * metadata builders themselves (dataset-metadata.ts, model-metadata.ts) are browser-safe.
  */
 import { readFile } from "node:fs/promises";
 

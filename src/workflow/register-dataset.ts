@@ -26,7 +26,7 @@ import { sameCid } from "../storage/cid.js";
 import { importPath } from "../storage/import-path.js";
 import { LocalStore } from "../storage/local-store.js";
 import { RegistrationJournal, runRegistration, type RegistrationHandlers, type RegistrationState, type RegistrationStep } from "../registry/journal.js";
-import { metadataBytes } from "../registry/metadata.js";
+import { metadataBytes } from "../registry/metadata-document.js";
 import { datasetMetadata, isoDate, PLACEHOLDER_COMMITMENT, type DatasetDescription } from "./dataset-metadata.js";
 import { prepareDatasetManifest, type DatasetSourceOptions, type PreparedManifest } from "./dataset-manifest.js";
 import { ContentSource } from "./content-source.js";

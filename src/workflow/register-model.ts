@@ -20,7 +20,9 @@ import { requireSigner } from "../chain/registry-client.js";
 import { TransactionUnknownError } from "../chain/wait-for-receipt.js";
 import type { JsonObject } from "../registry/canonical-json.js";
 import { RegistrationJournal, runRegistration, type RegistrationState, type RegistrationStep } from "../registry/journal.js";
-import { buildModelMetadata, metadataBytes, normalizeHash32, type Creator } from "../registry/metadata.js";
+import { metadataBytes } from "../registry/metadata-document.js";
+import { normalizeHash32, type Creator } from "../registry/metadata-fields.js";
+import { buildModelMetadata } from "../registry/model-metadata.js";
 import { MODEL_RELATIONS, type ModelRelation } from "../registry/model-relation.js";
 import { hashModel, MODEL_SIGNING_PREDICATE_TYPE, type HashedStatement, type HashModelOptions } from "../models/index.js";
 import type { PublishingStore } from "./publishing-store.js";
@@ -164,7 +166,7 @@ interface ModelFacts {
   readonly fingerprintRoot?: string | undefined;
 }
 
-/** The model's ERC-721 metadata (src/registry/metadata.ts) from the input and the facts. */
+/** The model's ERC-721 metadata (src/registry/model-metadata.ts) from the input and the facts. */
 function modelMetadata(input: RegisterModelInput, relation: ModelRelation, f: ModelFacts): ReturnType<typeof buildModelMetadata> {
   const m = input.metadata;
   return buildModelMetadata({

@@ -3,7 +3,9 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 
 import { hashSources } from "../../src/engine/hash-sources.js";
-import { CROISSANT_CONTEXT, buildDatasetMetadata, metadataBytes, type DatasetMetadataInput } from "../../src/registry/metadata.js";
+import { CROISSANT_CONTEXT } from "../../src/registry/croissant-context.js";
+import { buildDatasetMetadata, type DatasetMetadataInput } from "../../src/registry/dataset-metadata.js";
+import { metadataBytes } from "../../src/registry/metadata-document.js";
 import { mediaTypeOf } from "../../src/registry/croissant-record-set.js";
 import { openSources } from "../../src/sources/open-sources.js";
 import { csvHeader, describeSources } from "../../src/sources/source-structure.js";

@@ -8,15 +8,10 @@ import { isUserError } from "../../src/cli/errors.js";
 import { escapeXml, renderCardSvg, shortHex, svgDataUri, truncate } from "../../src/registry/card-svg.js";
 import { canonicalJson } from "../../src/registry/canonical-json.js";
 import { parseLicense } from "../../src/registry/license.js";
-import {
-  buildDatasetMetadata,
-  buildModelMetadata,
-  CROISSANT_CONFORMS_TO,
-  type DatasetMetadataInput,
-  METADATA_MAX_BYTES,
-  metadataBytes,
-  type ModelMetadataInput,
-} from "../../src/registry/metadata.js";
+import { CROISSANT_CONFORMS_TO } from "../../src/registry/croissant-context.js";
+import { buildDatasetMetadata, type DatasetMetadataInput } from "../../src/registry/dataset-metadata.js";
+import { METADATA_MAX_BYTES, metadataBytes } from "../../src/registry/metadata-document.js";
+import { buildModelMetadata, type ModelMetadataInput } from "../../src/registry/model-metadata.js";
 import { readHyperparametersFile } from "../../src/registry/hyperparameters-file.js";
 import { expectRejection } from "./reject.js";
 

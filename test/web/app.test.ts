@@ -27,7 +27,7 @@ import { getAddress, Interface } from "ethers";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 import { buildManifest } from "../../src/engine/build-manifest.js";
-import { metadataBytes } from "../../src/registry/metadata.js";
+import { metadataBytes } from "../../src/registry/metadata-document.js";
 import { openSources } from "../../src/sources/open-sources.js";
 import { importPath } from "../../src/storage/import-path.js";
 import { LocalStore } from "../../src/storage/local-store.js";

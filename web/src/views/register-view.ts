@@ -20,7 +20,7 @@
 import { webSha256 } from "../../../src/hash/sha256.js";
 import { buildManifestInMemory, type MemorySample } from "../../../src/manifest/manifest-memory-builder.js";
 import { HEADER_FILE } from "../../../src/manifest/manifest-format.js";
-import { metadataBytes } from "../../../src/registry/metadata.js";
+import { metadataBytes } from "../../../src/registry/metadata-document.js";
 import type { Block } from "../../../src/storage/blocks.js";
 import { encodeCar, importFiles } from "../../../src/storage/import-files.js";
 import { UnixFsFileBuilder } from "../../../src/storage/unixfs-file-builder.js";
