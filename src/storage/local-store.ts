@@ -19,64 +19,36 @@
  * Every block read is verified against its CID before use; a corrupted
  * block file is quarantined and raises CorruptBlockFileError (naming the
  * file) instead of returning bad bytes. Node-only.
+ *
+ * This file is the block layer and the disk writes (block files, `_tmp`,
+ * quarantine); the root and upload records are root-records.ts, CAR files
+ * car-file.ts, writing content out to a path content-to-path.ts, and the
+ * bounded write queue of `put` write-queue.ts.
  */
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, readFile, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-
-import { CarBlockIterator } from "@ipld/car/iterator";
-import { CarWriter } from "@ipld/car/writer";
 
 import { sha256 as nodeSha256 } from "../hash/sha256.js";
-import { cidKey, RAW_CODEC, toCid, type AnyCid } from "./cid.js";
 import type { Block, BlockSource } from "./blocks.js";
-import { verifyCarStream } from "./car-stream.js";
-import { decodeNode, directoryEntries, readContent, readFileChunks, readNode, walkDag } from "./dag-reader.js";
-import { BlockMismatchError, BlockNotFoundError, CorruptBlockFileError, StorageError } from "./errors.js";
+import { exportCarFile, importCarFile, type CarImportResult } from "./car-file.js";
+import { cidKey, RAW_CODEC, toCid, type AnyCid } from "./cid.js";
+import { writeContentToPath, writeDirectoryToPath } from "./content-to-path.js";
+import { decodeNode, readContent, readFileChunks } from "./dag-reader.js";
+import { BlockMismatchError, BlockNotFoundError, CorruptBlockFileError } from "./errors.js";
 import { importBytes, importPath, type ImportResult } from "./import-path.js";
+import { RootRecords, type RootRecord } from "./root-records.js";
 import type { Content, ContentStore, PutResult, StorageStatus } from "./store.js";
 import { verifyBlock } from "./verify-block.js";
+import { WriteQueue } from "./write-queue.js";
 
 /** Default store directory, relative to the working directory. */
 export const DEFAULT_STORE_DIR = ".datatrace/blocks";
-
-/** What the store remembers about a root it was given. */
-export interface RootRecord {
-  /** Root CID. */
-  cid: string;
-  /** File or directory. */
-  kind: "file" | "directory";
-  /** Name given at put/import time (file or directory base name, CAR file name). */
-  name: string;
-  /** Cumulative DAG size in bytes. */
-  size: number;
-  /** Bytes of file content, when known. */
-  contentBytes?: number;
-  /** How it arrived. */
-  source: "put" | "car-import" | "upload";
-  /** ISO time of recording. */
-  recordedAt: string;
-}
 
 /** Options of `LocalStore`. */
 export interface LocalStoreOptions {
   /** Store directory (default `.datatrace/blocks`). */
   dir?: string;
-}
-
-/** Result of `importCar`. */
-export interface CarImportResult {
-  /** Roots declared by the CAR (all verified complete). */
-  roots: string[];
-  /** Blocks in the CAR. */
-  blocks: number;
-  /** Blocks that were new to the store. */
-  written: number;
-  /** Total block bytes in the CAR. */
-  bytes: number;
 }
 
 /** A content-addressed block store on the local disk. */
@@ -86,9 +58,14 @@ export class LocalStore implements ContentStore, BlockSource {
   /** Absolute store directory. */
   readonly dir: string;
   private readonly createdDirs = new Set<string>();
+  private readonly records: RootRecords;
 
   constructor(options: LocalStoreOptions = {}) {
     this.dir = path.resolve(options.dir ?? DEFAULT_STORE_DIR);
+    this.records = new RootRecords(this.dir, async (file, bytes) => {
+      await this.ensureDir(path.dirname(file));
+      await this.atomicWrite(file, bytes);
+    });
   }
 
   /** Path of the file holding the block `cid`. */
@@ -251,181 +228,53 @@ export class LocalStore implements ContentStore, BlockSource {
     return status;
   }
 
-  /**
-   * Writes the DAG under `cid` as a CARv1 file (single root, blocks
-   * depth-first, parents first, each distinct block once, every block
-   * verified as it is read). The file appears atomically.
-   */
+  /** Writes the DAG under `cid` as a CARv1 file, atomically (see car-file.ts). */
   async exportCar(cid: string, outFile: string): Promise<{ blocks: number; bytes: number }> {
-    const root = toCid(cid);
-    const target = path.resolve(outFile);
-    const temp = `${target}.tmp-${randomBytes(6).toString("hex")}`;
-    const { writer, out } = CarWriter.create([root]);
-    const written = pipeline(Readable.from(out), createWriteStream(temp));
-    let blocks = 0;
-    let bytes = 0;
-    try {
-      try {
-        for await (const block of walkDag(this, root)) {
-          await writer.put(block);
-          blocks++;
-          bytes += block.bytes.length;
-        }
-      } finally {
-        await writer.close();
-      }
-      await written;
-      await rename(temp, target);
-    } catch (error) {
-      await written.catch(() => undefined);
-      await rm(temp, { force: true });
-      throw error;
-    }
-    return { blocks, bytes };
+    return exportCarFile(this, cid, outFile);
   }
 
-  /**
-   * Imports a CAR file: a first pass verifies every block and that the DAG
-   * under each root is complete (blocks already in the store count); only
-   * then a second pass (re-verifying) writes the blocks, and the roots are
-   * recorded. A bad CAR leaves the store untouched.
-   */
+  /** Imports a CAR file, verified before anything is written; records its roots (see car-file.ts). */
   async importCar(file: string, options: { name?: string; source?: RootRecord["source"] } = {}): Promise<CarImportResult> {
-    const where = `CAR file ${file}`;
-    const summary = await verifyCarStream(createReadStream(file), {
-      where,
-      sha256: nodeSha256,
-      isPresent: (cid) => this.hasBlock(cid),
-    });
-    let written = 0;
-    const iterator = await CarBlockIterator.fromIterable(createReadStream(file));
-    for await (const block of iterator) {
-      if (await this.putBlock(block, true)) written++;
-    }
-    const roots = summary.roots.map((r) => cidKey(r));
-    for (const root of summary.roots) {
-      const decoded = await readNode(this, root);
-      await this.recordRoot({
-        cid: cidKey(root),
-        kind: decoded.kind,
-        name: options.name ?? path.basename(file),
-        size: summary.bytes,
-        source: options.source ?? "car-import",
-        recordedAt: new Date().toISOString(),
-      });
-    }
-    return { roots, blocks: summary.blocks, written, bytes: summary.bytes };
+    return importCarFile(this, file, options);
   }
 
   /**
-   * Materializes the content at `cid` at `out`: a file for a file CID, a
-   * directory tree for a directory CID. `out` must not exist, except as an
-   * empty directory for a directory CID (it is then filled). Everything is
-   * written under a temporary sibling and renamed at the end, so a failure
-   * (missing or corrupted block) leaves nothing behind.
+   * Materializes the content at `cid` at `out` (a file, or a directory tree
+   * for a directory CID; `out` must not exist or be an empty directory),
+   * atomically: see content-to-path.ts.
    */
   async getToPath(cid: string, out: string): Promise<{ files: number; bytes: number }> {
-    const target = path.resolve(out);
-    const root = toCid(cid);
-    const existing = await stat(target).catch(() => undefined);
-    if (existing !== undefined) {
-      const emptyDirectory = existing.isDirectory() && (await readdir(target)).length === 0;
-      if (!emptyDirectory || (await readNode(this, root)).kind !== "directory") {
-        throw new StorageError(
-          "OUTPUT_EXISTS",
-          `${target} already exists${existing.isDirectory() ? (emptyDirectory ? " (an empty directory, but the CID is a file)" : " and is not empty") : ""}; ` +
-            "choose a new output path (or an empty directory for a directory CID), or remove it first.",
-        );
-      }
-    }
-    await makeOutputParent(path.dirname(target));
-    const temp = `${target}.partial-${randomBytes(6).toString("hex")}`;
-    const counters = { files: 0, bytes: 0 };
-    try {
-      await this.materialize(root, temp, counters);
-      await rename(temp, target); // replaces an empty directory atomically
-    } catch (error) {
-      await rm(temp, { recursive: true, force: true });
-      throw error;
-    }
-    return counters;
+    return writeContentToPath(this, cid, out);
   }
 
   /** Like `getToPath`, but requires a directory CID (a manifest). */
   async getToDirectory(cid: string, outDir: string): Promise<{ files: number; bytes: number }> {
-    const decoded = await readNode(this, toCid(cid));
-    if (decoded.kind !== "directory") {
-      throw new StorageError("UNSUPPORTED_CONTENT", `${cid} is a file, not a directory; use getToPath to write it to a file.`);
-    }
-    return this.getToPath(cid, outDir);
-  }
-
-  private async materialize(cid: AnyCid, target: string, counters: { files: number; bytes: number }): Promise<void> {
-    const decoded = await readNode(this, cid);
-    if (decoded.kind === "directory") {
-      await mkdir(target);
-      for (const entry of directoryEntries(decoded.node)) {
-        if (entry.name.length === 0 || entry.name === "." || entry.name === ".." || /[/\\\0]/.test(entry.name)) {
-          throw new StorageError("INVALID_PATH", `directory ${cid} has an unsafe entry name "${entry.name}"; refusing to write it`);
-        }
-        await this.materialize(toCid(entry.cid), path.join(target, entry.name), counters);
-      }
-      return;
-    }
-    const chunks = readFileChunks(this, cid);
-    await pipeline(
-      Readable.from(
-        (async function* () {
-          for await (const chunk of chunks) {
-            counters.bytes += chunk.length;
-            yield chunk;
-          }
-        })(),
-      ),
-      createWriteStream(target, { flags: "wx" }),
-    );
-    counters.files++;
+    return writeDirectoryToPath(this, cid, outDir);
   }
 
   /** Records (atomically) a root this store holds. */
   async recordRoot(record: RootRecord): Promise<void> {
-    const file = path.join(this.dir, "_roots", `${record.cid}.json`);
-    await this.ensureDir(path.dirname(file));
-    await this.atomicWrite(file, new TextEncoder().encode(`${JSON.stringify(record, null, 2)}\n`));
+    await this.records.recordRoot(record);
   }
 
   /** The record of a root, if this store was given it. */
   async getRoot(cid: string): Promise<RootRecord | undefined> {
-    return readJson<RootRecord>(path.join(this.dir, "_roots", `${cidKey(cid)}.json`));
+    return this.records.getRoot(cid);
   }
 
   /** Every recorded root, sorted by recording time. */
   async listRoots(): Promise<RootRecord[]> {
-    const dir = path.join(this.dir, "_roots");
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
-      return [];
-    }
-    const records: RootRecord[] = [];
-    for (const name of names.filter((n) => n.endsWith(".json"))) {
-      const record = await readJson<RootRecord>(path.join(dir, name));
-      if (record !== undefined) records.push(record);
-    }
-    return records.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+    return this.records.listRoots();
   }
 
   /** Records (atomically) a successful upload of `cid` to a remote backend. */
   async recordRemote(backend: string, cid: string, info: Record<string, unknown>): Promise<void> {
-    const file = path.join(this.dir, "_remote", backend, `${cidKey(cid)}.json`);
-    await this.ensureDir(path.dirname(file));
-    await this.atomicWrite(file, new TextEncoder().encode(`${JSON.stringify({ cid: cidKey(cid), ...info }, null, 2)}\n`));
+    await this.records.recordRemote(backend, cid, info);
   }
 
   /** The upload record of `cid` for `backend`, if any. */
   async getRemote(backend: string, cid: string): Promise<Record<string, unknown> | undefined> {
-    return readJson<Record<string, unknown>>(path.join(this.dir, "_remote", backend, `${cidKey(cid)}.json`));
+    return this.records.getRemote(backend, cid);
   }
 
   /** A fresh path inside `_tmp` (the directory is created). */
@@ -471,45 +320,6 @@ export class LocalStore implements ContentStore, BlockSource {
   }
 }
 
-/**
- * Overlaps block writes with hashing: up to `limit` writes in flight; the
- * builder only waits when the limit is reached. Safe because the builder
- * never reuses a block's bytes. `drain` waits for all writes and rethrows
- * the first failure.
- */
-class WriteQueue {
-  private readonly inFlight = new Set<Promise<unknown>>();
-  private failure: { error: unknown } | undefined;
-
-  constructor(
-    private readonly write: (block: Block) => Promise<unknown>,
-    private readonly limit = 16,
-  ) {}
-
-  readonly push = async (block: Block): Promise<void> => {
-    this.rethrow();
-    const task = this.write(block).then(
-      () => undefined,
-      (error: unknown) => {
-        this.failure ??= { error };
-      },
-    );
-    this.inFlight.add(task);
-    void task.finally(() => this.inFlight.delete(task));
-    if (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
-    this.rethrow();
-  };
-
-  async drain(): Promise<void> {
-    await Promise.all(this.inFlight);
-    this.rethrow();
-  }
-
-  private rethrow(): void {
-    if (this.failure !== undefined) throw this.failure.error;
-  }
-}
-
 function putResult(result: ImportResult): PutResult {
   return {
     cid: cidKey(result.cid),
@@ -520,32 +330,11 @@ function putResult(result: ImportResult): PutResult {
   };
 }
 
-/** Creates the parent of an output path, explaining a parent that is a file or cannot be created. */
-async function makeOutputParent(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EEXIST" || code === "ENOTDIR") {
-      throw new StorageError("INVALID_PATH", `cannot create the output directory ${dir}: part of that path is a file, not a directory; choose another output path.`, { cause: error });
-    }
-    throw error;
-  }
-}
-
 async function exists(file: string): Promise<boolean> {
   try {
     await stat(file);
     return true;
   } catch {
     return false;
-  }
-}
-
-async function readJson<T>(file: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(file, "utf8")) as T;
-  } catch {
-    return undefined;
   }
 }
