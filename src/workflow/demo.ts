@@ -33,7 +33,6 @@
  *     training email is found in #A;
  * 10. print the lineage tree and a summary table.
  */
-import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import type { RegistryClient } from "../chain/registry-client.js";
@@ -45,15 +44,17 @@ import { evaluate, type Metrics } from "../ml/evaluate.js";
 import { DEFAULT_HYPERPARAMETERS } from "../ml/naive-bayes.js";
 import { splitTrainTest } from "../ml/train-test-split.js";
 import { naiveBayesReplayTrainer } from "../ml/naive-bayes-replay.js";
-import { runTraining, type TrainingRunResult } from "../ml/training-run.js";
-import { RegistrationJournal } from "../registry/journal.js";
+import { runTraining } from "../ml/training-run.js";
 import { renderLineageTree } from "../registry/lineage-render.js";
 import type { LocalStore } from "../storage/local-store.js";
-import { TrainingLogBuilder } from "../training/log-chain.js";
 import type { LoggedDataset } from "../training/log-entry.js";
 import { openMembershipDatasets, readModelCommitments } from "../training/model-commitments.js";
 import { replayTraining, type ReplayOutcome } from "../training/replay-run.js";
 import { ContentSource } from "./content-source.js";
+import { writeEmails, writeModelFiles, type EmailFile } from "./demo-files.js";
+import type { DemoReport, DemoStep } from "./demo-report.js";
+import { pruneStaleJournal } from "./demo-stale-journal.js";
+import { trainWithSwappedSample } from "./demo-swapped-run.js";
 import { loadRegistryLineage } from "./model-lineage.js";
 import { registerDataset, type DatasetDescription, type RegisteredDataset } from "./register-dataset.js";
 import { registerModel, type RegisteredModel } from "./register-model.js";
@@ -77,109 +78,10 @@ export interface DemoDeps {
   readonly threads?: number | undefined;
 }
 
-/** A step of the demo and how long it took. */
-export interface DemoStep {
-  readonly title: string;
-  readonly ms: number;
-}
-
-/** Everything the demo did. */
-export interface DemoReport {
-  readonly steps: readonly DemoStep[];
-  /** The 80% training split of the corpus: the base model's training data. */
-  readonly trainingDataset: RegisteredDataset;
-  /** The 20% held-out test split: evaluation only, named by no model as training data. */
-  readonly testDataset: RegisteredDataset;
-  /** The synthetic emails the child was fine-tuned on. */
-  readonly fineTuneDataset: RegisteredDataset;
-  /** The held-out synthetic emails: evaluation only. */
-  readonly syntheticTestDataset: RegisteredDataset;
-  readonly parentModel: RegisteredModel;
-  readonly childModel: RegisteredModel;
-  /** Metrics on the held-out corpus test split. */
-  readonly parentMetrics: Metrics;
-  readonly childMetrics: Metrics;
-  /** Replay of the base model's training from its registered dataset. */
-  readonly replay: ReplayOutcome;
-  /** The same replay against a run trained with one sample swapped (its log still listing the original). */
-  readonly swappedReplay: ReplayOutcome & { readonly swappedStep: number };
-  /** Accuracy on the held-out synthetic emails: parent, then child. */
-  readonly syntheticAccuracy: { readonly parent: number; readonly child: number };
-  /** The training email verified in step 7. */
-  readonly trainingEmail: { readonly id: string; readonly sampleHash: string };
-  /** The held-out test email traced in step 9. */
-  readonly heldOutEmail: { readonly id: string; readonly sampleHash: string };
-  readonly member: DatasetVerification;
-  readonly absent: DatasetVerification;
-  /** The held-out email checked against the test split (a member there). */
-  readonly heldOutInTestSet: DatasetVerification;
-  /** Trace of [held-out email, training email] through the child's lineage. */
-  readonly trace: TraceReport;
-  readonly lineageTree: string;
-  readonly elapsedMs: number;
-}
-
 const STEP_COUNT = 11;
-
-/**
- * On a chain with no registration yet, journal entries for its registries
- * are left over from an earlier chain with the same id and addresses (an
- * in-process network, a restarted node): they are removed.
- */
-async function pruneStaleJournal(client: RegistryClient, workspace: Workspace): Promise<number> {
-  if ((await client.datasets.datasetCount()) !== 0n || (await client.models.modelCount()) !== 0n) return 0;
-  const journal = new RegistrationJournal(workspace.journalDir);
-  const contracts = new Set([client.addresses.datasetNFT.toLowerCase(), client.addresses.modelNFT.toLowerCase()]);
-  let removed = 0;
-  for (const state of await journal.list()) {
-    if (state.chainId === client.chainId.toString() && contracts.has(state.contract)) {
-      await rm(journal.fileOf(state.key), { force: true });
-      removed++;
-    }
-  }
-  return removed;
-}
 
 function percent(x: number): string {
   return `${(x * 100).toFixed(2)}%`;
-}
-
-/** A file name for an email id (`spam-1/00001` → `spam-1-00001.eml`). */
-function emailFileName(id: string): string {
-  return `${id.replace(/\//g, "-")}.eml`;
-}
-
-/**
- * Writes emails into `dir` for hashing: corpus emails keep their corpus
- * path (`spam-1/00001.<md5>.txt`), others get a name from their id.
- */
-async function writeEmails(dir: string, emails: readonly { id: string; bytes: Uint8Array; file?: string }[]): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const made = new Set<string>();
-  for (const e of emails) {
-    const file = path.join(dir, e.file ?? emailFileName(e.id));
-    const parent = path.dirname(file);
-    if (!made.has(parent)) {
-      await mkdir(parent, { recursive: true });
-      made.add(parent);
-    }
-    await writeFile(file, e.bytes);
-  }
-}
-
-/**
- * Writes a trained model as a model directory `<dir>/<name>/` (its weights,
- * `model.json`: what the model-signing statement covers; `weights` is that
- * directory) and its training log beside it, outside the weights.
- */
-async function writeModelFiles(dir: string, run: TrainingRunResult): Promise<{ weights: string; log: string }> {
-  const modelDir = path.join(dir, path.basename(dir));
-  await mkdir(modelDir, { recursive: true });
-  const weights = modelDir;
-  const log = path.join(dir, "training-log.jsonl");
-  await writeFile(path.join(modelDir, "model.json"), run.weights);
-  await writeFile(log, run.log.toJsonLines());
-  return { weights, log };
 }
 
 /** The run-start form of a registered dataset. */
@@ -213,7 +115,7 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
    * persistent chain a rerun finds them registered already: their manifest is then put into this run's
    * store too (nothing was uploaded by the registration), so the later steps can read it.
    */
-  const registerEmails = async (name: string, emails: readonly { id: string; bytes: Uint8Array; file?: string }[], metadata: DatasetDescription): Promise<RegisteredDataset> => {
+  const registerEmails = async (name: string, emails: readonly EmailFile[], metadata: DatasetDescription): Promise<RegisteredDataset> => {
     const dir = path.join(dataRoot, name);
     await writeEmails(dir, emails);
     const registered = await registerDataset(common, { sources: [dir], sourceOptions: { baseDir: dataRoot }, threads: deps.threads, metadata });
@@ -342,11 +244,8 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
     print(`  replay: ${honest.outcome.toUpperCase()}; ${honest.samplesTrained} samples in ${honest.batchesTrained} batches; ${honest.comparisons.filter((c) => c.match).length} of ${honest.comparisons.length} digests identical (every checkpoint and the final weights = weightsHash)`);
     // A run trained with one sample swapped (a held-out email in place of a training email), whose log still lists the training email.
     const at = Math.min(1234, train.length - 1);
-    const swappedTrain = train.map((e, i) => (i === at ? heldOutForSwap : e));
-    const swappedRun = runTraining({ train: swappedTrain, test, datasets: [loggedDataset(trainingDataset)] });
-    const dishonest = new TrainingLogBuilder(swappedRun.log.records.map((r, i) => (r.entry.kind === "batch" ? parentRun.run.log.records[i]!.entry : r.entry)));
-    const swappedStep = Math.floor(at / 250) + 1;
-    const claimed = { ...model, trainingLogHead: dishonest.head, weightsHash: swappedRun.weightsDigest };
+    const { log: dishonest, weightsDigest, swappedStep } = trainWithSwappedSample({ train, test, datasets: [loggedDataset(trainingDataset)], honestLog: parentRun.run.log, at, replacement: heldOutForSwap });
+    const claimed = { ...model, trainingLogHead: dishonest.head, weightsHash: weightsDigest };
     const swapped = await replayTraining({ logText: dishonest.toJsonLines(), model: claimed, datasets, data, trainer: naiveBayesReplayTrainer() });
     const diverged = swapped.problems[0];
     print(`  swapped: trained with held-out email ${heldOutForSwap.id} in place of training email ${train[at]!.id} (step ${swappedStep}), log still listing ${train[at]!.id} (checked as if registered, not registered)`);
@@ -450,22 +349,5 @@ export async function runDemo(deps: DemoDeps): Promise<DemoReport> {
     trace,
     lineageTree,
     elapsedMs,
-  };
-}
-
-/** The demo's outcome as plain data (for `demo --json`): tokens, roots, metrics and verdicts, no proofs. */
-export function demoSummary(r: DemoReport): Record<string, unknown> {
-  const dataset = (d: RegisteredDataset) => ({ id: d.tokenId.toString(), root: d.root, leafCount: d.leafCount, manifestCid: d.manifestCid });
-  const model = (m: RegisteredModel) => ({ id: m.tokenId.toString(), weightsHash: m.weightsHash, weightsStatementCid: m.weightsManifestCid, relation: m.relation, datasetIds: m.datasetIds.map(String), parentIds: m.parentIds.map(String) });
-  return {
-    datasets: { training: dataset(r.trainingDataset), test: dataset(r.testDataset), fineTune: dataset(r.fineTuneDataset), syntheticTest: dataset(r.syntheticTestDataset) },
-    models: { base: model(r.parentModel), finetuned: model(r.childModel) },
-    metrics: { base: r.parentMetrics, finetuned: r.childMetrics, syntheticAccuracy: r.syntheticAccuracy },
-    replay: { outcome: r.replay.outcome, digests: r.replay.comparisons.length, swappedOutcome: r.swappedReplay.outcome, swappedDivergedAtLine: r.swappedReplay.problems[0]?.line ?? null },
-    trainingEmail: { ...r.trainingEmail, outcome: r.member.outcome },
-    outsiderEmail: { sampleHash: r.absent.samples[0]?.sampleHash, outcome: r.absent.outcome },
-    heldOutEmail: { ...r.heldOutEmail, traceOutcome: r.trace.samples[0]?.foundIn.length === 0 ? "not-in-training-data" : "in-training-data", inTestSet: r.heldOutInTestSet.outcome === "all-members" },
-    steps: r.steps.map((s) => ({ title: s.title, ms: Math.round(s.ms) })),
-    elapsedMs: Math.round(r.elapsedMs),
   };
 }

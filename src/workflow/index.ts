@@ -18,7 +18,9 @@ export type { PreparedManifest, PrepareManifestOptions } from "./dataset-manifes
 export { runDemo } from "./demo.js";
 export { extractSample } from "./extract-sample.js";
 export type { ExtractDeps, ExtractInput, ExtractReport, LocalCopy, SampleSite } from "./extract-sample.js";
-export type { DemoDeps, DemoReport, DemoStep } from "./demo.js";
+export type { DemoDeps } from "./demo.js";
+export { demoSummary } from "./demo-report.js";
+export type { DemoReport, DemoStep } from "./demo-report.js";
 export {
   mergeHyperparameters,
   parseKeyValues,

@@ -6,7 +6,8 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { LocalStore } from "../../src/storage/local-store.js";
-import { demoSummary, runDemo, type DemoReport } from "../../src/workflow/demo.js";
+import { demoSummary, type DemoReport } from "../../src/workflow/demo-report.js";
+import { runDemo } from "../../src/workflow/demo.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";

@@ -7,7 +7,7 @@ import hre from "hardhat";
 
 import type { DatasetVerifyResult } from "../../tasks/dataset/verify.js";
 import type { AuditReport } from "../../src/workflow/audit-dataset.js";
-import type { DemoReport } from "../../src/workflow/demo.js";
+import type { DemoReport } from "../../src/workflow/demo-report.js";
 import type { ModelTraceResult } from "../../tasks/model/trace.js";
 import { simpleRunLog } from "../training/log-fixtures.js";
 import { writeSamples } from "../workflow/helpers.js";
