@@ -10,6 +10,13 @@
  * The module compiles synchronously on first use (fine in Node and in Web
  * Workers). A browser main thread refuses to compile modules over 4 KiB
  * synchronously: call `await initKeccak()` once before hashing there.
+ *
+ * Hand-written rather than hash-wasm's `createKeccak` because of a
+ * measurement (`npx tsx bench/tree.bench.ts`, section "Keccak-256
+ * throughput", same run): the batch functions hash 1.40–1.48 M inputs/s
+ * against 616 k/s for a reused hash-wasm hasher (2.3–2.4×; one run on the
+ * shared 2-CPU machine at load 10, 2026-12-06), and the tree's hot loop
+ * needs the batch form.
  */
 import { KECCAK_WASM_BASE64 } from "./keccak-wasm/keccak-wasm-bytes.js";
 import { IN_BYTES, IN_OFFSET, OUT_BYTES, OUT_OFFSET, SPLITS_BYTES, SPLITS_OFFSET, STATE_OFFSET } from "./keccak-wasm/layout.js";

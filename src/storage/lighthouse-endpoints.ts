@@ -1,12 +1,27 @@
 /**
- * Where @lighthouse-web3/sdk sends its requests. The SDK keeps its URLs in
- * one exported mutable object (`dist/lighthouse.config.js`,
- * `lighthouseConfig`, the same object as `defaultConfig`) and reads it at
- * every call, so changing it here redirects every later SDK call — to the
- * local server in tests, or wherever `--lighthouse-url` points. Node-only
- * (the SDK is CommonJS and is loaded in Node).
+ * Where @lighthouse-web3/sdk sends its requests: the one place that reaches
+ * into the SDK's internals, kept apart so nothing else does.
+ *
+ * Why a deep import and a mutation: the SDK (0.4.7) has no supported way to
+ * choose its endpoints — its functions take no URL or options for it, it
+ * reads no environment variable, and its entry point does not export its
+ * configuration. Every call reads the base URLs from one exported mutable
+ * object (`dist/lighthouse.config.js`, `lighthouseConfig`, the same object
+ * as `defaultConfig`) at call time. The package has no `exports` map, so
+ * that file is importable; changing its three URL keys redirects every later
+ * SDK call of this process — to the local server in tests, or wherever
+ * `--lighthouse-url` points. If an SDK upgrade moves or renames them, the
+ * check below fails at load with a message saying so (and
+ * test/storage/lighthouse-sdk.test.ts fails), instead of silently
+ * talking to production. Node-only (the SDK is CommonJS and is loaded in Node).
  */
 import { lighthouseConfig } from "@lighthouse-web3/sdk/dist/lighthouse.config.js";
+
+for (const key of ["lighthouseNode", "lighthouseAPI", "lighthouseGateway"] as const) {
+  if (typeof (lighthouseConfig as Record<string, unknown>)[key] !== "string") {
+    throw new Error(`@lighthouse-web3/sdk no longer keeps its ${key} URL in dist/lighthouse.config.js: update src/storage/lighthouse-endpoints.ts for this SDK version.`);
+  }
+}
 
 /** The three base URLs the SDK calls Datatrace uses depend on. */
 export interface LighthouseEndpoints {
