@@ -52,6 +52,16 @@ function getWord(data: string, k: number): bigint {
   return BigInt(hexlify(getBytes(data).subarray(4 + 32 * k, 4 + 32 * (k + 1))));
 }
 
+/** True iff the call reverts. */
+async function reverts(call: Promise<unknown>): Promise<boolean> {
+  try {
+    await call;
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 const TRUE = zeroPadValue("0x01", 32);
 const FALSE = zeroPadValue("0x00", 32);
 
@@ -115,7 +125,8 @@ describe("Adversarial review: raw calldata, bytecode, events, TS ⇔ Solidity, g
       await datasets.register(d.root, d.leafCount, MANIFEST, "", 0);
       const to = await datasets.getAddress();
       // samples = [s0, s1] for indexes [0, 1]: the multiproof is one split key; give the path the samples' region.
-      const apart = datasets.interface.encodeFunctionData("verifySamples", [1n, d.sampleHashes, [0, 1], d.sampleHashes]);
+      const hashes = [...d.sampleHashes];
+      const apart = datasets.interface.encodeFunctionData("verifySamples", [1n, hashes, [0, 1], hashes]);
       const overlapped = setWord(apart, 3, getWord(apart, 1)); // path offset := sampleHashes offset
       const separate = await rawCall(to, apart);
       expect(await rawCall(to, overlapped)).to.equal(separate);
@@ -129,8 +140,8 @@ describe("Adversarial review: raw calldata, bytecode, events, TS ⇔ Solidity, g
       const to = await datasets.getAddress();
       const data = datasets.interface.encodeFunctionData("register", [word(1), 5n, MANIFEST, "", 0n]);
       const dirty = setWord(data, 1, (1n << 64n) + 5n);
-      await expect(rawCall(to, data)).to.eventually.equal(zeroPadValue("0x01", 32));
-      await expect(rawCall(to, dirty)).to.be.rejected;
+      expect(await rawCall(to, data)).to.equal(zeroPadValue("0x01", 32), "the clean call registers token 1");
+      expect(await reverts(rawCall(to, dirty))).to.equal(true, "dirty high bits are rejected");
     });
 
     it("ModelNFT.register with a relation outside the enum reverts", async function () {
@@ -143,7 +154,9 @@ describe("Adversarial review: raw calldata, bytecode, events, TS ⇔ Solidity, g
       // Head of the tuple: word 0 = its offset; words 1, 2 = array offsets; word 3 = relation.
       expect(getWord(data, 3)).to.equal(0n);
       expect(await rawCall(to, data)).to.equal(zeroPadValue("0x01", 32));
-      for (const bad of [5n, 255n, 1n << 8n]) await expect(rawCall(to, setWord(data, 3, bad))).to.be.rejected;
+      for (const bad of [5n, 255n, 1n << 8n]) {
+        expect(await reverts(rawCall(to, setWord(data, 3, bad)))).to.equal(true, `relation ${bad}`);
+      }
     });
   });
 
