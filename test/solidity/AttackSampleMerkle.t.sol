@@ -229,6 +229,69 @@ contract AttackSampleMerkleTest {
         _attackTree(tree);
     }
 
+    /**
+     * @dev A batch is exactly the AND of its single proofs (plus strict ascent), on registrant trees from a small
+     * domain (values 0..15, split keys 0..16: holes, disorder, duplicates, splits equal to values), for a random
+     * subset whose samples are each, at random, the committed value or any domain value (a foreign sample), with
+     * the multiproof of the committed tree.
+     */
+    function testFuzz_BatchIsExactlyTheAndOfSingles_RegistrantTrees(uint256 seed, uint256 n, uint256 mask) public view {
+        ReferenceTree.Tree memory tree = _smallDomainTree(seed, 1 + (n % 12));
+        (uint256[] memory indexes, bytes32[] memory samples) = _pickWithForeigners(tree.levels[0], seed, mask);
+        _checkBatchIsAndOfSingles(tree, indexes, samples);
+    }
+
+    function _smallDomainTree(uint256 seed, uint256 n) private pure returns (ReferenceTree.Tree memory tree) {
+        bytes32[] memory values = new bytes32[](n);
+        for (uint256 k = 0; k < n; ++k) values[k] = bytes32(uint256(keccak256(abi.encode(seed, "v", k))) % 16);
+        tree = ReferenceTree.build(values);
+        for (uint256 l = 1; l < tree.levels.length; ++l) {
+            for (uint256 k = 0; k < tree.levels[l].length; ++k) {
+                if (ReferenceTree.hashed(tree, l, k)) {
+                    tree.splits[l][k] = bytes32(uint256(keccak256(abi.encode(seed, "s", l, k))) % 17);
+                }
+            }
+        }
+        ReferenceTree.rehash(tree);
+    }
+
+    function _pickWithForeigners(
+        bytes32[] memory values,
+        uint256 seed,
+        uint256 mask
+    ) private pure returns (uint256[] memory indexes, bytes32[] memory samples) {
+        uint256 n = values.length;
+        uint256 bits = mask & ((1 << n) - 1);
+        if (bits == 0) bits = 1 << (mask % n);
+        uint256 count = 0;
+        for (uint256 k = 0; k < n; ++k) if (bits & (1 << k) != 0) ++count;
+        indexes = new uint256[](count);
+        samples = new bytes32[](count);
+        uint256 j = 0;
+        for (uint256 k = 0; k < n; ++k) {
+            if (bits & (1 << k) == 0) continue;
+            uint256 r = uint256(keccak256(abi.encode(seed, "q", k)));
+            indexes[j] = k;
+            samples[j++] = r % 3 == 0 ? bytes32(r % 17) : values[k];
+        }
+    }
+
+    function _checkBatchIsAndOfSingles(
+        ReferenceTree.Tree memory tree,
+        uint256[] memory indexes,
+        bytes32[] memory samples
+    ) private view {
+        uint256 n = tree.levels[0].length;
+        bytes32 root = _root(tree);
+        bool expected = true;
+        for (uint256 k = 0; k < indexes.length; ++k) {
+            expected = expected && merkle.verify(root, n, samples[k], indexes[k], ReferenceTree.path(tree, indexes[k]));
+            if (k > 0) expected = expected && samples[k - 1] < samples[k];
+        }
+        bytes32[] memory proof = ReferenceTree.multiproof(tree, indexes);
+        VM.assertEq(merkle.verifyBatch(root, n, samples, indexes, proof), expected, "batch == ascending AND singles");
+    }
+
     // ─── Attack 2: duplicates and order inside a batch ─────────────────────────────────────────────────────────
 
     /// @dev A registrant commits the same value at two positions (a duplicate). A batch naming both positions with
