@@ -532,4 +532,30 @@ contract AttackSampleMerkleTest {
             VM.assertFalse(merkle.verify(other, 4, v[2], i, p2), "the promoted s2 is not a leaf of the 4-tree");
         }
     }
+
+    /**
+     * @dev Node as root: a registrant registers, as its "root", an internal node of an honest tree (the node over
+     * leaves 0..3, with count 4) or the honest tree's uncommitted top (with count 8). The leaves under that node,
+     * with their subtree paths or their full paths, prove nothing against either registration: a committed root is
+     * a 64-byte preimage, a node a 96-byte one, so neither can stand in for the other.
+     */
+    function test_AnInternalNodeOrTheTopRegisteredAsARootProvesNothing() public {
+        DatasetNFT nft = new DatasetNFT();
+        ReferenceTree.Tree memory tree = ReferenceTree.build(ReferenceTree.sortedHashes(0x707, 8));
+        string memory manifest = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
+        uint256 asNode = nft.register(tree.levels[2][0], 4, manifest, "", 0);
+        uint256 asTop = nft.register(ReferenceTree.top(tree), 8, manifest, "", 0);
+        for (uint256 i = 0; i < 4; ++i) {
+            bytes32[] memory full = ReferenceTree.path(tree, i);
+            bytes32[] memory sub = new bytes32[](4); // the two pairs inside the 4-leaf subtree
+            for (uint256 k = 0; k < 4; ++k) sub[k] = full[k];
+            VM.assertFalse(nft.verifySample(asNode, tree.levels[0][i], i, sub), "node as root, subtree path");
+            VM.assertFalse(nft.verifySample(asNode, tree.levels[0][i], i, full), "node as root, full path");
+            VM.assertFalse(nft.verifySample(asTop, tree.levels[0][i], i, full), "top as root, full path");
+            VM.assertFalse(
+                nft.verifySamples(asTop, _one(tree.levels[0][i]), _oneIndex(i), full),
+                "top as root, batch"
+            );
+        }
+    }
 }
