@@ -28,6 +28,9 @@ import {CompactTokenURI} from "./token/CompactTokenURI.sol";
 contract DatasetNFT is IDatasetNFT, CompactTokenURI {
     /// @notice The most registrations {tokensOfRoot} returns per call.
     uint256 public constant MAX_PAGE = 1_000;
+    /// @notice The largest leaf count a registration may commit: 2^53 − 1, the largest count every off-chain
+    /// verifier (JavaScript numbers, as in the CLI and the web page) handles exactly, far above any real dataset.
+    uint64 public constant MAX_LEAF_COUNT = 2 ** 53 - 1;
 
     /// @dev The storage form of a dataset: 3 slots. Slot 2 packs every small field, including the URI header.
     struct DatasetRecord {
@@ -65,6 +68,7 @@ contract DatasetNFT is IDatasetNFT, CompactTokenURI {
     ) external returns (uint256 tokenId) {
         if (root == bytes32(0)) revert DatasetZeroRoot();
         if (leafCount == 0) revert DatasetZeroLeafCount();
+        if (leafCount > MAX_LEAF_COUNT) revert DatasetLeafCountTooLarge(leafCount, MAX_LEAF_COUNT);
         address registrant = _msgSender();
         uint256 count = _datasetCount;
         if (previousVersion != 0) _checkPreviousVersion(previousVersion, count, registrant);

@@ -50,6 +50,10 @@ interface IDatasetNFT {
     /// @dev The leaf count is zero; a dataset commits to at least one sample.
     error DatasetZeroLeafCount();
 
+    /// @dev `leafCount` exceeds `max` (2^53 − 1): no manifest holds that many samples, and every verifier (the
+    /// JavaScript core and page count with exact doubles) must be able to check every proof the contract accepts.
+    error DatasetLeafCountTooLarge(uint64 leafCount, uint64 max);
+
     /// @dev `registrant` already registered `root` as `tokenId`; an account registers a root once.
     error DatasetAlreadyRegistered(bytes32 root, address registrant, uint256 tokenId);
 
@@ -64,7 +68,7 @@ interface IDatasetNFT {
 
     /**
      * @notice Registers a dataset commitment and mints its token to the caller. Token ids are sequential from 1.
-     * Requirements: `root` and `leafCount` non-zero; the caller has not registered `root` before; `manifestCid` a
+     * Requirements: `root` and `leafCount` non-zero, `leafCount` at most 2^53 − 1; the caller has not registered `root` before; `manifestCid` a
      * CIDv1 in base32 with a sha2-256 multihash; `previousVersion` 0 or a dataset the caller registered or owns.
      * Emits {DatasetRegistered} and {IERC721-Transfer}.
      * @param root The committed root over the sorted distinct sample hashes.

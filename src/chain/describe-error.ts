@@ -73,6 +73,8 @@ export function describeRevert(decoded: DecodedRevert): string {
       return "the root is zero";
     case "DatasetZeroLeafCount":
       return "the dataset has no samples (leaf count 0)";
+    case "DatasetLeafCountTooLarge":
+      return `a leaf count of ${arg(decoded, 0)} is above the largest a registration may commit, ${arg(decoded, 1)} (2^53 − 1)`;
     case "DatasetUnknownPreviousVersion":
       return `previous version #${arg(decoded, 0)} is not a registered dataset`;
     case "ERC721NonexistentToken":

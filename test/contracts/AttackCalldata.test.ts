@@ -388,7 +388,7 @@ describe("Adversarial review: raw calldata, bytecode, events, TS ⇔ Solidity, g
     });
   });
 
-  describe("registrations beyond 2^53 leaves (uint64 on chain, number in the TS core)", function () {
+  describe("registrations at and beyond 2^53 − 1 leaves (uint64 on chain, exact numbers in the TS core)", function () {
     /**
      * A synthetic proof for `value` at `index` of an `n`-leaf tree: chosen siblings, and split keys that route
      * `value` the way the walk goes. A registrant can always commit such a tree (every other node a hole).
@@ -410,35 +410,38 @@ describe("Adversarial review: raw calldata, bytecode, events, TS ⇔ Solidity, g
       return { path, root: ethers.keccak256(ethers.concat([node, word(n)])) };
     }
 
-    const n = (1n << 64n) - 1n;
-    const index = n - 3n;
+    const max = (1n << 53n) - 1n; // DatasetNFT.MAX_LEAF_COUNT = Number.MAX_SAFE_INTEGER
+    const index = max - 3n;
     const value = BigInt(sampleHashOf("deep sample")) >> 1n;
 
-    it("the contract verifies a 64-level proof; the TS core never says true where the contract says false", async function () {
+    // Found by this review: DatasetNFT accepted any uint64 leafCount while the TS core (src/merkle/proof.ts:
+    // Number.isSafeInteger(leafCount)) and src/chain/dataset-record.ts (Number(d.leafCount)) handle counts up to
+    // 2^53 − 1, so for a registration above that the CLI and the web page rejected every proof the contract
+    // accepted. Fixed in the contract: a count above 2^53 − 1 is refused (DatasetLeafCountTooLarge).
+    it("refuses a leaf count above 2^53 − 1, which no off-chain verifier could check", async function () {
       const { datasets } = await networkHelpers.loadFixture(deploy);
-      const { path, root } = syntheticPath(value, index, n);
-      await datasets.register(root, n, MANIFEST, "", 0);
-      expect(await datasets.verifySample(1, word(value), index, path)).to.equal(true);
-      expect(await datasets.verifySample(1, word(value + 1n), index, path)).to.equal(false);
-      // What src/chain/dataset-record.ts hands the core: Number(leafCount) (not a safe integer here).
-      const ts = verifyMember(getBytes(root), Number(n), getBytes(word(value)), Number(index), path.map((p) => getBytes(p)));
-      expect(ts).to.equal(false, "no false positive off chain");
+      for (const n of [max + 1n, (1n << 64n) - 1n]) {
+        const { root } = syntheticPath(value, 0n, n);
+        await expect(datasets.register(root, n, MANIFEST, "", 0))
+          .to.be.revertedWithCustomError(datasets, "DatasetLeafCountTooLarge")
+          .withArgs(n, max);
+      }
+      expect(await datasets.datasetCount()).to.equal(0n);
     });
 
-    // BROKEN (low, availability of off-chain verification): DatasetNFT accepts any uint64 leafCount, but the TS core
-    // (src/merkle/proof.ts: Number.isSafeInteger(leafCount)) and src/chain/dataset-record.ts (Number(d.leafCount))
-    // only handle counts up to 2^53 − 1. For a registration above that, the CLI and the web page reject every
-    // membership and absence proof that the contract accepts: the two verifiers disagree. No false positive results
-    // (the core returns false), and an honest dataset never has 2^53 samples, so only a registrant's synthetic tree
-    // reaches it. Proposed fix: reject such counts at registration (`leafCount > 2**53 - 1` → DatasetLeafCountTooLarge,
-    // one comparison), or make the core's walk take a bigint count/index. Un-skip when fixed.
-    it.skip("the TS core agrees with the contract on a registration of 2^64 − 1 leaves", async function () {
+    it("at the largest count, 2^53 − 1, the TS core and the contract agree on a 53-level proof", async function () {
       const { datasets } = await networkHelpers.loadFixture(deploy);
-      const { path, root } = syntheticPath(value, index, n);
-      await datasets.register(root, n, MANIFEST, "", 0);
-      const onChain = await datasets.verifySample(1, word(value), index, path);
-      const ts = verifyMember(getBytes(root), Number(n), getBytes(word(value)), Number(index), path.map((p) => getBytes(p)));
-      expect(ts).to.equal(onChain);
+      const { path, root } = syntheticPath(value, index, max);
+      await datasets.register(root, max, MANIFEST, "", 0);
+      expect(path.length).to.equal(2 * 53);
+      const dataset = await datasets.dataset(1);
+      for (const [q, expected] of [[value, true], [value + 1n, false]] as const) {
+        const onChain = await datasets.verifySample(1, word(q), index, path);
+        // What src/chain/dataset-record.ts hands the core: Number(leafCount), exact up to 2^53 − 1.
+        const ts = verifyMember(getBytes(root), Number(dataset.leafCount), getBytes(word(q)), Number(index), path.map((p) => getBytes(p)));
+        expect(onChain).to.equal(expected);
+        expect(ts).to.equal(onChain);
+      }
     });
   });
 

@@ -118,10 +118,16 @@ describe("DatasetNFT", function () {
       expect(await nft.datasetCount()).to.equal(0n);
     });
 
-    it("accepts the largest leaf count, 2^64 - 1", async function () {
+    it("accepts the largest leaf count, 2^53 - 1, and refuses one more, minting nothing", async function () {
       const { nft } = await networkHelpers.loadFixture(deployDatasetNFT);
-      await nft.register(sampleHashOf("huge"), 2n ** 64n - 1n, MANIFEST, "", 0);
-      expect((await nft.dataset(1n)).leafCount).to.equal(2n ** 64n - 1n);
+      const max = 2n ** 53n - 1n;
+      expect(await nft.MAX_LEAF_COUNT()).to.equal(max);
+      await expect(nft.register(sampleHashOf("too big"), max + 1n, MANIFEST, "", 0))
+        .to.be.revertedWithCustomError(nft, "DatasetLeafCountTooLarge")
+        .withArgs(max + 1n, max);
+      expect(await nft.datasetCount()).to.equal(0n);
+      await nft.register(sampleHashOf("huge"), max, MANIFEST, "", 0);
+      expect((await nft.dataset(1n)).leafCount).to.equal(max);
     });
   });
 

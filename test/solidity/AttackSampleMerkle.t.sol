@@ -13,7 +13,7 @@ import {VM} from "./utils/Vm.sol";
  *
  * What SampleMerkle.t.sol already covers (single membership vs single absence on registrant trees, path tampering)
  * is not repeated; these add: batch membership against single absence on registrant trees, walks 64 levels deep
- * (leafCount = 2^64 − 1 through the deployed DatasetNFT), the 2^k / 2^k ± 1 boundaries where the last leaf is
+ * (leafCount = 2^53 − 1, the largest DatasetNFT accepts), the 2^k / 2^k ± 1 boundaries where the last leaf is
  * promoted past almost every level, batches abusing duplicates and order, and two registrations of one root with
  * different counts.
  */
@@ -443,20 +443,20 @@ contract AttackSampleMerkleTest {
         }
     }
 
-    /// @dev leafCount = 2^64 − 1 (the largest a registration holds): 64-level walks at the first, a middle and the
+    /// @dev leafCount = 2^53 − 1 (the largest a registration holds, DatasetNFT.MAX_LEAF_COUNT): 53-level walks at the first, a middle and the
     /// two last indexes verify through DatasetNFT.verifySample; the value ± 1, the index ± 1, the path without its
-    /// last pair or with an extra pair, and the same walk under leafCount 2^64 − 2 all fail.
-    function test_SixtyFourLevelWalksThroughTheRegistry() public {
+    /// last pair or with an extra pair, and the same walk under leafCount 2^53 − 2 all fail.
+    function test_FiftyThreeLevelWalksThroughTheRegistry() public {
         DatasetNFT nft = new DatasetNFT();
-        uint64 n = type(uint64).max;
+        uint64 n = nft.MAX_LEAF_COUNT();
         uint256[4] memory indexes = [uint256(0), uint256(n) / 3, uint256(n) - 2, uint256(n) - 1];
         for (uint256 t = 0; t < indexes.length; ++t) {
             bytes32 v = keccak256(abi.encode("deep", t)) >> 1; // below 2^255: v + 1 never overflows
             (bytes32[] memory path, bytes32 top) = _syntheticPath(v, indexes[t], n, t);
             bytes32 root = keccak256(abi.encode(top, uint256(n)));
             uint256 id = nft.register(root, n, "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", "", 0);
-            VM.assertTrue(nft.verifySample(id, v, indexes[t], path), "a 64-level walk verifies");
-            VM.assertLt(path.length, 129, "at most 64 pairs");
+            VM.assertTrue(nft.verifySample(id, v, indexes[t], path), "a 53-level walk verifies");
+            VM.assertLt(path.length, 107, "at most 53 pairs");
             VM.assertFalse(nft.verifySample(id, bytes32(uint256(v) + 1), indexes[t], path), "value + 1");
             VM.assertFalse(nft.verifySample(id, bytes32(uint256(v) - 1), indexes[t], path), "value - 1");
             if (indexes[t] > 0) VM.assertFalse(nft.verifySample(id, v, indexes[t] - 1, path), "index - 1");
@@ -482,7 +482,7 @@ contract AttackSampleMerkleTest {
 
     // ─── Attack 5: one root, two counts ────────────────────────────────────────────────────────────────────────
 
-    /// @dev A second registrant registers an honest curator's root with leafCount n + 1 (or n − 1, or 2^64 − 1).
+    /// @dev A second registrant registers an honest curator's root with leafCount n + 1 (or n − 1, or 2^53 − 1).
     /// No honest proof — membership, absence or batch — verifies against that registration, and the curator's
     /// registration is unaffected: the count in the root makes a wrong-count registration prove nothing.
     function test_ARootRegisteredWithAnotherCountProvesNothing() public {
@@ -490,7 +490,7 @@ contract AttackSampleMerkleTest {
         ReferenceTree.Tree memory tree = ReferenceTree.build(ReferenceTree.sortedHashes(0x5a, 6));
         string memory manifest = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
         uint256 honest = nft.register(_root(tree), 6, manifest, "", 0);
-        uint64[3] memory wrong = [uint64(7), uint64(5), type(uint64).max];
+        uint64[3] memory wrong = [uint64(7), uint64(5), uint64(2 ** 53 - 1)];
         for (uint256 w = 0; w < wrong.length; ++w) {
             VM.prank(address(uint160(0xbad0 + w)));
             uint256 other = nft.register(_root(tree), wrong[w], manifest, "", 0);

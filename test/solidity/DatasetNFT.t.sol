@@ -283,7 +283,8 @@ contract DatasetNFTFuzzTest {
         uint64 uriCodec,
         bytes32 uriDigest
     ) public {
-        VM.assume(root != 0 && leafCount != 0);
+        VM.assume(root != 0);
+        leafCount = uint64(1 + (leafCount % nft.MAX_LEAF_COUNT())); // 1 … 2^53 − 1, the counts register accepts
         string memory manifest = Cid.toString(codec % (Cid.MAX_CODEC + 1), digest);
         string memory uri = string.concat("ipfs://", Cid.toString(uriCodec % (Cid.MAX_CODEC + 1), uriDigest));
         VM.warp(1_700_000_000);
@@ -462,6 +463,8 @@ contract DatasetNFTFuzzTest {
         nft.register(bytes32(0), 1, MANIFEST, "", 0);
         VM.expectRevert(IDatasetNFT.DatasetZeroLeafCount.selector);
         nft.register(keccak256("r"), 0, MANIFEST, "", 0);
+        VM.expectRevert(abi.encodeWithSelector(IDatasetNFT.DatasetLeafCountTooLarge.selector, 2 ** 53, 2 ** 53 - 1));
+        nft.register(keccak256("r"), 2 ** 53, MANIFEST, "", 0);
         VM.expectRevert(abi.encodeWithSelector(IDatasetNFT.DatasetUnknownPreviousVersion.selector, 1));
         nft.register(keccak256("r"), 1, MANIFEST, "", 1);
         uint256 id = nft.register(keccak256("r"), 1, MANIFEST, "", 0);
