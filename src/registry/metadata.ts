@@ -14,7 +14,7 @@
  */
 import { CID } from "multiformats/cid";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import type { SourceStructure } from "../sources/source-structure.js";
 import { renderCardSvg, shortHex, svgDataUri } from "./card-svg.js";
 import { canonicalJsonBytes, type JsonObject, type JsonValue } from "./canonical-json.js";
@@ -212,7 +212,7 @@ export type ModelMetadata = JsonObject & {
 };
 
 function invalid(field: string, problem: string, fix: string): never {
-  throw new UserError(`Invalid ${field}: ${problem}.`, fix, { exitCode: EXIT_CODES.dataError });
+  throw new UserError(`Invalid ${field}: ${problem}.`, fix, { family: "data" });
 }
 
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
@@ -315,7 +315,7 @@ function assertSize(doc: JsonObject): void {
     throw new UserError(
       `The metadata is ${size} bytes, more than one IPFS block (${METADATA_MAX_BYTES} bytes).`,
       "Shorten the description, keywords or hyperparameters (large artefacts belong in separate files referenced by CID).",
-      { exitCode: EXIT_CODES.dataError },
+      { family: "data" },
     );
   }
 }
