@@ -63,10 +63,13 @@ export const STORAGE_ERROR_FAMILIES: Readonly<Record<StorageErrorCode, FailureFa
 export class StorageError extends DatatraceError {
   /** Stable machine-readable code. */
   declare readonly code: StorageErrorCode;
+  /** The HTTP status a remote service answered with, when it answered one. */
+  readonly httpStatus: number | undefined;
 
-  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown; httpStatus?: number | undefined }) {
     super(message, { code, family: STORAGE_ERROR_FAMILIES[code], cause: options?.cause });
     this.name = "StorageError";
+    this.httpStatus = options?.httpStatus;
   }
 }
 

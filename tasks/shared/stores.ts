@@ -14,6 +14,7 @@ import type { PublishingStore } from "../../src/workflow/publishing-store.js";
 import type { Reporter } from "../../src/workflow/reporter.js";
 import type { Workspace } from "../../src/workflow/workspace.js";
 import { applyLighthouseUrl, resolveGateways, resolveLighthouseApiKey } from "../storage/task-helpers.js";
+import { isKeyMissingFromDevKeystore } from "./task-errors.js";
 
 /** Storage options shared by the register tasks. */
 export interface StorageArguments {
@@ -35,7 +36,7 @@ export async function openPublishingStore(hre: HardhatRuntimeEnvironment, args: 
     apiKey = await resolveLighthouseApiKey(hre);
   } catch (error) {
     // Under `hardhat test` the keystore plugin throws HHE50002 for a key missing from the development keystore.
-    if (!/not found in the development keystore/i.test((error as Error).message ?? "")) throw error;
+    if (!isKeyMissingFromDevKeystore(error)) throw error;
   }
   if (apiKey === undefined) {
     throw new UserError("--storage lighthouse needs a Lighthouse API key, and LIGHTHOUSE_API_KEY is not set.", LIGHTHOUSE_KEY_HELP, { family: "config" });

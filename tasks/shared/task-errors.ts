@@ -116,6 +116,14 @@ function isHardhatError(error: unknown): error is Error {
   return HardhatPluginError.isHardhatPluginError(error) || (error instanceof Error && error.name === "HardhatError");
 }
 
+/** Hardhat's error number HHE50002 (KEY_NOT_FOUND_DURING_TESTS_WITH_DEV_KEYSTORE): under `hardhat test`, a configuration variable missing from the development keystore. */
+const KEY_NOT_IN_DEV_KEYSTORE = 50002;
+
+/** True for Hardhat's error "key not found in the development keystore" (recognized by its number, not its text). */
+export function isKeyMissingFromDevKeystore(error: unknown): boolean {
+  return error instanceof Error && error.name === "HardhatError" && (error as { readonly number?: unknown }).number === KEY_NOT_IN_DEV_KEYSTORE;
+}
+
 /** The text printed for an error by tasks that report failures themselves (exit status 2). */
 export function errorText(error: unknown): string {
   if (isHardhatError(error)) return `Error: ${error.message}`;
