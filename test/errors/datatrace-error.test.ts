@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { composeMessage, DatatraceError, FAILURE_FAMILIES, familyCode, FileSystemError, fileSystemError, InternalError, isDatatraceError, UserError } from "../../src/errors/index.js";
 import { SourceError } from "../../src/sources/source-error.js";
 import { StorageError } from "../../src/storage/errors.js";
+import { classifySdkError } from "../../src/storage/lighthouse.js";
 
 describe("DatatraceError", () => {
   it("has a short message, a fix, details, a family and a code; message joins the lines", () => {
@@ -73,6 +74,18 @@ describe("DatatraceError", () => {
     expect(isDatatraceError(new Error("plain"))).to.equal(false);
     expect(isDatatraceError({ message: "look-alike", family: "usage", code: "USAGE" })).to.equal(false);
     expect(isDatatraceError(null)).to.equal(false);
+  });
+});
+
+describe("StorageError", () => {
+  it("has the family of its code and keeps the HTTP status of a Lighthouse answer (decisions never read the message)", () => {
+    const missing = classifySdkError("getFileInfo", new Error("Request failed with status code 404"));
+    expect(missing.code).to.equal("LIGHTHOUSE_REJECTED");
+    expect(missing.httpStatus).to.equal(404);
+    expect(classifySdkError("upload", new Error("socket hang up")).httpStatus).to.equal(undefined);
+    expect(classifySdkError("upload", new Error("socket hang up")).family).to.equal("unavailable");
+    expect(new StorageError("BLOCK_NOT_FOUND", "x").family).to.equal("not-found");
+    expect(new StorageError("LIGHTHOUSE_MISSING_API_KEY", "x").family).to.equal("config");
   });
 });
 

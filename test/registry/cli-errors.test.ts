@@ -8,7 +8,7 @@ import { HardhatPluginError } from "hardhat/plugins";
 import { Interrupted } from "../../src/cli/interrupt.js";
 import { DatatraceError, FAILURE_FAMILIES, InternalError, isUserError, UserError, type FailureFamily } from "../../src/errors/index.js";
 import { BlockNotFoundError, StorageError } from "../../src/storage/errors.js";
-import { errorText, EXIT_CODES, exitCodeOf, FAMILY_EXIT_CODES, formatError, PLUGIN_ID, toTaskError } from "../../tasks/shared/task-errors.js";
+import { errorText, EXIT_CODES, exitCodeOf, FAMILY_EXIT_CODES, formatError, isKeyMissingFromDevKeystore, PLUGIN_ID, toTaskError } from "../../tasks/shared/task-errors.js";
 
 describe("UserError", () => {
   const error = new UserError("The dataset file data.csv does not exist.", "Check the path or run `npx hardhat dataset hash --help`.", { family: "not-found" });
@@ -135,5 +135,12 @@ describe("task errors: families → exit codes and Hardhat plugin errors (tasks/
     const wrapped = new UserError("Upload failed.", "Retry later.", { cause: new Error("ECONNRESET") });
     expect(formatError(wrapped)).to.not.include("ECONNRESET");
     expect(formatError(wrapped, { verbose: true })).to.match(/Caused by: Error: ECONNRESET/);
+  });
+
+  it("recognizes Hardhat's 'key not found in the development keystore' by its error number, not its text", () => {
+    const text = 'Key "LIGHTHOUSE_API_KEY" not found in the development keystore. Run "npx hardhat keystore set LIGHTHOUSE_API_KEY --dev" to set it.';
+    expect(isKeyMissingFromDevKeystore(Object.assign(new Error(text), { name: "HardhatError", number: 50002 }))).to.equal(true);
+    expect(isKeyMissingFromDevKeystore(Object.assign(new Error(text), { name: "HardhatError", number: 50000 }))).to.equal(false);
+    expect(isKeyMissingFromDevKeystore(new Error(text))).to.equal(false);
   });
 });
