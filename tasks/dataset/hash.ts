@@ -71,13 +71,13 @@ export default async function datasetHash(args: DatasetHashArguments, _hre: Hard
 }
 
 async function run(args: DatasetHashArguments, signal: AbortSignal, seen: { samples: number; bytes: number }): Promise<void> {
-  if (args.sources.length === 0) throw new DatatraceError("No source given: npx hardhat dataset hash <dir|file.jsonl|file.csv|images-idx3-ubyte|shard.tar|data.parquet…>.");
-  if (!(SOURCE_KIND_OPTIONS as readonly string[]).includes(args.kind)) throw new DatatraceError(`--kind ${args.kind} is not one of ${SOURCE_KIND_OPTIONS.join(", ")}.`);
-  if (!PROGRESS_MODES.includes(args.progress)) throw new DatatraceError(`--progress ${args.progress} is not one of ${PROGRESS_MODES.join(", ")}.`);
-  if (args.header && args.noHeader) throw new DatatraceError("--header and --no-header contradict each other: pass at most one.");
-  if (args.threads < 0) throw new DatatraceError(`--threads ${args.threads}: pass 0 (one per CPU) or a positive number.`);
-  if (args.part === "" && args.partialOut !== "") throw new DatatraceError("--partial-out only applies with --part i/n.");
-  if (args.part !== "" && args.out !== "") throw new DatatraceError("--out names a manifest; with --part the output is a partial file: use --partial-out.");
+  if (args.sources.length === 0) throw new DatatraceError("No source given: npx hardhat dataset hash <dir|file.jsonl|file.csv|images-idx3-ubyte|shard.tar|data.parquet…>.", { family: "usage" });
+  if (!(SOURCE_KIND_OPTIONS as readonly string[]).includes(args.kind)) throw new DatatraceError(`--kind ${args.kind} is not one of ${SOURCE_KIND_OPTIONS.join(", ")}.`, { family: "usage" });
+  if (!PROGRESS_MODES.includes(args.progress)) throw new DatatraceError(`--progress ${args.progress} is not one of ${PROGRESS_MODES.join(", ")}.`, { family: "usage" });
+  if (args.header && args.noHeader) throw new DatatraceError("--header and --no-header contradict each other: pass at most one.", { family: "usage" });
+  if (args.threads < 0) throw new DatatraceError(`--threads ${args.threads}: pass 0 (one per CPU) or a positive number.`, { family: "usage" });
+  if (args.part === "" && args.partialOut !== "") throw new DatatraceError("--partial-out only applies with --part i/n.", { family: "usage" });
+  if (args.part !== "" && args.out !== "") throw new DatatraceError("--out names a manifest; with --part the output is a partial file: use --partial-out.", { family: "usage" });
   const memoryBudget = parseByteSize(args.memoryBudget);
   const threads = args.threads === 0 ? undefined : args.threads;
 

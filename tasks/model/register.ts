@@ -68,7 +68,7 @@ export interface ModelRegisterArguments {
 export default async function modelRegister(args: ModelRegisterArguments, hre: HardhatRuntimeEnvironment): Promise<RegisteredModel> {
   try {
     if ((args.hf ?? "") !== "") return (await registerHf(args, hre)).registered;
-    if (args.weights === "") throw new DatatraceError("--weights is required: the weights file or directory of the model (or --hf <folder | org/name> for a Hugging Face model).");
+    if (args.weights === "") throw new DatatraceError("--weights is required: the weights file or directory of the model (or --hf <folder | org/name> for a Hugging Face model).", { family: "usage" });
     const datasetIds = parseTokenIdList(args.datasets, "datasets");
     const evaluationDatasetIds = parseTokenIdList(args.evaluationDatasets ?? "", "evaluation datasets");
     const parentIds = parseTokenIdList(args.parents, "parents");
@@ -160,10 +160,10 @@ function ignoreList(args: ModelRegisterArguments): string[] {
 
 /** `model register --hf`: a Hugging Face model with its card, configs, lineage and datasets. */
 async function registerHf(args: ModelRegisterArguments, hre: HardhatRuntimeEnvironment): Promise<RegisteredHfModel> {
-  if (args.weights !== "") throw new DatatraceError("--weights and --hf exclude each other: --hf hashes the model folder (or reads the Hub's listing) itself.");
+  if (args.weights !== "") throw new DatatraceError("--weights and --hf exclude each other: --hf hashes the model folder (or reads the Hub's listing) itself.", { family: "usage" });
   const datasetIds = parseTokenIdList(args.datasets, "datasets");
   const evaluationDatasetIds = parseTokenIdList(args.evaluationDatasets ?? "", "evaluation datasets");
-  if (args.parents !== "") throw new DatatraceError("--parents is not used with --hf: parents come from the card's base_model (registered tokens are found by repo id).");
+  if (args.parents !== "") throw new DatatraceError("--parents is not used with --hf: parents come from the card's base_model (registered tokens are found by repo id).", { family: "usage" });
   const workspace = workspaceAt(args.dir);
   const reporter = createConsoleReporter({ quiet: args.quiet || args.json });
   const hub = await openHub(hre, reporter);
