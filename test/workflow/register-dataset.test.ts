@@ -3,7 +3,7 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { isUserError, type UserError } from "../../src/cli/errors.js";
+import { isUserError, type UserError } from "../../src/errors/index.js";
 import { toChainError } from "../../src/chain/describe-error.js";
 import { createRegistryClient } from "../../src/chain/registry-client.js";
 import { idsPath, shardPath } from "../../src/manifest/manifest-format.js";
