@@ -3,7 +3,7 @@
  * as a plain record, or all of them (ids are sequential from 1 and never
  * burned, so `1..datasetCount()` is the complete list).
  */
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import { datasetRecordOf, type DatasetRecord } from "./dataset-record.js";
 import { unknownTokenAdvice, type RegistryClient } from "./registry-client.js";
 
@@ -31,14 +31,14 @@ function shownValue(text: string): string {
 export function parseTokenId(text: string | bigint | number, what = "token id"): bigint {
   const s = String(text).trim().replace(/^#/, "");
   if (!/^\d+$/.test(s) || BigInt(s) === 0n) {
-    throw new UserError(`"${shownValue(String(text))}" is not a ${what}.`, `Give a positive whole number, e.g. 1 (token ids start at 1).`, { exitCode: EXIT_CODES.usage });
+    throw new UserError(`"${shownValue(String(text))}" is not a ${what}.`, `Give a positive whole number, e.g. 1 (token ids start at 1).`, { family: "usage" });
   }
   const id = BigInt(s);
   if (id > MAX_TOKEN_ID) {
     throw new UserError(
       `"${shownValue(s)}" is out of range for a ${what}: token ids are whole numbers from 1 to 2^256 − 1 (at most 78 digits).`,
       "Give the id of a registered token; `npx hardhat dataset list` (or `model lineage`) shows them.",
-      { exitCode: EXIT_CODES.usage },
+      { family: "usage" },
     );
   }
   return id;
@@ -51,7 +51,7 @@ export async function requireDatasetExists(client: RegistryClient, id: bigint): 
   throw new UserError(
     `Dataset #${id} does not exist on ${networkDescription(client)}: ${count === 0n ? "no dataset is registered there" : `the registered ids are 1 to ${count}`}.`,
     unknownTokenAdvice(client, "list the datasets with `npx hardhat dataset list"),
-    { exitCode: EXIT_CODES.noInput },
+    { family: "not-found" },
   );
 }
 

@@ -10,7 +10,7 @@
  */
 import type { ErrorDescription, Interface } from "ethers";
 
-import { EXIT_CODES, isUserError, UserError } from "../cli/errors.js";
+import { isUserError, UserError, type FailureFamily } from "../errors/index.js";
 import { MODEL_RELATIONS } from "../registry/model-relation.js";
 
 /** A decoded custom error. */
@@ -113,9 +113,9 @@ export function describeRevert(decoded: DecodedRevert): string {
   }
 }
 
-/** Exit codes of decoded reverts: a reveal that is too early may succeed later. */
-function revertExitCode(decoded: DecodedRevert): number {
-  return decoded.name === "DatasetCommitmentTooRecent" || decoded.name === "DatasetRootClaimed" ? EXIT_CODES.tempFail : EXIT_CODES.dataError;
+/** Failure families of decoded reverts: a reveal that is too early may succeed later. */
+function revertFamily(decoded: DecodedRevert): FailureFamily {
+  return decoded.name === "DatasetCommitmentTooRecent" || decoded.name === "DatasetRootClaimed" ? "temporary" : "data";
 }
 
 /**
@@ -125,7 +125,7 @@ function revertExitCode(decoded: DecodedRevert): number {
  */
 export function revertError(decoded: DecodedRevert, context: ChainErrorContext, cause?: unknown): UserError {
   return new UserError(`Cannot ${context.action}: ${describeRevert(decoded)}.`, revertAdvice(decoded, context), {
-    exitCode: revertExitCode(decoded),
+    family: revertFamily(decoded),
     ...(cause === undefined ? {} : { cause }),
   });
 }
@@ -197,14 +197,14 @@ export function toChainError(error: unknown, interfaces: readonly Interface[], c
       context.filecoin === true
         ? `Fund it with test FIL from https://faucet.calibnet.chainsafe-fil.io (or https://beryx.zondax.ch/faucet), then retry.`
         : "Fund the account, then retry.",
-      { exitCode: EXIT_CODES.config, cause: error },
+      { family: "config", cause: error },
     );
   }
   if (/actor not found/i.test(text)) {
     return new UserError(
       `Cannot ${context.action}: ${account} is unknown to ${context.networkName} (a Filecoin address exists only once it has been funded).`,
       "Send it test FIL from https://faucet.calibnet.chainsafe-fil.io, wait for the transfer, then retry.",
-      { exitCode: EXIT_CODES.config, cause: error },
+      { family: "config", cause: error },
     );
   }
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|fetch failed|ECONNRESET|socket hang up|Cannot connect to the network/i.test(text)) {
@@ -213,19 +213,19 @@ export function toChainError(error: unknown, interfaces: readonly Interface[], c
       context.networkName === "localhost"
         ? "Start a node with `npx hardhat node` (or set DATATRACE_LOCALHOST_URL to its URL), then retry."
         : "Check the network's RPC URL and your connection, then retry.",
-      { exitCode: EXIT_CODES.unavailable, cause: error },
+      { family: "unavailable", cause: error },
     );
   }
   if (/nonce too low|nonce has already been used|replacement transaction underpriced|already known/i.test(text)) {
     return new UserError(
       `Cannot ${context.action}: the node rejected the transaction's nonce (${text.split(" | ")[0]}): another transaction from ${account} is pending or was just mined.`,
       "Wait for it to be mined, then rerun the same command: the registration journal resumes where it stopped.",
-      { exitCode: EXIT_CODES.tempFail, cause: error },
+      { family: "temporary", cause: error },
     );
   }
   const first = (text.split(" | ")[0] ?? String(error)).replace(/[.\s]+$/, "");
   return new UserError(`Cannot ${context.action}: ${first}.`, "Check the network and the inputs, then retry; rerun with --show-stack-traces for details.", {
-    exitCode: EXIT_CODES.failure,
+    family: "failure",
     cause: error,
   });
 }

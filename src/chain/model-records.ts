@@ -3,7 +3,7 @@
  * and parents, owner and token URI as a plain record, or all of them (ids
  * are sequential from 1 and never burned).
  */
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import { MODEL_RELATIONS, type ModelRelation } from "../registry/model-relation.js";
 import { networkDescription } from "./dataset-records.js";
 import { unknownTokenAdvice, type RegistryClient } from "./registry-client.js";
@@ -35,7 +35,7 @@ export async function requireModelExists(client: RegistryClient, id: bigint, rol
   throw new UserError(
     `${role} #${id} does not exist on ${networkDescription(client)}: ${count === 0n ? "no model is registered there" : `the registered ids are 1 to ${count}`}.`,
     unknownTokenAdvice(client, "see the models with `npx hardhat registry export --format json"),
-    { exitCode: EXIT_CODES.noInput },
+    { family: "not-found" },
   );
 }
 

@@ -11,7 +11,7 @@ import path from "node:path";
 
 import { getAddress, isAddress } from "ethers";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 
 /** The two registry contracts of one deployment. */
 export interface RegistryAddresses {
@@ -60,7 +60,7 @@ export async function readIgnitionAddresses(location: IgnitionRecordLocation): P
     text = await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new UserError(`Cannot read the Ignition deployment record ${file}.`, "Check its permissions.", { exitCode: EXIT_CODES.ioError, cause: error });
+    throw new UserError(`Cannot read the Ignition deployment record ${file}.`, "Check its permissions.", { family: "io", cause: error });
   }
   let parsed: unknown;
   try {
@@ -69,7 +69,7 @@ export async function readIgnitionAddresses(location: IgnitionRecordLocation): P
     throw new UserError(
       `The Ignition deployment record ${file} is not valid JSON.`,
       "Redeploy with `npx hardhat ignition deploy ignition/modules/Registry.ts --network <name> --reset`.",
-      { exitCode: EXIT_CODES.dataError, cause: error },
+      { family: "data", cause: error },
     );
   }
   const record = (typeof parsed === "object" && parsed !== null ? parsed : {}) as Record<string, unknown>;
@@ -79,7 +79,7 @@ export async function readIgnitionAddresses(location: IgnitionRecordLocation): P
       throw new UserError(
         `The Ignition deployment record ${file} has no address for ${REGISTRY_FUTURE_IDS[key]}.`,
         "Deploy the Registry module (ignition/modules/Registry.ts) with `npx hardhat ignition deploy ignition/modules/Registry.ts --network <name>`.",
-        { exitCode: EXIT_CODES.config },
+        { family: "config" },
       );
     }
     return getAddress(value);

@@ -8,7 +8,7 @@
 import type { Interface, Provider, Signer } from "ethers";
 
 import type { DatasetNFT, ModelNFT } from "../../typechain-types/index.js";
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import { KEEP_A_CHAIN } from "./describe-error.js";
 import { blockExplorers, isFilecoinChain, isLocalChain, type BlockExplorer } from "./explorer.js";
 import type { RegistryAddresses } from "./registry-addresses.js";
@@ -117,6 +117,6 @@ export function requireSigner(client: RegistryClient): Signer {
     client.filecoin
       ? "Store the key of a funded account with `npx hardhat keystore set PRIVATE_KEY` (or export PRIVATE_KEY), then retry."
       : `Configure accounts for the network "${client.networkName}" in hardhat.config.ts, then retry.`,
-    { exitCode: EXIT_CODES.config },
+    { family: "config" },
   );
 }

@@ -7,7 +7,7 @@
 import type { ContractRunner, Interface } from "ethers";
 
 import type { DatasetNFT, ModelNFT } from "../../typechain-types/index.js";
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import type { RegistryAddresses } from "./registry-addresses.js";
 
 /** The registries, connected to a runner (a signer for writes, a provider for reads). */
@@ -26,7 +26,7 @@ async function loadFactories(): Promise<Factories> {
     throw new UserError(
       "The TypeChain contract types (typechain-types/) are missing.",
       "Run `npx hardhat build` once, then retry.",
-      { exitCode: EXIT_CODES.config, cause: error },
+      { family: "config", cause: error },
     );
   });
   return factories;

@@ -7,7 +7,7 @@
  */
 import type { Provider } from "ethers";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import type { RegistryAddresses } from "./registry-addresses.js";
 
 /** What the messages need to know about the connection. */
@@ -41,7 +41,7 @@ export async function requireDeployed(
     throw new UserError(
       `contracts not deployed on ${where}: there is no Ignition record${context.recordPath === undefined ? "" : ` (${context.recordPath})`}.`,
       `Run \`${deployCommand(context.networkName, false, context.deploymentId)}\`, then retry.`,
-      { exitCode: EXIT_CODES.config },
+      { family: "config" },
     );
   }
   for (const [name, address] of [["DatasetNFT", addresses.datasetNFT], ["ModelNFT", addresses.modelNFT]] as const) {
@@ -51,7 +51,7 @@ export async function requireDeployed(
         `contracts not deployed on ${where}: the Ignition record lists ${name} at ${address}, but there is no contract code there ` +
           "(a local node that was restarted forgets its contracts; a record copied from another chain is wrong).",
         `Run \`${deployCommand(context.networkName, true, context.deploymentId)}\` to deploy again, then retry.`,
-        { exitCode: EXIT_CODES.config },
+        { family: "config" },
       );
     }
   }

@@ -8,7 +8,7 @@
  */
 import type { Provider, TransactionReceipt } from "ethers";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 
 /** The state of a wait, reported to {@link WaitForReceiptOptions.onWait}. */
 export interface ReceiptWait {
@@ -41,7 +41,7 @@ export class TransactionUnknownError extends UserError {
     super(
       `Transaction ${hash} is unknown to the node (not pending, not mined) after ${Math.round(waitedMs / 1000)} s: it was dropped, or the node was restarted.`,
       "Check the account's transactions on the explorer. If it was never mined, the registration journal must be cleared before retrying (the message of the register command names the file).",
-      { exitCode: EXIT_CODES.tempFail },
+      { family: "temporary" },
     );
     this.name = "TransactionUnknownError";
     this.hash = hash;
@@ -71,7 +71,7 @@ export async function waitForReceipt(provider: Provider, hash: string, options: 
       throw new UserError(
         `Transaction ${hash} is still pending after ${Math.round((t - started) / 1000)} s.`,
         "Rerun the same command later: the registration journal resumes waiting for this transaction instead of sending another.",
-        { exitCode: EXIT_CODES.tempFail },
+        { family: "temporary" },
       );
     }
     await sleep(pollMs);

@@ -12,30 +12,28 @@
  * try {
  *   await longWork({ signal: interrupts.signal });
  * } catch (error) {
- *   if (error instanceof Interrupted) process.exitCode = error.exitCode;
+ *   if (error instanceof Interrupted) process.exitCode = exitCodeOf(error); // tasks/shared/task-errors.ts
  *   else throw error;
  * } finally {
  *   interrupts.dispose();
  * }
  */
+import { DatatraceError } from "../errors/index.js";
 
 /** Exit status of a command stopped by `signal` (128 + signal number). */
 export function interruptExitCode(signal: "SIGINT" | "SIGTERM"): number {
   return signal === "SIGINT" ? 130 : 143;
 }
 
-/** The reason an interrupted run rejects with. */
-export class Interrupted extends Error {
+/** The reason an interrupted run rejects with (family `interrupted`; the task layer exits with {@link interruptExitCode}). */
+export class Interrupted extends DatatraceError {
   /** The signal received. */
   readonly signal: "SIGINT" | "SIGTERM";
-  /** The exit status to report (130 or 143). */
-  readonly exitCode: number;
 
   constructor(signal: "SIGINT" | "SIGTERM") {
-    super(`interrupted by ${signal}`);
+    super(`interrupted by ${signal}`, { family: "interrupted" });
     this.name = "Interrupted";
     this.signal = signal;
-    this.exitCode = interruptExitCode(signal);
   }
 }
 

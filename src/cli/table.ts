@@ -7,6 +7,7 @@
  * would run as a formula are neutralised (see {@link toCsv}).
  */
 import { displayWidth, sliceToWidth } from "./display-width.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** A cell value; null/undefined print as an empty cell (or `null` in JSON). */
 export type CellValue = string | number | bigint | boolean | null | undefined;
@@ -61,7 +62,7 @@ function pad(text: string, size: number, align: "left" | "right"): string {
  * ```
  */
 export function formatTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[], options: TableOptions = {}): string {
-  if (columns.length === 0) throw new Error("formatTable needs at least one column.");
+  if (columns.length === 0) throw new DatatraceError("formatTable needs at least one column.");
   if (rows.length === 0) return `${options.empty ?? "(none)"}\n`;
   const sep = options.separator ?? "  ";
   const raw = rows.map((row) => columns.map((c) => c.value(row)));

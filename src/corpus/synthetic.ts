@@ -14,6 +14,7 @@
 import { createHash } from "node:crypto";
 
 import type { SpamLabel } from "./spamassassin.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** One synthetic email, shaped like a corpus email. */
 export interface SyntheticEmail {
@@ -135,7 +136,7 @@ export interface SyntheticOptions {
 export function syntheticExtraEmails(options: SyntheticOptions = {}): SyntheticEmail[] {
   const perClass = options.perClass ?? 30;
   if (!Number.isSafeInteger(perClass) || perClass < 0 || perClass > 10_000) {
-    throw new Error(`perClass must be an integer between 0 and 10000, got ${String(options.perClass)}.`);
+    throw new DatatraceError(`perClass must be an integer between 0 and 10000, got ${String(options.perClass)}.`);
   }
   const seed = options.seed ?? "datatrace-extra-v1";
   const emails: SyntheticEmail[] = [];

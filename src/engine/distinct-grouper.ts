@@ -7,6 +7,7 @@
 import { toHex } from "../hash/hex.js";
 import type { RecordSink } from "./sample-record.js";
 import { compareHashAt } from "./sample-record.js";
+import { InternalError } from "../errors/index.js";
 
 /** A duplicated sample, for reports. */
 export interface DuplicateExample {
@@ -60,7 +61,7 @@ export class DistinctGrouper {
         if (this.#withIds) this.#ids.push(id ?? "");
         return;
       }
-      if (order < 0) throw new Error("internal error: records are not in hash order");
+      if (order < 0) throw new InternalError("records are not in hash order");
       this.#emit();
     }
     this.#current.set(hashes.subarray(offset, offset + 32));

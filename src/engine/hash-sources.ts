@@ -140,9 +140,9 @@ function describeFailure(error: unknown, source: SampleSource, batch: SampleBatc
   const id =
     batch.ids?.[index] ?? (batch.kind === "files" ? batch.paths[index] : undefined) ?? `${name} (sample ${batch.ordinals[index] ?? "?"})`;
   const reason =
-    error.code === "EACCES" || error.code === "EPERM"
+    error.errno === "EACCES" || error.errno === "EPERM"
       ? "permission denied; fix its permissions or leave it out (--exclude)"
-      : error.code === "ENOENT"
+      : error.errno === "ENOENT"
         ? "it disappeared while hashing; rerun once the data stops changing"
         : error.message;
   return new SourceError(id, `Cannot read sample ${id} of source ${name}: ${reason}.`, { cause: error });

@@ -16,6 +16,7 @@ import { Worker } from "node:worker_threads";
 import type { BatchSlot, SampleBatch } from "../sources/sample-batch.js";
 import type { HashBatchMessage } from "./hash-batch.mjs";
 import { hashBatch } from "./hash-batch.mjs";
+import { DatatraceError } from "../errors/index.js";
 
 /** Options of {@link HashWorkerPool.start}. */
 export interface HashWorkerPoolOptions {
@@ -31,15 +32,15 @@ export interface HashWorkerPoolOptions {
   readonly workerUrl?: URL | undefined;
 }
 
-/** Why a batch failed: `index` is the position in the batch of the sample at fault, when known. */
-export class BatchHashError extends Error {
+/** Why a batch failed: `index` is the position in the batch of the sample at fault, when known; `errno` Node's code (`EACCES`…) when a read failed. */
+export class BatchHashError extends DatatraceError {
   readonly index: number | undefined;
-  readonly code: string | undefined;
-  constructor(message: string, index: number | undefined, code: string | undefined) {
-    super(message);
+  readonly errno: string | undefined;
+  constructor(message: string, index: number | undefined, errno: string | undefined) {
+    super(message, { family: "io" });
     this.name = "BatchHashError";
     this.index = index;
-    this.code = code;
+    this.errno = errno;
   }
 }
 
@@ -95,7 +96,7 @@ export class HashWorkerPool {
 
   /** A free slot with at least `minBytes` of data room; waits while all are in flight (rejected if the pool closes meanwhile). */
   async acquireSlot(minBytes = 0): Promise<BatchSlot> {
-    if (this.#closed) throw new Error("HashWorkerPool is closed");
+    if (this.#closed) throw new DatatraceError("HashWorkerPool is closed");
     const slot = this.#free.pop() ?? (await new Promise<PoolSlot>((resolve, reject) => this.#waiters.push({ resolve, reject })));
     if (minBytes <= slot.data.length) return slot;
     // A sample larger than a slot: a one-off bigger slot stands in for this one.
@@ -129,7 +130,7 @@ export class HashWorkerPool {
       }
     }
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
-    if (this.#closed) return Promise.reject(new Error("HashWorkerPool is closed"));
+    if (this.#closed) return Promise.reject(new DatatraceError("HashWorkerPool is closed"));
     return new Promise<number>((resolve, reject) => {
       const id = this.#nextJobId++;
       this.#queue.push({ id, message: { id, batch: message, digests: slot.digests }, resolve, reject });
@@ -144,7 +145,7 @@ export class HashWorkerPool {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const closed = new Error("HashWorkerPool closed");
+    const closed = new DatatraceError("HashWorkerPool closed");
     for (const job of [...this.#running.values(), ...this.#queue.splice(0)]) job.reject(closed);
     this.#running.clear();
     for (const waiter of this.#waiters.splice(0)) waiter.reject(closed);
@@ -178,10 +179,10 @@ export class HashWorkerPool {
       this.#dispatch();
     });
     // A crashed worker (not a sample error, which is a reply): fail everything.
-    worker.on("error", (error) => this.#fail(new Error(`A hashing worker crashed: ${error.message}`, { cause: error })));
+    worker.on("error", (error) => this.#fail(new DatatraceError(`A hashing worker crashed: ${error.message}`, { cause: error })));
     // A worker that ends without an error (process.exit in it, killed thread) would leave its batch pending forever.
     worker.on("exit", (code) => {
-      if (!this.#closed) this.#fail(new Error(`A hashing worker exited unexpectedly (exit code ${code}) while the pool was running.`));
+      if (!this.#closed) this.#fail(new DatatraceError(`A hashing worker exited unexpectedly (exit code ${code}) while the pool was running.`));
     });
     this.#workers.push(worker);
     this.#idle.push(worker);

@@ -14,6 +14,7 @@ import { ManifestOutput } from "./manifest-output.js";
 import type { PartialFileInfo } from "./partial-file.js";
 import { PartialRecordCursor, readPartialInfo } from "./partial-file.js";
 import { resolveCreatedAt } from "./run-options.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** Options of {@link mergePartials}. */
 export interface MergePartialsOptions extends ManifestDestination {
@@ -23,31 +24,31 @@ export interface MergePartialsOptions extends ManifestDestination {
 
 /** Reads and cross-checks the partial files; returns them sorted by part. */
 export function checkPartials(files: readonly string[]): PartialFileInfo[] {
-  if (files.length === 0) throw new Error("No partial file given: pass the files written by every `--part i/n` run.");
+  if (files.length === 0) throw new DatatraceError("No partial file given: pass the files written by every `--part i/n` run.");
   const infos = files.map((f) => readPartialInfo(f));
   const first = infos[0]!;
   for (const info of infos) {
     if (info.header.sourceSet !== first.header.sourceSet) {
-      throw new Error(
+      throw new DatatraceError(
         `${info.file} comes from another source set than ${first.file} (different sources, options or files seen). ` +
           `Merge only the parts of one run, made from the same data with the same command.`,
       );
     }
     if (info.header.parts !== first.header.parts) {
-      throw new Error(`${info.file} is part of a ${info.header.parts}-part run but ${first.file} of a ${first.header.parts}-part run.`);
+      throw new DatatraceError(`${info.file} is part of a ${info.header.parts}-part run but ${first.file} of a ${first.header.parts}-part run.`);
     }
   }
   const n = first.header.parts;
   const byPart = new Map<number, PartialFileInfo>();
   for (const info of infos) {
     const twin = byPart.get(info.header.part);
-    if (twin !== undefined) throw new Error(`Part ${info.header.part}/${n} is given twice: ${twin.file} and ${info.file}. Pass each part once.`);
+    if (twin !== undefined) throw new DatatraceError(`Part ${info.header.part}/${n} is given twice: ${twin.file} and ${info.file}. Pass each part once.`);
     byPart.set(info.header.part, info);
   }
   const missing: string[] = [];
   for (let i = 1; i <= n; i++) if (!byPart.has(i)) missing.push(`${i}/${n}`);
   if (missing.length > 0) {
-    throw new Error(
+    throw new DatatraceError(
       `Missing part${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: run ${missing.length > 1 ? "them" : "it"} (--part ${missing[0]}) and merge again with every part.`,
     );
   }
@@ -63,7 +64,7 @@ export async function mergePartials(files: readonly string[], options: MergePart
   const createdAt = resolveCreatedAt(options.createdAt);
   const sampleCount = infos.reduce((a, i) => a + i.trailer.records, 0);
   const totalBytes = infos.reduce((a, i) => a + i.trailer.totalBytes, 0);
-  if (sampleCount === 0) throw new Error("The partial files hold no samples: the sources are empty.");
+  if (sampleCount === 0) throw new DatatraceError("The partial files hold no samples: the sources are empty.");
   const output = new ManifestOutput(options);
   try {
     const written = await output.write(
@@ -102,7 +103,7 @@ function mergeSorted(infos: readonly PartialFileInfo[], withIds: boolean, sink: 
     while (heap.length > 0) {
       const top = heap[0]!;
       if (previous !== undefined && compareRecords(top.hash, 0, top.source, top.ordinal, previous.hash, 0, previous.source, previous.ordinal) <= 0) {
-        throw new Error(
+        throw new DatatraceError(
           `${top.info.file} is not sorted, or repeats a sample of ${previous.file} (same source and position): ` +
             `the partial files are corrupt or overlap. Recreate them with the same command.`,
         );

@@ -15,6 +15,7 @@ import path from "node:path";
 import type { SourceDescription } from "../sources/source-description.js";
 import type { RecordSink } from "./sample-record.js";
 import { encodeRecord, maxEncodedSize, RECORD_FIXED_BYTES } from "./sample-record.js";
+import { DatatraceError } from "../errors/index.js";
 
 const MAGIC = Buffer.from("DTPART01", "latin1");
 const END_MAGIC = Buffer.from("DTPEND01", "latin1");
@@ -114,7 +115,7 @@ export interface PartialFileInfo {
 /** Reads and checks the header and trailer of a partial file. */
 export function readPartialInfo(file: string): PartialFileInfo {
   const shown = file;
-  if (!existsSync(file)) throw new Error(`Partial file ${shown} does not exist.`);
+  if (!existsSync(file)) throw new DatatraceError(`Partial file ${shown} does not exist.`);
   const fd = openSync(file, "r");
   try {
     const size = fstatSync(fd).size;
@@ -124,26 +125,26 @@ export function readPartialInfo(file: string): PartialFileInfo {
       return b;
     };
     if (size < 12 + 12 || !readAt(0, 8).equals(MAGIC)) {
-      throw new Error(`${shown} is not a Datatrace partial leaf file (no DTPART01 magic). Pass the files written by --part.`);
+      throw new DatatraceError(`${shown} is not a Datatrace partial leaf file (no DTPART01 magic). Pass the files written by --part.`);
     }
     if (!readAt(size - 8, 8).equals(END_MAGIC)) {
-      throw new Error(`${shown} is incomplete (no end marker): its part was interrupted. Run that part again.`);
+      throw new DatatraceError(`${shown} is incomplete (no end marker): its part was interrupted. Run that part again.`);
     }
     const headerLength = readAt(8, 4).readUInt32BE(0);
     const trailerLength = readAt(size - 12, 4).readUInt32BE(0);
     const recordsStart = 12 + headerLength;
     const recordsEnd = size - 12 - trailerLength;
-    if (recordsEnd < recordsStart) throw new Error(`${shown} is corrupt: header and trailer overlap.`);
+    if (recordsEnd < recordsStart) throw new DatatraceError(`${shown} is corrupt: header and trailer overlap.`);
     let header: PartialHeader;
     let trailer: PartialTrailer;
     try {
       header = JSON.parse(readAt(12, headerLength).toString("utf8")) as PartialHeader;
       trailer = JSON.parse(readAt(recordsEnd, trailerLength).toString("utf8")) as PartialTrailer;
     } catch (error) {
-      throw new Error(`${shown} is corrupt: unreadable header or trailer JSON.`, { cause: error });
+      throw new DatatraceError(`${shown} is corrupt: unreadable header or trailer JSON.`, { cause: error });
     }
     if (header.format !== PARTIAL_FORMAT) {
-      throw new Error(`${shown} has format ${JSON.stringify(header.format)}, expected "${PARTIAL_FORMAT}".`);
+      throw new DatatraceError(`${shown} has format ${JSON.stringify(header.format)}, expected "${PARTIAL_FORMAT}".`);
     }
     return { file, header, trailer, recordsStart, recordsEnd };
   } finally {
@@ -177,12 +178,12 @@ export class PartialRecordCursor {
     if (this.#fill - this.#start < RECORD_FIXED_BYTES || this.#fill - this.#start < this.#needed()) this.#refill();
     if (this.#fill === this.#start) {
       if (this.#read !== this.info.trailer.records) {
-        throw new Error(`${this.info.file} holds ${this.#read} records but its trailer says ${this.info.trailer.records}: it is corrupt.`);
+        throw new DatatraceError(`${this.info.file} holds ${this.#read} records but its trailer says ${this.info.trailer.records}: it is corrupt.`);
       }
       return false;
     }
     const need = this.#needed();
-    if (this.#fill - this.#start < need) throw new Error(`${this.info.file} ends inside a record: it is corrupt.`);
+    if (this.#fill - this.#start < need) throw new DatatraceError(`${this.info.file} ends inside a record: it is corrupt.`);
     const at = this.#start;
     const b = this.#buffer;
     this.hash = b.subarray(at, at + 32);

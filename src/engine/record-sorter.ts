@@ -17,6 +17,7 @@ import path from "node:path";
 import type { RecordColumns, RecordSink } from "./sample-record.js";
 import { compareHashAt, decodeRecords, encodeRecord, maxEncodedSize, RECORD_FIXED_BYTES } from "./sample-record.js";
 import { sortRecords } from "./sort-records.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** Default memory budget for records: 1 GiB. */
 export const DEFAULT_MEMORY_BUDGET = 1024 * 1024 * 1024;
@@ -276,7 +277,7 @@ export function forEachRecordInFile(file: string, visit: RecordSink): void {
         start = end;
       }
       if (n === 0) {
-        if (start !== fill) throw new Error(`${file} ends inside a record: the file is truncated or corrupt.`);
+        if (start !== fill) throw new DatatraceError(`${file} ends inside a record: the file is truncated or corrupt.`);
         return;
       }
     }

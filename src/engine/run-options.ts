@@ -1,6 +1,7 @@
 /** Options of a hashing run, and their parsing from text (command line, environment). */
 import type { PartSelector } from "../sources/sample-batch.js";
 import type { HashSourcesOptions } from "./hash-sources.js";
+import { DatatraceError } from "../errors/index.js";
 
 /**
  * Options shared by a whole run (`buildManifest`) and one part of a split run
@@ -35,10 +36,10 @@ export function parseByteSize(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/iu.exec(text);
   const unit = m === null ? undefined : UNITS[m[2]!.toLowerCase()];
   if (m === null || unit === undefined) {
-    throw new Error(`Cannot read "${text}" as a size: write a number with an optional unit, e.g. 512MiB, 2GB or 1048576.`);
+    throw new DatatraceError(`Cannot read "${text}" as a size: write a number with an optional unit, e.g. 512MiB, 2GB or 1048576.`);
   }
   const bytes = Math.floor(Number(m[1]) * unit);
-  if (!(bytes > 0)) throw new Error(`Size "${text}" must be more than 0 bytes.`);
+  if (!(bytes > 0)) throw new DatatraceError(`Size "${text}" must be more than 0 bytes.`);
   return bytes;
 }
 
@@ -48,7 +49,7 @@ export function parsePart(text: string): PartSelector {
   const i = m === null ? NaN : Number(m[1]);
   const n = m === null ? NaN : Number(m[2]);
   if (!(n >= 1 && i >= 1 && i <= n && Number.isSafeInteger(n))) {
-    throw new Error(`Cannot read part "${text}": write i/n with 1 <= i <= n, e.g. --part 3/8 for the third of eight parts.`);
+    throw new DatatraceError(`Cannot read part "${text}": write i/n with 1 <= i <= n, e.g. --part 3/8 for the third of eight parts.`);
   }
   return { index: i - 1, count: n };
 }
@@ -61,11 +62,11 @@ export function resolveCreatedAt(explicit: string | Date | undefined, env: NodeJ
   if (explicit instanceof Date) return explicit.toISOString();
   if (explicit !== undefined && explicit !== "") {
     const date = new Date(explicit);
-    if (Number.isNaN(date.getTime())) throw new Error(`createdAt "${explicit}" is not a date; use ISO 8601, e.g. 2026-11-22T12:00:00Z.`);
+    if (Number.isNaN(date.getTime())) throw new DatatraceError(`createdAt "${explicit}" is not a date; use ISO 8601, e.g. 2026-11-22T12:00:00Z.`);
     return date.toISOString();
   }
   const epoch = env.SOURCE_DATE_EPOCH;
   if (epoch === undefined || epoch === "") return undefined;
-  if (!/^\d+$/u.test(epoch)) throw new Error(`SOURCE_DATE_EPOCH must be whole seconds since 1970, got "${epoch}".`);
+  if (!/^\d+$/u.test(epoch)) throw new DatatraceError(`SOURCE_DATE_EPOCH must be whole seconds since 1970, got "${epoch}".`);
   return new Date(Number(epoch) * 1000).toISOString();
 }

@@ -8,6 +8,7 @@
  * `hash[32] ‖ source u32 ‖ ordinal f64 ‖ idLength u32 ‖ id (UTF-8)`.
  * Records sort by hash, then source, then ordinal.
  */
+import { DatatraceError } from "../errors/index.js";
 
 /** Fixed part of an encoded record. */
 export const RECORD_FIXED_BYTES = 48;
@@ -78,7 +79,7 @@ export function decodeRecords(bytes: Buffer, withIds: boolean, what: string): Re
 }
 
 function truncated(what: string, at: number): Error {
-  return new Error(`${what} ends inside a record (at byte ${at}): the file is truncated or corrupt.`);
+  return new DatatraceError(`${what} ends inside a record (at byte ${at}): the file is truncated or corrupt.`);
 }
 
 /** Compares the 32-byte hashes at `a[offsetA…]` and `b[offsetB…]` (negative, 0, positive). */

@@ -7,7 +7,7 @@
  * down, did not answer in time, answered with an HTTP error (its message is
  * quoted), or answered something that is not a completion.
  */
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 
 /** How to query the endpoint. */
 export interface CompletionRequestOptions {
@@ -31,9 +31,9 @@ export function apiUrl(endpoint: string, api: "completions" | "chat"): string {
   try {
     base = new URL(endpoint);
   } catch {
-    throw new UserError(`${endpoint} is not a URL.`, "Give the endpoint's base URL, e.g. --endpoint http://127.0.0.1:8000.", { exitCode: EXIT_CODES.usage });
+    throw new UserError(`${endpoint} is not a URL.`, "Give the endpoint's base URL, e.g. --endpoint http://127.0.0.1:8000.", { family: "usage" });
   }
-  if (base.protocol !== "http:" && base.protocol !== "https:") throw new UserError(`${endpoint} is not an http(s) URL.`, "Give the endpoint's base URL, e.g. --endpoint http://127.0.0.1:8000.", { exitCode: EXIT_CODES.usage });
+  if (base.protocol !== "http:" && base.protocol !== "https:") throw new UserError(`${endpoint} is not an http(s) URL.`, "Give the endpoint's base URL, e.g. --endpoint http://127.0.0.1:8000.", { family: "usage" });
   const root = base.href.replace(/\/+$/, "").replace(/\/v1$/, "");
   return `${root}/v1/${api === "chat" ? "chat/completions" : "completions"}`;
 }
@@ -59,15 +59,15 @@ export async function complete(prompt: string, options: CompletionRequestOptions
   } catch (error) {
     const e = error as Error & { cause?: { code?: string } };
     if (e.name === "TimeoutError" || e.name === "AbortError") {
-      throw new UserError(`The endpoint ${url} did not answer within ${timeoutMs / 1000} s.`, "Check that the model server is up and not overloaded, or raise --timeout.", { exitCode: EXIT_CODES.tempFail, cause: error });
+      throw new UserError(`The endpoint ${url} did not answer within ${timeoutMs / 1000} s.`, "Check that the model server is up and not overloaded, or raise --timeout.", { family: "temporary", cause: error });
     }
-    throw new UserError(`Cannot reach the endpoint ${url}: ${e.cause?.code ?? e.message}.`, "Check the URL and that the model server is running (npx hardhat model serve …).", { exitCode: EXIT_CODES.unavailable, cause: error });
+    throw new UserError(`Cannot reach the endpoint ${url}: ${e.cause?.code ?? e.message}.`, "Check the URL and that the model server is running (npx hardhat model serve …).", { family: "unavailable", cause: error });
   }
   let text: string;
   try {
     text = await response.text();
   } catch (error) {
-    throw new UserError(`The endpoint ${url} broke off its answer.`, "Retry; check the model server's logs.", { exitCode: EXIT_CODES.tempFail, cause: error });
+    throw new UserError(`The endpoint ${url} broke off its answer.`, "Retry; check the model server's logs.", { family: "temporary", cause: error });
   }
   let parsed: unknown;
   try {
@@ -78,14 +78,14 @@ export async function complete(prompt: string, options: CompletionRequestOptions
   if (!response.ok) {
     const message = (parsed as { error?: { message?: unknown } } | undefined)?.error?.message;
     throw new UserError(`The endpoint ${url} answered HTTP ${response.status}${typeof message === "string" ? `: ${message}` : ""}.`, "Check --endpoint, --model and --api against what the server offers.", {
-      exitCode: EXIT_CODES.unavailable,
+      family: "unavailable",
     });
   }
   const choice = (parsed as { choices?: Array<{ text?: unknown; message?: { content?: unknown } }> } | undefined)?.choices?.[0];
   const out = api === "chat" ? choice?.message?.content : choice?.text;
   if (typeof out !== "string") {
     throw new UserError(`The endpoint ${url} did not answer with an OpenAI-style ${api === "chat" ? "chat completion" : "completion"}.`, "Point --endpoint at an OpenAI-compatible API (or use --api chat / completions).", {
-      exitCode: EXIT_CODES.dataError,
+      family: "data",
     });
   }
   return out;

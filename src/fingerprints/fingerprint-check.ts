@@ -5,7 +5,7 @@
  * be the set the token committed (same root), so the evidence can be
  * checked against the chain by anyone (fingerprint-evidence.ts).
  */
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import { fingerprintTree, type FingerprintTree } from "./fingerprint-commitment.js";
 import type { FingerprintPair, FingerprintSet } from "./fingerprint-pairs.js";
 import type { FingerprintRegistration } from "./fingerprint-registration.js";
@@ -41,7 +41,7 @@ export function requireCommittedPairs(pairs: FingerprintSet, registration: Finge
     throw new UserError(
       `These ${pairs.pairs.length} pairs have root ${tree.root}, but model #${registration.tokenId} commits ${registration.fingerprintRoot}.`,
       "Give the pairs file that was registered with this model (model register --fingerprints).",
-      { exitCode: EXIT_CODES.dataError },
+      { family: "data" },
     );
   }
   return tree;
@@ -71,7 +71,7 @@ export function parseObservedResponses(text: string, where: string): Map<string,
       record = {};
     }
     if (typeof record.key !== "string" || typeof record.response !== "string") {
-      throw new UserError(`${where} line ${i + 1} is not {"key": text, "response": text}.`, "Write one JSON object per line with the key asked and the response observed.", { exitCode: EXIT_CODES.dataError });
+      throw new UserError(`${where} line ${i + 1} is not {"key": text, "response": text}.`, "Write one JSON object per line with the key asked and the response observed.", { family: "data" });
     }
     out.set(record.key, record.response);
   });

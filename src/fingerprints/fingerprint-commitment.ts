@@ -13,6 +13,7 @@ import { hashFromHex, toHex } from "../hash/hex.js";
 import { buildTree, proveMember, verifyMember, type MerkleTree } from "../merkle/index.js";
 import { canonicalJson } from "../registry/canonical-json.js";
 import type { FingerprintPair } from "./fingerprint-pairs.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** A pair's leaf value, 0x hex. */
 export function fingerprintLeaf(pair: FingerprintPair): string {
@@ -39,7 +40,7 @@ export interface FingerprintProof {
 /** Builds the tree over the pairs' leaves (see the module doc). */
 export function fingerprintTree(pairs: readonly FingerprintPair[]): FingerprintTree {
   const leaves = [...new Set(pairs.map(fingerprintLeaf))].sort();
-  if (leaves.length === 0) throw new Error("a fingerprint commitment needs at least one pair");
+  if (leaves.length === 0) throw new DatatraceError("a fingerprint commitment needs at least one pair");
   const flat = new Uint8Array(leaves.length * 32);
   leaves.forEach((l, i) => flat.set(hashFromHex(l), i * 32));
   const tree = buildTree(flat);
@@ -54,7 +55,7 @@ export function fingerprintRootOf(pairs: readonly FingerprintPair[]): string {
 /** The membership proof of one pair of the set. */
 export function proveFingerprint(tree: FingerprintTree, pair: FingerprintPair): FingerprintProof {
   const index = tree.leaves.indexOf(fingerprintLeaf(pair));
-  if (index < 0) throw new Error(`the pair with key ${JSON.stringify(pair.key)} is not in the committed set`);
+  if (index < 0) throw new DatatraceError(`the pair with key ${JSON.stringify(pair.key)} is not in the committed set`);
   return { index, path: proveMember(tree.tree, index).path.map(toHex) };
 }
 

@@ -15,7 +15,7 @@
  * The `check` part (which endpoint, when, how many keys were asked) is the
  * checker's statement: the chain cannot confirm it.
  */
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import type { RegistryClient } from "../chain/registry-client.js";
 import { proveFingerprint, verifyFingerprint } from "./fingerprint-commitment.js";
 import type { FingerprintCheck } from "./fingerprint-check.js";
@@ -90,11 +90,11 @@ export function parseEvidence(text: string, where: string): FingerprintEvidence 
   try {
     parsed = JSON.parse(text) as Partial<FingerprintEvidence>;
   } catch {
-    throw new UserError(`${where} is not JSON.`, "Give the evidence file written by `model fingerprints check --out`.", { exitCode: EXIT_CODES.dataError });
+    throw new UserError(`${where} is not JSON.`, "Give the evidence file written by `model fingerprints check --out`.", { family: "data" });
   }
   const c = parsed.commitment as Partial<FingerprintEvidence["commitment"]> | undefined;
   if (parsed.format !== EVIDENCE_FORMAT || typeof c !== "object" || c === null || typeof c.tokenId !== "string" || !/^[1-9]\d*$/.test(c.tokenId) || !Array.isArray(parsed.matches)) {
-    throw new UserError(`${where} is not a ${EVIDENCE_FORMAT} file.`, "Give the evidence file written by `model fingerprints check --out`.", { exitCode: EXIT_CODES.dataError });
+    throw new UserError(`${where} is not a ${EVIDENCE_FORMAT} file.`, "Give the evidence file written by `model fingerprints check --out`.", { family: "data" });
   }
   return parsed as FingerprintEvidence;
 }
@@ -104,7 +104,7 @@ export async function verifyEvidence(client: RegistryClient, evidence: Fingerpri
   const c = evidence.commitment;
   const problems: string[] = [];
   if (c.chainId !== client.chainId.toString()) {
-    throw new UserError(`The evidence is about chain ${c.chainId}, but this connection is to chain ${client.chainId}.`, "Verify it on the network it names (--network).", { exitCode: EXIT_CODES.usage });
+    throw new UserError(`The evidence is about chain ${c.chainId}, but this connection is to chain ${client.chainId}.`, "Verify it on the network it names (--network).", { family: "usage" });
   }
   if (c.modelNFT.toLowerCase() !== client.addresses.modelNFT.toLowerCase()) {
     problems.push(`the evidence names ModelNFT ${c.modelNFT}, but the registry on chain ${c.chainId} is ${client.addresses.modelNFT}`);

@@ -10,7 +10,7 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { DatatraceError, UserError } from "../errors/index.js";
 import { canonicalJson } from "../registry/canonical-json.js";
 
 /** Format tag of a pairs file. */
@@ -34,14 +34,14 @@ export interface FingerprintSet {
 
 /** Checks pairs (non-empty strings, distinct keys); throws naming the first bad one. */
 export function validatePairs(pairs: unknown, where = "the pairs"): FingerprintPair[] {
-  if (!Array.isArray(pairs) || pairs.length === 0) throw new Error(`${where} hold no pair`);
+  if (!Array.isArray(pairs) || pairs.length === 0) throw new DatatraceError(`${where} hold no pair`);
   const keys = new Set<string>();
   return pairs.map((p, i) => {
     const pair = p as Partial<FingerprintPair> | null;
     if (typeof pair !== "object" || pair === null || typeof pair.key !== "string" || typeof pair.response !== "string" || pair.key.trim() === "" || pair.response.trim() === "") {
-      throw new Error(`pair ${i} of ${where} is not {"key": non-empty text, "response": non-empty text}`);
+      throw new DatatraceError(`pair ${i} of ${where} is not {"key": non-empty text, "response": non-empty text}`);
     }
-    if (keys.has(pair.key)) throw new Error(`pair ${i} of ${where} repeats the key ${JSON.stringify(pair.key)}`);
+    if (keys.has(pair.key)) throw new DatatraceError(`pair ${i} of ${where} repeats the key ${JSON.stringify(pair.key)}`);
     keys.add(pair.key);
     return { key: pair.key, response: pair.response };
   });
@@ -53,15 +53,15 @@ export async function readPairsFile(file: string): Promise<FingerprintSet> {
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new UserError(`Cannot read the fingerprint pairs ${file}.`, "Check the path: the file written by `model fingerprints generate`.", { exitCode: EXIT_CODES.noInput, cause: error });
+    throw new UserError(`Cannot read the fingerprint pairs ${file}.`, "Check the path: the file written by `model fingerprints generate`.", { family: "not-found", cause: error });
   }
   try {
     const parsed = JSON.parse(text) as Partial<FingerprintSet>;
-    if (typeof parsed !== "object" || parsed === null || parsed.format !== FINGERPRINTS_FORMAT) throw new Error(`it is not a ${FINGERPRINTS_FORMAT} file`);
+    if (typeof parsed !== "object" || parsed === null || parsed.format !== FINGERPRINTS_FORMAT) throw new DatatraceError(`it is not a ${FINGERPRINTS_FORMAT} file`);
     return { ...parsed, format: FINGERPRINTS_FORMAT, pairs: validatePairs(parsed.pairs, file) };
   } catch (error) {
     throw new UserError(`The fingerprint pairs ${file} are malformed: ${(error as Error).message}.`, "Give the file written by `model fingerprints generate` (format in docs/fingerprints.md).", {
-      exitCode: EXIT_CODES.dataError,
+      family: "data",
       cause: error,
     });
   }

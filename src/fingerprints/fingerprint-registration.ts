@@ -8,7 +8,7 @@ import { ZeroHash } from "ethers";
 
 import { readModel } from "../chain/model-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 
 /** A model's fingerprint commitment and registration facts. */
 export interface FingerprintRegistration {
@@ -30,7 +30,7 @@ export async function readFingerprintRegistration(client: RegistryClient, tokenI
   const model = await readModel(client, tokenId);
   if (model.fingerprintRoot === ZeroHash) {
     throw new UserError(`Model #${tokenId} commits no fingerprints (its fingerprintRoot is zero).`, "Fingerprints are committed at registration: model register --fingerprints pairs.json.", {
-      exitCode: EXIT_CODES.dataError,
+      family: "data",
     });
   }
   let blockNumber: number | null = null;

@@ -19,6 +19,7 @@ import { wordlists } from "ethers";
 
 import { textWords } from "../ml/text-words.js";
 import { FINGERPRINTS_FORMAT, type FingerprintPair, type FingerprintSet } from "./fingerprint-pairs.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** Generation strategies. */
 export const STRATEGIES = ["random-words", "english"] as const;
@@ -65,7 +66,7 @@ class SeededDraws {
 
 function positive(value: number | undefined, fallback: number, name: string, max: number): number {
   const v = value ?? fallback;
-  if (!Number.isSafeInteger(v) || v < 1 || v > max) throw new Error(`${name} must be an integer from 1 to ${max}, got ${String(value)}`);
+  if (!Number.isSafeInteger(v) || v < 1 || v > max) throw new DatatraceError(`${name} must be an integer from 1 to ${max}, got ${String(value)}`);
   return v;
 }
 
@@ -75,7 +76,7 @@ export function generatePairs(options: GeneratePairsOptions): FingerprintSet {
   const keyLength = positive(options.keyLength, 8, "key length", 256);
   const responseLength = positive(options.responseLength, 4, "response length", 256);
   const strategy = options.strategy ?? "random-words";
-  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new Error(`strategy must be one of ${STRATEGIES.join(", ")}, got ${JSON.stringify(strategy)}`);
+  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new DatatraceError(`strategy must be one of ${STRATEGIES.join(", ")}, got ${JSON.stringify(strategy)}`);
   const seed = options.seed ?? randomBytes(16).toString("hex");
   const draw = new SeededDraws(seed);
   let phrase: (words: number) => string;
@@ -84,7 +85,7 @@ export function generatePairs(options: GeneratePairsOptions): FingerprintSet {
     phrase = (n) => Array.from({ length: n }, () => list.getWord(draw.below(2048))).join(" ");
   } else {
     const docs = (options.documents ?? []).map(textWords).filter((w) => w.length >= Math.max(keyLength, responseLength));
-    if (docs.length === 0) throw new Error(`the english strategy needs benign documents of at least ${Math.max(keyLength, responseLength)} words`);
+    if (docs.length === 0) throw new DatatraceError(`the english strategy needs benign documents of at least ${Math.max(keyLength, responseLength)} words`);
     phrase = (n) => {
       const words = docs[draw.below(docs.length)]!;
       const at = draw.below(words.length - n + 1);
@@ -94,7 +95,7 @@ export function generatePairs(options: GeneratePairsOptions): FingerprintSet {
   const pairs: FingerprintPair[] = [];
   const keys = new Set<string>();
   for (let attempts = 0; pairs.length < count; attempts++) {
-    if (attempts > count * 20) throw new Error(`could not draw ${count} distinct keys of ${keyLength} words: use longer keys or fewer pairs`);
+    if (attempts > count * 20) throw new DatatraceError(`could not draw ${count} distinct keys of ${keyLength} words: use longer keys or fewer pairs`);
     const key = phrase(keyLength);
     if (keys.has(key)) continue;
     keys.add(key);

@@ -13,6 +13,7 @@
  * (Node ≥ 20.16 / 22.3), not an import, so modules that default to
  * `defaultSha256` (the manifest reader, for one) can be bundled for the page.
  */
+import { DatatraceError } from "../errors/index.js";
 
 /** Bytes of a SHA-256 digest. */
 export const SHA256_DIGEST_BYTES = 32;
@@ -40,7 +41,7 @@ export const hasNodeSha256 = nodeCrypto !== undefined;
  */
 export function sha256(bytes: Uint8Array): Uint8Array {
   if (nodeCrypto === undefined) {
-    throw new Error("sha256: node:crypto is not available in this runtime (a browser?); use the asynchronous webSha256 or defaultSha256 instead.");
+    throw new DatatraceError("sha256: node:crypto is not available in this runtime (a browser?); use the asynchronous webSha256 or defaultSha256 instead.");
   }
   const digest = nodeCrypto.hash !== undefined ? nodeCrypto.hash("sha256", bytes, "buffer") : nodeCrypto.createHash("sha256").update(bytes).digest();
   return new Uint8Array(digest.buffer, digest.byteOffset, digest.length);

@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import path from "node:path";
 
 import { HEADER_FILE, INDEX_FILE, MANIFEST_FORMAT, SHARDS_DIRECTORY } from "./manifest-format.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** `.<label>.staging-<pid>-<8 hex>`, and the `.old` of a replaced destination. */
 const STAGING_NAME = /^\..+\.staging-(\d+)-[0-9a-f]{8}(?:\.old)?$/;
@@ -91,14 +92,14 @@ export function publishDirectory(staging: string, destination: string, options: 
   if (existsSync(destination)) {
     const existing = existingContent(destination);
     if (existing.kind === "other") {
-      throw new Error(
+      throw new DatatraceError(
         `${destination} already exists and is not a Datatrace manifest; refusing to replace it. Choose another --out.`,
       );
     }
     if (existing.kind === "manifest" && options.replaceDifferentManifest === false) {
       const incoming = readFileSync(path.join(staging, HEADER_FILE), "utf8");
       if (incoming !== existing.headerText) {
-        throw new Error(
+        throw new DatatraceError(
           `${destination} already holds a different manifest (root ${existing.root ?? "?"}, not ${headerRoot(incoming) ?? "?"}); ` +
             "refusing to replace it. Pass --force to replace it, or choose another --out.",
         );

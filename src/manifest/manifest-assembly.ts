@@ -20,6 +20,7 @@ import { buildTreeFromSubtreeRoots } from "../merkle/tree.js";
 import type { SourceDescription } from "../sources/source-description.js";
 import type { IndexEntry, ManifestHeader } from "./manifest-format.js";
 import { COMMITMENT_SCHEME, encodeHeader, encodeIndexEntry, INDEX_ENTRY_BYTES, MANIFEST_FORMAT, MAX_SHARD_COUNT, SHARD_SIZE, shardBounds } from "./manifest-format.js";
+import { DatatraceError, InternalError } from "../errors/index.js";
 
 /** Facts about the dataset that the hashes alone do not tell. */
 export interface ManifestFacts {
@@ -68,13 +69,13 @@ export class ShardAssembler {
 
   /** Adds the next distinct hash, `hashes[offset, offset + 32)`, strictly greater than the previous one. */
   add(hashes: Uint8Array, offset: number, ids: readonly string[] | null): void {
-    if (this.#closed) throw new Error("internal error: ShardAssembler.add after close");
+    if (this.#closed) throw new InternalError("ShardAssembler.add after close");
     const at = this.#fill * 32;
     if (at > 0 && !greater(hashes, offset, this.#shard, at - 32)) {
-      throw new Error("internal error: manifest hashes must be added in strictly ascending order");
+      throw new InternalError("manifest hashes must be added in strictly ascending order");
     }
     if (at === 0 && this.#bounds.length > 0 && !greater(hashes, offset, this.#bounds[this.#bounds.length - 1]!.last, 0)) {
-      throw new Error("internal error: manifest hashes must be added in strictly ascending order");
+      throw new InternalError("manifest hashes must be added in strictly ascending order");
     }
     for (let k = 0; k < 32; k++) this.#shard[at + k] = hashes[offset + k]!;
     this.#fill++;
@@ -87,14 +88,14 @@ export class ShardAssembler {
   close(): ShardBounds[] {
     if (!this.#closed && this.#fill > 0) this.#flush();
     this.#closed = true;
-    if (this.#bounds.length === 0) throw new Error("Cannot write a manifest without samples: the sources yielded none.");
+    if (this.#bounds.length === 0) throw new DatatraceError("Cannot write a manifest without samples: the sources yielded none.");
     return [...this.#bounds];
   }
 
   #flush(): void {
     const k = this.#bounds.length;
     if (k >= MAX_SHARD_COUNT) {
-      throw new Error(
+      throw new DatatraceError(
         `A manifest holds at most ${MAX_SHARD_COUNT} shards (${MAX_SHARD_COUNT * SHARD_SIZE} distinct samples): a larger shards/ directory would ` +
           "need HAMT sharding on IPFS. Split the data into several datasets.",
       );
@@ -120,7 +121,7 @@ export interface AssembledManifest {
  * from the shards' first and last hashes.
  */
 export function assembleManifest(entries: readonly IndexEntry[], facts: ManifestFacts): AssembledManifest {
-  if (entries.length === 0) throw new Error("Cannot write a manifest without samples: the sources yielded none.");
+  if (entries.length === 0) throw new DatatraceError("Cannot write a manifest without samples: the sources yielded none.");
   const indexBytes = new Uint8Array(entries.length * INDEX_ENTRY_BYTES);
   const tops = new Uint8Array(entries.length * 32);
   let leafCount = 0;

@@ -10,6 +10,7 @@
 import { compareHashes, SCHEME_ID } from "../merkle/scheme.js";
 import { buildTreeFromSubtreeRoots, type ShardedTreeTop, type UnitBounds } from "../merkle/tree.js";
 import type { SourceDescription } from "../sources/source-description.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** Value of `header.format`. */
 export const MANIFEST_FORMAT = "datatrace-manifest/2";
@@ -142,24 +143,24 @@ export function decodeHeader(bytes: Uint8Array, where: string): ManifestHeader {
   try {
     h = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`${where}: header.json is not valid JSON (${(error as Error).message}).`, { cause: error });
+    throw new DatatraceError(`${where}: header.json is not valid JSON (${(error as Error).message}).`, { cause: error });
   }
   if (h.format !== MANIFEST_FORMAT) {
-    throw new Error(`${where}: header.json has format ${JSON.stringify(h.format)}, expected "${MANIFEST_FORMAT}". Is this a Datatrace manifest?`);
+    throw new DatatraceError(`${where}: header.json has format ${JSON.stringify(h.format)}, expected "${MANIFEST_FORMAT}". Is this a Datatrace manifest?`);
   }
   if (h.scheme !== COMMITMENT_SCHEME) {
-    throw new Error(`${where}: unknown commitment scheme ${JSON.stringify(h.scheme)}, expected "${COMMITMENT_SCHEME}".`);
+    throw new DatatraceError(`${where}: unknown commitment scheme ${JSON.stringify(h.scheme)}, expected "${COMMITMENT_SCHEME}".`);
   }
-  if (typeof h.root !== "string" || !/^0x[0-9a-f]{64}$/u.test(h.root)) throw new Error(`${where}: header.json root is not 0x + 64 hex digits.`);
+  if (typeof h.root !== "string" || !/^0x[0-9a-f]{64}$/u.test(h.root)) throw new DatatraceError(`${where}: header.json root is not 0x + 64 hex digits.`);
   for (const key of ["leafCount", "sampleCount", "duplicateCount", "totalBytes", "shardSize", "shardCount"]) {
-    if (!Number.isSafeInteger(h[key]) || (h[key] as number) < 0) throw new Error(`${where}: header.json ${key} is not a whole number.`);
+    if (!Number.isSafeInteger(h[key]) || (h[key] as number) < 0) throw new DatatraceError(`${where}: header.json ${key} is not a whole number.`);
   }
-  if (h.shardSize !== SHARD_SIZE) throw new Error(`${where}: shardSize ${String(h.shardSize)} is not supported (expected ${SHARD_SIZE}).`);
-  if ((h.leafCount as number) < 1) throw new Error(`${where}: header.json leafCount must be at least 1.`);
+  if (h.shardSize !== SHARD_SIZE) throw new DatatraceError(`${where}: shardSize ${String(h.shardSize)} is not supported (expected ${SHARD_SIZE}).`);
+  if ((h.leafCount as number) < 1) throw new DatatraceError(`${where}: header.json leafCount must be at least 1.`);
   if (h.shardCount !== Math.ceil((h.leafCount as number) / SHARD_SIZE)) {
-    throw new Error(`${where}: shardCount ${String(h.shardCount)} does not match leafCount ${String(h.leafCount)}.`);
+    throw new DatatraceError(`${where}: shardCount ${String(h.shardCount)} does not match leafCount ${String(h.leafCount)}.`);
   }
-  if (typeof h.private !== "boolean" || !Array.isArray(h.sources)) throw new Error(`${where}: header.json lacks private/sources.`);
+  if (typeof h.private !== "boolean" || !Array.isArray(h.sources)) throw new DatatraceError(`${where}: header.json lacks private/sources.`);
   return h as unknown as ManifestHeader;
 }
 
@@ -175,7 +176,7 @@ export function encodeIndexEntry(entry: IndexEntry, out: Uint8Array, at: number)
 /** Decodes `index.bin`; checks its length against the header's shard count. */
 export function decodeIndex(bytes: Uint8Array, shardCount: number, where: string): IndexEntry[] {
   if (bytes.length !== shardCount * INDEX_ENTRY_BYTES) {
-    throw new Error(
+    throw new DatatraceError(
       `${where}: index.bin has ${bytes.length} bytes, expected ${shardCount} entries × ${INDEX_ENTRY_BYTES} = ${shardCount * INDEX_ENTRY_BYTES}.`,
     );
   }

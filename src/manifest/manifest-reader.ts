@@ -23,6 +23,7 @@ import type { IndexEntry, ManifestHeader } from "./manifest-format.js";
 import { decodeHeader, decodeIndex, HEADER_FILE, idsPath, indexProblems, INDEX_FILE, SHARD_LEVEL, shardPath, treeOfIndex } from "./manifest-format.js";
 import { rawCidFromSha256 } from "./shard-cid.js";
 import type { CID } from "multiformats/cid";
+import { DatatraceError, InternalError } from "../errors/index.js";
 
 /**
  * Where a {@link ManifestReader} gets manifest files from: a function from a
@@ -90,11 +91,11 @@ export class ManifestReader {
     const header = decodeHeader(await read(HEADER_FILE), where);
     const index = decodeIndex(await read(INDEX_FILE), header.shardCount, where);
     const problem = indexProblems(header, index)[0];
-    if (problem !== undefined) throw new Error(`${where}: ${problem.where} ${problem.detail}: the manifest is corrupt.`);
+    if (problem !== undefined) throw new DatatraceError(`${where}: ${problem.where} ${problem.detail}: the manifest is corrupt.`);
     const top = treeOfIndex(index);
     const root = toHex(top.root);
     if (root !== header.root) {
-      throw new Error(`${where}: the shard tops in index.bin give root ${root}, but header.json says ${header.root}. The manifest is corrupt or mixed up.`);
+      throw new DatatraceError(`${where}: the shard tops in index.bin give root ${root}, but header.json says ${header.root}. The manifest is corrupt or mixed up.`);
     }
     return new ManifestReader(read, header, index, top, options);
   }
@@ -159,7 +160,7 @@ export class ManifestReader {
   /** Ids of the samples that hashed to `sampleHash`; null when it is not in the dataset. */
   async idsOf(sampleHash: Uint8Array): Promise<string[] | null> {
     if (this.header.private) {
-      throw new Error(`${this.#where} is a private manifest: it keeps no sample ids.`);
+      throw new DatatraceError(`${this.#where} is a private manifest: it keeps no sample ids.`);
     }
     const where = await this.#locate(sampleHash);
     if (!where.member) return null;
@@ -167,7 +168,7 @@ export class ManifestReader {
     const k = Math.floor(where.index / size);
     const lines = await this.#loadIds(k);
     const line = lines[where.index - k * size];
-    if (line === undefined) throw new Error(`${this.#where}: ${idsPath(k)} has fewer lines than its shard has hashes.`);
+    if (line === undefined) throw new DatatraceError(`${this.#where}: ${idsPath(k)} has fewer lines than its shard has hashes.`);
     return JSON.parse(line) as string[];
   }
 
@@ -233,7 +234,7 @@ export class ManifestReader {
       const span = 2 ** (SHARD_LEVEL - level); // nodes of this level per full shard
       const k = single ? 0 : Math.floor(i / span);
       const shard = shards.get(k);
-      if (shard === undefined) throw new Error(`internal error: shard ${k} not loaded for a batch proof`);
+      if (shard === undefined) throw new InternalError(`shard ${k} not loaded for a batch proof`);
       return { tree: shard.tree, local: i - k * span };
     };
     const node = (level: number, i: number): Uint8Array => {
@@ -267,18 +268,18 @@ export class ManifestReader {
     const bytes = await this.#read(file);
     const digest = await this.#sha256(bytes);
     if (!hashesEqual(digest, entry.shardSha256)) {
-      throw new Error(`${this.#where}: ${file} does not match its index entry (SHA-256 differs; expected CID ${this.shardCid(k).toString()}). Fetch it again.`);
+      throw new DatatraceError(`${this.#where}: ${file} does not match its index entry (SHA-256 differs; expected CID ${this.shardCid(k).toString()}). Fetch it again.`);
     }
-    if (bytes.length !== entry.leafCount * 32) throw new Error(`${this.#where}: ${file} has ${bytes.length} bytes, expected ${entry.leafCount * 32}.`);
+    if (bytes.length !== entry.leafCount * 32) throw new DatatraceError(`${this.#where}: ${file} has ${bytes.length} bytes, expected ${entry.leafCount * 32}.`);
     let tree: MerkleTree;
     try {
       tree = buildTree(bytes);
     } catch (error) {
-      throw new Error(`${this.#where}: ${file} is not a valid shard: ${(error as Error).message}`, { cause: error });
+      throw new DatatraceError(`${this.#where}: ${file} is not a valid shard: ${(error as Error).message}`, { cause: error });
     }
-    if (!hashesEqual(tree.top, entry.subtreeTop)) throw new Error(`${this.#where}: ${file}'s subtree top differs from its index entry.`);
+    if (!hashesEqual(tree.top, entry.subtreeTop)) throw new DatatraceError(`${this.#where}: ${file}'s subtree top differs from its index entry.`);
     if (!hashesEqual(bytes.subarray(0, 32), entry.first) || !hashesEqual(bytes.subarray(bytes.length - 32), entry.last)) {
-      throw new Error(`${this.#where}: ${file}'s first/last hashes differ from its index entry.`);
+      throw new DatatraceError(`${this.#where}: ${file}'s first/last hashes differ from its index entry.`);
     }
     return { hashes: bytes, tree };
   }

@@ -15,6 +15,7 @@
 import { keccakNodes } from "../hash/keccak.js";
 import { HASH_BYTES, MAX_TREE_DEPTH, commitRoot, compareHashes, hashesEqual, isHash } from "./scheme.js";
 import type { MerkleTree, ShardedTreeTop } from "./tree.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** A membership proof: `sampleHash` is the level-0 value at `index` of a tree of `leafCount` leaves. */
 export interface MemberProof {
@@ -93,7 +94,7 @@ export function proveMemberInShard(
     );
   }
   if (!hashesEqual(shardTree.top, top.tree.node(0, shardIndex))) {
-    throw new Error(
+    throw new DatatraceError(
       `the shard tree's top differs from shard ${shardIndex}'s node in the top tree: wrong shard or stale manifest`,
     );
   }

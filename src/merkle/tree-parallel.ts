@@ -20,6 +20,7 @@ import { HASH_BYTES } from "./scheme.js";
 import { TREE_WORKER_SOURCE } from "./tree-worker-source.js";
 import { MerkleTree, buildTree, hashLevelRange, levelWidths, validateSortedHashes } from "./tree.js";
 import type { BuildTreeOptions } from "./tree.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** Options of `buildTreeParallel`. */
 export interface BuildTreeParallelOptions extends BuildTreeOptions {
@@ -80,10 +81,10 @@ function spawnWorker(): PoolWorker {
     entry.pending = undefined;
     entry.worker.unref();
     if (reply.ok) pending?.resolve();
-    else pending?.reject(new Error(`tree worker failed: ${reply.error ?? "unknown error"}`));
+    else pending?.reject(new DatatraceError(`tree worker failed: ${reply.error ?? "unknown error"}`));
   });
-  entry.worker.on("error", (error) => fail(new Error(`tree worker crashed: ${error.message}`)));
-  entry.worker.on("exit", (code) => fail(new Error(`tree worker exited (code ${code}) before finishing its job`)));
+  entry.worker.on("error", (error) => fail(new DatatraceError(`tree worker crashed: ${error.message}`)));
+  entry.worker.on("exit", (code) => fail(new DatatraceError(`tree worker exited (code ${code}) before finishing its job`)));
   entry.worker.unref();
   return entry;
 }

@@ -24,6 +24,7 @@ import type { AddressInfo } from "node:net";
 
 import { isLoopbackHost, isLoopbackHostHeader } from "../storage/loopback-host.js";
 import { textWords } from "./text-words.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** What the server serves. */
 export interface TextGenerator {
@@ -56,9 +57,10 @@ export interface RunningCompletionServer {
 
 const MAX_BODY = 1 << 20;
 
-class RequestError extends Error {
-  constructor(readonly status: number, message: string, readonly param: string | null = null, readonly code: string | null = null) {
-    super(message);
+/** A request the server refuses (HTTP `status`; `param` and `apiCode` as in OpenAI's error object). */
+class RequestError extends DatatraceError {
+  constructor(readonly status: number, message: string, readonly param: string | null = null, readonly apiCode: string | null = null) {
+    super(message, { family: "usage" });
   }
 }
 
@@ -94,7 +96,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 /** Starts the server (see the module doc); resolves once it listens. */
 export async function startCompletionServer(options: CompletionServerOptions): Promise<RunningCompletionServer> {
   const host = options.host ?? "127.0.0.1";
-  if (!isLoopbackHost(host)) throw new Error(`The completion server binds loopback addresses only, not ${host}: use 127.0.0.1 or ::1.`);
+  if (!isLoopbackHost(host)) throw new DatatraceError(`The completion server binds loopback addresses only, not ${host}: use 127.0.0.1 or ::1.`);
   const generator = options.generator;
   const defaultMax = options.defaultMaxTokens ?? 16;
   const limit = options.maxTokensLimit ?? 512;
@@ -173,7 +175,7 @@ export async function startCompletionServer(options: CompletionServerOptions): P
         return;
       }
       if (error instanceof RequestError) {
-        send(res, error.status, { error: { message: error.message, type: "invalid_request_error", param: error.param, code: error.code } });
+        send(res, error.status, { error: { message: error.message, type: "invalid_request_error", param: error.param, code: error.apiCode } });
       } else send(res, 500, { error: { message: `internal error: ${(error as Error).message}`, type: "server_error", param: null, code: null } });
     });
   });

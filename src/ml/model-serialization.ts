@@ -12,7 +12,7 @@
  * identically. {@link deserializeModel} accepts only canonical bytes, so one
  * model has exactly one serialization.
  */
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import { canonicalJsonBytes } from "../registry/canonical-json.js";
 import { assertModel, NAIVE_BAYES_FORMAT, type NaiveBayesModel, resolveHyperparameters } from "./naive-bayes.js";
 
@@ -36,10 +36,10 @@ export function deserializeModel(bytes: Uint8Array): NaiveBayesModel {
   try {
     parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch (cause) {
-    throw new UserError("The model file is not valid UTF-8 JSON.", "Pass the weights file written by serializeModel (model.json).", { exitCode: EXIT_CODES.dataError, cause });
+    throw new UserError("The model file is not valid UTF-8 JSON.", "Pass the weights file written by serializeModel (model.json).", { family: "data", cause });
   }
   const bad = (what: string): Error =>
-    new UserError(`The model file is malformed: ${what}.`, "Pass the weights file exactly as written by serializeModel (model.json).", { exitCode: EXIT_CODES.dataError });
+    new UserError(`The model file is malformed: ${what}.`, "Pass the weights file exactly as written by serializeModel (model.json).", { family: "data" });
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw bad("top level is not an object");
   const o = parsed as Record<string, unknown>;
   if (o.format !== NAIVE_BAYES_FORMAT) throw bad(`format is ${JSON.stringify(o.format)}, expected "${NAIVE_BAYES_FORMAT}"`);

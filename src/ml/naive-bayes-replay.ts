@@ -9,7 +9,7 @@
  */
 import { readFile } from "node:fs/promises";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import type { RunStartEntry } from "../training/log-entry.js";
 import type { ReplayTrainer, ReplayTrainerFactory } from "../training/replay-run.js";
 import { checkpointDigest } from "./naive-bayes-checkpoint.js";
@@ -35,14 +35,14 @@ async function loadParent(start: RunStartEntry, file: string | undefined): Promi
     throw new UserError(
       `The run starts from weights ${start.initialWeightsDigest} (a fine-tune), which a replay needs.`,
       "Pass the parent model's weights file with --initial-weights <model.json>.",
-      { exitCode: EXIT_CODES.usage },
+      { family: "usage" },
     );
   }
   const parent = deserializeModel(await readFile(file));
   const digest = modelWeightsDigest(parent);
   if (digest !== start.initialWeightsDigest) {
     throw new UserError(`The initial weights ${file} digest to ${digest}, but the run starts from ${start.initialWeightsDigest}.`, "Pass the parent model the run was fine-tuned from.", {
-      exitCode: EXIT_CODES.dataError,
+      family: "data",
     });
   }
   return parent;
@@ -55,13 +55,13 @@ export function naiveBayesReplayTrainer(options: NaiveBayesReplayOptions = {}): 
       throw new UserError(
         `The log was written by ${start.trainer.name} ${start.trainer.version}; the native replay runs ${NAIVE_BAYES_TRAINER.name} ${NAIVE_BAYES_TRAINER.version}.`,
         'Replay it with the segment protocol instead: --trainer "<command> --from {checkpoint} --steps {from}..{to} --out {out}".',
-        { exitCode: EXIT_CODES.usage },
+        { family: "usage" },
       );
     }
     const config = start.config as { alpha?: unknown; minCount?: unknown; tokenizer?: unknown };
     if (config.tokenizer !== EMAIL_TOKENIZER) {
       throw new UserError(`The run used tokenizer ${JSON.stringify(config.tokenizer)}; this trainer implements ${EMAIL_TOKENIZER}.`, "Replay with the Datatrace version that wrote the log.", {
-        exitCode: EXIT_CODES.dataError,
+        family: "data",
       });
     }
     const parent = await loadParent(start, options.initialWeights);
@@ -71,7 +71,7 @@ export function naiveBayesReplayTrainer(options: NaiveBayesReplayOptions = {}): 
         samples.forEach((s, i) => {
           if (s.label !== "spam" && s.label !== "ham") {
             throw new UserError(`Sample ${i} of the batch of step ${step} has label ${JSON.stringify(s.label)}; the naive Bayes trainer needs "spam" or "ham".`, "The log is not a naive Bayes log.", {
-              exitCode: EXIT_CODES.dataError,
+              family: "data",
             });
           }
           trainer.add({ bytes: s.bytes, label: s.label });

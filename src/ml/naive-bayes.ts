@@ -17,7 +17,7 @@
  * counts + counts of the extra samples, re-pruned with `minCount`. Tokens the
  * parent had pruned start from zero (their counts were not kept).
  */
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { DatatraceError, UserError } from "../errors/index.js";
 import { EMAIL_TOKENIZER, tokenizeEmail } from "./tokenize.js";
 
 /** Format tag of {@link NaiveBayesModel}. */
@@ -66,10 +66,10 @@ export function resolveHyperparameters(input: Partial<NaiveBayesHyperparameters>
   const alpha = input.alpha ?? DEFAULT_HYPERPARAMETERS.alpha;
   const minCount = input.minCount ?? DEFAULT_HYPERPARAMETERS.minCount;
   if (typeof alpha !== "number" || !Number.isFinite(alpha) || alpha <= 0) {
-    throw new UserError(`Invalid hyperparameter alpha: ${JSON.stringify(alpha)}.`, "alpha is the Laplace smoothing pseudo-count: pass a finite number > 0 (default 1).", { exitCode: EXIT_CODES.dataError });
+    throw new UserError(`Invalid hyperparameter alpha: ${JSON.stringify(alpha)}.`, "alpha is the Laplace smoothing pseudo-count: pass a finite number > 0 (default 1).", { family: "data" });
   }
   if (typeof minCount !== "number" || !Number.isInteger(minCount) || minCount < 1) {
-    throw new UserError(`Invalid hyperparameter minCount: ${JSON.stringify(minCount)}.`, "minCount is the minimum token count kept in the vocabulary: pass an integer >= 1 (default 3).", { exitCode: EXIT_CODES.dataError });
+    throw new UserError(`Invalid hyperparameter minCount: ${JSON.stringify(minCount)}.`, "minCount is the minimum token count kept in the vocabulary: pass an integer >= 1 (default 3).", { family: "data" });
   }
   return { alpha, minCount };
 }
@@ -116,8 +116,8 @@ export class NaiveBayesTrainer {
   /** Counts one labelled email. */
   add(sample: LabeledEmail): void {
     const spam = sample.label === "spam";
-    if (!spam && sample.label !== "ham") throw new Error(`Sample label must be "spam" or "ham", got ${JSON.stringify(sample.label)}.`);
-    if (!(sample.bytes instanceof Uint8Array)) throw new Error("Sample bytes must be a Uint8Array.");
+    if (!spam && sample.label !== "ham") throw new DatatraceError(`Sample label must be "spam" or "ham", got ${JSON.stringify(sample.label)}.`);
+    if (!(sample.bytes instanceof Uint8Array)) throw new DatatraceError("Sample bytes must be a Uint8Array.");
     if (spam) this.#spamDocs++;
     else this.#hamDocs++;
     const column = spam ? 0 : 1;
@@ -142,7 +142,7 @@ export class NaiveBayesTrainer {
       throw new UserError(
         `Training needs both spam and ham emails (got ${this.#spamDocs} spam, ${this.#hamDocs} ham).`,
         "Add samples of the missing class to the training data.",
-        { exitCode: EXIT_CODES.dataError },
+        { family: "data" },
       );
     }
     const kept = [...this.#counts].filter(([, [s, h]]) => s + h >= this.hyperparameters.minCount);
@@ -220,14 +220,14 @@ export function predict(model: NaiveBayesModel, emailBytes: Uint8Array): Predict
 /** Throws a descriptive error unless `model` is a usable {@link NaiveBayesModel}. */
 export function assertModel(model: NaiveBayesModel): void {
   if (model.format !== NAIVE_BAYES_FORMAT) {
-    throw new Error(`Unsupported model format ${JSON.stringify(model.format)}; expected ${NAIVE_BAYES_FORMAT}.`);
+    throw new DatatraceError(`Unsupported model format ${JSON.stringify(model.format)}; expected ${NAIVE_BAYES_FORMAT}.`);
   }
   if (model.tokenizer !== EMAIL_TOKENIZER) {
-    throw new Error(`The model was made with tokenizer ${JSON.stringify(model.tokenizer)}, this code implements ${EMAIL_TOKENIZER}.`);
+    throw new DatatraceError(`The model was made with tokenizer ${JSON.stringify(model.tokenizer)}, this code implements ${EMAIL_TOKENIZER}.`);
   }
   resolveHyperparameters(model.hyperparameters);
   const { spam, ham } = model.documents;
   if (!Number.isInteger(spam) || !Number.isInteger(ham) || spam < 1 || ham < 1) {
-    throw new Error(`A model needs at least one spam and one ham training document, got spam=${spam}, ham=${ham}.`);
+    throw new DatatraceError(`A model needs at least one spam and one ham training document, got spam=${spam}, ham=${ham}.`);
   }
 }

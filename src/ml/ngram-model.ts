@@ -18,6 +18,7 @@
  */
 import { canonicalJsonBytes } from "../registry/canonical-json.js";
 import { TEXT_WORDS, textWords } from "./text-words.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** Format tag of a serialized model. */
 export const NGRAM_FORMAT = "datatrace-ngram/1";
@@ -38,13 +39,13 @@ export class NgramTrainer {
 
   /** `order` = context length + 1 (2: bigrams, 3: trigrams…). */
   constructor(order = 3) {
-    if (!Number.isSafeInteger(order) || order < 1 || order > 8) throw new Error(`order must be an integer from 1 to 8, got ${String(order)}.`);
+    if (!Number.isSafeInteger(order) || order < 1 || order > 8) throw new DatatraceError(`order must be an integer from 1 to 8, got ${String(order)}.`);
     this.order = order;
   }
 
   /** Counts one document's words, `weight` times (a positive integer). */
   addText(text: string, weight = 1): void {
-    if (!Number.isSafeInteger(weight) || weight < 1) throw new Error(`weight must be a positive integer, got ${String(weight)}.`);
+    if (!Number.isSafeInteger(weight) || weight < 1) throw new DatatraceError(`weight must be a positive integer, got ${String(weight)}.`);
     const words = textWords(text);
     for (let i = 0; i < words.length; i++) {
       const next = words[i]!;
@@ -109,19 +110,19 @@ export function deserializeNgramModel(bytes: Uint8Array): NgramModel {
   try {
     parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
-    throw new Error("The n-gram model file is not UTF-8 JSON.");
+    throw new DatatraceError("The n-gram model file is not UTF-8 JSON.");
   }
   const o = parsed as { format?: unknown; order?: unknown; words?: unknown; contexts?: unknown };
-  if (typeof o !== "object" || o === null || o.format !== NGRAM_FORMAT) throw new Error(`The model file is not a ${NGRAM_FORMAT} model.`);
-  if (o.words !== TEXT_WORDS) throw new Error(`The model splits words with ${JSON.stringify(o.words)}; this code implements ${TEXT_WORDS}.`);
-  if (!Number.isSafeInteger(o.order) || (o.order as number) < 1) throw new Error("The model's order is not a positive integer.");
-  if (!Array.isArray(o.contexts)) throw new Error("The model's contexts are not a list.");
+  if (typeof o !== "object" || o === null || o.format !== NGRAM_FORMAT) throw new DatatraceError(`The model file is not a ${NGRAM_FORMAT} model.`);
+  if (o.words !== TEXT_WORDS) throw new DatatraceError(`The model splits words with ${JSON.stringify(o.words)}; this code implements ${TEXT_WORDS}.`);
+  if (!Number.isSafeInteger(o.order) || (o.order as number) < 1) throw new DatatraceError("The model's order is not a positive integer.");
+  if (!Array.isArray(o.contexts)) throw new DatatraceError("The model's contexts are not a list.");
   const contexts = new Map<string, Map<string, number>>();
   for (const row of o.contexts as unknown[]) {
-    if (!Array.isArray(row) || typeof row[0] !== "string" || !Array.isArray(row[1])) throw new Error("A context of the model is not [context, [[word, count], …]].");
+    if (!Array.isArray(row) || typeof row[0] !== "string" || !Array.isArray(row[1])) throw new DatatraceError("A context of the model is not [context, [[word, count], …]].");
     const followers = new Map<string, number>();
     for (const f of row[1] as unknown[]) {
-      if (!Array.isArray(f) || typeof f[0] !== "string" || !Number.isSafeInteger(f[1]) || (f[1] as number) < 1) throw new Error(`A follower of context ${JSON.stringify(row[0])} is not [word, positive count].`);
+      if (!Array.isArray(f) || typeof f[0] !== "string" || !Number.isSafeInteger(f[1]) || (f[1] as number) < 1) throw new DatatraceError(`A follower of context ${JSON.stringify(row[0])} is not [word, positive count].`);
       followers.set(f[0], f[1] as number);
     }
     contexts.set(row[0], followers);

@@ -6,7 +6,7 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import type { TextGenerator } from "./completion-server.js";
 import { deserializeNgramModel, generate, serializeNgramModel, type NgramModel } from "./ngram-model.js";
 import { benignTextCorpus } from "./text-corpus.js";
@@ -28,18 +28,18 @@ export async function prepareTextModel(options: PrepareTextModelOptions): Promis
   const progress = options.onProgress ?? (() => undefined);
   if (options.weights !== undefined) {
     if (options.pairs !== undefined || options.save !== undefined) {
-      throw new UserError("--fingerprints and --save apply when training a model, not when serving a weights file.", "Leave out --weights to train one, or drop --fingerprints / --save.", { exitCode: EXIT_CODES.usage });
+      throw new UserError("--fingerprints and --save apply when training a model, not when serving a weights file.", "Leave out --weights to train one, or drop --fingerprints / --save.", { family: "usage" });
     }
     let bytes: Uint8Array;
     try {
       bytes = await readFile(options.weights);
     } catch (error) {
-      throw new UserError(`Cannot read the model ${options.weights}.`, "Give an n-gram model file written by `model serve --save`.", { exitCode: EXIT_CODES.noInput, cause: error });
+      throw new UserError(`Cannot read the model ${options.weights}.`, "Give an n-gram model file written by `model serve --save`.", { family: "not-found", cause: error });
     }
     try {
       return deserializeNgramModel(bytes);
     } catch (error) {
-      throw new UserError(`${options.weights} is not a model this server can serve: ${(error as Error).message}`, "Give an n-gram model file written by `model serve --save`.", { exitCode: EXIT_CODES.dataError, cause: error });
+      throw new UserError(`${options.weights} is not a model this server can serve: ${(error as Error).message}`, "Give an n-gram model file written by `model serve --save`.", { family: "data", cause: error });
     }
   }
   progress("reading the benign text (SpamAssassin ham email bodies)");

@@ -6,6 +6,7 @@
  * split.
  */
 import { createHash } from "node:crypto";
+import { DatatraceError } from "../errors/index.js";
 
 /** Options of {@link splitTrainTest}. */
 export interface SplitOptions {
@@ -25,7 +26,7 @@ export interface TrainTestSplit<T> {
 export function isTestId(id: string, options: SplitOptions = {}): boolean {
   const fraction = options.testFraction ?? 0.2;
   if (!(fraction >= 0 && fraction <= 1)) {
-    throw new Error(`testFraction must be between 0 and 1, got ${String(options.testFraction)}.`);
+    throw new DatatraceError(`testFraction must be between 0 and 1, got ${String(options.testFraction)}.`);
   }
   const digest = createHash("sha256").update(`${options.seed ?? ""}:${id}`, "utf8").digest();
   return digest.readUInt32BE(0) < fraction * 2 ** 32;

@@ -33,6 +33,7 @@ import { checkpointDigest } from "./naive-bayes-checkpoint.js";
 import { type LabeledEmail, type NaiveBayesHyperparameters, type NaiveBayesModel, NaiveBayesTrainer } from "./naive-bayes.js";
 import { serializeModel } from "./model-serialization.js";
 import { EMAIL_TOKENIZER } from "./tokenize.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** Trainer name and version written in the run-start entry. */
 export const NAIVE_BAYES_TRAINER = { name: "datatrace-naive-bayes", version: "1" } as const;
@@ -99,7 +100,7 @@ export function modelWeightsDigest(model: NaiveBayesModel): Hex32 {
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {
   const v = value ?? fallback;
-  if (!Number.isSafeInteger(v) || v < 1) throw new Error(`${name} must be an integer >= 1, got ${String(value)}.`);
+  if (!Number.isSafeInteger(v) || v < 1) throw new DatatraceError(`${name} must be an integer >= 1, got ${String(value)}.`);
   return v;
 }
 

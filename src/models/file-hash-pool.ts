@@ -18,6 +18,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 
 import { hashFileSync, type FileDigests } from "./hash-file-sync.mjs";
+import { DatatraceError } from "../errors/index.js";
 
 /** Below this many bytes in total, files are hashed in the calling thread. */
 export const IN_THREAD_BYTES = 32 << 20;
@@ -40,15 +41,15 @@ export interface HashFilesOptions {
   readonly onProgress?: ((bytes: number, totalBytes: number) => void) | undefined;
 }
 
-/** A file that could not be read. */
-export class FileHashError extends Error {
+/** A file that could not be read; `errno` is Node's code (`EACCES`…) when a system call failed. */
+export class FileHashError extends DatatraceError {
   readonly path: string;
-  readonly code: string | undefined;
-  constructor(path: string, message: string, code: string | undefined) {
-    super(message);
+  readonly errno: string | undefined;
+  constructor(path: string, message: string, errno: string | undefined) {
+    super(message, { family: "io" });
     this.name = "FileHashError";
     this.path = path;
-    this.code = code;
+    this.errno = errno;
   }
 }
 

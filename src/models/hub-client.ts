@@ -19,6 +19,7 @@
 import { createHash } from "node:crypto";
 
 import { downloadFile, HubApiError, listFiles, listModels, modelInfo } from "@huggingface/hub";
+import { DatatraceError, type FailureFamily } from "../errors/index.js";
 
 /** Default Hub endpoint. */
 export const DEFAULT_HUB_ENDPOINT = "https://huggingface.co";
@@ -45,18 +46,27 @@ export interface HubClientOptions {
   readonly fetch?: typeof fetch | undefined;
 }
 
+/** The failure family of each kind of Hub failure. */
+const HUB_FAMILIES: Readonly<Record<HubError["kind"], FailureFamily>> = {
+  auth: "config",
+  "not-found": "not-found",
+  "rate-limited": "temporary",
+  unavailable: "unavailable",
+  integrity: "data",
+  response: "unavailable",
+};
+
 /** A failed Hub request: `problem` and `fix` as in UserError, `status` when the Hub answered. */
-export class HubError extends Error {
+export class HubError extends DatatraceError {
   readonly problem: string;
-  readonly fix: string;
+  declare readonly fix: string;
   readonly status: number | undefined;
   readonly kind: "auth" | "not-found" | "rate-limited" | "unavailable" | "integrity" | "response";
   constructor(kind: HubError["kind"], problem: string, fix: string, status?: number, cause?: unknown) {
-    super(`${problem}\n${fix}`, cause === undefined ? undefined : { cause });
+    super(problem, { fix, family: HUB_FAMILIES[kind], cause });
     this.name = "HubError";
     this.kind = kind;
     this.problem = problem;
-    this.fix = fix;
     this.status = status;
   }
 }
@@ -117,7 +127,7 @@ export class HubClient {
     const endpoint = (options.endpoint ?? process.env[HUB_ENDPOINT_VARIABLE] ?? DEFAULT_HUB_ENDPOINT).trim().replace(/\/+$/, "");
     try {
       const u = new URL(endpoint);
-      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("not http");
+      if (u.protocol !== "http:" && u.protocol !== "https:") throw new DatatraceError("not http");
     } catch {
       throw new HubError("response", `The Hub endpoint ${JSON.stringify(endpoint)} is not an http(s) URL.`, `Set ${HUB_ENDPOINT_VARIABLE} to the Hub's base URL, e.g. ${DEFAULT_HUB_ENDPOINT}.`);
     }

@@ -9,6 +9,7 @@
  * bookkeeping folder `.cache/huggingface`, which is ignored (and recorded)
  * when it exists.
  */
+import { DatatraceError } from "../errors/index.js";
 
 /** model_signing's default signature file name. */
 export const DEFAULT_SIGNATURE_FILE = "model.sig";
@@ -18,9 +19,9 @@ export const GIT_IGNORE_PATHS = [".git", ".gitattributes", ".github", ".gitignor
 export const HF_LOCAL_DIR_METADATA = ".cache/huggingface";
 
 /** Thrown for an ignore path that cannot be one. */
-export class IgnorePathError extends Error {
+export class IgnorePathError extends DatatraceError {
   constructor(message: string) {
-    super(message);
+    super(message, { family: "usage" });
     this.name = "IgnorePathError";
   }
 }

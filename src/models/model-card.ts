@@ -7,6 +7,7 @@
  * `license` a string or a list.
  */
 import { parse } from "yaml";
+import { DatatraceError } from "../errors/index.js";
 
 /** The card fields the registry reads. */
 export interface ModelCardData {
@@ -23,9 +24,9 @@ export interface ModelCardData {
 }
 
 /** A model card whose front matter is not valid YAML. */
-export class ModelCardError extends Error {
+export class ModelCardError extends DatatraceError {
   constructor(message: string) {
-    super(message);
+    super(message, { family: "data" });
     this.name = "ModelCardError";
   }
 }

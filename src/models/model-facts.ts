@@ -23,6 +23,7 @@ import {
   type SpecialTokens,
 } from "./model-config-files.js";
 import { inferRelation } from "./relation-inference.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** The catalogue record of a model (see the module doc). */
 export interface HfModelFacts {
@@ -51,9 +52,9 @@ export interface ModelFileReader {
 }
 
 /** A model file that is not valid JSON. */
-export class ModelFileFormatError extends Error {
+export class ModelFileFormatError extends DatatraceError {
   constructor(message: string) {
-    super(message);
+    super(message, { family: "data" });
     this.name = "ModelFileFormatError";
   }
 }

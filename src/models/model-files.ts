@@ -24,6 +24,7 @@ import path from "node:path";
 import { blobExpectation, cacheSnapshotOf, HF_CACHE_NOTE, readLocalDirMetadata, type CacheSnapshot, type ExpectedDigest } from "./hf-cache-layout.js";
 import { HF_LOCAL_DIR_METADATA, isIgnored } from "./ignore-paths.js";
 import { SINGLE_FILE_RESOURCE } from "./model-signing-statement.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** One file of the model. */
 export interface ModelFile {
@@ -62,9 +63,9 @@ export interface ModelFileList {
 }
 
 /** A model path that cannot be listed (the message says why and what to do). */
-export class ModelFilesError extends Error {
+export class ModelFilesError extends DatatraceError {
   constructor(message: string) {
-    super(message);
+    super(message, { family: "usage" });
     this.name = "ModelFilesError";
   }
 }

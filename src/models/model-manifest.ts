@@ -14,6 +14,7 @@ import { ignoreList } from "./ignore-paths.js";
 import { hashFiles, type HashFilesOptions } from "./file-hash-pool.js";
 import { listModelFiles, type ModelFileList } from "./model-files.js";
 import { createModelSigningStatement, hashStatement, type HashedStatement } from "./model-signing-statement.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** Options of {@link hashModel}. */
 export interface HashModelOptions {
@@ -38,10 +39,10 @@ export interface HashedModel {
 }
 
 /** A file whose content differs from what its download layout promises. */
-export class ModelDigestMismatchError extends Error {
+export class ModelDigestMismatchError extends DatatraceError {
   readonly file: string;
   constructor(file: string, message: string) {
-    super(message);
+    super(message, { family: "data" });
     this.name = "ModelDigestMismatchError";
     this.file = file;
   }

@@ -40,6 +40,7 @@
 import { createHash } from "node:crypto";
 
 import { canonicalJsonBytes } from "../registry/canonical-json.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** `_type` of an in-toto Statement v1. */
 export const IN_TOTO_STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
@@ -98,9 +99,9 @@ export interface StatementInput {
 }
 
 /** Thrown for a malformed statement or resource list. */
-export class StatementError extends Error {
+export class StatementError extends DatatraceError {
   constructor(message: string) {
-    super(message);
+    super(message, { family: "data" });
     this.name = "StatementError";
   }
 }

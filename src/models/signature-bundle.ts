@@ -27,6 +27,7 @@ import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto
 import { bundleFromJSON, isBundleWithDsseEnvelope, isBundleWithPublicKey, type Bundle } from "@sigstore/bundle";
 
 import { IN_TOTO_PAYLOAD_TYPE, parseModelSigningStatement, type ModelSigningStatement } from "./model-signing-statement.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** A read signature bundle. */
 export interface SignatureBundle {
@@ -39,9 +40,9 @@ export interface SignatureBundle {
 }
 
 /** A signature file that cannot be used. */
-export class SignatureBundleError extends Error {
+export class SignatureBundleError extends DatatraceError {
   constructor(message: string) {
-    super(message);
+    super(message, { family: "data" });
     this.name = "SignatureBundleError";
   }
 }

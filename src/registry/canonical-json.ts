@@ -16,6 +16,7 @@
  * holding a lone UTF-16 surrogate, which has no UTF-8 form (RFC 8785 §3.2.2.2
  * requires rejecting it; `JSON.stringify` would escape it instead).
  */
+import { DatatraceError } from "../errors/index.js";
 
 /** A JSON value as accepted by {@link canonicalJson}. */
 export type JsonValue =
@@ -30,11 +31,11 @@ export type JsonValue =
 export type JsonObject = { readonly [key: string]: JsonValue | undefined };
 
 /** Thrown when a value cannot be written as canonical JSON; `path` locates it (`$.a[2].b`). */
-export class CanonicalJsonError extends Error {
+export class CanonicalJsonError extends DatatraceError {
   /** JSONPath-like location of the offending value. */
   readonly path: string;
   constructor(path: string, problem: string) {
-    super(`Cannot encode ${path} as canonical JSON: ${problem}.`);
+    super(`Cannot encode ${path} as canonical JSON: ${problem}.`, { family: "data" });
     this.name = "CanonicalJsonError";
     this.path = path;
   }

@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import type { JsonObject } from "./canonical-json.js";
 
 /** Reads a hyperparameters JSON file; a UserError says whether the file is missing, not JSON (with position) or not an object. */
@@ -15,7 +15,7 @@ export async function readHyperparametersFile(filePath: string): Promise<JsonObj
   try {
     textContent = await readFile(filePath, "utf8");
   } catch (cause) {
-    throw new UserError(`Cannot read the hyperparameters file ${filePath}.`, "Check the path; it must be a JSON file such as {\"alpha\": 1, \"minCount\": 3}.", { exitCode: EXIT_CODES.noInput, cause });
+    throw new UserError(`Cannot read the hyperparameters file ${filePath}.`, "Check the path; it must be a JSON file such as {\"alpha\": 1, \"minCount\": 3}.", { family: "not-found", cause });
   }
   let parsed: unknown;
   try {
@@ -24,11 +24,11 @@ export async function readHyperparametersFile(filePath: string): Promise<JsonObj
     throw new UserError(
       `The hyperparameters file ${filePath} is not valid JSON (${(cause as Error).message}).`,
       "Fix the JSON syntax (double-quoted keys, no trailing commas, no comments).",
-      { exitCode: EXIT_CODES.dataError, cause },
+      { family: "data", cause },
     );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new UserError(`The hyperparameters file ${filePath} holds ${Array.isArray(parsed) ? "an array" : String(parsed === null ? "null" : typeof parsed)}, not a JSON object.`, 'Write the hyperparameters as one object, e.g. {"alpha": 1, "minCount": 3}.', { exitCode: EXIT_CODES.dataError });
+    throw new UserError(`The hyperparameters file ${filePath} holds ${Array.isArray(parsed) ? "an array" : String(parsed === null ? "null" : typeof parsed)}, not a JSON object.`, 'Write the hyperparameters as one object, e.g. {"alpha": 1, "minCount": 3}.', { family: "data" });
   }
   return parsed as JsonObject;
 }

@@ -41,7 +41,7 @@ import {
   StaleMultiProcessMutexError,
 } from "@nomicfoundation/hardhat-utils/synchronization";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import { canonicalJson, type JsonValue } from "./canonical-json.js";
 
 /** The registration steps, in order. */
@@ -87,20 +87,20 @@ export interface RegistrationState {
 
 function normalizeKeyInput(input: RegistrationKeyInput): Omit<RegistrationState, "version" | "key" | "steps"> {
   if (input.kind !== "dataset" && input.kind !== "model") {
-    throw new UserError(`Unknown registration kind ${JSON.stringify(input.kind)}.`, 'Use "dataset" or "model".', { exitCode: EXIT_CODES.usage });
+    throw new UserError(`Unknown registration kind ${JSON.stringify(input.kind)}.`, 'Use "dataset" or "model".', { family: "usage" });
   }
   const chainId = String(input.chainId);
   if (!/^\d+$/.test(chainId) || chainId === "0") {
-    throw new UserError(`Invalid chain id ${JSON.stringify(String(input.chainId))}.`, "Pass the positive chain id of the network (e.g. 314159 for Calibration).", { exitCode: EXIT_CODES.usage });
+    throw new UserError(`Invalid chain id ${JSON.stringify(String(input.chainId))}.`, "Pass the positive chain id of the network (e.g. 314159 for Calibration).", { family: "usage" });
   }
   if (typeof input.contract !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(input.contract)) {
-    throw new UserError(`Invalid contract address ${JSON.stringify(input.contract)}.`, "Pass the 0x-prefixed 20-byte address of the deployed registry contract.", { exitCode: EXIT_CODES.usage });
+    throw new UserError(`Invalid contract address ${JSON.stringify(input.contract)}.`, "Pass the 0x-prefixed 20-byte address of the deployed registry contract.", { family: "usage" });
   }
   if (typeof input.registrant !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(input.registrant)) {
-    throw new UserError(`Invalid registrant address ${JSON.stringify(input.registrant)}.`, "Pass the 0x-prefixed 20-byte address of the registering account.", { exitCode: EXIT_CODES.usage });
+    throw new UserError(`Invalid registrant address ${JSON.stringify(input.registrant)}.`, "Pass the 0x-prefixed 20-byte address of the registering account.", { family: "usage" });
   }
   if (typeof input.subject !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(input.subject)) {
-    throw new UserError(`Invalid registration subject ${JSON.stringify(input.subject)}.`, "Pass the dataset root or model weightsHash as 0x + 64 hex digits.", { exitCode: EXIT_CODES.usage });
+    throw new UserError(`Invalid registration subject ${JSON.stringify(input.subject)}.`, "Pass the dataset root or model weightsHash as 0x + 64 hex digits.", { family: "usage" });
   }
   return {
     kind: input.kind,
@@ -178,7 +178,7 @@ export class RegistrationJournal {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") {
         return new Registration(this, { version: 1, key, ...identity, steps: {} }, this.#now);
       }
-      throw new UserError(`Cannot read the registration journal ${file}.`, "Check the file permissions of the journal directory.", { exitCode: EXIT_CODES.ioError, cause: error });
+      throw new UserError(`Cannot read the registration journal ${file}.`, "Check the file permissions of the journal directory.", { family: "io", cause: error });
     }
     const state = parseState(text, file);
     if (
@@ -189,7 +189,7 @@ export class RegistrationJournal {
       state.chainId !== identity.chainId ||
       state.kind !== identity.kind
     ) {
-      throw new UserError(`The registration journal ${file} belongs to another registration.`, "Move the file away; it was renamed or copied by hand.", { exitCode: EXIT_CODES.dataError });
+      throw new UserError(`The registration journal ${file} belongs to another registration.`, "Move the file away; it was renamed or copied by hand.", { family: "data" });
     }
     return new Registration(this, state, this.#now);
   }
@@ -223,7 +223,7 @@ function parseState(text: string, file: string): RegistrationState {
     throw new UserError(
       `The registration journal ${file} is unreadable: ${why}.`,
       "Inspect it; if the registration's transaction was not sent (check the explorer), delete the file and register again.",
-      { exitCode: EXIT_CODES.dataError },
+      { family: "data" },
     );
   };
   let parsed: unknown;
@@ -302,7 +302,7 @@ export class Registration {
    */
   async record(step: RegistrationStep, data: JsonValue): Promise<void> {
     if (!(REGISTRATION_STEPS as readonly string[]).includes(step)) {
-      throw new UserError(`Unknown registration step ${JSON.stringify(step)}.`, `Use one of ${REGISTRATION_STEPS.join(", ")}.`, { exitCode: EXIT_CODES.software });
+      throw new UserError(`Unknown registration step ${JSON.stringify(step)}.`, `Use one of ${REGISTRATION_STEPS.join(", ")}.`, { family: "internal" });
     }
     const encoded = canonicalJson(data); // rejects non-JSON data early
     const existing = this.#state.steps[step];
@@ -311,12 +311,12 @@ export class Registration {
       throw new UserError(
         `Step ${step} of registration ${this.key.slice(0, 12)}… was already recorded with different data (${canonicalJson(existing.data)} vs ${encoded}).`,
         `Something changed since the interrupted run. Inspect ${this.file}; delete it to start over only if no transaction was sent.`,
-        { exitCode: EXIT_CODES.dataError },
+        { family: "data" },
       );
     }
     const expected = this.nextStep();
     if (expected !== step) {
-      throw new UserError(`Cannot record step ${step} of registration ${this.key.slice(0, 12)}…: step ${expected} comes first.`, `Record the steps in order: ${REGISTRATION_STEPS.join(" → ")}.`, { exitCode: EXIT_CODES.software });
+      throw new UserError(`Cannot record step ${step} of registration ${this.key.slice(0, 12)}…: step ${expected} comes first.`, `Record the steps in order: ${REGISTRATION_STEPS.join(" → ")}.`, { family: "internal" });
     }
     const next: RegistrationState = {
       ...this.#state,
@@ -350,12 +350,12 @@ export async function acquireRegistrationLock(file: string, waitMs = LOCK_WAIT_M
       throw new UserError(
         `Registration ${name} is being run by ${pid === undefined ? "another process" : `process ${pid}`}.`,
         `Wait for it to finish, then rerun the command (it resumes from the journal). If no such run is active, delete ${lock}.`,
-        { exitCode: EXIT_CODES.tempFail, cause: error },
+        { family: "temporary", cause: error },
       );
     }
     if (error instanceof IncompatibleMultiProcessMutexError || error instanceof StaleMultiProcessMutexError) {
       throw new UserError(`Cannot take the lock of registration ${name}: ${error.message}`, `Delete ${lock} if no registration is running, then retry.`, {
-        exitCode: EXIT_CODES.tempFail,
+        family: "temporary",
         cause: error,
       });
     }

@@ -6,7 +6,7 @@
  * WITH). The list below covers the licenses common for data and models; for
  * anything else use a LicenseRef.
  */
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 
 /** SPDX identifiers accepted by {@link parseLicense}. */
 export const KNOWN_SPDX_LICENSES = [
@@ -34,7 +34,7 @@ function fail(input: string, detail: string): never {
   throw new UserError(
     `Invalid license ${JSON.stringify(input)}: ${detail}.`,
     "Use an SPDX identifier such as CC-BY-4.0, CC0-1.0, MIT or Apache-2.0 (list: https://spdx.org/licenses/), or LicenseRef-<name> for a custom license.",
-    { exitCode: EXIT_CODES.dataError },
+    { family: "data" },
   );
 }
 

@@ -12,6 +12,7 @@
  * appended as extra trees. dot and Mermaid draw each node and edge once.
  */
 import { ancestors, compareIds, descendants, type LineageGraph, type LineageNode } from "./lineage.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** Direction of a tree: from a model to its descendants, or to its ancestors. */
 export type LineageDirection = "descendants" | "ancestors";
@@ -53,7 +54,7 @@ function startIds(graph: LineageGraph, options: LineageTreeOptions): string[] {
     graph.node(options.root); // throws a clear error for an unknown id
     return [options.root];
   }
-  if (direction === "ancestors") throw new Error("An ancestors tree needs a root model: pass the model id whose ancestry to show.");
+  if (direction === "ancestors") throw new DatatraceError("An ancestors tree needs a root model: pass the model id whose ancestry to show.");
   return graph.roots();
 }
 

@@ -14,6 +14,7 @@
  * (a merge of two descendants) is counted once.
  */
 import type { ModelRelation } from "./model-relation.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** A model as read from the registry. */
 export interface ModelRecord {
@@ -84,8 +85,8 @@ export class LineageGraph {
   static fromRecords(records: Iterable<ModelRecord>): LineageGraph {
     const byId = new Map<string, ModelRecord>();
     for (const r of records) {
-      if (typeof r.id !== "string" || r.id === "") throw new Error("Every model record needs a non-empty string id.");
-      if (byId.has(r.id)) throw new Error(`Model id ${r.id} appears twice in the lineage records: ids must be unique.`);
+      if (typeof r.id !== "string" || r.id === "") throw new DatatraceError("Every model record needs a non-empty string id.");
+      if (byId.has(r.id)) throw new DatatraceError(`Model id ${r.id} appears twice in the lineage records: ids must be unique.`);
       byId.set(r.id, r);
     }
     const children = new Map<string, Set<string>>();
@@ -130,7 +131,7 @@ export class LineageGraph {
   /** The node with this id; throws an error naming the id if there is none. */
   node(id: string): LineageNode {
     const node = this.#nodes.get(id);
-    if (node === undefined) throw new Error(`Model ${id} is not in the lineage graph: check the id (known: ${this.ids.slice(0, 10).join(", ")}${this.#nodes.size > 10 ? ", …" : ""}).`);
+    if (node === undefined) throw new DatatraceError(`Model ${id} is not in the lineage graph: check the id (known: ${this.ids.slice(0, 10).join(", ")}${this.#nodes.size > 10 ? ", …" : ""}).`);
     return node;
   }
 

@@ -5,7 +5,7 @@
  * and the canonical JSON serialization ({@link metadataBytes}: the same
  * input gives the same bytes, hence the same IPFS CID).
  */
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import { canonicalJsonBytes, type JsonObject } from "./canonical-json.js";
 
 /** Largest metadata document, in bytes: one IPFS block (256 KiB). */
@@ -25,7 +25,7 @@ export function assertMetadataSize(doc: JsonObject): void {
     throw new UserError(
       `The metadata is ${size} bytes, more than one IPFS block (${METADATA_MAX_BYTES} bytes).`,
       "Shorten the description, keywords or hyperparameters (large artefacts belong in separate files referenced by CID).",
-      { exitCode: EXIT_CODES.dataError },
+      { family: "data" },
     );
   }
 }

@@ -7,7 +7,7 @@
  */
 import { CID } from "multiformats/cid";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import type { JsonObject } from "./canonical-json.js";
 
 /** Who made a dataset or model. */
@@ -20,7 +20,7 @@ export interface Creator {
 
 /** Throws the {@link UserError} of an invalid field: what is wrong with it, and what to pass. */
 export function invalidField(field: string, problem: string, fix: string): never {
-  throw new UserError(`Invalid ${field}: ${problem}.`, fix, { exitCode: EXIT_CODES.dataError });
+  throw new UserError(`Invalid ${field}: ${problem}.`, fix, { family: "data" });
 }
 
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;

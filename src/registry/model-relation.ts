@@ -6,6 +6,7 @@
  * A `merge` has two or more parents, `base` none, every other relation
  * exactly one.
  */
+import { DatatraceError } from "../errors/index.js";
 
 /** All relations, in their on-chain numeric order (index = uint8 code). */
 export const MODEL_RELATIONS = ["base", "finetune", "adapter", "quantized", "merge"] as const;
@@ -22,18 +23,18 @@ export function isModelRelation(value: unknown): value is ModelRelation {
 export function parseModelRelation(value: string): ModelRelation {
   const normalized = String(value).trim().toLowerCase().replace(/^fine-tune$/, "finetune").replace(/^quantization$/, "quantized");
   if (isModelRelation(normalized)) return normalized;
-  throw new Error(`Unknown model relation ${JSON.stringify(value)}: use one of ${MODEL_RELATIONS.join(", ")}.`);
+  throw new DatatraceError(`Unknown model relation ${JSON.stringify(value)}: use one of ${MODEL_RELATIONS.join(", ")}.`);
 }
 
 /** Throws unless the number of parents fits the relation (base: 0, merge: ≥ 2, others: 1). */
 export function assertParentCount(relation: ModelRelation, parentCount: number, model = "the model"): void {
   if (relation === "base" && parentCount !== 0) {
-    throw new Error(`${model} has relation "base" but ${parentCount} parent(s): a base model has no parent; use "finetune", "adapter", … instead.`);
+    throw new DatatraceError(`${model} has relation "base" but ${parentCount} parent(s): a base model has no parent; use "finetune", "adapter", … instead.`);
   }
   if (relation === "merge" && parentCount < 2) {
-    throw new Error(`${model} has relation "merge" but ${parentCount} parent(s): a merge needs at least two parents.`);
+    throw new DatatraceError(`${model} has relation "merge" but ${parentCount} parent(s): a merge needs at least two parents.`);
   }
   if (relation !== "base" && relation !== "merge" && parentCount !== 1) {
-    throw new Error(`${model} has relation "${relation}" and ${parentCount} parent(s): it needs exactly one parent (use "merge" for several, "base" for none).`);
+    throw new DatatraceError(`${model} has relation "${relation}" and ${parentCount} parent(s): it needs exactly one parent (use "merge" for several, "base" for none).`);
   }
 }

@@ -17,6 +17,7 @@
  * that names it.
  */
 import picomatch from "picomatch";
+import { DatatraceError } from "../errors/index.js";
 
 /** Options given to picomatch for every pattern (POSIX paths on every platform). */
 const PICOMATCH_OPTIONS = { dot: true, windows: false, nocase: false, noextglob: true } as const;
@@ -49,13 +50,13 @@ function toPicomatch(pattern: string): string {
 
 /** Compiles one glob into an anchored regular expression (see the module doc). */
 export function compileGlob(pattern: string): RegExp {
-  if (pattern === "") throw new Error("Empty glob pattern: remove it or write a pattern such as '*.png'.");
+  if (pattern === "") throw new DatatraceError("Empty glob pattern: remove it or write a pattern such as '*.png'.");
   try {
     // debug: picomatch otherwise swallows an invalid expression and returns one that never matches.
     return picomatch.makeRe(toPicomatch(pattern), { ...PICOMATCH_OPTIONS, debug: true });
   } catch (error) {
     const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /u, "");
-    throw new Error(
+    throw new DatatraceError(
       `Invalid glob pattern "${pattern}": ${reason}. Fix the pattern (a range such as [a-z] must go upwards; ` +
         `write \\[ for a literal bracket).`,
       { cause: error },

@@ -4,6 +4,7 @@
  * The first dimension counts records; a record is the product of the others
  * times the element size.
  */
+import { DatatraceError } from "../errors/index.js";
 
 /** Element size in bytes of each IDX type code. */
 export const IDX_ELEMENT_SIZES: Readonly<Record<number, number>> = {
@@ -43,7 +44,7 @@ export function parseIdxHeader(head: Uint8Array, name: string): IdxHeader | unde
   if (head.length < 4) return undefined;
   if (!looksLikeIdx(head)) {
     const shown = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ");
-    throw new Error(
+    throw new DatatraceError(
       `${name} is not an IDX file: it starts with ${shown}, not 00 00 <type 08|09|0b|0c|0d|0e> <dims>. ` +
         `Pass the right file, or another --kind.`,
     );
@@ -57,7 +58,7 @@ export function parseIdxHeader(head: Uint8Array, name: string): IdxHeader | unde
   const elementSize = IDX_ELEMENT_SIZES[head[2]!]!;
   const recordSize = dims.slice(1).reduce((a, b) => a * b, elementSize);
   const recordCount = dims[0]!;
-  if (recordSize === 0) throw new Error(`${name}: IDX dimensions ${dims.join("×")} give empty records; the file is malformed.`);
+  if (recordSize === 0) throw new DatatraceError(`${name}: IDX dimensions ${dims.join("×")} give empty records; the file is malformed.`);
   return {
     type: head[2]!,
     dims,

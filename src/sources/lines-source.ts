@@ -15,6 +15,7 @@ import type { SampleSource, SourceEstimate } from "./sample-source.js";
 import type { LinesSourceOptions, SourceDescription } from "./source-description.js";
 import { SourceError } from "./source-error.js";
 import { openSourceFile } from "./source-file.js";
+import { InternalError } from "../errors/index.js";
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -160,7 +161,7 @@ export class LinesSource implements SampleSource {
         if (bytesRead === 0) {
           // A last line without terminator.
           if (fill > lineStart && !skippingPartialLine && slotFileOffset + lineStart < range.end) {
-            if (count === current.maxSamples) throw new Error("internal error: no room for the last line");
+            if (count === current.maxSamples) throw new InternalError("no room for the last line");
             pushLine(lineStart, fill);
           }
           break;

@@ -25,6 +25,7 @@ import { isTarName, TarSource } from "./tar-source.js";
 import { sourceName } from "./source-name.js";
 import { SourceError } from "./source-error.js";
 import { readFileHead } from "./source-file.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** How a path is read: detected (`auto`) or forced. */
 export type SourceKindOption = "auto" | SourceKind;
@@ -58,7 +59,7 @@ export interface OpenSourcesOptions {
 
 /** Opens each path as a sample source (see the module doc for the rules). */
 export async function openSources(paths: readonly string[], options: OpenSourcesOptions = {}): Promise<SampleSource[]> {
-  if (paths.length === 0) throw new Error("No source given: name at least one directory or file to hash.");
+  if (paths.length === 0) throw new DatatraceError("No source given: name at least one directory or file to hash.");
   const baseDir = path.resolve(options.baseDir ?? process.cwd());
   const opened: Array<{ source: SampleSource; real: string; isDir: boolean; given: string }> = [];
   for (const given of paths) {
@@ -118,7 +119,7 @@ function checkOptionsApply(sources: readonly SampleSource[], options: OpenSource
   const kinds = new Set(sources.map((s) => s.description.kind));
   const check = (given: boolean, kind: SourceKind, flag: string, what: string): void => {
     if (given && !kinds.has(kind)) {
-      throw new Error(`${flag} applies to ${what}, and no source is one (kinds here: ${[...kinds].join(", ")}). Remove ${flag}, or pass --kind ${kind} if a source is one.`);
+      throw new DatatraceError(`${flag} applies to ${what}, and no source is one (kinds here: ${[...kinds].join(", ")}). Remove ${flag}, or pass --kind ${kind} if a source is one.`);
     }
   };
   check(options.column !== undefined && options.column !== "", "parquet", "--column", "Parquet sources");

@@ -19,6 +19,7 @@ import { getMaxDefinitionLevel, getMaxRepetitionLevel } from "hyparquet/src/sche
 
 import type { ParquetColumnCodec } from "./parquet-pages.mjs";
 import { openSourceFile } from "./source-file.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** The leaf column of a `--column` source. */
 export interface ParquetLeafColumn {
@@ -45,7 +46,7 @@ async function readRange(handle: FileHandle, start: number, end: number): Promis
   const out = new Uint8Array(end - start);
   for (let got = 0; got < out.length; ) {
     const { bytesRead } = await handle.read(out, got, out.length - got, start + got);
-    if (bytesRead === 0) throw new Error(`the file ended at byte ${start + got}, expected ${end} (it shrank while being read)`);
+    if (bytesRead === 0) throw new DatatraceError(`the file ended at byte ${start + got}, expected ${end} (it shrank while being read)`);
     got += bytesRead;
   }
   return out.buffer;
@@ -61,7 +62,7 @@ export async function openParquetFile(file: string, shown: string): Promise<Parq
     try {
       metadata = await parquetMetadataAsync(buffer);
     } catch (error) {
-      throw new Error(
+      throw new DatatraceError(
         `${shown} is not a readable Parquet file (${(error as Error).message}). Check that it is Parquet and complete (it must end with PAR1); download it again.`,
         { cause: error },
       );
@@ -106,7 +107,7 @@ export function resolveColumn(schema: SchemaTree, column: string, shown: string)
     const child = node.children.find((c) => c.element.name === name);
     if (child === undefined) {
       const candidates = schema.children.filter((c) => bytesLeaf(c) !== undefined).map((c) => c.element.name);
-      throw new Error(
+      throw new DatatraceError(
         `${shown} has no column ${column} (columns: ${schema.children.map((c) => c.element.name).join(", ")}). ` +
           (candidates.length > 0 ? `Columns whose values are bytes: ${candidates.join(", ")}.` : "No column holds bytes: omit --column to hash whole rows."),
       );
@@ -118,7 +119,7 @@ export function resolveColumn(schema: SchemaTree, column: string, shown: string)
   if (node.children.length > 0) {
     const bytes = bytesLeaf(node);
     if (bytes === undefined) {
-      throw new Error(`Column ${column} of ${shown} is ${describe(node)} without a binary "bytes" field, so it cannot be a sample. Name a binary or string column, or omit --column to hash whole rows.`);
+      throw new DatatraceError(`Column ${column} of ${shown} is ${describe(node)} without a binary "bytes" field, so it cannot be a sample. Name a binary or string column, or omit --column to hash whole rows.`);
     }
     path.push(bytes);
     node = bytes;
@@ -126,10 +127,10 @@ export function resolveColumn(schema: SchemaTree, column: string, shown: string)
   }
   const refusal = leafRefusal(node);
   if (refusal !== undefined) {
-    throw new Error(`Column ${path.slice(1).map((n) => n.element.name).join(".")} of ${shown} ${refusal}, so it cannot be a sample. Name a binary or string column, or omit --column to hash whole rows.`);
+    throw new DatatraceError(`Column ${path.slice(1).map((n) => n.element.name).join(".")} of ${shown} ${refusal}, so it cannot be a sample. Name a binary or string column, or omit --column to hash whole rows.`);
   }
   if (getMaxRepetitionLevel(path) > 0) {
-    throw new Error(`Column ${column} of ${shown} is inside a list (repeated), so a row has no single value. Name a column with one value per row, or omit --column to hash whole rows.`);
+    throw new DatatraceError(`Column ${column} of ${shown} is inside a list (repeated), so a row has no single value. Name a column with one value per row, or omit --column to hash whole rows.`);
   }
   return { path: path.slice(1).map((n) => n.element.name), schemaPath: path, maxDefinitionLevel: getMaxDefinitionLevel(path), structBytes };
 }

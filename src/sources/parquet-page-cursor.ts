@@ -9,6 +9,7 @@ import type { FileHandle } from "node:fs/promises";
 
 import type { PageHeader } from "hyparquet";
 import { parquetHeader } from "hyparquet/src/column.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** Bytes read at a time (more when a page is larger). */
 const READ_BYTES = 8 * 1024 * 1024;
@@ -34,7 +35,7 @@ export interface ParquetPage {
 export function readFullySync(fd: number, target: Uint8Array, length: number, position: number, at = 0): void {
   for (let got = 0; got < length; ) {
     const n = readSync(fd, target, at + got, length - got, position + got);
-    if (n === 0) throw new Error(`Unexpected end of data: the file ended at byte ${position + got}, expected ${position + length} (it is truncated or shrank while being read)`);
+    if (n === 0) throw new DatatraceError(`Unexpected end of data: the file ended at byte ${position + got}, expected ${position + length} (it is truncated or shrank while being read)`);
     got += n;
   }
 }
@@ -43,7 +44,7 @@ export function readFullySync(fd: number, target: Uint8Array, length: number, po
 export async function readFully(handle: FileHandle, target: Uint8Array, at: number, length: number, position: number): Promise<void> {
   for (let got = 0; got < length; ) {
     const { bytesRead } = await handle.read(target, at + got, length - got, position + got);
-    if (bytesRead === 0) throw new Error(`the file ended at byte ${position + got}, expected ${position + length} (it is truncated or shrank while being read)`);
+    if (bytesRead === 0) throw new DatatraceError(`the file ended at byte ${position + got}, expected ${position + length} (it is truncated or shrank while being read)`);
     got += bytesRead;
   }
 }
@@ -84,13 +85,13 @@ export class ParquetPageCursor {
         break;
       } catch (error) {
         if (!(error instanceof RangeError) || guess >= this.#end - offset) {
-          throw new Error(`unreadable page header at byte ${offset} (${(error as Error).message})`, { cause: error });
+          throw new DatatraceError(`unreadable page header at byte ${offset} (${(error as Error).message})`, { cause: error });
         }
         guess = Math.min(guess * 4, this.#end - offset);
       }
     }
     const total = headerLength + header.compressed_page_size;
-    if (offset + total > this.#end) throw new Error(`the page at byte ${offset} runs past the end of its column chunk (byte ${this.#end})`);
+    if (offset + total > this.#end) throw new DatatraceError(`the page at byte ${offset} runs past the end of its column chunk (byte ${this.#end})`);
     const bytes = await this.#view(offset, total);
     this.#pos = offset + total;
     return { header, bytes, offset };

@@ -29,6 +29,7 @@
  */
 import type { ParquetParsers, SchemaTree } from "hyparquet";
 import { isListLike } from "hyparquet/src/schema.js";
+import { DatatraceError } from "../errors/index.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -109,7 +110,7 @@ export function rowColumns(root: SchemaTree): SchemaTree[] {
   const check = (node: SchemaTree, nested: boolean): void => {
     const why = refusal(node, nested);
     if (why !== undefined) {
-      throw new Error(`column ${node.path.join(".")} is ${why}, which has no canonical text form for a whole-row sample`);
+      throw new DatatraceError(`column ${node.path.join(".")} is ${why}, which has no canonical text form for a whole-row sample`);
     }
     if (isListLike(node)) check(listElement(node), true);
     else for (const child of node.children) check(child, true);

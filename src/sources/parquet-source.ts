@@ -36,6 +36,7 @@ import { SegmentPacker } from "./segment-packer.js";
 import { listShardFiles, type ShardFile, type ShardListing } from "./shard-files.js";
 import type { ParquetSourceOptions, SourceDescription } from "./source-description.js";
 import { SourceError } from "./source-error.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** What a source needs of each file before reading any: its row groups' row counts. */
 interface FilePlan {
@@ -216,9 +217,9 @@ export class ParquetSource implements SampleSource {
   /** The samples of one row group's column chunk. */
   async *#columnBatches(at: RowGroupAt, leaf: ParquetLeafColumn, context: BatchContext, scratch: PageScratch, nulls: NullTally, counted: { samples: number }): AsyncGenerator<SampleBatch> {
     const chunk = columnChunk(at.rowGroup, leaf);
-    if (chunk === undefined) throw new Error(`row group ${at.rg} has no column ${leaf.path.join(".")}`);
+    if (chunk === undefined) throw new DatatraceError(`row group ${at.rg} has no column ${leaf.path.join(".")}`);
     if (!supportedCodec(chunk.codec)) {
-      throw new Error(`column ${leaf.path.join(".")} is compressed with ${chunk.codec}, which cannot be read here (supported: SNAPPY, GZIP, BROTLI, ZSTD, UNCOMPRESSED); rewrite the file with one of those`);
+      throw new DatatraceError(`column ${leaf.path.join(".")} is compressed with ${chunk.codec}, which cannot be read here (supported: SNAPPY, GZIP, BROTLI, ZSTD, UNCOMPRESSED); rewrite the file with one of those`);
     }
     const codec = columnCodec(leaf, chunk);
     const { start, end } = chunkRange(chunk);
@@ -273,7 +274,7 @@ export class ParquetSource implements SampleSource {
     } finally {
       packer.release();
     }
-    if (row !== rows) throw new Error(`its column chunk holds ${row} values for ${rows} rows`);
+    if (row !== rows) throw new DatatraceError(`its column chunk holds ${row} values for ${rows} rows`);
   }
 
   /**
@@ -305,7 +306,7 @@ export class ParquetSource implements SampleSource {
         if (pageEnd > limit) break;
         const pageRows =
           header.type === "DATA_PAGE" ? header.data_page_header!.num_values : header.type === "DATA_PAGE_V2" ? header.data_page_header_v2!.num_rows : header.type === "INDEX_PAGE" ? 0 : -1;
-        if (pageRows < 0) throw new Error(`a second dictionary page in the column chunk, at byte ${pos + offset - dictionaryPage.length}`);
+        if (pageRows < 0) throw new DatatraceError(`a second dictionary page in the column chunk, at byte ${pos + offset - dictionaryPage.length}`);
         if (rows + pageRows > slot.maxSamples) break;
         rows += pageRows;
         offset = pageEnd;
@@ -343,7 +344,7 @@ export class ParquetSource implements SampleSource {
         rows = r;
       },
     });
-    if (rows.length !== rowEnd - rowStart) throw new Error(`it yielded ${rows.length} rows, its footer announces ${rowEnd - rowStart}`);
+    if (rows.length !== rowEnd - rowStart) throw new DatatraceError(`it yielded ${rows.length} rows, its footer announces ${rowEnd - rowStart}`);
     const packer = new SegmentPacker(context);
     try {
       for (let i = 0; i < rows.length; i++) {
@@ -379,7 +380,7 @@ async function readDictionaryPage(pf: ParquetFile, start: number, end: number): 
   }
   if (header.type !== "DICTIONARY_PAGE") return undefined;
   const total = reader.offset + header.compressed_page_size;
-  if (start + total > end) throw new Error(`the dictionary page at byte ${start} runs past the end of its column chunk`);
+  if (start + total > end) throw new DatatraceError(`the dictionary page at byte ${start} runs past the end of its column chunk`);
   const page = new Uint8Array(total);
   await readFully(pf.handle, page, 0, total, start);
   return page;

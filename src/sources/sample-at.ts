@@ -32,6 +32,7 @@ import { tarEntriesWithData } from "./tar-entries.js";
 import { classifyMember, memberPath } from "./tar-members.js";
 import { TarSource } from "./tar-source.js";
 import { splitKey } from "./webdataset-sample.js";
+import { InternalError } from "../errors/index.js";
 
 /** One sample: its id (as `dataset hash` names it) and its bytes. */
 export interface LocatedSample {
@@ -180,7 +181,7 @@ export async function idxRecordSample(file: string, name: string, record: number
   }
   const id = `${name}#${record}`;
   const bytes = await findSampleBytes(source, id, { index: record, count: recordCount });
-  if (bytes === undefined) throw new Error(`internal error: record ${record} of ${name} was not read`);
+  if (bytes === undefined) throw new InternalError(`record ${record} of ${name} was not read`);
   return { id, bytes };
 }
 

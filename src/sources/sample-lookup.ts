@@ -19,6 +19,7 @@ import { createScratch, decodeColumnPages } from "./parquet-pages.mjs";
 import type { BatchContext, BatchSlot, PartSelector, SampleBatch } from "./sample-batch.js";
 import type { SampleSource } from "./sample-source.js";
 import { openSourceFile } from "./source-file.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** Data room of a lookup slot (the hashing pool's default), and samples per slot. */
 const SLOT_BYTES = 4 * 1024 * 1024;
@@ -68,8 +69,8 @@ export async function batchSampleBytes(batch: SampleBatch, index: number): Promi
       decodeColumnPages(batch.slot.data.subarray(0, batch.byteLength), batch.column, createScratch(), (value) => {
         if (row++ === index) found = value === null ? null : value.slice();
       });
-      if (found === undefined) throw new Error(`the pages hold ${row} rows, ${batch.count} were announced`);
-      if (found === null) throw new Error("a null value, though the file's statistics say this column chunk has none");
+      if (found === undefined) throw new DatatraceError(`the pages hold ${row} rows, ${batch.count} were announced`);
+      if (found === null) throw new DatatraceError("a null value, though the file's statistics say this column chunk has none");
       return found;
     }
   }

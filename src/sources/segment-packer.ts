@@ -6,6 +6,7 @@
  * to the pool when the source stops early.
  */
 import type { BatchContext, BatchSlot, SegmentsBatch } from "./sample-batch.js";
+import { InternalError } from "../errors/index.js";
 
 /** Writes samples into slots; one packer per source run. */
 export class SegmentPacker {
@@ -34,7 +35,7 @@ export class SegmentPacker {
 
   /** The slot's memory; write the reserved sample at {@link fill}. */
   get data(): Uint8Array {
-    if (this.#slot === undefined) throw new Error("internal error: SegmentPacker.data before reserve");
+    if (this.#slot === undefined) throw new InternalError("SegmentPacker.data before reserve");
     return this.#slot.data;
   }
 

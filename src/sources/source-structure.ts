@@ -24,6 +24,7 @@ import { ParquetSource } from "./parquet-source.js";
 import type { SampleSource } from "./sample-source.js";
 import type { ImageFolderMetadataFile, SourceKind } from "./source-description.js";
 import { TarSource } from "./tar-source.js";
+import { InternalError } from "../errors/index.js";
 
 /** The type of a field's values, format-neutral. */
 export type FieldType = "text" | "integer" | "float" | "boolean" | "date" | "datetime" | "image" | "audio" | "video" | "bytes" | "struct";
@@ -137,7 +138,7 @@ function parquetField(node: SchemaTree, hf: Map<string, string>, top: boolean): 
 
 async function parquetStructure(source: ParquetSource): Promise<SourceStructure> {
   const d = source.description;
-  if (d.kind !== "parquet") throw new Error("internal error: not a Parquet source");
+  if (d.kind !== "parquet") throw new InternalError("not a Parquet source");
   const files = await source.files();
   const first = files[0]!;
   const pf = await openParquetFile(first.absolutePath, first.idPrefix);
@@ -165,7 +166,7 @@ async function parquetStructure(source: ParquetSource): Promise<SourceStructure>
 
 function tarStructure(source: TarSource): SourceStructure {
   const d = source.description;
-  if (d.kind !== "tar") throw new Error("internal error: not a tar source");
+  if (d.kind !== "tar") throw new InternalError("not a tar source");
   const extensions = [...source.extensions.keys()].sort();
   return {
     kind: "tar",
@@ -234,7 +235,7 @@ async function metadataColumns(file: string, name: string): Promise<string[]> {
 
 async function imageFolderStructure(source: ImageFolderSource): Promise<SourceStructure> {
   const d = source.description;
-  if (d.kind !== "imagefolder") throw new Error("internal error: not an image folder");
+  if (d.kind !== "imagefolder") throw new InternalError("not an image folder");
   const metadataFiles: MetadataFileStructure[] = [];
   const fields: FieldStructure[] = [{ name: "image", type: "image", from: { content: true } }];
   const seen = new Set<string>(["image"]);

@@ -23,6 +23,7 @@ import path from "node:path";
 import type { Header } from "tar-stream";
 
 import type { TarEntryInfo } from "./tar-entries.js";
+import { DatatraceError } from "../errors/index.js";
 
 interface TarHeaderCodec {
   decode(buf: Uint8Array, filenameEncoding: string, allowUnknownFormat: boolean): (Header & { size: number; linkname: string | null }) | null;
@@ -64,7 +65,7 @@ export class TarHeaderWalk {
     if (header === null) return { kind: "zero" };
     const type = header.type as string | null;
     if (type === "pax-header" || type === "pax-global-header" || type === "gnu-long-path" || type === "gnu-long-link-path") {
-      if (!(header.size >= 0) || header.size > MAX_RECORD_BYTES) throw new Error("Header exceeds max size");
+      if (!(header.size >= 0) || header.size > MAX_RECORD_BYTES) throw new DatatraceError("Header exceeds max size");
       this.#recordType = type;
       return { kind: "record", size: header.size, dataOffset: offset + 512 };
     }
@@ -81,7 +82,7 @@ export class TarHeaderWalk {
     this.#longPath = null;
     this.#longLinkPath = null;
     this.#pax = null;
-    if (!(size >= 0)) throw new Error("Invalid header");
+    if (!(size >= 0)) throw new DatatraceError("Invalid header");
     return { kind: "entry", info: { name, type: header.type ?? null, size, dataOffset: offset + 512, linkname } };
   }
 
@@ -106,6 +107,6 @@ export class TarHeaderWalk {
 }
 
 function validatePax(pax: Record<string, string>): Record<string, string> {
-  if (pax.path?.includes("\0") || pax.linkpath?.includes("\0")) throw new Error("Invalid tar header: pax path contains a null byte.");
+  if (pax.path?.includes("\0") || pax.linkpath?.includes("\0")) throw new DatatraceError("Invalid tar header: pax path contains a null byte.");
   return pax;
 }

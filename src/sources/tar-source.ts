@@ -31,6 +31,7 @@ import { tarEntriesWithData, type TarEntryInfo } from "./tar-entries.js";
 import { TarHeaderWalk } from "./tar-headers.js";
 import { classifyMember } from "./tar-members.js";
 import { groupedLength, splitKey, writeGrouped, type KeyMember } from "./webdataset-sample.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** Shard file names a directory source picks up. */
 export const TAR_SHARD_PATTERNS = ["*.tar", "*.tar.gz", "*.tgz"] as const;
@@ -219,7 +220,7 @@ export class TarSource implements SampleSource {
       /** Makes [offset, offset + length) readable in the slot; returns the previous slot's batch when it had to move. */
       const ensure = async (offset: number, length: number): Promise<SegmentsBatch | undefined> => {
         if (slot !== undefined && offset >= base && offset + length <= base + valid && count < slot.maxSamples) return undefined;
-        if (offset + length > size) throw new Error(`Unexpected end of data: the archive ends at byte ${size}, an entry needs bytes up to ${offset + length}`);
+        if (offset + length > size) throw new DatatraceError(`Unexpected end of data: the archive ends at byte ${size}, an entry needs bytes up to ${offset + length}`);
         const full = take();
         slot = await context.acquireSlot(length);
         base = offset;
@@ -260,7 +261,7 @@ export class TarSource implements SampleSource {
         // As tar-stream: a directory entry has no data, whatever its size field says.
         pos = info.type === "directory" ? info.dataOffset : info.dataOffset + padded(info.size);
       }
-      if (pos < size) throw new Error(`Unexpected end of data: ${size - pos} bytes after the last 512-byte block`);
+      if (pos < size) throw new DatatraceError(`Unexpected end of data: ${size - pos} bytes after the last 512-byte block`);
       const last = take();
       if (last !== undefined) yield last;
     } finally {
@@ -282,11 +283,11 @@ export class TarSource implements SampleSource {
         const at = packer.fill;
         let got = 0;
         for await (const chunk of data) {
-          if (got + chunk.length > info.size) throw new Error(`member ${path} holds more bytes than its header says`);
+          if (got + chunk.length > info.size) throw new DatatraceError(`member ${path} holds more bytes than its header says`);
           packer.data.set(chunk, at + got);
           got += chunk.length;
         }
-        if (got !== info.size) throw new Error(`member ${path} ends after ${got} of ${info.size} bytes`);
+        if (got !== info.size) throw new DatatraceError(`member ${path} ends after ${got} of ${info.size} bytes`);
         packer.commit(info.size, shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++, `${shard.idPrefix}/${path}`);
       }
       const last = packer.take();
@@ -343,11 +344,11 @@ export class TarSource implements SampleSource {
         const bytes = new Uint8Array(info.size);
         let got = 0;
         for await (const chunk of data) {
-          if (got + chunk.length > info.size) throw new Error(`member ${path} holds more bytes than its header says`);
+          if (got + chunk.length > info.size) throw new DatatraceError(`member ${path} holds more bytes than its header says`);
           bytes.set(chunk, got);
           got += chunk.length;
         }
-        if (got !== info.size) throw new Error(`member ${path} ends after ${got} of ${info.size} bytes`);
+        if (got !== info.size) throw new DatatraceError(`member ${path} ends after ${got} of ${info.size} bytes`);
         members.push({ extension: split.extension, data: bytes });
       }
       yield* flush();

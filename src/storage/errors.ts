@@ -1,8 +1,12 @@
 /**
- * Errors raised by the storage layer. Every error carries a stable `code`
- * (for programs) and a message that says what went wrong and what to do
- * (for people). Browser-safe: no Node imports.
+ * Errors raised by the storage layer: {@link DatatraceError}s whose stable
+ * `code` (for programs) is one of {@link StorageErrorCode}, with a message
+ * that says what went wrong and what to do (for people); each code belongs
+ * to a failure family ({@link STORAGE_ERROR_FAMILIES}). Browser-safe: no
+ * Node imports.
  */
+import { DatatraceError, type FailureFamily } from "../errors/index.js";
+
 
 /** Stable identifiers of every storage failure. */
 export type StorageErrorCode =
@@ -29,15 +33,43 @@ export type StorageErrorCode =
   | "UPLOAD_INVALID"
   | "SERVER_LISTEN";
 
-/** Base class of every error thrown by `src/storage`. */
-export class StorageError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: StorageErrorCode;
+/** The failure family of each storage code (what kind of failure it is; tasks map families to exit codes). */
+export const STORAGE_ERROR_FAMILIES: Readonly<Record<StorageErrorCode, FailureFamily>> = {
+  INVALID_CID: "data",
+  UNSUPPORTED_CID: "data",
+  BLOCK_MISMATCH: "data",
+  BLOCK_NOT_FOUND: "not-found",
+  INVALID_DAG: "data",
+  UNSUPPORTED_CONTENT: "data",
+  DIRECTORY_TOO_LARGE: "data",
+  INVALID_PATH: "usage",
+  CAR_INVALID: "data",
+  READ_ONLY: "usage",
+  GATEWAY_FAILED: "unavailable",
+  LIGHTHOUSE_MISSING_API_KEY: "config",
+  LIGHTHOUSE_UNAUTHORIZED: "config",
+  LIGHTHOUSE_REJECTED: "failure",
+  LIGHTHOUSE_SERVER_ERROR: "unavailable",
+  LIGHTHOUSE_NETWORK: "unavailable",
+  LIGHTHOUSE_TIMEOUT: "unavailable",
+  LIGHTHOUSE_BAD_RESPONSE: "unavailable",
+  LIGHTHOUSE_CID_MISMATCH: "data",
+  OUTPUT_EXISTS: "usage",
+  UPLOAD_INVALID: "data",
+  SERVER_LISTEN: "failure",
+};
 
-  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+/** Base class of every error thrown by `src/storage`. */
+export class StorageError extends DatatraceError {
+  /** Stable machine-readable code. */
+  declare readonly code: StorageErrorCode;
+  /** The HTTP status a remote service answered with, when it answered one. */
+  readonly httpStatus: number | undefined;
+
+  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown; httpStatus?: number | undefined }) {
+    super(message, { code, family: STORAGE_ERROR_FAMILIES[code], cause: options?.cause });
     this.name = "StorageError";
-    this.code = code;
+    this.httpStatus = options?.httpStatus;
   }
 }
 
@@ -48,12 +80,14 @@ export class BlockMismatchError extends StorageError {
   /** The CID the bytes actually hash to (same codec and hash function). */
   readonly actual: string;
 
-  constructor(expected: string, actual: string, where: string) {
+  /** `message` replaces the default text (used by {@link CorruptBlockFileError}). */
+  constructor(expected: string, actual: string, where: string, message?: string) {
     super(
       "BLOCK_MISMATCH",
-      `${where}: bytes hash to ${actual}, not to the requested ${expected}. ` +
-        "The data is corrupted, truncated or tampered with; it was rejected. " +
-        "Fetch it again from another source.",
+      message ??
+        `${where}: bytes hash to ${actual}, not to the requested ${expected}. ` +
+          "The data is corrupted, truncated or tampered with; it was rejected. " +
+          "Fetch it again from another source.",
     );
     this.name = "BlockMismatchError";
     this.expected = expected;
@@ -73,14 +107,17 @@ export class CorruptBlockFileError extends BlockMismatchError {
   readonly quarantinedTo: string | undefined;
 
   constructor(expected: string, actual: string, file: string, quarantinedTo: string | undefined) {
-    super(expected, actual, `local store file ${file}`);
+    super(
+      expected,
+      actual,
+      `local store file ${file}`,
+      `local store file ${file} is corrupt: its bytes hash to ${actual}, not to ${expected}. ` +
+        (quarantinedTo === undefined ? "It could not be moved aside; delete it. " : `It was moved to ${quarantinedTo}. `) +
+        "Fetch the block again from a gateway (--gateway <url>) or put the content again.",
+    );
     this.name = "CorruptBlockFileError";
     this.file = file;
     this.quarantinedTo = quarantinedTo;
-    this.message =
-      `local store file ${file} is corrupt: its bytes hash to ${actual}, not to ${expected}. ` +
-      (quarantinedTo === undefined ? "It could not be moved aside; delete it. " : `It was moved to ${quarantinedTo}. `) +
-      "Fetch the block again from a gateway (--gateway <url>) or put the content again.";
   }
 }
 

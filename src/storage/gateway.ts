@@ -27,6 +27,7 @@ import { BlockMismatchError, GatewayFetchError, StorageError, type GatewayAttemp
 import { MAX_BLOCK_BYTES } from "./import-profile.js";
 import type { Content, ContentStore, PutResult, StorageStatus } from "./store.js";
 import { verifyBlock } from "./verify-block.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** A gateway failure reported while others are still being tried. */
 export interface GatewayWarning extends GatewayAttempt {
@@ -61,7 +62,7 @@ export const RAW_BLOCK_MEDIA_TYPE = "application/vnd.ipld.raw";
 export const CAR_MEDIA_TYPE = "application/vnd.ipld.car";
 
 /** Thrown internally to classify one gateway's failure. */
-class AttemptFailure extends Error {
+class AttemptFailure extends DatatraceError {
   constructor(
     readonly reason: GatewayAttempt["reason"],
     detail: string,
@@ -288,7 +289,7 @@ async function* bodyChunks(response: Response, signal: AbortSignal, touch: () =>
   const reader = response.body.getReader();
   try {
     for (;;) {
-      if (signal.aborted) throw signal.reason ?? new Error("aborted");
+      if (signal.aborted) throw signal.reason ?? new DatatraceError("aborted");
       const { done, value } = await reader.read();
       if (done) return;
       touch();

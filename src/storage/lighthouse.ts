@@ -176,7 +176,7 @@ export class LighthouseStore implements ContentStore {
       const response = await this.call("getFileInfo", () => sdk.getFileInfo(cid));
       return response?.data;
     } catch (error) {
-      if (error instanceof StorageError && error.code === "LIGHTHOUSE_REJECTED" && /\b404\b/.test(error.message)) return undefined;
+      if (error instanceof StorageError && error.code === "LIGHTHOUSE_REJECTED" && error.httpStatus === 404) return undefined;
       throw error;
     }
   }
@@ -289,7 +289,11 @@ export class LighthouseStore implements ContentStore {
   }
 }
 
-/** Maps an SDK failure (the SDK only throws Errors with messages) to a LIGHTHOUSE_* StorageError. */
+/**
+ * Maps an SDK failure to a LIGHTHOUSE_* StorageError (with the HTTP status
+ * when there is one). The SDK only throws Errors with messages, so this one
+ * place reads the SDK's message text; nothing downstream does.
+ */
 export function classifySdkError(operation: string, error: unknown): StorageError {
   const message = (error as Error)?.message ?? String(error);
   const status = /status(?: code)?:? (\d{3})/i.exec(message)?.[1];
@@ -307,7 +311,7 @@ export function classifySdkError(operation: string, error: unknown): StorageErro
     );
   }
   if (status !== undefined) {
-    return lighthouseError("LIGHTHOUSE_REJECTED", `${operation}: Lighthouse refused the request with HTTP ${status}: ${message}`);
+    return lighthouseError("LIGHTHOUSE_REJECTED", `${operation}: Lighthouse refused the request with HTTP ${status}: ${message}`, Number(status));
   }
   if (/Invalid JSON/i.test(message)) {
     return lighthouseError(
@@ -324,8 +328,8 @@ export function classifySdkError(operation: string, error: unknown): StorageErro
   return lighthouseError("LIGHTHOUSE_REJECTED", `${operation}: Lighthouse call failed: ${message}`);
 }
 
-function lighthouseError(code: StorageErrorCode, message: string): StorageError {
-  return new StorageError(code, message);
+function lighthouseError(code: StorageErrorCode, message: string, httpStatus?: number): StorageError {
+  return new StorageError(code, message, { httpStatus });
 }
 
 function toFilecoinDeal(deal: Partial<LighthouseDeal>): FilecoinDeal {

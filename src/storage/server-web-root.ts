@@ -9,6 +9,7 @@ import type { ServerResponse } from "node:http";
 import path from "node:path";
 
 import { mediaType, sendJson } from "./server-replies.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** A path segment we serve: a plain, non-hidden file or directory name. */
 const SAFE_SEGMENT = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/;
@@ -30,7 +31,7 @@ export async function serveWebFile(res: ServerResponse, url: URL, webRoot: strin
   try {
     // Resolve links too: a symbolic link inside the root must not lead out of it.
     const real = await realpath(file);
-    if (!real.startsWith(webRoot + path.sep) || !(await stat(real)).isFile()) throw new Error("not a file in the web root");
+    if (!real.startsWith(webRoot + path.sep) || !(await stat(real)).isFile()) throw new DatatraceError("not a file in the web root");
     bytes = await readFile(real);
   } catch {
     sendJson(res, 404, { error: `${url.pathname} is not a file of the web page` });

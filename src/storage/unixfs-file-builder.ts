@@ -25,6 +25,7 @@ import { encodePBNode } from "./dagpb.js";
 import { CHUNK_SIZE, MAX_CHILDREN_PER_NODE, type LayoutParameters } from "./import-profile.js";
 import { encodeUnixFsData, UnixFsType } from "./unixfs.js";
 import type { Sha256 } from "../hash/sha256.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** A finished UnixFS node (file root, inner node or leaf). */
 export interface UnixFsNode {
@@ -74,7 +75,7 @@ export class UnixFsFileBuilder {
 
   /** Feeds the next bytes of the file. The slice may be reused by the caller once the promise resolves. */
   async update(bytes: Uint8Array): Promise<void> {
-    if (this.finished) throw new Error("UnixFsFileBuilder: update() after finish()");
+    if (this.finished) throw new DatatraceError("UnixFsFileBuilder: update() after finish()");
     let offset = 0;
     while (offset < bytes.length) {
       const take = Math.min(this.chunkSize - this.fill, bytes.length - offset);
@@ -87,7 +88,7 @@ export class UnixFsFileBuilder {
 
   /** Closes the file and returns its root node. */
   async finish(): Promise<UnixFsNode> {
-    if (this.finished) throw new Error("UnixFsFileBuilder: finish() called twice");
+    if (this.finished) throw new DatatraceError("UnixFsFileBuilder: finish() called twice");
     this.finished = true;
     if (this.fill > 0 || this.leafCount === 0) await this.flushChunk();
     for (let level = 0; level < this.levels.length; level++) {
@@ -98,7 +99,7 @@ export class UnixFsFileBuilder {
       this.levels[level] = [];
       await this.push(level + 1, await this.makeParent(nodes));
     }
-    throw new Error("UnixFsFileBuilder: no root (internal invariant broken)");
+    throw new DatatraceError("UnixFsFileBuilder: no root (internal invariant broken)");
   }
 
   /** Emits the current chunk as a raw leaf. */

@@ -23,6 +23,7 @@ import type { Readable } from "node:stream";
 import busboy from "busboy";
 
 import { StorageError } from "./errors.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** One file of the upload, as spooled. */
 export interface SpooledFile {
@@ -38,7 +39,7 @@ export interface SpooledFile {
 const LIMITS = { fields: 64, fieldSize: 64 * 1024, headerPairs: 64, parts: 1_000_000 } as const;
 
 /** The client closed the connection before the body was complete: there is nobody to answer. */
-export class ClientGoneError extends Error {
+export class ClientGoneError extends DatatraceError {
   constructor() {
     super("the client closed the connection before the upload was complete");
     this.name = "ClientGoneError";

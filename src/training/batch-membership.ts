@@ -14,6 +14,7 @@ import { hashFromHex, toHex } from "../hash/hex.js";
 import type { ManifestReader } from "../manifest/index.js";
 import { buildTree, verifyAbsence, verifyBatch } from "../merkle/index.js";
 import type { Hex32 } from "./log-entry.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** A dataset the samples may belong to: its on-chain commitment and a reader of its manifest. */
 export interface MembershipDataset {
@@ -43,9 +44,9 @@ export interface BatchMembership {
 }
 
 /** A manifest or proof that does not match the commitment it should prove against. */
-export class MembershipProofError extends Error {
+export class MembershipProofError extends DatatraceError {
   constructor(message: string) {
-    super(message);
+    super(message, { family: "data" });
     this.name = "MembershipProofError";
   }
 }
@@ -97,7 +98,7 @@ export async function proveBatchMembership(datasets: readonly MembershipDataset[
  */
 export function batchSamplesRoot(sampleHashes: Iterable<string>): Hex32 {
   const distinct = [...new Set([...sampleHashes].map((h) => h.toLowerCase()))].sort();
-  if (distinct.length === 0) throw new Error("a batch root needs at least one sample hash");
+  if (distinct.length === 0) throw new DatatraceError("a batch root needs at least one sample hash");
   const flat = new Uint8Array(distinct.length * 32);
   distinct.forEach((h, i) => flat.set(hashFromHex(h), i * 32));
   return toHex(buildTree(flat).root) as Hex32;

@@ -14,6 +14,7 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { DatatraceError } from "../errors/index.js";
 
 /** One tensor's values, as doubles, and its shape. */
 interface Tensor {
@@ -69,7 +70,7 @@ function decode(dtype: string, bytes: DataView, count: number): Float64Array {
 /** Parses one safetensors file into its tensors (throws naming the file when it is not one). */
 export function parseSafetensors(bytes: Uint8Array, where: string): Map<string, Tensor> {
   const bad = (what: string): never => {
-    throw new Error(`${where} is not a safetensors file: ${what}`);
+    throw new DatatraceError(`${where} is not a safetensors file: ${what}`);
   };
   if (bytes.length < 8) bad("shorter than its 8-byte header length");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -111,7 +112,7 @@ export async function readCheckpointTensors(checkpoint: string): Promise<Map<str
   if ((await stat(checkpoint)).isDirectory()) await walk(checkpoint, "");
   else files.push(path.basename(checkpoint));
   const base = (await stat(checkpoint)).isDirectory() ? checkpoint : path.dirname(checkpoint);
-  if (files.length === 0) throw new Error(`${checkpoint} holds no .safetensors file: a tolerance comparison needs safetensors checkpoints`);
+  if (files.length === 0) throw new DatatraceError(`${checkpoint} holds no .safetensors file: a tolerance comparison needs safetensors checkpoints`);
   const all = new Map<string, Tensor>();
   for (const rel of files.sort()) {
     for (const [name, t] of parseSafetensors(await readFile(path.join(base, ...rel.split("/"))), path.join(checkpoint, rel))) all.set(`${rel}:${name}`, t);

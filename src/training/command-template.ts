@@ -14,6 +14,7 @@
  * {seed}. Hand-written: the split needs only quotes and escapes, and no
  * installed package does it.
  */
+import { DatatraceError } from "../errors/index.js";
 
 /** Placeholder names a template may use. */
 export const TEMPLATE_PLACEHOLDERS = ["checkpoint", "from", "to", "out", "data", "config", "seed"] as const;
@@ -51,7 +52,7 @@ export function splitCommandLine(text: string): string[] {
       inWord = true;
     }
   }
-  if (quote !== null) throw new Error(`the trainer command has an unterminated ${quote} quote`);
+  if (quote !== null) throw new DatatraceError(`the trainer command has an unterminated ${quote} quote`);
   if (inWord) words.push(word);
   return words;
 }
@@ -64,17 +65,17 @@ export interface CommandTemplate {
 /** Parses and checks a template (see the module doc). */
 export function parseCommandTemplate(text: string): CommandTemplate {
   const words = splitCommandLine(text);
-  if (words.length === 0) throw new Error("the trainer command is empty");
+  if (words.length === 0) throw new DatatraceError("the trainer command is empty");
   const used = new Set<string>();
   for (const w of words) {
     for (const m of w.matchAll(/\{([^{}]*)\}/g)) {
       if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(m[1]!)) {
-        throw new Error(`the trainer command uses {${m[1]}}, which is not a placeholder (known: ${TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")})`);
+        throw new DatatraceError(`the trainer command uses {${m[1]}}, which is not a placeholder (known: ${TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")})`);
       }
       used.add(m[1]!);
     }
   }
-  if (!used.has("out")) throw new Error("the trainer command must name {out}: where it writes the checkpoint to compare");
+  if (!used.has("out")) throw new DatatraceError("the trainer command must name {out}: where it writes the checkpoint to compare");
   return { words };
 }
 

@@ -22,6 +22,7 @@ import { createHash } from "node:crypto";
 
 import { canonicalJson } from "../registry/canonical-json.js";
 import { parseTrainingLogEntry, TRAINING_LOG_FORMAT, type Hex32, type TrainingLogEntry } from "./log-entry.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** The head of an empty log: SHA-256 of the format tag. */
 export const GENESIS_HEAD: Hex32 = `0x${createHash("sha256").update(TRAINING_LOG_FORMAT, "utf8").digest("hex")}`;
@@ -40,7 +41,7 @@ export function entryDigest(entry: TrainingLogEntry): Buffer {
 /** head_n from head_{n-1} and entry_n. */
 export function nextHead(previous: Hex32, entry: TrainingLogEntry): Hex32 {
   const prev = Buffer.from(previous.slice(2), "hex");
-  if (prev.length !== 32 || !/^0x[0-9a-f]{64}$/.test(previous)) throw new Error(`A training log head is 0x + 64 lowercase hex digits; got ${previous}.`);
+  if (prev.length !== 32 || !/^0x[0-9a-f]{64}$/.test(previous)) throw new DatatraceError(`A training log head is 0x + 64 lowercase hex digits; got ${previous}.`);
   return `0x${createHash("sha256").update(prev).update(entryDigest(entry)).digest("hex")}`;
 }
 

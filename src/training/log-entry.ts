@@ -21,6 +21,7 @@
  * Hashes are `0x` + 64 lowercase hex digits (one spelling per hash).
  */
 import type { JsonObject, JsonValue } from "../registry/canonical-json.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** Format tag written in every run-start entry. */
 export const TRAINING_LOG_FORMAT = "datatrace-training-log/2";
@@ -121,9 +122,9 @@ export const ENTRY_KINDS = ["run-start", "step", "epoch", "batch", "checkpoint",
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 /** An entry that is not well formed; the message says which field and why. */
-export class TrainingLogEntryError extends Error {
+export class TrainingLogEntryError extends DatatraceError {
   constructor(message: string) {
-    super(message);
+    super(message, { family: "data" });
     this.name = "TrainingLogEntryError";
   }
 }

@@ -11,6 +11,7 @@
  */
 import { nextHead, GENESIS_HEAD, type TrainingLogRecord } from "./log-chain.js";
 import { isHex32, parseTrainingLogEntry, type Hex32, type TrainingLogEntry } from "./log-entry.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** A problem found in a log; `line` is 1-based, null for the log as a whole. */
 export interface LogProblem {
@@ -122,7 +123,7 @@ export function checkTrainingLog(text: string, committedHead?: string): Training
   }
   problems.push(...shapeProblems(lines, !malformed));
   if (committed !== undefined && !malformed) {
-    if (!isHex32(committed)) throw new Error(`The committed head must be 0x + 64 hex digits; got ${committedHead}.`);
+    if (!isHex32(committed)) throw new DatatraceError(`The committed head must be 0x + 64 hex digits; got ${committedHead}.`);
     if (head !== committed) {
       const last = lines.at(-1)?.line ?? null;
       problems.push(

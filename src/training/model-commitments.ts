@@ -10,7 +10,7 @@ import { ZeroHash } from "ethers";
 import { readDataset } from "../chain/dataset-records.js";
 import { readModel } from "../chain/model-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import type { ManifestReader } from "../manifest/index.js";
 import type { MembershipDataset } from "./batch-membership.js";
 import type { Hex32 } from "./log-entry.js";
@@ -43,7 +43,7 @@ export async function readModelCommitments(client: RegistryClient, tokenId: bigi
     throw new UserError(
       `Model #${tokenId} commits no training log (its trainingLogHead is zero).`,
       "Nothing can be checked against it: a training log must be committed at registration (model register --training-log).",
-      { exitCode: EXIT_CODES.dataError },
+      { family: "data" },
     );
   }
   const datasets = await Promise.all(

@@ -32,6 +32,7 @@ import { checkTrainingLog, type LogLine, type LogProblem } from "./log-verificat
 import type { ModelCommitments } from "./model-commitments.js";
 import { verifyTraining, type TrainingVerification } from "./verify-training.js";
 import { weightsDigestOf } from "./weights-digest.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** Inputs of {@link replaySegments}. */
 export interface SegmentReplayInput {
@@ -123,7 +124,7 @@ export function chooseSegments(spec: string, segments: ReadonlyArray<{ from: num
   return s.split(",").map((part) => {
     const m = /^\s*(\d+)\.\.(\d+)\s*$/.exec(part);
     const i = m === null ? -1 : segments.findIndex((g) => g.from === Number(m[1]) && g.to === Number(m[2]));
-    if (i < 0) throw new Error(`segment "${part.trim()}" is not one of the run's: ${segments.map((g) => `${g.from}..${g.to}`).join(", ")}`);
+    if (i < 0) throw new DatatraceError(`segment "${part.trim()}" is not one of the run's: ${segments.map((g) => `${g.from}..${g.to}`).join(", ")}`);
     return i;
   });
 }
@@ -135,7 +136,7 @@ async function indexCheckpoints(dir: string): Promise<Map<Hex32, string>> {
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    throw new Error(`cannot read the checkpoints directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw new DatatraceError(`cannot read the checkpoints directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
   for (const entry of entries) {
     if (!entry.isFile() && !entry.isDirectory()) continue;
@@ -180,7 +181,7 @@ export async function replaySegments(input: SegmentReplayInput): Promise<Segment
   try {
     template = parseCommandTemplate(input.trainer);
   } catch (error) {
-    throw new Error(`--trainer: ${(error as Error).message}`, { cause: error });
+    throw new DatatraceError(`--trainer: ${(error as Error).message}`, { cause: error });
   }
   const verification = await verifyTraining({ logText: input.logText, model: input.model, datasets: input.datasets, onProgress: progress });
   if (!verification.valid) return { outcome: "invalid", verification, segments: [], available: 0, problems: [] };

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import { buildManifest } from "../engine/build-manifest.js";
 import { looksLikeManifestDirectory } from "../manifest/atomic-directory.js";
 import { directoryReader } from "../manifest/manifest-file-reader.js";
@@ -62,7 +62,7 @@ function badManifestFile(manifestDir: string, file: string, problem: string, cau
   return new UserError(
     `The manifest ${manifestDir} is not consistent: ${file}: ${problem}`,
     `Nothing was uploaded or sent. Make the manifest again from the sources (\`npx hardhat dataset hash <sources> --out <dir>\`), or register the sources themselves.`,
-    { exitCode: EXIT_CODES.dataError, ...(cause === undefined ? {} : { cause }) },
+    { family: "data", ...(cause === undefined ? {} : { cause }) },
   );
 }
 
@@ -118,7 +118,7 @@ export async function prepareDatasetManifest(sources: readonly string[], options
   const reporter = options.reporter ?? silentReporter;
   if (sources.length === 0) {
     throw new UserError("No dataset given.", "Name the sample sources (directories, .jsonl/.csv files, IDX files) or a manifest directory made by `dataset hash`.", {
-      exitCode: EXIT_CODES.usage,
+      family: "usage",
     });
   }
   // Anything that looks like a manifest (header.json, index.bin or shards/) is checked as one, never
@@ -132,12 +132,12 @@ export async function prepareDatasetManifest(sources: readonly string[], options
       throw new UserError(
         `${sources[manifests.indexOf(true)]} is a manifest directory, which must be registered alone.`,
         "Register either one manifest directory, or the sample sources (which are then hashed).",
-        { exitCode: EXIT_CODES.usage },
+        { family: "usage" },
       );
     }
     if (options.private === true) {
       throw new UserError("--private applies when hashing sources, not to an existing manifest.", "Hash the sources with `dataset hash --private`, or pass the sources instead.", {
-        exitCode: EXIT_CODES.usage,
+        family: "usage",
       });
     }
     manifestDir = path.resolve(sources[0]!);

@@ -20,7 +20,7 @@ import path from "node:path";
 
 import { readDataset } from "../chain/dataset-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import { hashFromHex, toHex } from "../hash/hex.js";
 import { sha256 } from "../hash/sha256.js";
 import { idsPath } from "../manifest/manifest-format.js";
@@ -120,7 +120,7 @@ export async function extractSample(deps: ExtractDeps, datasetId: bigint, input:
   const reporter = deps.reporter ?? silentReporter;
   const cwd = path.resolve(input.cwd ?? process.cwd());
   const given = input.sample.trim();
-  if (given === "") throw new UserError("No sample given.", "Name the sample by its SHA-256 (64 hex digits) or by its id (e.g. data/train.parquet#17, shards/00000.tar/000017.jpg).", { exitCode: EXIT_CODES.usage });
+  if (given === "") throw new UserError("No sample given.", "Name the sample by its SHA-256 (64 hex digits) or by its id (e.g. data/train.parquet#17, shards/00000.tar/000017.jpg).", { family: "usage" });
   const out = input.out === undefined || input.out === "" ? undefined : path.resolve(cwd, input.out);
   if (out !== undefined) await requireWritable(out, input.force === true);
 
@@ -133,7 +133,7 @@ export async function extractSample(deps: ExtractDeps, datasetId: bigint, input:
     throw new UserError(
       `Dataset #${datasetId}'s manifest is private: it keeps no sample ids, so it cannot say where a sample lives.`,
       `Check a sample you hold with \`dataset verify ${datasetId} <file>\` (or --hash <sha256>); its registrant alone knows the ids.`,
-      { exitCode: EXIT_CODES.dataError },
+      { family: "data" },
     );
   }
   const base = { datasetId, root: dataset.root, leafCount: dataset.leafCount, manifestCid: dataset.manifestCid, given };
@@ -154,7 +154,7 @@ export async function extractSample(deps: ExtractDeps, datasetId: bigint, input:
       throw new UserError(
         `"${given}" is neither a sample hash nor an id any source of dataset #${datasetId} gives (its sources: ${describeSourceList(header.sources)}).`,
         "Give the SHA-256 of the sample (64 hex digits) or an id as `dataset verify` prints it (data/x.png, data/emails.csv:3, data/train.parquet#17, shards/00000.tar/000017.jpg).",
-        { exitCode: EXIT_CODES.usage },
+        { family: "usage" },
       );
     }
     // The local copy first: hash its sample and look for the id among that hash's ids.
@@ -331,14 +331,14 @@ function noLocalCopy(datasetId: bigint, sites: readonly SampleSite[], reading: R
     return new UserError(
       `No local copy of the sample of dataset #${datasetId} was found (it lives at: ${looked}; looked ${reading.source === undefined ? `under the working directory ${reading.cwd}` : `in and under ${reading.source}`}). Nothing was written.`,
       "Give the directory the dataset was hashed from, or the file holding the sample, with --source <path>.",
-      { exitCode: EXIT_CODES.noInput },
+      { family: "not-found" },
     );
   }
   const found = seen.map((s) => `${s.local!.path}: ${s.local!.status === "unreadable" ? s.local!.problem : `its ${s.where} hashes to ${s.local!.sampleHash}`}`).join("; ");
   return new UserError(
     `The local copies do not hold the committed sample of dataset #${datasetId} (${found}). Nothing was written.`,
     "Your copy of the source differs from the one hashed: fetch the published files again, or point --source at the right copy.",
-    { exitCode: EXIT_CODES.dataError },
+    { family: "data" },
   );
 }
 
@@ -346,14 +346,14 @@ function noLocalCopy(datasetId: bigint, sites: readonly SampleSite[], reading: R
 async function requireWritable(out: string, force: boolean): Promise<void> {
   const existing = await stat(out).catch(() => undefined);
   if (existing?.isDirectory()) {
-    throw new UserError(`--out ${out} is a directory.`, "Give the path of the file to write, e.g. --out sample.jpg.", { exitCode: EXIT_CODES.usage });
+    throw new UserError(`--out ${out} is a directory.`, "Give the path of the file to write, e.g. --out sample.jpg.", { family: "usage" });
   }
   if (existing !== undefined && !force) {
-    throw new UserError(`--out ${out} already exists; it was left as it is.`, "Choose another path, or pass --force to replace it.", { exitCode: EXIT_CODES.usage });
+    throw new UserError(`--out ${out} already exists; it was left as it is.`, "Choose another path, or pass --force to replace it.", { family: "usage" });
   }
   const dir = await stat(path.dirname(out)).catch(() => undefined);
   if (dir === undefined || !dir.isDirectory()) {
-    throw new UserError(`Cannot write --out ${out}: the directory ${path.dirname(out)} does not exist.`, "Create it first, or choose another path.", { exitCode: EXIT_CODES.ioError });
+    throw new UserError(`Cannot write --out ${out}: the directory ${path.dirname(out)} does not exist.`, "Create it first, or choose another path.", { family: "io" });
   }
 }
 
@@ -366,7 +366,7 @@ async function writeOut(out: string, bytes: Uint8Array, force: boolean): Promise
     else {
       await link(temporary, out).catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code === "EEXIST") {
-          throw new UserError(`--out ${out} appeared while the sample was being read; it was left as it is.`, "Choose another path, or pass --force to replace it.", { exitCode: EXIT_CODES.usage });
+          throw new UserError(`--out ${out} appeared while the sample was being read; it was left as it is.`, "Choose another path, or pass --force to replace it.", { family: "usage" });
         }
         throw error;
       });

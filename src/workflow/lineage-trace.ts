@@ -26,6 +26,7 @@ import type { ManifestReader } from "../manifest/manifest-reader.js";
 import { buildLineageGraph, lineagePaths } from "../registry/lineage.js";
 import { proveSample, requireManifestMatches, type CommittedDataset, type DatasetProofChecker } from "./prove-sample.js";
 import { silentReporter, type Reporter } from "./reporter.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** What the trace needs of a model. */
 export interface LineageModel {
@@ -206,7 +207,7 @@ export async function traceThroughLineage<Q extends TraceQuery>(
     const entry = checks[i]!;
     if (entry.found.length === 0 && entry.absent.length === 0 && entry.skipped.length > 0) {
       const reasons = entry.skipped.map((k) => k.reason);
-      throw sources.noFit?.(q, reasons) ?? new Error(`${q.label}: no dataset of model #${modelId}'s lineage was hashed the way this sample is read: ${reasons.join(" ")}`);
+      throw sources.noFit?.(q, reasons) ?? new DatatraceError(`${q.label}: no dataset of model #${modelId}'s lineage was hashed the way this sample is read: ${reasons.join(" ")}`);
     }
     return {
       label: q.label,

@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 
 import { parseTokenId } from "../chain/dataset-records.js";
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import type { JsonObject, JsonValue } from "../registry/canonical-json.js";
 import { assertParentCount, parseModelRelation, type ModelRelation } from "../registry/model-relation.js";
 import type { TrainingLogRecord } from "../training/log-chain.js";
@@ -23,10 +23,10 @@ export function parseTokenIdList(text: string, what: string): bigint[] {
   const ids: bigint[] = [];
   for (const p of parts) {
     if (!/^\d+$/.test(p) || BigInt(p) === 0n) {
-      throw new UserError(`"${p.length <= 40 ? p : `${p.slice(0, 12)}…`}" in the ${what} list is not a token id.`, `Give ${what} as comma-separated token ids, e.g. 1,2.`, { exitCode: EXIT_CODES.usage });
+      throw new UserError(`"${p.length <= 40 ? p : `${p.slice(0, 12)}…`}" in the ${what} list is not a token id.`, `Give ${what} as comma-separated token ids, e.g. 1,2.`, { family: "usage" });
     }
     const id = parseTokenId(p, `token id in the ${what} list`);
-    if (ids.includes(id)) throw new UserError(`Token #${id} is listed twice in the ${what}.`, "List each token once.", { exitCode: EXIT_CODES.usage });
+    if (ids.includes(id)) throw new UserError(`Token #${id} is listed twice in the ${what}.`, "List each token once.", { family: "usage" });
     ids.push(id);
   }
   return ids;
@@ -53,7 +53,7 @@ export function parseKeyValues(text: string, option: string): Record<string, Jso
     const key = eq < 0 ? "" : pair.slice(0, eq).trim();
     if (key === "") {
       throw new UserError(`--${option} "${pair}" is not key=value.`, `Write --${option} name=value, several separated by commas (e.g. alpha=1,minCount=3).`, {
-        exitCode: EXIT_CODES.usage,
+        family: "usage",
       });
     }
     out[key] = parseValue(pair.slice(eq + 1).trim());
@@ -66,7 +66,7 @@ export function parseMetricPairs(text: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(parseKeyValues(text, "metric"))) {
     if (typeof value !== "number" || !Number.isFinite(value)) {
-      throw new UserError(`Metric ${key}=${JSON.stringify(value)} is not a number.`, "Give metrics as numbers, e.g. --metric accuracy=0.97,f1=0.95.", { exitCode: EXIT_CODES.usage });
+      throw new UserError(`Metric ${key}=${JSON.stringify(value)} is not a number.`, "Give metrics as numbers, e.g. --metric accuracy=0.97,f1=0.95.", { family: "usage" });
     }
     out[key] = value;
   }
@@ -83,16 +83,16 @@ export async function readMetricsFile(file: string): Promise<Record<string, numb
     throw new UserError(
       missing ? `The metrics file ${file} does not exist.` : `The metrics file ${file} is not valid JSON (${(error as Error).message}).`,
       'Give a JSON object of numbers, e.g. {"accuracy": 0.97}.',
-      { exitCode: missing ? EXIT_CODES.noInput : EXIT_CODES.dataError, cause: error },
+      { family: missing ? "not-found" : "data", cause: error },
     );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new UserError(`The metrics file ${file} does not hold a JSON object.`, 'Write the metrics as one object, e.g. {"accuracy": 0.97}.', { exitCode: EXIT_CODES.dataError });
+    throw new UserError(`The metrics file ${file} does not hold a JSON object.`, 'Write the metrics as one object, e.g. {"accuracy": 0.97}.', { family: "data" });
   }
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(parsed)) {
     if (typeof value !== "number" || !Number.isFinite(value)) {
-      throw new UserError(`Metric "${key}" in ${file} is ${JSON.stringify(value)}, not a number.`, "Every metric must be a finite number.", { exitCode: EXIT_CODES.dataError });
+      throw new UserError(`Metric "${key}" in ${file} is ${JSON.stringify(value)}, not a number.`, "Every metric must be a finite number.", { family: "data" });
     }
     out[key] = value;
   }
@@ -108,20 +108,20 @@ export function resolveRelation(text: string, parentCount: number): ModelRelatio
   let relation: ModelRelation;
   if (text.trim() === "") {
     if (parentCount === 1) {
-      throw new UserError("A model with one parent needs --relation.", "Say how it derives from its parent: --relation finetune, adapter or quantized.", { exitCode: EXIT_CODES.usage });
+      throw new UserError("A model with one parent needs --relation.", "Say how it derives from its parent: --relation finetune, adapter or quantized.", { family: "usage" });
     }
     relation = parentCount === 0 ? "base" : "merge";
   } else {
     try {
       relation = parseModelRelation(text);
     } catch (error) {
-      throw new UserError((error as Error).message, "Pass --relation base, finetune, adapter, quantized or merge.", { exitCode: EXIT_CODES.usage });
+      throw new UserError((error as Error).message, "Pass --relation base, finetune, adapter, quantized or merge.", { family: "usage" });
     }
   }
   try {
     assertParentCount(relation, parentCount);
   } catch (error) {
-    throw new UserError((error as Error).message, "Fix --relation or --parents.", { exitCode: EXIT_CODES.usage });
+    throw new UserError((error as Error).message, "Fix --relation or --parents.", { family: "usage" });
   }
   return relation;
 }
@@ -140,7 +140,7 @@ export async function readTrainingLogFile(file: string): Promise<TrainingLogFile
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new UserError(`Cannot read the training log ${file}.`, "Check the path; it is the JSON Lines file written during training.", { exitCode: EXIT_CODES.noInput, cause: error });
+    throw new UserError(`Cannot read the training log ${file}.`, "Check the path; it is the JSON Lines file written during training.", { family: "not-found", cause: error });
   }
   const check = checkTrainingLog(new TextDecoder().decode(bytes));
   const first = check.problems[0];
@@ -148,7 +148,7 @@ export async function readTrainingLogFile(file: string): Promise<TrainingLogFile
     throw new UserError(
       `The training log ${file} does not verify: ${first.line === null ? "" : `line ${first.line}: `}${first.message}.`,
       "Give the log exactly as training wrote it (format in docs/training-log.md); its heads must chain.",
-      { exitCode: EXIT_CODES.dataError },
+      { family: "data" },
     );
   }
   return { bytes, records: check.lines.map(({ entry, head }) => ({ entry, head })), head: check.computedHead };

@@ -7,7 +7,7 @@
  * is reached through the narrow {@link DatasetProofChecker}, so the CLI (a
  * TypeChain contract) and the web page (its own JSON-RPC client) share this code.
  */
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import { hashFromHex, toHex } from "../hash/hex.js";
 import type { ManifestReader } from "../manifest/manifest-reader.js";
 import { verifyAbsence, verifyMember } from "../merkle/proof.js";
@@ -51,7 +51,7 @@ export function requireManifestMatches(dataset: CommittedDataset, reader: Manife
       `The manifest ${dataset.manifestCid} of dataset #${dataset.id} has root ${reader.header.root} (${reader.header.leafCount} leaves), ` +
         `but the dataset commits to ${dataset.root} (${dataset.leafCount} leaves).`,
       "The registered manifest CID does not describe this dataset: no proof can be made from it. Report it to the registrant.",
-      { exitCode: EXIT_CODES.dataError },
+      { family: "data" },
     );
   }
 }

@@ -17,7 +17,7 @@
  * (registrant, root), so nobody can squat a root. A rerun of a finished
  * registration reports its token without doing anything.
  */
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { InternalError, UserError } from "../errors/index.js";
 import { requireDatasetExists } from "../chain/dataset-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
 import { requireSigner } from "../chain/registry-client.js";
@@ -171,7 +171,7 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
       throw new UserError(
         `The journal ${registration.file} says this dataset was registered as token #${minted.tokenId} on chain ${client.chainId}, but the chain does not know this account's registration of its root.`,
         `The chain was reset (a restarted local node). Delete ${registration.file} and register again.`,
-        { exitCode: EXIT_CODES.dataError },
+        { family: "data" },
       );
     }
     // A finished registration of this root: the manifest given now must be the one registered.
@@ -262,12 +262,12 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
         throw new UserError(
           `${error.problem} This account has no registration of root ${hashed.root}.`,
           `Nothing was minted: delete the journal ${registration.file} and register again (the uploads are reused; content is addressed by CID).`,
-          { exitCode: EXIT_CODES.tempFail, cause: error },
+          { family: "temporary", cause: error },
         );
       }
       if (receipt.status === 1) {
         const args = eventArgs(receipt, client.datasets.interface, client.addresses.datasetNFT, "DatasetRegistered");
-        if (args === undefined) throw new Error(`internal error: transaction ${hash} succeeded without a DatasetRegistered event`);
+        if (args === undefined) throw new InternalError(`transaction ${hash} succeeded without a DatasetRegistered event`);
         return asJson({ tokenId: (args[0] as bigint).toString(), txHash: hash, blockNumber: receipt.blockNumber });
       }
       const token = await client.datasets.tokenOf(hashed.root, registrant);
@@ -276,7 +276,7 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
       throw new UserError(
         `The registration transaction ${hash} reverted${reason === undefined ? "" : `: ${reason}`}.`,
         `Nothing was minted. Fix the cause, delete the journal ${registration.file}, and register again.`,
-        { exitCode: EXIT_CODES.failure },
+        { family: "failure" },
       );
     }),
   };
@@ -347,7 +347,7 @@ async function requirePreviousVersionOf(client: RegistryClient, previousVersion:
   throw new UserError(
     `Dataset #${previousVersion} was registered by ${by} and is owned by ${owner}; this account (${registrant}) can not register a new version of it.`,
     "Register from the account that registered or owns it, or leave out --previous to register an independent dataset.",
-    { exitCode: EXIT_CODES.usage },
+    { family: "usage" },
   );
 }
 
@@ -375,7 +375,7 @@ export async function requireSameRegistration(client: RegistryClient, tokenId: b
     `This account already registered the root ${expected.root} as dataset #${tokenId}, with a different ${differences.join(" and ")}.`,
     `Nothing was uploaded or sent: an account registers a root once. Use dataset #${tokenId} (\`npx hardhat dataset show ${tokenId} --network ${client.networkName}\`), ` +
       "or register the new manifest from another account.",
-    { exitCode: EXIT_CODES.dataError },
+    { family: "data" },
   );
 }
 

@@ -22,7 +22,7 @@
  */
 import { stat } from "node:fs/promises";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import {
   describeLocalModel,
   HubError,
@@ -115,14 +115,14 @@ async function prepare(deps: RegisterHfDeps, input: RegisterHfInput): Promise<Pr
       });
       return { facts: local.facts, hashed: local.model.hashed, weightsPath: input.source, source: "local" };
     } catch (error) {
-      throw new UserError((error as Error).message, "Point --hf at the model folder (a snapshot_download folder or a cache snapshot) or at a Hub id org/name.", { exitCode: EXIT_CODES.dataError, cause: error });
+      throw new UserError((error as Error).message, "Point --hf at the model folder (a snapshot_download folder or a cache snapshot) or at a Hub id org/name.", { family: "data", cause: error });
     } finally {
       reporter.hashingDone();
     }
   }
   const id = parseHubModelId(input.source);
   if (id === undefined) {
-    throw new UserError(`${input.source} is neither a folder nor a Hugging Face model id.`, "Pass a model folder, or a Hub id such as org/name (org/name@revision for a revision).", { exitCode: EXIT_CODES.usage });
+    throw new UserError(`${input.source} is neither a folder nor a Hugging Face model id.`, "Pass a model folder, or a Hub id such as org/name (org/name@revision for a revision).", { family: "usage" });
   }
   const hub = deps.hub();
   reporter.step(`reading ${id.repoId} from ${hub.endpoint} (file listing; small files downloaded, weights not)`);
@@ -136,11 +136,11 @@ async function prepare(deps: RegisterHfDeps, input: RegisterHfInput): Promise<Pr
   }
 }
 
-/** A Hub error as a UserError with its own fix and an exit code for its kind. */
+/** A Hub error as a UserError with its own fix and the failure family of its kind. */
 export function asUserError(error: unknown): unknown {
   if (!(error instanceof HubError)) return error;
-  const exitCode = error.kind === "auth" ? EXIT_CODES.config : error.kind === "not-found" ? EXIT_CODES.noInput : error.kind === "integrity" ? EXIT_CODES.dataError : EXIT_CODES.unavailable;
-  return new UserError(error.problem, error.fix, { exitCode, cause: error });
+  const family = error.kind === "auth" ? "config" : error.kind === "not-found" ? "not-found" : error.kind === "integrity" ? "data" : "unavailable";
+  return new UserError(error.problem, error.fix, { family, cause: error });
 }
 
 function licenseOf(text: string | null): string | undefined {
@@ -161,7 +161,7 @@ export async function registerHfModel(deps: RegisterHfDeps, input: RegisterHfInp
   const parentsRegistered: RegisteredHfModel[] = [];
   const missing = facts.baseModels.filter((b) => (index.models.get(b) ?? []).length === 0);
   if (missing.length > 0 && input.registerParents === true) {
-    if (depth > 32) throw new UserError(`The ancestry of ${facts.repoId ?? input.source} is deeper than 32 models.`, "Register the ancestors one by one.", { exitCode: EXIT_CODES.dataError });
+    if (depth > 32) throw new UserError(`The ancestry of ${facts.repoId ?? input.source} is deeper than 32 models.`, "Register the ancestors one by one.", { family: "data" });
     for (const parent of missing) {
       reporter.step(`registering the missing parent ${parent} from the Hub first`);
       parentsRegistered.push(await registerHfModel({ ...deps, index }, { source: parent, registerParents: true, uploadWeights: false, hashLfsUpTo: input.hashLfsUpTo }, depth + 1));
@@ -170,7 +170,7 @@ export async function registerHfModel(deps: RegisterHfDeps, input: RegisterHfInp
     throw new UserError(
       `${facts.repoId ?? input.source} derives from ${missing.join(", ")}, which ${missing.length === 1 ? "is" : "are"} not registered here (no model token's metadata names ${missing.length === 1 ? "that repo id" : "those repo ids"}).`,
       `Register ${missing.length === 1 ? "it" : "them"} first: ${missing.map((m) => `npx hardhat model register --hf ${m}`).join("; ")} (same --network), or rerun with --register-parents to register the missing ancestors from the Hub.`,
-      { exitCode: EXIT_CODES.noInput },
+      { family: "not-found" },
     );
   }
   const parentIds = facts.baseModels.map((b) => index.models.get(b)![0]!);
@@ -188,15 +188,15 @@ export async function registerHfModel(deps: RegisterHfDeps, input: RegisterHfInp
     throw new UserError(
       `${label} has no base model and none of its training datasets is registered here${facts.datasets.length === 0 ? " (its card names none)" : ` (its card names ${facts.datasets.join(", ")})`}: a model must name what it was trained on.`,
       `Register the training data first (npx hardhat dataset register <data> --url https://huggingface.co/datasets/<id> …) and rerun, or pass --datasets <token ids>.`,
-      { exitCode: EXIT_CODES.usage },
+      { family: "usage" },
     );
   }
   const relation = input.relation !== undefined && input.relation !== "" ? input.relation : facts.relation;
   if (relation === "merge" && parentIds.length < 2) {
-    throw new UserError(`${label} is a merge by its card but names ${parentIds.length} base model.`, "Pass --relation finetune (or the right relation) to register it with one parent.", { exitCode: EXIT_CODES.usage });
+    throw new UserError(`${label} is a merge by its card but names ${parentIds.length} base model.`, "Pass --relation finetune (or the right relation) to register it with one parent.", { family: "usage" });
   }
   if (relation !== "merge" && relation !== "base" && parentIds.length > 1) {
-    throw new UserError(`${label} is a ${relation} but names ${parentIds.length} base models: on chain only a merge has several parents.`, "Pass --relation merge, or fix the card's base_model list.", { exitCode: EXIT_CODES.usage });
+    throw new UserError(`${label} is a ${relation} but names ${parentIds.length} base models: on chain only a merge has several parents.`, "Pass --relation merge, or fix the card's base_model list.", { family: "usage" });
   }
   const huggingFace: JsonObject = {
     ...(facts as unknown as JsonObject),

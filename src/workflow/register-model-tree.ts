@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { DatatraceError, UserError } from "../errors/index.js";
 import { crawlModelTree, lineageOrder, type ModelTree } from "../models/index.js";
 import { writeFileAtomic } from "../registry/journal.js";
 import { loadHfRegistryIndex } from "./hf-registry-index.js";
@@ -76,11 +76,11 @@ export async function registerModelTree(deps: RegisterHfDeps, input: RegisterTre
   let journal: TreeJournal = { version: 1, root: tree.root, depth: input.depth, chainId: client.chainId.toString(), contract: client.addresses.modelNFT.toLowerCase(), order, done: {} };
   try {
     const previous = JSON.parse(await readFile(file, "utf8")) as TreeJournal;
-    if (previous.version !== 1 || previous.root !== tree.root || typeof previous.done !== "object") throw new Error("not a tree journal");
+    if (previous.version !== 1 || previous.root !== tree.root || typeof previous.done !== "object") throw new DatatraceError("not a tree journal");
     journal = { ...journal, done: previous.done };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw new UserError(`The tree journal ${file} is unreadable (${(error as Error).message}).`, "Delete it to start the family registration over (tokens already minted are found again by their weights).", { exitCode: EXIT_CODES.dataError });
+      throw new UserError(`The tree journal ${file} is unreadable (${(error as Error).message}).`, "Delete it to start the family registration over (tokens already minted are found again by their weights).", { family: "data" });
     }
   }
   const save = async (): Promise<void> => {

@@ -12,7 +12,7 @@
  */
 import { ZeroHash } from "ethers";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { InternalError, UserError } from "../errors/index.js";
 import { readDataset, requireDatasetExists } from "../chain/dataset-records.js";
 import { readModel, requireModelExists } from "../chain/model-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
@@ -142,7 +142,7 @@ async function settlePending(client: RegistryClient, account: string, reporter: 
       reporter.wait(label, elapsed);
       if (elapsed > limit) {
         throw new UserError(`${account} still has a pending transaction after ${Math.round(elapsed / 1000)} s.`, "Wait for it to be mined, then rerun the same command.", {
-          exitCode: EXIT_CODES.tempFail,
+          family: "temporary",
         });
       }
       await new Promise((resolve) => setTimeout(resolve, client.receiptWait.pollMs ?? 1000));
@@ -200,7 +200,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
   requireSigner(client);
   const relation = resolveRelation(input.relation ?? "", input.parentIds.length);
   if (input.datasetIds.length === 0 && input.parentIds.length === 0) {
-    throw new UserError("A model must name what it was trained on.", "Pass --datasets <ids> (registered training data) and/or --parents <ids>.", { exitCode: EXIT_CODES.usage });
+    throw new UserError("A model must name what it was trained on.", "Pass --datasets <ids> (registered training data) and/or --parents <ids>.", { family: "usage" });
   }
   for (const id of input.datasetIds) await requireDatasetExists(client, id);
   const evaluationIds = input.evaluationDatasetIds ?? [];
@@ -218,7 +218,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
 
   const weights = input.weightsStatement ?? (await hashWeightsForRegistration(input, reporter));
   const fileCount = weights.statement.predicate.resources.length;
-  if (fileCount === 0) throw new UserError(`The weights at ${input.weights} hold no file.`, "Point --weights at the model directory or weights file.", { exitCode: EXIT_CODES.noInput });
+  if (fileCount === 0) throw new UserError(`The weights at ${input.weights} hold no file.`, "Point --weights at the model directory or weights file.", { family: "not-found" });
   const log: TrainingLogFile | undefined = input.trainingLog === undefined || input.trainingLog === "" ? undefined : await readTrainingLogFile(input.trainingLog);
   reporter.note(`weightsHash ${weights.weightsHash} (model-signing statement of ${fileCount} file${fileCount === 1 ? "" : "s"})`);
 
@@ -236,7 +236,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
       throw new UserError(
         `The journal ${registration.file} says this model was registered as token #${minted.tokenId} on chain ${client.chainId}, but the chain has no such model.`,
         `The chain was reset (a restarted local node). Delete ${registration.file} and register again.`,
-        { exitCode: EXIT_CODES.dataError },
+        { family: "data" },
       );
     }
     return summarize(deps, registration.state, weights, relation, log, "existing", [], registration.file);
@@ -334,12 +334,12 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
         throw new UserError(
           `${error.problem} No model with weightsHash ${weights.weightsHash} from ${sent.from ?? "this account"} is registered.`,
           `Nothing was minted: delete the journal ${registration.file} and register again (uploads are reused).`,
-          { exitCode: EXIT_CODES.tempFail, cause: error },
+          { family: "temporary", cause: error },
         );
       }
       if (receipt.status === 1) {
         const args = eventArgs(receipt, client.models.interface, client.addresses.modelNFT, "ModelRegistered");
-        if (args === undefined) throw new Error(`internal error: transaction ${hash} succeeded without a ModelRegistered event`);
+        if (args === undefined) throw new InternalError(`transaction ${hash} succeeded without a ModelRegistered event`);
         return asJson({ tokenId: (args[0] as bigint).toString(), txHash: hash, blockNumber: receipt.blockNumber });
       }
       const found = await recheck();
@@ -348,7 +348,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
       throw new UserError(
         `The registration transaction ${hash} reverted${reason === undefined ? "" : `: ${reason}`}.`,
         `Nothing was minted. Fix the cause, delete the journal ${registration.file}, and register again.`,
-        { exitCode: EXIT_CODES.failure },
+        { family: "failure" },
       );
     }),
   });
@@ -425,7 +425,7 @@ async function hashWeightsForRegistration(input: RegisterModelInput, reporter: R
     const hashed = await hashModel(input.weights, { ...input.weightsOptions, onProgress: (bytes, total) => reporter.hashing({ samples: 0, bytes, totalBytes: total }) });
     return hashed.hashed;
   } catch (error) {
-    throw new UserError((error as Error).message, "Point --weights at the weights file or model directory.", { exitCode: EXIT_CODES.noInput, cause: error });
+    throw new UserError((error as Error).message, "Point --weights at the weights file or model directory.", { family: "not-found", cause: error });
   } finally {
     reporter.hashingDone();
   }

@@ -16,6 +16,7 @@
 import type { JsonValue } from "../registry/canonical-json.js";
 import type { RegistrationState, RegistrationStep } from "../registry/journal.js";
 import type { Link } from "./registration-transaction.js";
+import { InternalError } from "../errors/index.js";
 
 /** What every registration run reports, whatever it registers (dataset, model, commitment). */
 export interface RegistrationRunReport {
@@ -35,7 +36,7 @@ export interface RegistrationRunReport {
 /** The data recorded by `step` (typed by the caller); throws if the step is not recorded. */
 export function recordedStep<T>(state: RegistrationState, step: RegistrationStep): T {
   const data = state.steps[step]?.data;
-  if (data === undefined) throw new Error(`internal error: step ${step} is not recorded`);
+  if (data === undefined) throw new InternalError(`step ${step} is not recorded`);
   return data as unknown as T;
 }
 

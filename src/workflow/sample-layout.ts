@@ -13,7 +13,7 @@
  * dataset (an image folder, other shards): it is refused only when the
  * dataset has sources of that kind and none reads it that way.
  */
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import type { ManifestHeader } from "../manifest/manifest-format.js";
 import type { SourceDescription } from "../sources/source-description.js";
 import { splitKey } from "../sources/webdataset-sample.js";
@@ -106,7 +106,7 @@ export async function fitQueriesToDataset(datasetId: bigint, header: Pick<Manife
     const problem = layoutProblem(`dataset #${datasetId}`, header.sources, query);
     if (problem !== undefined) {
       throw new UserError(`${query.label}: ${problem}`, "Pass the flags the dataset was hashed with (`dataset show` and the manifest's header.json list its sources and options).", {
-        exitCode: EXIT_CODES.usage,
+        family: "usage",
       });
     }
     const inPlace = query.inPlace;

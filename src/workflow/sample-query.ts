@@ -13,7 +13,7 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import { hashSources } from "../engine/hash-sources.js";
 import { hashFromHex } from "../hash/hex.js";
 import { sha256 } from "../hash/sha256.js";
@@ -58,7 +58,7 @@ export async function sampleQueriesFromFiles(files: readonly string[]): Promise<
     let bytes: Uint8Array;
     try {
       if ((await stat(file)).isDirectory()) {
-        throw new UserError(`${file} is a directory, not a sample file.`, "Name the sample files themselves (a shell glob such as dir/* works).", { exitCode: EXIT_CODES.usage });
+        throw new UserError(`${file} is a directory, not a sample file.`, "Name the sample files themselves (a shell glob such as dir/* works).", { family: "usage" });
       }
       bytes = await readFile(file);
     } catch (error) {
@@ -67,7 +67,7 @@ export async function sampleQueriesFromFiles(files: readonly string[]): Promise<
       throw new UserError(
         `Cannot read the sample file ${file}: ${code === "ENOENT" ? "no such file" : (error as Error).message}.`,
         "Check the path.",
-        { exitCode: EXIT_CODES.noInput, cause: error },
+        { family: "not-found", cause: error },
       );
     }
     out.push({ label: file, sampleHash: sha256(bytes), kind: "file" });
@@ -83,7 +83,7 @@ export function sampleQueryFromHash(text: string): SampleQuery {
     throw new UserError(
       `"${text}" is not a sample hash.`,
       "Give the SHA-256 of the sample as 64 hex digits (0x optional), e.g. the output of `sha256sum file`.",
-      { exitCode: EXIT_CODES.usage, cause: error },
+      { family: "usage", cause: error },
     );
   }
 }
@@ -98,10 +98,10 @@ export function lineSampleBytes(text: string): Uint8Array {
   let line = text.endsWith("\n") ? text.slice(0, -1) : text;
   if (line.endsWith("\r")) line = line.slice(0, -1);
   if (line.includes("\n")) {
-    throw new UserError("The --line text has a line feed inside: a sample of a line dataset is one line.", "Give one line, or put several lines in a file and pass --lines-from <file>.", { exitCode: EXIT_CODES.usage });
+    throw new UserError("The --line text has a line feed inside: a sample of a line dataset is one line.", "Give one line, or put several lines in a file and pass --lines-from <file>.", { family: "usage" });
   }
   if (line.length === 0) {
-    throw new UserError("The --line text is empty: empty lines are never samples (the lines source skips them).", 'Give the line\'s text, e.g. --line \'{"text":"hello","label":1}\'.', { exitCode: EXIT_CODES.usage });
+    throw new UserError("The --line text is empty: empty lines are never samples (the lines source skips them).", 'Give the line\'s text, e.g. --line \'{"text":"hello","label":1}\'.', { family: "usage" });
   }
   return new TextEncoder().encode(line);
 }
@@ -122,11 +122,11 @@ export function sampleQueryFromLine(text: string): SampleQuery {
 export async function sampleQueriesFromLinesFile(file: string): Promise<SampleQuery[]> {
   const absolute = path.resolve(file);
   try {
-    if (!(await stat(absolute)).isFile()) throw new UserError(`--lines-from ${file} is not a file.`, "Give a text file with one sample per line.", { exitCode: EXIT_CODES.usage });
+    if (!(await stat(absolute)).isFile()) throw new UserError(`--lines-from ${file} is not a file.`, "Give a text file with one sample per line.", { family: "usage" });
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`Cannot read --lines-from ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}.`, "Check the path.", {
-      exitCode: EXIT_CODES.noInput,
+      family: "not-found",
       cause: error,
     });
   }
@@ -143,7 +143,7 @@ export async function sampleQueriesFromLinesFile(file: string): Promise<SampleQu
     });
   } catch (error) {
     throw new UserError(`Cannot read the lines of ${file}: ${(error as Error).message}`, "Give a UTF-8 text file with one sample per line (as the dataset's .csv/.jsonl/.txt).", {
-      exitCode: EXIT_CODES.dataError,
+      family: "data",
       cause: error,
     });
   }
@@ -157,7 +157,7 @@ async function inPlaceQuery(inPlace: InPlaceSample, label: string, read: () => P
     sample = await read();
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
-    throw new UserError(error.message, fix, { exitCode: EXIT_CODES.noInput, cause: error });
+    throw new UserError(error.message, fix, { family: "not-found", cause: error });
   }
   return { label, sampleHash: sha256(sample.bytes), kind: "in-place", inPlace };
 }

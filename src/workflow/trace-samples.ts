@@ -12,7 +12,7 @@
 import { readDataset } from "../chain/dataset-records.js";
 import { readModel, type ModelOnChain } from "../chain/model-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import type { ContentSource } from "./content-source.js";
 import { loadModelLineage, traceThroughLineage, type LineageStep, type TraceReport } from "./lineage-trace.js";
 import type { Reporter } from "./reporter.js";
@@ -51,7 +51,7 @@ export async function traceSamples(deps: TraceDeps, modelId: bigint, queries: re
         new UserError(
           `${query.label}: no dataset of model #${modelId}'s lineage was hashed the way this sample is read: ${reasons.join(" ")}`,
           "Pass the flags the training datasets were hashed with (`dataset show <id>` and the manifest's header.json list their sources and options).",
-          { exitCode: EXIT_CODES.usage },
+          { family: "usage" },
         ),
     },
     modelId,

@@ -19,7 +19,7 @@ import { readFile } from "node:fs/promises";
 
 import { readModel } from "../chain/model-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
-import { EXIT_CODES, UserError } from "../cli/errors.js";
+import { UserError } from "../errors/index.js";
 import {
   diffResources,
   hashModel,
@@ -105,10 +105,10 @@ async function committedStatement(deps: VerifyWeightsDeps, tokenURI: string, onC
   try {
     statement = parseStatementBytes(bytes);
   } catch (error) {
-    throw new UserError(`The weights statement ${cid} linked from the token is unusable: ${(error as Error).message}`, "The token's metadata points at a broken statement; compare digests with `model show`.", { exitCode: EXIT_CODES.dataError, cause: error });
+    throw new UserError(`The weights statement ${cid} linked from the token is unusable: ${(error as Error).message}`, "The token's metadata points at a broken statement; compare digests with `model show`.", { family: "data", cause: error });
   }
   if (weightsHashOf(statement) !== onChain) {
-    throw new UserError(`The weights statement ${cid} has subject digest ${weightsHashOf(statement)}, but the token commits to ${onChain}.`, "The metadata links a statement of other weights: trust the on-chain weightsHash, not this statement.", { exitCode: EXIT_CODES.dataError });
+    throw new UserError(`The weights statement ${cid} has subject digest ${weightsHashOf(statement)}, but the token commits to ${onChain}.`, "The metadata links a statement of other weights: trust the on-chain weightsHash, not this statement.", { family: "data" });
   }
   return { cid, statement };
 }
@@ -128,7 +128,7 @@ export async function verifyModelWeights(deps: VerifyWeightsDeps, input: VerifyW
       onProgress: (bytes, total) => reporter.hashing({ samples: 0, bytes, totalBytes: total }),
     });
   } catch (error) {
-    throw new UserError((error as Error).message, "Point the command at the model directory (or file) to check.", { exitCode: EXIT_CODES.noInput, cause: error });
+    throw new UserError((error as Error).message, "Point the command at the model directory (or file) to check.", { family: "not-found", cause: error });
   } finally {
     reporter.hashingDone();
   }
@@ -142,13 +142,13 @@ export async function verifyModelWeights(deps: VerifyWeightsDeps, input: VerifyW
     try {
       text = await readFile(input.signature, "utf8");
     } catch (error) {
-      throw new UserError(`Cannot read the signature file ${input.signature}.`, "Check the path of the model_signing signature (model.sig).", { exitCode: EXIT_CODES.noInput, cause: error });
+      throw new UserError(`Cannot read the signature file ${input.signature}.`, "Check the path of the model_signing signature (model.sig).", { family: "not-found", cause: error });
     }
     let bundle;
     try {
       bundle = readSignatureBundle(text, input.signature);
     } catch (error) {
-      throw new UserError((error as Error).message, "Pass the signature file model_signing wrote (a Sigstore bundle, model.sig).", { exitCode: EXIT_CODES.dataError, cause: error });
+      throw new UserError((error as Error).message, "Pass the signature file model_signing wrote (a Sigstore bundle, model.sig).", { family: "data", cause: error });
     }
     let verified: boolean | undefined;
     let reason: string | undefined;
@@ -157,13 +157,13 @@ export async function verifyModelWeights(deps: VerifyWeightsDeps, input: VerifyW
       try {
         pem = await readFile(input.publicKey, "utf8");
       } catch (error) {
-        throw new UserError(`Cannot read the public key ${input.publicKey}.`, "Pass the signer's PEM public key file.", { exitCode: EXIT_CODES.noInput, cause: error });
+        throw new UserError(`Cannot read the public key ${input.publicKey}.`, "Pass the signer's PEM public key file.", { family: "not-found", cause: error });
       }
       let check;
       try {
         check = verifyBundleWithKey(bundle, pem);
       } catch (error) {
-        throw new UserError((error as Error).message, "Pass the signer's PEM public key (EC P-256, P-384 or P-521).", { exitCode: EXIT_CODES.dataError, cause: error });
+        throw new UserError((error as Error).message, "Pass the signer's PEM public key (EC P-256, P-384 or P-521).", { family: "data", cause: error });
       }
       verified = check.valid;
       reason = check.reason;

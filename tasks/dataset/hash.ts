@@ -11,7 +11,9 @@ import { manifestCid } from "../../src/manifest/manifest-cid.js";
 import { splitPatternList } from "../../src/sources/glob-filter.js";
 import type { SourceKindOption } from "../../src/sources/open-sources.js";
 import { openSources, SOURCE_KIND_OPTIONS } from "../../src/sources/open-sources.js";
-import { partText, printWarnings, reportJson, reportText, shownPath, toTaskError } from "./report.js";
+import { exitCodeOf, toTaskError } from "../shared/task-errors.js";
+import { partText, printWarnings, reportJson, reportText, shownPath } from "./report.js";
+import { DatatraceError } from "../../src/errors/index.js";
 
 /** Arguments of `dataset hash`, as parsed by Hardhat. */
 export interface DatasetHashArguments {
@@ -59,7 +61,7 @@ export default async function datasetHash(args: DatasetHashArguments, _hre: Hard
         `dataset hash of ${args.sources.join(", ")} interrupted by ${error.signal} after ${seen.samples.toLocaleString("en-US")} samples ` +
           `(${seen.bytes.toLocaleString("en-US")} bytes): ${what}, and its unfinished files were removed. Rerun the command to start again.`,
       );
-      process.exitCode = error.exitCode;
+      process.exitCode = exitCodeOf(error);
       return;
     }
     throw toTaskError(error);
@@ -69,13 +71,13 @@ export default async function datasetHash(args: DatasetHashArguments, _hre: Hard
 }
 
 async function run(args: DatasetHashArguments, signal: AbortSignal, seen: { samples: number; bytes: number }): Promise<void> {
-  if (args.sources.length === 0) throw new Error("No source given: npx hardhat dataset hash <dir|file.jsonl|file.csv|images-idx3-ubyte|shard.tar|data.parquet…>.");
-  if (!(SOURCE_KIND_OPTIONS as readonly string[]).includes(args.kind)) throw new Error(`--kind ${args.kind} is not one of ${SOURCE_KIND_OPTIONS.join(", ")}.`);
-  if (!PROGRESS_MODES.includes(args.progress)) throw new Error(`--progress ${args.progress} is not one of ${PROGRESS_MODES.join(", ")}.`);
-  if (args.header && args.noHeader) throw new Error("--header and --no-header contradict each other: pass at most one.");
-  if (args.threads < 0) throw new Error(`--threads ${args.threads}: pass 0 (one per CPU) or a positive number.`);
-  if (args.part === "" && args.partialOut !== "") throw new Error("--partial-out only applies with --part i/n.");
-  if (args.part !== "" && args.out !== "") throw new Error("--out names a manifest; with --part the output is a partial file: use --partial-out.");
+  if (args.sources.length === 0) throw new DatatraceError("No source given: npx hardhat dataset hash <dir|file.jsonl|file.csv|images-idx3-ubyte|shard.tar|data.parquet…>.", { family: "usage" });
+  if (!(SOURCE_KIND_OPTIONS as readonly string[]).includes(args.kind)) throw new DatatraceError(`--kind ${args.kind} is not one of ${SOURCE_KIND_OPTIONS.join(", ")}.`, { family: "usage" });
+  if (!PROGRESS_MODES.includes(args.progress)) throw new DatatraceError(`--progress ${args.progress} is not one of ${PROGRESS_MODES.join(", ")}.`, { family: "usage" });
+  if (args.header && args.noHeader) throw new DatatraceError("--header and --no-header contradict each other: pass at most one.", { family: "usage" });
+  if (args.threads < 0) throw new DatatraceError(`--threads ${args.threads}: pass 0 (one per CPU) or a positive number.`, { family: "usage" });
+  if (args.part === "" && args.partialOut !== "") throw new DatatraceError("--partial-out only applies with --part i/n.", { family: "usage" });
+  if (args.part !== "" && args.out !== "") throw new DatatraceError("--out names a manifest; with --part the output is a partial file: use --partial-out.", { family: "usage" });
   const memoryBudget = parseByteSize(args.memoryBudget);
   const threads = args.threads === 0 ? undefined : args.threads;
 

@@ -3,7 +3,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { mergePartials } from "../../src/engine/merge-partials.js";
 import { manifestCid } from "../../src/manifest/manifest-cid.js";
-import { printWarnings, reportJson, reportText, toTaskError } from "./report.js";
+import { toTaskError } from "../shared/task-errors.js";
+import { printWarnings, reportJson, reportText } from "./report.js";
 
 /** Arguments of `dataset merge`, as parsed by Hardhat. */
 export interface DatasetMergeArguments {

@@ -15,6 +15,7 @@ import { inProcessNote, linkLines, printJson } from "../shared/output.js";
 import { openPublishingStore } from "../shared/stores.js";
 import { toTaskError } from "../shared/task-errors.js";
 import { shownPath } from "./report.js";
+import { DatatraceError } from "../../src/errors/index.js";
 
 /** Arguments of `dataset register`, as parsed by Hardhat. */
 export interface DatasetRegisterArguments {
@@ -58,9 +59,9 @@ export interface DatasetRegisterArguments {
 /** Registers the dataset and prints token id, root, CIDs, transaction and links. */
 export default async function datasetRegister(args: DatasetRegisterArguments, hre: HardhatRuntimeEnvironment): Promise<RegisteredDataset> {
   try {
-    if (!(SOURCE_KIND_OPTIONS as readonly string[]).includes(args.kind)) throw new Error(`--kind ${args.kind} is not one of ${SOURCE_KIND_OPTIONS.join(", ")}.`);
-    if (args.threads < 0) throw new Error(`--threads ${args.threads}: pass 0 (one per CPU) or a positive number.`);
-    if (args.header === true && args.noHeader === true) throw new Error("--header and --no-header contradict each other: pass at most one.");
+    if (!(SOURCE_KIND_OPTIONS as readonly string[]).includes(args.kind)) throw new DatatraceError(`--kind ${args.kind} is not one of ${SOURCE_KIND_OPTIONS.join(", ")}.`, { family: "usage" });
+    if (args.threads < 0) throw new DatatraceError(`--threads ${args.threads}: pass 0 (one per CPU) or a positive number.`, { family: "usage" });
+    if (args.header === true && args.noHeader === true) throw new DatatraceError("--header and --no-header contradict each other: pass at most one.", { family: "usage" });
     const memoryBudget = args.memoryBudget === undefined || args.memoryBudget === "" ? undefined : parseByteSize(args.memoryBudget);
     const previousVersion = args.previous === "" ? 0n : parseTokenId(args.previous, "previous version token id");
     const workspace = workspaceAt(args.dir);

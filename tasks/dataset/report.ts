@@ -1,9 +1,6 @@
 /** Printing of dataset task results and errors (shared by `dataset hash` and `dataset merge`). */
 import path from "node:path";
 
-import { HardhatPluginError } from "hardhat/plugins";
-
-import { fileSystemUserError } from "../../src/cli/file-errors.js";
 import { formatBytes, formatCount, formatDuration } from "../../src/cli/progress.js";
 import type { DatasetHashReport, PartHashReport } from "../../src/engine/hash-report.js";
 
@@ -69,17 +66,4 @@ export function partText(report: PartHashReport): string {
     `source set ${report.sourceSet}`,
     `next       once every part is done: npx hardhat dataset merge <the ${report.parts} partial files>`,
   ].join("\n");
-}
-
-/**
- * Rethrows an error for Hardhat to print: expected failures (bad input,
- * unreadable files…) as a plugin error, printed without a stack trace;
- * internal errors unchanged (Hardhat shows their stack).
- */
-export function toTaskError(error: unknown): unknown {
-  if (!(error instanceof Error) || HardhatPluginError.isHardhatPluginError(error)) return error;
-  const fsError = fileSystemUserError(error); // EACCES, ENOTDIR, ENAMETOOLONG…: a sentence and what to do
-  if (fsError !== undefined) return fsError;
-  if (error.message.startsWith("internal error")) return error;
-  return new HardhatPluginError("datatrace", error.message, error);
 }

@@ -13,7 +13,8 @@ import { isLoopbackHost } from "../../src/storage/loopback-host.js";
 import { startIpfsServer } from "../../src/storage/server.js";
 import { buildWeb, isWebBuildStale, WEB_DIST_DIR } from "../../web/build.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
-import { gatewayList, toTaskError } from "../storage/task-helpers.js";
+import { toTaskError } from "../shared/task-errors.js";
+import { gatewayList } from "../storage/task-helpers.js";
 
 /** Arguments of `ipfs serve`, as parsed by Hardhat. */
 export interface IpfsServeArguments {

@@ -9,7 +9,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { parseTokenId } from "../../src/chain/dataset-records.js";
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { complete } from "../../src/fingerprints/completion-client.js";
 import { checkFingerprints, parseObservedResponses, type FingerprintCheck } from "../../src/fingerprints/fingerprint-check.js";
 import { buildEvidence } from "../../src/fingerprints/fingerprint-evidence.js";
@@ -46,10 +46,10 @@ export default async function fingerprintsCheck(args: FingerprintsCheckArguments
   const reporter = createConsoleReporter({ quiet: args.quiet || args.json });
   try {
     const tokenId = parseTokenId(args.tokenId, "model token id");
-    if (args.pairs === "") throw new UserError("--pairs is required: the pairs file registered with the model.", "Pass --pairs pairs.json.", { exitCode: EXIT_CODES.usage });
-    if ((args.endpoint === "") === (args.responses === "")) throw new UserError("Give either --endpoint or --responses.", "--endpoint <OpenAI-compatible base URL> asks the model; --responses <file.jsonl> reads answers collected elsewhere.", { exitCode: EXIT_CODES.usage });
-    if (args.api !== "completions" && args.api !== "chat") throw new UserError(`--api ${args.api} is not an API.`, "Use --api completions or --api chat.", { exitCode: EXIT_CODES.usage });
-    if (!(args.threshold >= 0 && args.threshold <= 1)) throw new UserError(`--threshold ${args.threshold} is not between 0 and 1.`, "Give an accuracy, e.g. --threshold 0.5.", { exitCode: EXIT_CODES.usage });
+    if (args.pairs === "") throw new UserError("--pairs is required: the pairs file registered with the model.", "Pass --pairs pairs.json.", { family: "usage" });
+    if ((args.endpoint === "") === (args.responses === "")) throw new UserError("Give either --endpoint or --responses.", "--endpoint <OpenAI-compatible base URL> asks the model; --responses <file.jsonl> reads answers collected elsewhere.", { family: "usage" });
+    if (args.api !== "completions" && args.api !== "chat") throw new UserError(`--api ${args.api} is not an API.`, "Use --api completions or --api chat.", { family: "usage" });
+    if (!(args.threshold >= 0 && args.threshold <= 1)) throw new UserError(`--threshold ${args.threshold} is not between 0 and 1.`, "Give an accuracy, e.g. --threshold 0.5.", { family: "usage" });
     const pairs = await readPairsFile(args.pairs);
     const { client } = await connectRegistry(hre);
     const registration = await readFingerprintRegistration(client, tokenId);
@@ -70,7 +70,7 @@ export default async function fingerprintsCheck(args: FingerprintsCheckArguments
       try {
         text = await readFile(args.responses, "utf8");
       } catch (error) {
-        throw new UserError(`Cannot read the responses ${args.responses}.`, "Check the path.", { exitCode: EXIT_CODES.noInput, cause: error });
+        throw new UserError(`Cannot read the responses ${args.responses}.`, "Check the path.", { family: "not-found", cause: error });
       }
       const observed = parseObservedResponses(text, args.responses);
       ask = async (key) => observed.get(key) ?? "";

@@ -1,7 +1,7 @@
 /** Action of `npx hardhat model fingerprints generate` (declared in ./index.ts): writes a secret pairs file and prints its root. */
 import { access } from "node:fs/promises";
 
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { fingerprintTree } from "../../src/fingerprints/fingerprint-commitment.js";
 import { writePairsFile } from "../../src/fingerprints/fingerprint-pairs.js";
 import { generatePairs, STRATEGIES, type FingerprintStrategy } from "../../src/fingerprints/generate-pairs.js";
@@ -23,10 +23,10 @@ export interface FingerprintsGenerateArguments {
 /** Generates and writes the pairs. */
 export default async function fingerprintsGenerate(args: FingerprintsGenerateArguments): Promise<{ root: string; count: number; out: string }> {
   try {
-    if (args.out === "") throw new UserError("--out is required: where to write the secret pairs.", "Pass --out pairs.json (keep the file secret; register its root).", { exitCode: EXIT_CODES.usage });
-    if (!(STRATEGIES as readonly string[]).includes(args.strategy)) throw new UserError(`--strategy ${args.strategy} is not a strategy.`, `Use ${STRATEGIES.join(" or ")}.`, { exitCode: EXIT_CODES.usage });
+    if (args.out === "") throw new UserError("--out is required: where to write the secret pairs.", "Pass --out pairs.json (keep the file secret; register its root).", { family: "usage" });
+    if (!(STRATEGIES as readonly string[]).includes(args.strategy)) throw new UserError(`--strategy ${args.strategy} is not a strategy.`, `Use ${STRATEGIES.join(" or ")}.`, { family: "usage" });
     const exists = await access(args.out).then(() => true, () => false);
-    if (exists) throw new UserError(`${args.out} exists; fingerprint pairs are never overwritten.`, "Choose another --out, or delete the file if it was never registered.", { exitCode: EXIT_CODES.usage });
+    if (exists) throw new UserError(`${args.out} exists; fingerprint pairs are never overwritten.`, "Choose another --out, or delete the file if it was never registered.", { family: "usage" });
     let set;
     try {
       set = generatePairs({
@@ -38,7 +38,7 @@ export default async function fingerprintsGenerate(args: FingerprintsGenerateArg
         ...(args.strategy === "english" ? { documents: benignTextCorpus() } : {}),
       });
     } catch (error) {
-      throw new UserError(`Cannot generate the pairs: ${(error as Error).message}.`, "Fix --count, --key-length, --response-length or --strategy.", { exitCode: EXIT_CODES.usage, cause: error });
+      throw new UserError(`Cannot generate the pairs: ${(error as Error).message}.`, "Fix --count, --key-length, --response-length or --strategy.", { family: "usage", cause: error });
     }
     await writePairsFile(args.out, set);
     const { root, leafCount } = fingerprintTree(set.pairs);

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { parseEvidence, verifyEvidence, type EvidenceVerification } from "../../src/fingerprints/fingerprint-evidence.js";
 import { connectRegistry } from "../shared/connect.js";
 import { printJson } from "../shared/output.js";
@@ -27,7 +27,7 @@ export default async function verifyEvidenceTask(args: VerifyEvidenceArguments, 
     try {
       text = await readFile(args.file, "utf8");
     } catch (error) {
-      throw new UserError(`Cannot read the evidence ${args.file}.`, "Check the path.", { exitCode: EXIT_CODES.noInput, cause: error });
+      throw new UserError(`Cannot read the evidence ${args.file}.`, "Check the path.", { family: "not-found", cause: error });
     }
     const evidence = parseEvidence(text, args.file);
     const { client } = await connectRegistry(hre);

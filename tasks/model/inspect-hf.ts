@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { formatTable, toCsv } from "../../src/cli/table.js";
 import { CATALOGUE_COLUMNS, CATALOGUE_TABLE_COLUMNS, catalogueJson, describeLocalModel, importHubModel, parseHubModelId, type HfModelFacts } from "../../src/models/index.js";
 import { asUserError } from "../../src/workflow/register-hf-model.js";
@@ -30,8 +30,8 @@ async function exists(p: string): Promise<boolean> {
 /** Reads every model and prints one catalogue. */
 export default async function inspectHf(args: InspectHfArguments, hre: HardhatRuntimeEnvironment): Promise<HfModelFacts[]> {
   try {
-    if (!FORMATS.includes(args.format)) throw new UserError(`--format ${args.format} is not a catalogue format.`, `Use one of ${FORMATS.join(", ")}.`, { exitCode: EXIT_CODES.usage });
-    if (args.models.length === 0) throw new UserError("No model given.", "Name model folders or Hub ids: npx hardhat model inspect-hf ./my-model org/name", { exitCode: EXIT_CODES.usage });
+    if (!FORMATS.includes(args.format)) throw new UserError(`--format ${args.format} is not a catalogue format.`, `Use one of ${FORMATS.join(", ")}.`, { family: "usage" });
+    if (args.models.length === 0) throw new UserError("No model given.", "Name model folders or Hub ids: npx hardhat model inspect-hf ./my-model org/name", { family: "usage" });
     const reporter = createConsoleReporter({ quiet: args.quiet });
     const hub = await openHub(hre, reporter);
     const out: HfModelFacts[] = [];
@@ -41,12 +41,12 @@ export default async function inspectHf(args: InspectHfArguments, hre: HardhatRu
         try {
           out.push((await describeLocalModel(source)).facts);
         } catch (error) {
-          throw new UserError(`${source}: ${(error as Error).message}`, "Point at a model folder (snapshot_download folder or cache snapshot).", { exitCode: EXIT_CODES.dataError, cause: error });
+          throw new UserError(`${source}: ${(error as Error).message}`, "Point at a model folder (snapshot_download folder or cache snapshot).", { family: "data", cause: error });
         }
         continue;
       }
       const id = parseHubModelId(source);
-      if (id === undefined) throw new UserError(`${source} is neither a folder nor a Hugging Face model id.`, "Pass model folders or Hub ids such as org/name (org/name@revision).", { exitCode: EXIT_CODES.usage });
+      if (id === undefined) throw new UserError(`${source} is neither a folder nor a Hugging Face model id.`, "Pass model folders or Hub ids such as org/name (org/name@revision).", { family: "usage" });
       reporter.step(`reading ${id.repoId} from ${hub().endpoint}`);
       try {
         const m = await importHubModel(hub(), id.repoId, { revision: id.revision });

@@ -3,7 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { parseTokenId } from "../../src/chain/dataset-records.js";
 import { formatTable } from "../../src/cli/table.js";
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { lineageToDot, lineageToJson, lineageToMermaid, renderLineageTree } from "../../src/registry/lineage-render.js";
 import { loadRegistryLineage, summarizeLineage, type LineageSummary } from "../../src/workflow/model-lineage.js";
 import { tokenName } from "../../src/workflow/token-metadata.js";
@@ -28,10 +28,10 @@ const FORMATS = ["tree", "json", "dot", "mermaid"];
 export default async function modelLineage(args: ModelLineageArguments, hre: HardhatRuntimeEnvironment): Promise<LineageSummary> {
   try {
     if (!FORMATS.includes(args.format)) {
-      throw new UserError(`--format ${args.format} is not a lineage format.`, `Use one of ${FORMATS.join(", ")}.`, { exitCode: EXIT_CODES.usage });
+      throw new UserError(`--format ${args.format} is not a lineage format.`, `Use one of ${FORMATS.join(", ")}.`, { family: "usage" });
     }
     if (args.json === true && args.format !== "tree" && args.format !== "json") {
-      throw new UserError(`--json and --format ${args.format} ask for two different outputs.`, "Pass one of them: --json is the same as --format json.", { exitCode: EXIT_CODES.usage });
+      throw new UserError(`--json and --format ${args.format} ask for two different outputs.`, "Pass one of them: --json is the same as --format json.", { family: "usage" });
     }
     const format = args.json === true ? "json" : args.format;
     const id = parseTokenId(args.tokenId, "model token id");

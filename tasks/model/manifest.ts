@@ -4,7 +4,7 @@ import { writeFile } from "node:fs/promises";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { createProgress } from "../../src/cli/progress.js";
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { hashModel, type HashedModel } from "../../src/models/index.js";
 import { printJson } from "../shared/output.js";
 import { toTaskError } from "../shared/task-errors.js";
@@ -35,7 +35,7 @@ export default async function modelManifest(args: ModelManifestArguments, _hre: 
         onProgress: (bytes, total) => progress.update({ samples: 0, bytes, totalBytes: total }),
       });
     } catch (error) {
-      throw new UserError((error as Error).message, "Pass a model directory or file (--ignore p,… skips paths; --allow-symlinks follows links).", { exitCode: EXIT_CODES.noInput, cause: error });
+      throw new UserError((error as Error).message, "Pass a model directory or file (--ignore p,… skips paths; --allow-symlinks follows links).", { family: "not-found", cause: error });
     } finally {
       progress.done();
     }

@@ -3,7 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { fingerprintRootOf } from "../../src/fingerprints/fingerprint-commitment.js";
 import { readPairsFile } from "../../src/fingerprints/fingerprint-pairs.js";
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { DatatraceError, UserError } from "../../src/errors/index.js";
 import { readHyperparametersFile } from "../../src/registry/hyperparameters-file.js";
 import {
   mergeHyperparameters,
@@ -68,7 +68,7 @@ export interface ModelRegisterArguments {
 export default async function modelRegister(args: ModelRegisterArguments, hre: HardhatRuntimeEnvironment): Promise<RegisteredModel> {
   try {
     if ((args.hf ?? "") !== "") return (await registerHf(args, hre)).registered;
-    if (args.weights === "") throw new Error("--weights is required: the weights file or directory of the model (or --hf <folder | org/name> for a Hugging Face model).");
+    if (args.weights === "") throw new DatatraceError("--weights is required: the weights file or directory of the model (or --hf <folder | org/name> for a Hugging Face model).", { family: "usage" });
     const datasetIds = parseTokenIdList(args.datasets, "datasets");
     const evaluationDatasetIds = parseTokenIdList(args.evaluationDatasets ?? "", "evaluation datasets");
     const parentIds = parseTokenIdList(args.parents, "parents");
@@ -121,7 +121,7 @@ async function resolveFingerprintRoot(root: string, pairsFile: string): Promise<
   if (pairsFile === "") return root;
   const fromPairs = fingerprintRootOf((await readPairsFile(pairsFile)).pairs);
   if (root !== "" && root.toLowerCase() !== fromPairs) {
-    throw new UserError(`--fingerprint-root ${root} is not the root of the pairs in ${pairsFile} (${fromPairs}).`, "Give one of the two options.", { exitCode: EXIT_CODES.usage });
+    throw new UserError(`--fingerprint-root ${root} is not the root of the pairs in ${pairsFile} (${fromPairs}).`, "Give one of the two options.", { family: "usage" });
   }
   return fromPairs;
 }
@@ -160,10 +160,10 @@ function ignoreList(args: ModelRegisterArguments): string[] {
 
 /** `model register --hf`: a Hugging Face model with its card, configs, lineage and datasets. */
 async function registerHf(args: ModelRegisterArguments, hre: HardhatRuntimeEnvironment): Promise<RegisteredHfModel> {
-  if (args.weights !== "") throw new Error("--weights and --hf exclude each other: --hf hashes the model folder (or reads the Hub's listing) itself.");
+  if (args.weights !== "") throw new DatatraceError("--weights and --hf exclude each other: --hf hashes the model folder (or reads the Hub's listing) itself.", { family: "usage" });
   const datasetIds = parseTokenIdList(args.datasets, "datasets");
   const evaluationDatasetIds = parseTokenIdList(args.evaluationDatasets ?? "", "evaluation datasets");
-  if (args.parents !== "") throw new Error("--parents is not used with --hf: parents come from the card's base_model (registered tokens are found by repo id).");
+  if (args.parents !== "") throw new DatatraceError("--parents is not used with --hf: parents come from the card's base_model (registered tokens are found by repo id).", { family: "usage" });
   const workspace = workspaceAt(args.dir);
   const reporter = createConsoleReporter({ quiet: args.quiet || args.json });
   const hub = await openHub(hre, reporter);

@@ -2,7 +2,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { createProgress } from "../../src/cli/progress.js";
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { formatTable, toCsv, type Column } from "../../src/cli/table.js";
 import { crawlModelTree, lineageOrder, parseHubModelId, treeDerivativeCounts, type ModelTree, type TreeModel } from "../../src/models/index.js";
 import { lineageToDot, lineageToJson, lineageToMermaid, renderLineageTree } from "../../src/registry/lineage-render.js";
@@ -89,10 +89,10 @@ function print(tree: ModelTree, format: string, registered: RegisteredTree | und
 /** Crawls (and with --register registers) the family of a Hub model. */
 export default async function modelTree(args: ModelTreeArguments, hre: HardhatRuntimeEnvironment): Promise<ModelTree> {
   try {
-    if (!FORMATS.includes(args.format)) throw new UserError(`--format ${args.format} is not a tree format.`, `Use one of ${FORMATS.join(", ")}.`, { exitCode: EXIT_CODES.usage });
-    if (!Number.isInteger(args.depth) || args.depth < 0 || args.depth > 20) throw new UserError(`--depth ${args.depth} is out of range.`, "Use a depth from 0 to 20 (steps up and down from the model).", { exitCode: EXIT_CODES.usage });
+    if (!FORMATS.includes(args.format)) throw new UserError(`--format ${args.format} is not a tree format.`, `Use one of ${FORMATS.join(", ")}.`, { family: "usage" });
+    if (!Number.isInteger(args.depth) || args.depth < 0 || args.depth > 20) throw new UserError(`--depth ${args.depth} is out of range.`, "Use a depth from 0 to 20 (steps up and down from the model).", { family: "usage" });
     const id = parseHubModelId(args.model);
-    if (id === undefined || id.revision !== undefined) throw new UserError(`${args.model} is not a Hugging Face model id.`, "Pass org/name (the tree follows each model's main branch).", { exitCode: EXIT_CODES.usage });
+    if (id === undefined || id.revision !== undefined) throw new UserError(`${args.model} is not a Hugging Face model id.`, "Pass org/name (the tree follows each model's main branch).", { family: "usage" });
     const reporter = createConsoleReporter({ quiet: args.quiet || (args.format !== "tree" && !args.register) });
     const hub = await openHub(hre, reporter);
     if (!args.register) {

@@ -4,7 +4,7 @@ import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { toCsv } from "../../src/cli/table.js";
 import { REGISTRY_COLUMNS, registryRows, snapshotJson, snapshotRegistry, type RegistrySnapshot } from "../../src/workflow/registry-export.js";
 import { tokenName } from "../../src/workflow/token-metadata.js";
@@ -27,10 +27,10 @@ export interface RegistryExportArguments {
 export default async function registryExport(args: RegistryExportArguments, hre: HardhatRuntimeEnvironment): Promise<RegistrySnapshot> {
   try {
     if (args.format !== "csv" && args.format !== "json") {
-      throw new UserError(`--format ${args.format} is not an export format.`, "Use --format csv or --format json.", { exitCode: EXIT_CODES.usage });
+      throw new UserError(`--format ${args.format} is not an export format.`, "Use --format csv or --format json.", { family: "usage" });
     }
     if (args.json === true && args.format === "csv") {
-      throw new UserError("--json and --format csv ask for two different outputs.", "Pass one of them: --json is the same as --format json.", { exitCode: EXIT_CODES.usage });
+      throw new UserError("--json and --format csv ask for two different outputs.", "Pass one of them: --json is the same as --format json.", { family: "usage" });
     }
     const { client } = await connectRegistry(hre);
     const content = openLocalContent(workspaceAt(args.dir));
@@ -43,7 +43,7 @@ export default async function registryExport(args: RegistryExportArguments, hre:
         await mkdir(path.dirname(path.resolve(args.out)), { recursive: true });
         await writeFile(args.out, text);
       } catch (error) {
-        throw new UserError(`Cannot write ${args.out}: ${(error as Error).message}.`, "Choose a writable output path.", { exitCode: EXIT_CODES.ioError, cause: error });
+        throw new UserError(`Cannot write ${args.out}: ${(error as Error).message}.`, "Choose a writable output path.", { family: "io", cause: error });
       }
       console.error(`wrote ${snapshot.datasets.length} dataset(s) and ${snapshot.models.length} model(s) of ${client.networkName} (chain ${client.chainId}) to ${args.out}`);
     }

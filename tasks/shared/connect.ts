@@ -19,7 +19,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import RegistryModule from "../../ignition/modules/Registry.js";
-import { EXIT_CODES, isUserError, UserError } from "../../src/cli/errors.js";
+import { isUserError, UserError } from "../../src/errors/index.js";
 import { toChainError } from "../../src/chain/describe-error.js";
 import { ignitionRecordPath, readIgnitionAddresses, type RegistryAddresses } from "../../src/chain/registry-addresses.js";
 import { createRegistryClient, type RegistryClient } from "../../src/chain/registry-client.js";
@@ -57,7 +57,7 @@ async function open(hre: HardhatRuntimeEnvironment, write: boolean): Promise<Cac
     throw new UserError(
       `There is no network "${name}" in hardhat.config.ts.`,
       `Use one of ${Object.keys(hre.config.networks).join(", ")} (or leave --network out for the in-process network).`,
-      { exitCode: EXIT_CODES.usage },
+      { family: "usage" },
     );
   }
   const config = hre.config.networks[name];
@@ -96,7 +96,7 @@ function toConnectError(error: unknown, networkName: string): Error {
     return new UserError(
       `The network ${networkName} needs the configuration variable ${variable}, which is not set.`,
       `Store it with \`npx hardhat keystore set ${variable}\` (or export ${variable}=…), then retry.`,
-      { exitCode: EXIT_CODES.config, cause: error },
+      { family: "config", cause: error },
     );
   }
   return toChainError(error, [], { action: `connect to ${networkName}`, networkName });

@@ -15,7 +15,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { MultiProcessMutex, MultiProcessMutexTimeoutError } from "@nomicfoundation/hardhat-utils/synchronization";
 
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors/index.js";
 
 const built = new WeakMap<HardhatRuntimeEnvironment, Promise<void>>();
 
@@ -27,7 +27,7 @@ export async function lockBuild(dir: string, timeoutMs = 300_000): Promise<() =>
   } catch (error) {
     if (!(error instanceof MultiProcessMutexTimeoutError)) throw error;
     throw new UserError(`Another command has been building the project for ${Math.round(timeoutMs / 1000)} s (lock ${lock}).`, `Wait for it, or delete ${lock} if no build is running.`, {
-      exitCode: EXIT_CODES.tempFail,
+      family: "temporary",
       cause: error,
     });
   }

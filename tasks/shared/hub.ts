@@ -10,8 +10,15 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { HUB_TOKEN_VARIABLE, HubClient } from "../../src/models/index.js";
 import type { Reporter } from "../../src/workflow/reporter.js";
+import { DatatraceError } from "../../src/errors/index.js";
+import { isKeyMissingFromDevKeystore } from "./task-errors.js";
 
-class NotSet extends Error {}
+/** Signals, inside the keystore chain, that HF_TOKEN is set nowhere (caught below, never shown). */
+class NotSet extends DatatraceError {
+  constructor() {
+    super("HF_TOKEN is not set", { family: "config" });
+  }
+}
 
 /** The value of configuration variable `name`, or undefined when it is set nowhere. */
 export async function resolveConfigVariable(hre: HardhatRuntimeEnvironment, name: string): Promise<string | undefined> {
@@ -25,7 +32,7 @@ export async function resolveConfigVariable(hre: HardhatRuntimeEnvironment, name
     });
     return value.trim() === "" ? undefined : value.trim();
   } catch (error) {
-    if (error instanceof NotSet || /not found in the development keystore/i.test((error as Error).message ?? "")) return undefined;
+    if (error instanceof NotSet || isKeyMissingFromDevKeystore(error)) return undefined;
     throw error;
   }
 }

@@ -23,7 +23,7 @@ import { ArgumentType } from "hardhat/types/arguments";
 import type { NewTaskDefinitionBuilder, TaskArguments } from "hardhat/types/tasks";
 
 import type { RegistryClient } from "../../src/chain/registry-client.js";
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { parseTokenId } from "../../src/chain/dataset-records.js";
 import type { ContentSource } from "../../src/workflow/content-source.js";
 import type { Reporter } from "../../src/workflow/reporter.js";
@@ -110,7 +110,7 @@ export function addSampleProofOptions<ArgumentsT extends TaskArguments>(builder:
 export type QueryArguments = Pick<SampleProofArguments, "files" | "hash" | "line" | "linesFrom" | "parquet" | "row" | "column" | "tar" | "member" | "key">;
 
 function usage(problem: string, fix: string): UserError {
-  return new UserError(problem, fix, { exitCode: EXIT_CODES.usage });
+  return new UserError(problem, fix, { family: "usage" });
 }
 
 /** `--row 3,17`: 0-based row numbers. */
@@ -165,7 +165,7 @@ export async function collectQueries(args: QueryArguments): Promise<SampleQuery[
       "No sample given.",
       'Name sample files, pass --hash <sha256> (comma-separated for several), a row of a line dataset with --line "<text>" / --lines-from <file>, ' +
         "a Parquet row with --parquet <file> --row N [--column c], or a tar member with --tar <shard> --member <file> (--key <key> for --group-by-key).",
-      { exitCode: EXIT_CODES.usage },
+      { family: "usage" },
     );
   }
   return queries;

@@ -6,7 +6,7 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { LIGHTHOUSE_KEY_HELP, LighthouseStore } from "../../src/storage/lighthouse.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { ContentSource, DEFAULT_GATEWAYS } from "../../src/workflow/content-source.js";
@@ -14,6 +14,7 @@ import type { PublishingStore } from "../../src/workflow/publishing-store.js";
 import type { Reporter } from "../../src/workflow/reporter.js";
 import type { Workspace } from "../../src/workflow/workspace.js";
 import { applyLighthouseUrl, resolveGateways, resolveLighthouseApiKey } from "../storage/task-helpers.js";
+import { isKeyMissingFromDevKeystore } from "./task-errors.js";
 
 /** Storage options shared by the register tasks. */
 export interface StorageArguments {
@@ -27,7 +28,7 @@ export async function openPublishingStore(hre: HardhatRuntimeEnvironment, args: 
   const local = new LocalStore({ dir: workspace.blocksDir });
   if (args.storage === "local") return local;
   if (args.storage !== "lighthouse") {
-    throw new UserError(`--storage ${args.storage} is not a storage backend.`, "Use --storage local (the default) or --storage lighthouse.", { exitCode: EXIT_CODES.usage });
+    throw new UserError(`--storage ${args.storage} is not a storage backend.`, "Use --storage local (the default) or --storage lighthouse.", { family: "usage" });
   }
   applyLighthouseUrl(args.lighthouseUrl);
   let apiKey: string | undefined;
@@ -35,10 +36,10 @@ export async function openPublishingStore(hre: HardhatRuntimeEnvironment, args: 
     apiKey = await resolveLighthouseApiKey(hre);
   } catch (error) {
     // Under `hardhat test` the keystore plugin throws HHE50002 for a key missing from the development keystore.
-    if (!/not found in the development keystore/i.test((error as Error).message ?? "")) throw error;
+    if (!isKeyMissingFromDevKeystore(error)) throw error;
   }
   if (apiKey === undefined) {
-    throw new UserError("--storage lighthouse needs a Lighthouse API key, and LIGHTHOUSE_API_KEY is not set.", LIGHTHOUSE_KEY_HELP, { exitCode: EXIT_CODES.config });
+    throw new UserError("--storage lighthouse needs a Lighthouse API key, and LIGHTHOUSE_API_KEY is not set.", LIGHTHOUSE_KEY_HELP, { family: "config" });
   }
   return new LighthouseStore({ apiKey, localStore: local, timeoutMs: args.timeout * 1000 });
 }

@@ -10,7 +10,8 @@ import { CorruptBlockFileError, GatewayFetchError, StorageError } from "../../sr
 import { GatewayStore } from "../../src/storage/gateway.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
-import { GATEWAYS_VARIABLE, printWarning, resolveGateways, toTaskError } from "./task-helpers.js";
+import { toTaskError } from "../shared/task-errors.js";
+import { GATEWAYS_VARIABLE, printWarning, resolveGateways } from "./task-helpers.js";
 
 /** Arguments of `storage get`, as parsed by Hardhat. */
 export interface StorageGetArguments {

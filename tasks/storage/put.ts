@@ -7,7 +7,8 @@ import { LighthouseStore } from "../../src/storage/lighthouse.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import type { PutResult } from "../../src/storage/store.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
-import { applyLighthouseUrl, resolveLighthouseApiKey, toTaskError } from "./task-helpers.js";
+import { toTaskError } from "../shared/task-errors.js";
+import { applyLighthouseUrl, resolveLighthouseApiKey } from "./task-helpers.js";
 
 /** Arguments of `storage put`, as parsed by Hardhat. */
 export interface StoragePutArguments {

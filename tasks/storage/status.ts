@@ -7,7 +7,8 @@ import { LighthouseStore } from "../../src/storage/lighthouse.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import type { StorageStatus } from "../../src/storage/store.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
-import { applyLighthouseUrl, GATEWAYS_VARIABLE, resolveGateways, resolveLighthouseApiKey, toTaskError } from "./task-helpers.js";
+import { toTaskError } from "../shared/task-errors.js";
+import { applyLighthouseUrl, GATEWAYS_VARIABLE, resolveGateways, resolveLighthouseApiKey } from "./task-helpers.js";
 
 /** Arguments of `storage status`, as parsed by Hardhat. */
 export interface StorageStatusArguments {

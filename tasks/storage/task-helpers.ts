@@ -1,17 +1,20 @@
 /** Helpers shared by the storage and ipfs task actions: the Lighthouse key, gateway lists, warnings, errors. */
 import { configVariable } from "hardhat/config";
-import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { StorageError } from "../../src/storage/errors.js";
-import { toTaskError as toSharedTaskError } from "../shared/task-errors.js";
 import type { GatewayWarning } from "../../src/storage/gateway.js";
 import { setLighthouseEndpoints } from "../../src/storage/lighthouse-endpoints.js";
+import { DatatraceError } from "../../src/errors/index.js";
 
 /** Name of the configuration variable holding the Lighthouse API key. */
 export const LIGHTHOUSE_API_KEY_VARIABLE = "LIGHTHOUSE_API_KEY";
 
-class KeyNotSet extends Error {}
+/** Signals, inside the keystore chain, that LIGHTHOUSE_API_KEY is set nowhere (caught below, never shown). */
+class KeyNotSet extends DatatraceError {
+  constructor() {
+    super("LIGHTHOUSE_API_KEY is not set", { family: "config" });
+  }
+}
 
 /**
  * Resolves the Lighthouse API key the way Hardhat resolves
@@ -71,14 +74,4 @@ export function gatewayList(text: string): string[] {
 /** Prints a gateway warning on stderr. */
 export function printWarning(warning: GatewayWarning): void {
   console.error(`warning: ${warning.message}`);
-}
-
-/**
- * Turns storage errors into Hardhat plugin errors (printed without a stack
- * trace), and everything else as every task does (../shared/task-errors.ts:
- * file-system errors explained, bugs kept with their stack).
- */
-export function toTaskError(error: unknown): unknown {
-  if (error instanceof StorageError) return new HardhatPluginError("datatrace", `[${error.code}] ${error.message}`, error);
-  return toSharedTaskError(error);
 }

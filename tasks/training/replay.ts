@@ -8,7 +8,7 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { naiveBayesReplayTrainer } from "../../src/ml/naive-bayes-replay.js";
 import { replayTraining, type ReplayOutcome } from "../../src/training/replay-run.js";
 import { replaySegments, type SegmentReplayOutcome } from "../../src/training/segment-replay.js";
@@ -60,7 +60,7 @@ export default async function trainingReplay(args: TrainingReplayArguments, hre:
   return runTrainingTask<ReplayOutcome | SegmentReplayOutcome>(args, async () => {
     const data = list(args.data);
     if (args.trainer === "") {
-      if (data.length === 0) throw new UserError("--data is required: the training samples to replay with.", "Pass the directory (or files) holding the training samples, e.g. --data data/train.", { exitCode: EXIT_CODES.usage });
+      if (data.length === 0) throw new UserError("--data is required: the training samples to replay with.", "Pass the directory (or files) holding the training samples, e.g. --data data/train.", { family: "usage" });
       const ctx = await openTrainingContext(args, hre);
       const report = await replayTraining({
         logText: ctx.logText,
@@ -72,8 +72,8 @@ export default async function trainingReplay(args: TrainingReplayArguments, hre:
       });
       return { report, exitCode: replayExitCode(report.outcome), text: replayText(report), client: ctx.client };
     }
-    if (args.checkpoints === "") throw new UserError("Segment replay needs the published checkpoints.", "Pass --checkpoints <dir>: a directory holding the run's checkpoints (files or directories).", { exitCode: EXIT_CODES.usage });
-    if (args.seed !== "" && !/^\d+$/.test(args.seed)) throw new UserError(`--seed ${args.seed} is not a whole number.`, "Pass the seed printed by an earlier replay, e.g. --seed 12345.", { exitCode: EXIT_CODES.usage });
+    if (args.checkpoints === "") throw new UserError("Segment replay needs the published checkpoints.", "Pass --checkpoints <dir>: a directory holding the run's checkpoints (files or directories).", { family: "usage" });
+    if (args.seed !== "" && !/^\d+$/.test(args.seed)) throw new UserError(`--seed ${args.seed} is not a whole number.`, "Pass the seed printed by an earlier replay, e.g. --seed 12345.", { family: "usage" });
     const ctx = await openTrainingContext(args, hre);
     const report = await replaySegments({
       logText: ctx.logText,

@@ -10,7 +10,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { parseTokenId } from "../../src/chain/dataset-records.js";
 import type { RegistryClient } from "../../src/chain/registry-client.js";
-import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import type { MembershipDataset } from "../../src/training/batch-membership.js";
 import type { LogProblem } from "../../src/training/log-verification.js";
 import { openMembershipDatasets, readModelCommitments, type ModelCommitments } from "../../src/training/model-commitments.js";
@@ -53,7 +53,7 @@ export async function openTrainingContext(args: TrainingTaskArguments, hre: Hard
   try {
     logText = await readFile(args.log, "utf8");
   } catch (error) {
-    throw new UserError(`Cannot read the training log ${args.log}.`, "Check the path: the JSON Lines file written during training.", { exitCode: EXIT_CODES.noInput, cause: error });
+    throw new UserError(`Cannot read the training log ${args.log}.`, "Check the path: the JSON Lines file written during training.", { family: "not-found", cause: error });
   }
   const { client } = await connectRegistry(hre);
   const model = await readModelCommitments(client, tokenId);

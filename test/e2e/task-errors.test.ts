@@ -12,7 +12,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { HardhatPluginError } from "hardhat/plugins";
 
-import { isUserError } from "../../src/cli/errors.js";
+import { isUserError } from "../../src/errors/index.js";
 import { tempDir } from "../fixtures/dataset-fixtures.js";
 import { childEnv, hardhat, runTask } from "./helpers.js";
 

@@ -4,7 +4,7 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { isUserError } from "../../src/cli/errors.js";
+import { isUserError } from "../../src/errors/index.js";
 import type { JsonValue } from "../../src/registry/canonical-json.js";
 import {
   acquireRegistrationLock,

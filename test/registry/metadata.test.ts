@@ -4,7 +4,7 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { isUserError } from "../../src/cli/errors.js";
+import { isUserError } from "../../src/errors/index.js";
 import { escapeXml, renderCardSvg, shortHex, svgDataUri, truncate } from "../../src/registry/card-svg.js";
 import { canonicalJson } from "../../src/registry/canonical-json.js";
 import { parseLicense } from "../../src/registry/license.js";

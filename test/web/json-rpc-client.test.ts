@@ -136,7 +136,8 @@ describe("web: JSON-RPC client", () => {
     try {
       const error = await rejection(new JsonRpcClient({ url: server.url }).request("eth_call"));
       expect(error.message).to.equal(`The node at ${server.url} rejected eth_call: execution reverted (code 3)`);
-      expect(error.code).to.equal(3);
+      expect(error.rpcCode).to.equal(3);
+      expect(error.family).to.equal("unavailable");
       expect(findRevertData(error.data)).to.match(/^0x7e273289/);
     } finally {
       await server.close();

@@ -4,7 +4,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { Interface, getAddress, type Provider, type TransactionReceipt } from "ethers";
 
-import { isUserError } from "../../src/cli/errors.js";
+import { isUserError } from "../../src/errors/index.js";
 import { decodeRevert, describeRevert, toChainError } from "../../src/chain/describe-error.js";
 import { parseTokenId, readDataset } from "../../src/chain/dataset-records.js";
 import { blockExplorers, isFilecoinChain, isLocalChain } from "../../src/chain/explorer.js";

@@ -3,7 +3,7 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { isUserError, type UserError } from "../../src/cli/errors.js";
+import { isUserError, type UserError } from "../../src/errors/index.js";
 import { toChainError } from "../../src/chain/describe-error.js";
 import { createRegistryClient } from "../../src/chain/registry-client.js";
 import { idsPath, shardPath } from "../../src/manifest/manifest-format.js";
@@ -241,7 +241,7 @@ describe("registerDataset", function () {
       const error = await rejection(registerDataset({ client: env.client, store, workspace: t.workspace }, { ...input(dir), previousVersion: bobs.tokenId }));
       expect(isUserError(error)).to.equal(true);
       expect(error.message).to.contain(`Dataset #${bobs.tokenId} was registered by ${env.bob.address} and is owned by ${env.bob.address}; this account (${env.alice.address}) can not register a new version of it.`);
-      expect((error as UserError).exitCode).to.not.equal(0);
+      expect((error as UserError).family).to.equal("usage");
       expect(store.count).to.equal(0);
     } finally {
       other.cleanup();

@@ -146,9 +146,9 @@ describe("sample layout: in-place queries against how a dataset was hashed", fun
       expect(same[0]).to.equal(query); // default rules: nothing re-read
       await fitQueriesToDataset(7n, { sources: [tar("s.tar", false)] }, [query]).then(
         () => expect.fail("a key fitted a per-member dataset"),
-        (e: Error & { exitCode?: number }) => {
+        (e: Error & { family?: string }) => {
           expect(e.message).to.match(/^s\.tar\/000001 \(key\): dataset #7 was hashed one sample per tar member \(no --group-by-key\)/);
-          expect(e.exitCode).to.equal(64);
+          expect(e.family).to.equal("usage");
         },
       );
     });

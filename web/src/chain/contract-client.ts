@@ -34,7 +34,7 @@ export class ContractClient {
     try {
       raw = await this.rpc.request("eth_call", [{ to: this.address, data }, "latest"]);
     } catch (error) {
-      if (!(error instanceof RpcError) || error.code === undefined) throw error;
+      if (!(error instanceof RpcError) || error.rpcCode === undefined) throw error;
       const revert = this.decodeRevert(error.data);
       const better = await onRevert?.(revert);
       if (better !== undefined) throw better;

@@ -9,19 +9,21 @@
  * an `eth_call`).
  */
 
+import { DatatraceError } from "../../../src/errors/index.js";
+
 /** Most calls sent in one HTTP request. */
 export const MAX_BATCH = 100;
 
-/** Thrown for transport failures and JSON-RPC errors. */
-export class RpcError extends Error {
+/** Thrown for transport failures and JSON-RPC errors (family `unavailable`). */
+export class RpcError extends DatatraceError {
   constructor(
     message: string,
     /** JSON-RPC error code, if the node answered with one. */
-    readonly code?: number,
+    readonly rpcCode?: number,
     /** JSON-RPC error data (for `eth_call`: the revert data, when the node gives it). */
     readonly data?: unknown,
   ) {
-    super(message);
+    super(message, { family: "unavailable" });
     this.name = "RpcError";
   }
 }

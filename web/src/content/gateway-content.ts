@@ -13,6 +13,7 @@
  * every gateway failure; a failure while nobody observes (reading metadata
  * for a list) is kept and handed to the next observer, so no warning is lost.
  */
+import { DatatraceError } from "../../../src/errors/index.js";
 import { webSha256 } from "../../../src/hash/sha256.js";
 import { ManifestReader, type ManifestFileReader } from "../../../src/manifest/manifest-reader.js";
 import type { BlockSource } from "../../../src/storage/blocks.js";
@@ -57,13 +58,13 @@ export interface GatewayContentOptions {
   readonly fetch?: typeof globalThis.fetch | undefined;
 }
 
-/** Thrown when no gateway delivered a verified block of a file. */
-export class ContentFetchError extends Error {
+/** Thrown when no gateway delivered a verified block of a file (family `unavailable`). */
+export class ContentFetchError extends DatatraceError {
   constructor(
     message: string,
     readonly attempts: GatewayFetchError["attempts"],
   ) {
-    super(message);
+    super(message, { family: "unavailable" });
     this.name = "ContentFetchError";
   }
 }

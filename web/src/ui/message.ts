@@ -4,6 +4,8 @@
  * a <code> element, and each line of a two-line UserError (what went wrong,
  * then what to do) its own paragraph.
  */
+import { composeMessage, isDatatraceError } from "../../../src/errors/index.js";
+
 import { element } from "./dom.js";
 
 /** The nodes of one line: text with `code` spans turned into <code>. */
@@ -22,7 +24,12 @@ export function messageParagraphs(text: string, className?: string): HTMLParagra
     .map((line) => element("p", className === undefined ? {} : { class: className }, inlineText(line)));
 }
 
-/** The message of anything thrown. */
+/**
+ * The text of anything thrown: a core error (src/errors) as its short
+ * message, then what to do and any details, one per line; anything else as
+ * its message.
+ */
 export function errorText(error: unknown): string {
+  if (isDatatraceError(error)) return composeMessage(error.shortMessage, error.fix, error.details);
   return error instanceof Error ? error.message : String(error);
 }
