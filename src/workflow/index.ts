@@ -81,7 +81,7 @@ export { ipfsTarget, readTokenMetadata, tokenName } from "./token-metadata.js";
 export type { ContentFiles } from "./token-metadata.js";
 export { loadModelLineage, traceThroughLineage } from "./lineage-trace.js";
 export type { LineageDataset, LineageModel, LineageStep, LineageTraceSources, SampleTrace, TraceCheck, TraceOutcome, TraceQuery, TraceReport } from "./lineage-trace.js";
-export { traceSamples, walkLineage } from "./trace-samples.js";
+export { traceSamples } from "./trace-samples.js";
 export type { TraceDeps } from "./trace-samples.js";
 export type { TraceSkip } from "./lineage-trace.js";
 export { verifyDatasetSamples } from "./verify-dataset-samples.js";
