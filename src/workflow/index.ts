@@ -45,8 +45,8 @@ export type {
   RegisterDatasetInput,
   RegisteredDataset,
   RegistrationHooks,
-  RegistrationStatus,
 } from "./register-dataset.js";
+export type { RegistrationStatus } from "./registration-steps.js";
 export { hfDatasetIdOfUrl, hfRepoIdOfModelMetadata, HUB_HOSTS } from "./hf-ids.js";
 export { indexModel, loadHfRegistryIndex } from "./hf-registry-index.js";
 export type { HfRegistryIndex } from "./hf-registry-index.js";
