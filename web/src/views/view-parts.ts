@@ -30,6 +30,16 @@ export function showError(target: HTMLElement, error: unknown, title?: string): 
   replace(target, errorBox(error, title));
 }
 
+/** A metadata value as text: the string itself, or undefined for anything else or an empty string. */
+export function metadataText(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** A link to a token's metadata JSON through the gateway, when its URI is `ipfs://…` (null otherwise). */
+export function metadataJsonLink(gatewayLink: (cid: string) => string, tokenURI: string): HTMLAnchorElement | null {
+  return tokenURI.startsWith("ipfs://") ? externalLink(gatewayLink(tokenURI.slice("ipfs://".length)), "Metadata JSON") : null;
+}
+
 /** An external link (new tab, no referrer). */
 export function externalLink(href: string, text: string): HTMLAnchorElement {
   return element("a", { href, rel: "noopener noreferrer", target: "_blank" }, [text]);
