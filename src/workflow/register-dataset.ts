@@ -31,7 +31,7 @@ import { datasetMetadata, isoDate, PLACEHOLDER_COMMITMENT, type DatasetDescripti
 import { prepareDatasetManifest, type DatasetSourceOptions, type PreparedManifest } from "./dataset-manifest.js";
 import { ContentSource } from "./content-source.js";
 import type { PublishingStore } from "./publishing-store.js";
-import { readTokenMetadata } from "./token-metadata.js";
+import { ipfsTarget, readTokenMetadata } from "./token-metadata.js";
 import { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration } from "./registration-transaction.js";
 import { reportedWait, silentReporter, type Reporter } from "./reporter.js";
 import { asJson, recordedStep, registrationStatus, trackedStep, type RegistrationRunReport, type RegistrationStatus } from "./registration-steps.js";
@@ -386,7 +386,7 @@ async function summarize(
   const tokenId = BigInt(minted.tokenId);
   const dataset = await client.datasets.dataset(tokenId);
   const tokenURI = await client.datasets.tokenURI(tokenId);
-  const metadataCid = tokenURI.startsWith("ipfs://") ? tokenURI.slice("ipfs://".length) : undefined;
+  const metadataCid = ipfsTarget(tokenURI)?.cid;
   const txHash = minted.txHash ?? recordedStep<{ hash?: string }>(state, "txSent").hash;
   return {
     status,

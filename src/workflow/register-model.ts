@@ -28,6 +28,7 @@ import { readTrainingLogFile, resolveRelation, type TrainingLogFile } from "./mo
 import type { RegistrationHooks } from "./register-dataset.js";
 import { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration } from "./registration-transaction.js";
 import { reportedWait, silentReporter, type Reporter } from "./reporter.js";
+import { ipfsTarget } from "./token-metadata.js";
 import { asJson, recordedStep, registrationStatus, trackedStep, type RegistrationRunReport, type RegistrationStatus } from "./registration-steps.js";
 import type { Workspace } from "./workspace.js";
 
@@ -369,7 +370,7 @@ async function summarize(
   const model = await readModel(client, tokenId);
   const stored = recordedStep<StoredData>(state, "manifestStored");
   const txHash = minted.txHash ?? recordedStep<{ hash?: string }>(state, "txSent").hash;
-  const metadataCid = model.tokenURI.startsWith("ipfs://") ? model.tokenURI.slice("ipfs://".length) : undefined;
+  const metadataCid = ipfsTarget(model.tokenURI)?.cid;
   return {
     status,
     tokenId,
@@ -396,7 +397,7 @@ async function summarize(
 async function existingSummary(deps: RegisterModelDeps, tokenId: bigint, txHash: string, weights: HashedStatement, journalFile: string): Promise<RegisteredModel> {
   const { client } = deps;
   const model = await readModel(client, tokenId);
-  const metadataCid = model.tokenURI.startsWith("ipfs://") ? model.tokenURI.slice("ipfs://".length) : undefined;
+  const metadataCid = ipfsTarget(model.tokenURI)?.cid;
   return {
     status: "existing",
     tokenId,

@@ -34,7 +34,7 @@ export async function renderDataset(ctx: AppContext, id: bigint, root: HTMLEleme
     element("a", { class: "button-like primary", href: routeHash("verify", { params: { dataset: id } }) }, ["Verify files against this dataset"]),
     externalLink(ctx.gatewayLink(entry.manifestCid, "header.json"), "Manifest header"),
     externalLink(ctx.gatewayLink(entry.manifestCid), "Manifest directory"),
-    metadataJsonLink((cid) => ctx.gatewayLink(cid), entry.tokenURI),
+    metadataJsonLink((cid, path) => ctx.gatewayLink(cid, path), entry.tokenURI),
     ...ctx.explorers().map((e) => externalLink(e.token(ctx.network.addresses.datasetNFT, id), `Token on ${e.name}`)),
   ]);
 

@@ -62,7 +62,7 @@ export async function renderModel(ctx: AppContext, id: bigint, root: HTMLElement
 
   const actions = element("div", { class: "actions" }, [
     element("a", { class: "button-like primary", href: routeHash("trace", { params: { model: id } }) }, ["Was a file in its training data?"]),
-    metadataJsonLink((cid) => ctx.gatewayLink(cid), model.tokenURI),
+    metadataJsonLink((cid, path) => ctx.gatewayLink(cid, path), model.tokenURI),
     ...ctx.explorers().map((e) => externalLink(e.token(ctx.network.addresses.modelNFT, id), `Token on ${e.name}`)),
   ]);
 

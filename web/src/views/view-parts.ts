@@ -1,4 +1,5 @@
 /** Pieces every view uses: its heading (focused on navigation), fact lists, error boxes, links. */
+import { ipfsTarget } from "../../../src/workflow/token-metadata.js";
 import { element, replace, type Child } from "../ui/dom.js";
 import { messageParagraphs, errorText } from "../ui/message.js";
 
@@ -36,8 +37,9 @@ export function metadataText(value: unknown): string | undefined {
 }
 
 /** A link to a token's metadata JSON through the gateway, when its URI is `ipfs://…` (null otherwise). */
-export function metadataJsonLink(gatewayLink: (cid: string) => string, tokenURI: string): HTMLAnchorElement | null {
-  return tokenURI.startsWith("ipfs://") ? externalLink(gatewayLink(tokenURI.slice("ipfs://".length)), "Metadata JSON") : null;
+export function metadataJsonLink(gatewayLink: (cid: string, path: string) => string, tokenURI: string): HTMLAnchorElement | null {
+  const target = ipfsTarget(tokenURI);
+  return target === undefined ? null : externalLink(gatewayLink(target.cid, target.path), "Metadata JSON");
 }
 
 /** An external link (new tab, no referrer). */
