@@ -4,10 +4,9 @@
  * tokens at once, and the count.
  */
 import { Interface } from "ethers/abi";
-import { getAddress, isAddress } from "ethers/address";
 
 import { modelRecordOf, type ModelRecord, type ModelRecordResult } from "../../../src/chain/model-record.js";
-import { ContractClient, requireContract } from "./contract-client.js";
+import { ContractClient, locateContract } from "./contract-client.js";
 import type { JsonRpcClient } from "./json-rpc-client.js";
 import { MODEL_NFT_ABI } from "./registry-abi.js";
 
@@ -33,10 +32,8 @@ export class ModelNftClient {
 
   /** Checks the address, asks the chain id and that code exists at the address. */
   static async connect(rpc: JsonRpcClient, address: string): Promise<ModelNftClient> {
-    const trimmed = address.trim();
-    if (!isAddress(trimmed)) throw new Error(`"${address}" is not a contract address: give the ModelNFT address (0x followed by 40 hex digits).`);
-    const checksummed = getAddress(trimmed);
-    return new ModelNftClient(rpc, checksummed, await requireContract(rpc, checksummed, "ModelNFT"));
+    const located = await locateContract(rpc, address, "ModelNFT");
+    return new ModelNftClient(rpc, located.address, located.chainId);
   }
 
   get description(): string {
