@@ -6,6 +6,7 @@
 import { UserError } from "../errors/index.js";
 import { datasetRecordOf, type DatasetRecord } from "./dataset-record.js";
 import { unknownTokenAdvice, type RegistryClient } from "./registry-client.js";
+import { readTokenId } from "./token-id.js";
 
 /** A dataset as registered on chain: its {@link DatasetRecord}, id, owner and token URI. */
 export interface DatasetOnChain extends DatasetRecord {
@@ -14,9 +15,6 @@ export interface DatasetOnChain extends DatasetRecord {
   readonly tokenURI: string;
   readonly metadataFrozen: boolean;
 }
-
-/** The largest token id the registries' ABI can carry (uint256). */
-export const MAX_TOKEN_ID = (1n << 256n) - 1n;
 
 /** Text shown for a user's value: long ones are cut in the middle. */
 function shownValue(text: string): string {
@@ -29,19 +27,16 @@ function shownValue(text: string): string {
  * call can carry) before anything is sent.
  */
 export function parseTokenId(text: string | bigint | number, what = "token id"): bigint {
-  const s = String(text).trim().replace(/^#/, "");
-  if (!/^\d+$/.test(s) || BigInt(s) === 0n) {
+  const reading = readTokenId(text);
+  if ("id" in reading) return reading.id;
+  if (reading.problem === "not-a-token-id") {
     throw new UserError(`"${shownValue(String(text))}" is not a ${what}.`, `Give a positive whole number, e.g. 1 (token ids start at 1).`, { family: "usage" });
   }
-  const id = BigInt(s);
-  if (id > MAX_TOKEN_ID) {
-    throw new UserError(
-      `"${shownValue(s)}" is out of range for a ${what}: token ids are whole numbers from 1 to 2^256 − 1 (at most 78 digits).`,
-      "Give the id of a registered token; `npx hardhat dataset list` (or `model lineage`) shows them.",
-      { family: "usage" },
-    );
-  }
-  return id;
+  throw new UserError(
+    `"${shownValue(String(text).trim().replace(/^#/, ""))}" is out of range for a ${what}: token ids are whole numbers from 1 to 2^256 − 1 (at most 78 digits).`,
+    "Give the id of a registered token; `npx hardhat dataset list` (or `model lineage`) shows them.",
+    { family: "usage" },
+  );
 }
 
 /** Throws a UserError unless dataset `id` exists. */

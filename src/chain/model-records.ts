@@ -4,28 +4,15 @@
  * are sequential from 1 and never burned).
  */
 import { UserError } from "../errors/index.js";
-import { MODEL_RELATIONS, type ModelRelation } from "../registry/model-relation.js";
 import { networkDescription } from "./dataset-records.js";
+import { modelRecordOf, type ModelRecord } from "./model-record.js";
 import { unknownTokenAdvice, type RegistryClient } from "./registry-client.js";
 
-/** A model as registered on chain. */
-export interface ModelOnChain {
+/** A model as registered on chain: its {@link ModelRecord}, id, owner and token URI. */
+export interface ModelOnChain extends ModelRecord {
   readonly id: bigint;
-  /** SHA-256 of the canonical weights manifest, 0x hex. */
-  readonly weightsHash: string;
-  /** Head of the hash-chained training log, 0x hex (zero when none). */
-  readonly trainingLogHead: string;
-  /** Merkle root of the fingerprint set, 0x hex (zero when none). */
-  readonly fingerprintRoot: string;
-  readonly relation: ModelRelation;
-  readonly datasetIds: readonly bigint[];
-  readonly parentIds: readonly bigint[];
-  readonly registrant: string;
   readonly owner: string;
-  /** Seconds since 1970. */
-  readonly registeredAt: number;
   readonly tokenURI: string;
-  readonly metadataFrozen: boolean;
 }
 
 /** Throws a UserError unless model `id` exists. */
@@ -43,20 +30,7 @@ export async function requireModelExists(client: RegistryClient, id: bigint, rol
 export async function readModel(client: RegistryClient, id: bigint): Promise<ModelOnChain> {
   await requireModelExists(client, id);
   const [m, owner, tokenURI] = await Promise.all([client.models.model(id), client.models.ownerOf(id), client.models.tokenURI(id)]);
-  return {
-    id,
-    weightsHash: m.weightsHash.toLowerCase(),
-    trainingLogHead: m.trainingLogHead.toLowerCase(),
-    fingerprintRoot: m.fingerprintRoot.toLowerCase(),
-    relation: MODEL_RELATIONS[Number(m.relation)] ?? "base",
-    datasetIds: [...m.datasetIds],
-    parentIds: [...m.parentIds],
-    registrant: m.registrant,
-    owner,
-    registeredAt: Number(m.registeredAt),
-    tokenURI,
-    metadataFrozen: m.metadataFrozen,
-  };
+  return { id, ...modelRecordOf(m), owner, tokenURI };
 }
 
 /** Reads every registered model, by id. */

@@ -41,4 +41,3 @@ export { ManifestReader } from "./manifest-reader.js";
 export type { ManifestBatchResult, ManifestFileReader, ManifestReaderOptions } from "./manifest-reader.js";
 export { ManifestWriter } from "./manifest-writer.js";
 export type { ManifestFacts } from "./manifest-writer.js";
-export { RAW_CODEC, rawCidFromSha256, rawCidOf } from "./shard-cid.js";

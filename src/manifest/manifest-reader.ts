@@ -10,18 +10,19 @@
  * Browser-safe: SHA-256 is injected too (default `defaultSha256`: Node's
  * OpenSSL in Node, WebCrypto in a browser).
  */
+import { equalBytes } from "../hash/bytes.js";
 import { toHex } from "../hash/hex.js";
 import { defaultSha256, type Sha256 } from "../hash/sha256.js";
 import type { BatchProof } from "../merkle/multiproof.js";
 import { proveBatch } from "../merkle/multiproof.js";
 import { proveMemberInShard, type AbsenceProof } from "../merkle/proof.js";
-import { compareHashes, hashesEqual, splitKey } from "../merkle/scheme.js";
+import { compareHashes, splitKey } from "../merkle/scheme.js";
 import type { SampleProof } from "../merkle/search.js";
 import type { MerkleTree, ShardedTreeTop } from "../merkle/tree.js";
 import { buildTree, levelWidths } from "../merkle/tree.js";
+import { cidFromSha256, RAW_CODEC } from "../storage/cid.js";
 import type { IndexEntry, ManifestHeader } from "./manifest-format.js";
 import { decodeHeader, decodeIndex, HEADER_FILE, idsPath, indexProblems, INDEX_FILE, SHARD_LEVEL, shardPath, treeOfIndex } from "./manifest-format.js";
-import { rawCidFromSha256 } from "./shard-cid.js";
 import type { CID } from "multiformats/cid";
 import { DatatraceError, InternalError } from "../errors/index.js";
 
@@ -102,7 +103,7 @@ export class ManifestReader {
 
   /** The raw-block CID of shard `k` (from its index entry). */
   shardCid(k: number): CID {
-    return rawCidFromSha256(this.#entry(k).shardSha256);
+    return cidFromSha256(RAW_CODEC, this.#entry(k).shardSha256);
   }
 
   /** The shard that would hold `sampleHash`: the first whose last hash is ≥ it (shardCount if none). */
@@ -267,7 +268,7 @@ export class ManifestReader {
     const file = shardPath(k);
     const bytes = await this.#read(file);
     const digest = await this.#sha256(bytes);
-    if (!hashesEqual(digest, entry.shardSha256)) {
+    if (!equalBytes(digest, entry.shardSha256)) {
       throw new DatatraceError(`${this.#where}: ${file} does not match its index entry (SHA-256 differs; expected CID ${this.shardCid(k).toString()}). Fetch it again.`);
     }
     if (bytes.length !== entry.leafCount * 32) throw new DatatraceError(`${this.#where}: ${file} has ${bytes.length} bytes, expected ${entry.leafCount * 32}.`);
@@ -277,8 +278,8 @@ export class ManifestReader {
     } catch (error) {
       throw new DatatraceError(`${this.#where}: ${file} is not a valid shard: ${(error as Error).message}`, { cause: error });
     }
-    if (!hashesEqual(tree.top, entry.subtreeTop)) throw new DatatraceError(`${this.#where}: ${file}'s subtree top differs from its index entry.`);
-    if (!hashesEqual(bytes.subarray(0, 32), entry.first) || !hashesEqual(bytes.subarray(bytes.length - 32), entry.last)) {
+    if (!equalBytes(tree.top, entry.subtreeTop)) throw new DatatraceError(`${this.#where}: ${file}'s subtree top differs from its index entry.`);
+    if (!equalBytes(bytes.subarray(0, 32), entry.first) || !equalBytes(bytes.subarray(bytes.length - 32), entry.last)) {
       throw new DatatraceError(`${this.#where}: ${file}'s first/last hashes differ from its index entry.`);
     }
     return { hashes: bytes, tree };

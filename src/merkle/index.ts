@@ -13,7 +13,6 @@ export {
   encodeLeafCount,
   firstUnsortedIndex,
   hashNode,
-  hashesEqual,
   isHash,
   splitBoundary,
   splitKey,

@@ -20,8 +20,9 @@
  * sample is routed exactly as its own single proof would route it, and shared
  * path segments are sent once.
  */
+import { equalBytes } from "../hash/bytes.js";
 import { keccakNodes } from "../hash/keccak.js";
-import { HASH_BYTES, commitRoot, compareHashes, hashesEqual, isHash } from "./scheme.js";
+import { HASH_BYTES, commitRoot, compareHashes, isHash } from "./scheme.js";
 
 /**
  * The nodes a batch proof is read from: a {@link MerkleTree}, or any view
@@ -162,5 +163,5 @@ export function verifyBatch(
     known = next;
   }
   const top = known[0];
-  return p === path.length && known.length === 1 && top !== undefined && hashesEqual(commitRoot(top.node, leafCount), root);
+  return p === path.length && known.length === 1 && top !== undefined && equalBytes(commitRoot(top.node, leafCount), root);
 }

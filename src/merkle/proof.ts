@@ -12,8 +12,9 @@
  * q's search path ends at, `neighbor ≠ q`. Both end at the root. Mirrors
  * `SampleMerkle.processPath` in contracts/merkle/SampleMerkle.sol.
  */
+import { equalBytes } from "../hash/bytes.js";
 import { keccakNodes } from "../hash/keccak.js";
-import { HASH_BYTES, MAX_TREE_DEPTH, commitRoot, compareHashes, hashesEqual, isHash } from "./scheme.js";
+import { HASH_BYTES, MAX_TREE_DEPTH, commitRoot, compareHashes, isHash } from "./scheme.js";
 import type { MerkleTree, ShardedTreeTop } from "./tree.js";
 import { DatatraceError } from "../errors/index.js";
 
@@ -93,7 +94,7 @@ export function proveMemberInShard(
       `shard ${shardIndex} should hold ${expectedLeaves} leaves but its tree has ${shardTree.leafCount}: wrong shard tree`,
     );
   }
-  if (!hashesEqual(shardTree.top, top.tree.node(0, shardIndex))) {
+  if (!equalBytes(shardTree.top, top.tree.node(0, shardIndex))) {
     throw new DatatraceError(
       `the shard tree's top differs from shard ${shardIndex}'s node in the top tree: wrong shard or stale manifest`,
     );
@@ -159,7 +160,7 @@ export function verifyMember(
 ): boolean {
   if (!isHash(root)) return false;
   const top = processPath(sampleHash, sampleHash, index, leafCount, path);
-  return top !== null && hashesEqual(commitRoot(top, leafCount), root);
+  return top !== null && equalBytes(commitRoot(top, leafCount), root);
 }
 
 /**
@@ -175,7 +176,7 @@ export function verifyAbsence(
   proof: Pick<AbsenceProof, "index" | "neighbor" | "path">,
 ): boolean {
   if (!isHash(root) || !isHash(query) || typeof proof !== "object" || proof === null) return false;
-  if (!isHash(proof.neighbor) || hashesEqual(proof.neighbor, query)) return false;
+  if (!isHash(proof.neighbor) || equalBytes(proof.neighbor, query)) return false;
   const top = processPath(proof.neighbor, query, proof.index, leafCount, proof.path);
-  return top !== null && hashesEqual(commitRoot(top, leafCount), root);
+  return top !== null && equalBytes(commitRoot(top, leafCount), root);
 }

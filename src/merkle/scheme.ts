@@ -5,6 +5,7 @@
  * is keccak256(left ‖ right ‖ split), where `split` separates the two
  * subtrees; the committed root is keccak256(top ‖ uint256 leafCount).
  */
+import { compareBytes } from "../hash/bytes.js";
 import { keccak256 } from "../hash/keccak.js";
 
 /** Bytes of every hash in the scheme (sample hashes, nodes, split keys, roots). */
@@ -120,11 +121,7 @@ export function splitBoundary(level: number, index: number): number {
 export function compareHashes(a: Uint8Array, b: Uint8Array): number {
   requireHash("a", a);
   requireHash("b", b);
-  for (let i = 0; i < HASH_BYTES; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return 0;
+  return compareBytes(a, b);
 }
 
 /** Compares hash i and hash j of one flat buffer (no validation, no allocation). */
@@ -155,11 +152,4 @@ export function treeDepth(leafCount: number): number {
   let depth = 0;
   for (let width = leafCount; width > 1; width = Math.ceil(width / 2)) depth++;
   return depth;
-}
-
-/** True iff `a` and `b` hold the same bytes (false for different lengths; never throws). */
-export function hashesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -37,9 +37,13 @@ export function truncate(text: string, max: number): string {
   return chars.length <= max ? text : chars.slice(0, Math.max(0, max - 1)).join("") + "…";
 }
 
-/** `0x1234…cdef`: a 0x hex string shortened for display (unchanged if already short). */
-export function shortHex(hex: string, keep = 6): string {
-  return hex.length <= 2 + 2 * keep + 1 ? hex : `${hex.slice(0, 2 + keep)}…${hex.slice(-keep)}`;
+/**
+ * `0x123456…abcdef`: a 0x hex string shortened for display to its first
+ * `keep` and last `tail` digits (unchanged if already that short). The one
+ * shortener of the cards, the page and the CLI's tables and reports.
+ */
+export function shortHex(hex: string, keep = 6, tail = keep): string {
+  return hex.length <= 2 + keep + tail + 1 ? hex : `${hex.slice(0, 2 + keep)}…${hex.slice(-tail)}`;
 }
 
 /** The SVG document of a card. */

@@ -29,9 +29,9 @@
  * registration whose `txSent` is recorded must look the transaction up (it may
  * have been mined while we were down) rather than send a new one.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, unlink } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 
 import {
@@ -42,6 +42,7 @@ import {
 } from "@nomicfoundation/hardhat-utils/synchronization";
 
 import { UserError } from "../errors/index.js";
+import { writeFileAtomic } from "../storage/atomic-file.js";
 import { canonicalJson, type JsonValue } from "./canonical-json.js";
 
 /** The registration steps, in order. */
@@ -114,34 +115,6 @@ function normalizeKeyInput(input: RegistrationKeyInput): Omit<RegistrationState,
 /** Deterministic key (64 hex digits) of a registration; see the module doc. */
 export function registrationKey(input: RegistrationKeyInput): string {
   return createHash("sha256").update(canonicalJson(normalizeKeyInput(input)), "utf8").digest("hex");
-}
-
-/** Writes `bytes` to `file` atomically and durably (temp file + fsync + rename + directory fsync). */
-export async function writeFileAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  const handle = await open(tmp, "wx", 0o644);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, file);
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
-  let dirHandle;
-  try {
-    dirHandle = await open(dir, "r");
-    await dirHandle.sync();
-  } catch {
-    // Directory fsync is not supported everywhere (e.g. Windows); the rename is still atomic.
-  } finally {
-    await dirHandle?.close();
-  }
 }
 
 /** Options of {@link RegistrationJournal}. */

@@ -28,12 +28,3 @@ export async function collectBytes(chunks: AsyncIterable<Uint8Array>, maxBytes: 
   }
   return concatBytes(parts);
 }
-
-/** Byte-wise equality of two arrays. */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) return false;
-  }
-  return true;
-}

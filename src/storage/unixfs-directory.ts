@@ -18,6 +18,7 @@ import { StorageError } from "./errors.js";
 import { HAMT_SHARDING_THRESHOLD_BYTES } from "./import-profile.js";
 import { encodeUnixFsData, UnixFsType } from "./unixfs.js";
 import type { UnixFsNode } from "./unixfs-file-builder.js";
+import { compareBytes } from "../hash/bytes.js";
 import type { Sha256 } from "../hash/sha256.js";
 
 /** One directory entry to link. */
@@ -47,16 +48,6 @@ export function assertEntryName(name: string): void {
       `"${name}" cannot be a directory entry name (empty, ".", "..", or contains "/" or NUL). Rename it.`,
     );
   }
-}
-
-/** Byte-wise comparison of two byte strings (dag-pb link order). */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
 }
 
 /** Thrown when a directory would need HAMT sharding. */

@@ -35,7 +35,8 @@ import {
   type ManifestHeader,
 } from "../manifest/manifest-format.js";
 import { rootOfSubtree } from "../merkle/tree.js";
-import { firstUnsortedIndex, hashesEqual } from "../merkle/scheme.js";
+import { equalBytes } from "../hash/bytes.js";
+import { firstUnsortedIndex } from "../merkle/scheme.js";
 
 /** What kind of problem a finding is (see the module doc). */
 export type AuditFindingKind = "unavailable" | "mismatch" | "order" | "hole";
@@ -159,7 +160,7 @@ function checkShard(
   digest: Uint8Array,
   found: (kind: AuditFindingKind, where: string, detail: string) => void,
 ): void {
-  if (!hashesEqual(digest, entry.shardSha256)) {
+  if (!equalBytes(digest, entry.shardSha256)) {
     found("mismatch", file, `its SHA-256 ${toHex(digest)} differs from its index entry's ${toHex(entry.shardSha256)}`);
     return;
   }
@@ -169,11 +170,11 @@ function checkShard(
   }
   const unsorted = firstUnsortedIndex(bytes);
   if (unsorted >= 0) found("order", file, `hash ${unsorted} is not above hash ${unsorted - 1}`);
-  if (!hashesEqual(bytes.subarray(0, 32), entry.first) || !hashesEqual(bytes.subarray(bytes.length - 32), entry.last)) {
+  if (!equalBytes(bytes.subarray(0, 32), entry.first) || !equalBytes(bytes.subarray(bytes.length - 32), entry.last)) {
     found("mismatch", file, "its first or last hash differs from its index entry");
   }
   const top = rootOfSubtree(bytes, { checkSorted: false });
-  if (!hashesEqual(top, entry.subtreeTop)) {
+  if (!equalBytes(top, entry.subtreeTop)) {
     found(
       "hole",
       file,

@@ -15,7 +15,7 @@
  * id among that hash's ids: one shard read); when that fails, every ids file
  * of the manifest is searched.
  */
-import { link, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 
 import { readDataset } from "../chain/dataset-records.js";
@@ -27,6 +27,7 @@ import { idsPath } from "../manifest/manifest-format.js";
 import type { ManifestReader } from "../manifest/manifest-reader.js";
 import { fileSample, idxRecordSample, lineSample, parquetRowSample, tarKeySample, tarMemberSample, type LocatedSample } from "../sources/sample-at.js";
 import { SourceError } from "../sources/source-error.js";
+import { writeFileAtomic } from "../storage/atomic-file.js";
 import type { ContentSource } from "./content-source.js";
 import { proveSample, requireManifestMatches } from "./prove-sample.js";
 import { reportedWait, silentReporter, type Reporter } from "./reporter.js";
@@ -357,21 +358,12 @@ async function requireWritable(out: string, force: boolean): Promise<void> {
   }
 }
 
-/** Writes `bytes` to `out` through a temporary file: never a partial file, never over an existing one unless `force`. */
+/** Writes `bytes` to `out` atomically: never a partial file, never over an existing one unless `force`. */
 async function writeOut(out: string, bytes: Uint8Array, force: boolean): Promise<void> {
-  const temporary = path.join(path.dirname(out), `.${path.basename(out)}.extract-${process.pid}-${Date.now()}`);
-  await writeFile(temporary, bytes, { flag: "wx" });
-  try {
-    if (force) await rename(temporary, out);
-    else {
-      await link(temporary, out).catch((error: unknown) => {
-        if ((error as NodeJS.ErrnoException).code === "EEXIST") {
-          throw new UserError(`--out ${out} appeared while the sample was being read; it was left as it is.`, "Choose another path, or pass --force to replace it.", { family: "usage" });
-        }
-        throw error;
-      });
+  await writeFileAtomic(out, bytes, { replace: force }).catch((error: unknown) => {
+    if (!force && (error as NodeJS.ErrnoException).code === "EEXIST") {
+      throw new UserError(`--out ${out} appeared while the sample was being read; it was left as it is.`, "Choose another path, or pass --force to replace it.", { family: "usage" });
     }
-  } finally {
-    await unlink(temporary).catch(() => undefined);
-  }
+    throw error;
+  });
 }

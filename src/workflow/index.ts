@@ -47,8 +47,8 @@ export type {
   RegisterDatasetInput,
   RegisteredDataset,
   RegistrationHooks,
-  RegistrationStatus,
 } from "./register-dataset.js";
+export type { RegistrationStatus } from "./registration-steps.js";
 export { hfDatasetIdOfUrl, hfRepoIdOfModelMetadata, HUB_HOSTS } from "./hf-ids.js";
 export { indexModel, loadHfRegistryIndex } from "./hf-registry-index.js";
 export type { HfRegistryIndex } from "./hf-registry-index.js";
@@ -83,7 +83,7 @@ export { ipfsTarget, readTokenMetadata, tokenName } from "./token-metadata.js";
 export type { ContentFiles } from "./token-metadata.js";
 export { loadModelLineage, traceThroughLineage } from "./lineage-trace.js";
 export type { LineageDataset, LineageModel, LineageStep, LineageTraceSources, SampleTrace, TraceCheck, TraceOutcome, TraceQuery, TraceReport } from "./lineage-trace.js";
-export { traceSamples, walkLineage } from "./trace-samples.js";
+export { traceSamples } from "./trace-samples.js";
 export type { TraceDeps } from "./trace-samples.js";
 export type { TraceSkip } from "./lineage-trace.js";
 export { verifyDatasetSamples } from "./verify-dataset-samples.js";

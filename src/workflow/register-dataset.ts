@@ -31,10 +31,10 @@ import { datasetMetadata, isoDate, PLACEHOLDER_COMMITMENT, type DatasetDescripti
 import { prepareDatasetManifest, type DatasetSourceOptions, type PreparedManifest } from "./dataset-manifest.js";
 import { ContentSource } from "./content-source.js";
 import type { PublishingStore } from "./publishing-store.js";
-import { readTokenMetadata } from "./token-metadata.js";
+import { ipfsTarget, readTokenMetadata } from "./token-metadata.js";
 import { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration } from "./registration-transaction.js";
 import { reportedWait, silentReporter, type Reporter } from "./reporter.js";
-import { asJson, recordedStep, trackedStep, type RegistrationRunReport } from "./registration-steps.js";
+import { asJson, recordedStep, registrationStatus, trackedStep, type RegistrationRunReport, type RegistrationStatus } from "./registration-steps.js";
 import type { Workspace } from "./workspace.js";
 
 export { datasetMetadata, isoDate } from "./dataset-metadata.js";
@@ -72,13 +72,6 @@ export interface RegisterDatasetDeps {
   readonly now?: (() => Date) | undefined;
 }
 
-
-/**
- * How the run ended: `registered` (minted now, from scratch), `resumed`
- * (an interrupted run was finished), `existing` (already registered:
- * nothing was uploaded or sent in this run).
- */
-export type RegistrationStatus = "registered" | "resumed" | "existing";
 
 /** What a dataset registration reports about the manifest it committed. */
 export interface DatasetManifestFacts {
@@ -177,7 +170,7 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
     // A finished registration of this root: the manifest given now must be the one registered.
     const localCid = (await importPath(manifest.manifestDir)).cid.toString();
     await requireSameRegistration(client, onChain, { leafCount: manifest.leafCount, manifestCid: localCid, root: manifest.root });
-    const summary = await summarize(deps, manifest, registration.state, "existing", [], registration.file, others);
+    const summary = await summarize(deps, manifest, registration.state, "existing", registration.file, others);
     return withIgnoredMetadata(deps, input.metadata, datePublished, summary, reporter);
   }
   // Registered already, by a run that left no journal here or stopped before its uploads were recorded. A run
@@ -281,7 +274,7 @@ export async function registerDataset(deps: RegisterDatasetDeps, input: Register
     }),
   };
   const state = await runRegistration(registration, handlers);
-  return summarize(deps, manifest, state, resumed ? "resumed" : "registered", stepsRun, registration.file, others);
+  return summarize(deps, manifest, state, registrationStatus(resumed, stepsRun), registration.file, others, stepsRun);
 }
 
 /**
@@ -384,19 +377,19 @@ async function summarize(
   manifest: PreparedManifest,
   state: RegistrationState,
   status: RegistrationStatus,
-  stepsRun: RegistrationStep[],
   journalFile: string,
   otherRegistrations: readonly bigint[],
+  stepsRun: RegistrationStep[] = [],
 ): Promise<RegisteredDataset> {
   const { client } = deps;
-  const minted = recordedStep<{ tokenId: string; txHash?: string; blockNumber?: number; existing?: boolean }>(state, "minted");
+  const minted = recordedStep<{ tokenId: string; txHash?: string; blockNumber?: number }>(state, "minted");
   const tokenId = BigInt(minted.tokenId);
   const dataset = await client.datasets.dataset(tokenId);
   const tokenURI = await client.datasets.tokenURI(tokenId);
-  const metadataCid = tokenURI.startsWith("ipfs://") ? tokenURI.slice("ipfs://".length) : undefined;
+  const metadataCid = ipfsTarget(tokenURI)?.cid;
   const txHash = minted.txHash ?? recordedStep<{ hash?: string }>(state, "txSent").hash;
   return {
-    status: minted.existing === true && stepsRun.length === 0 ? "existing" : status,
+    status,
     tokenId,
     ...manifestFacts(manifest),
     manifestCid: dataset.manifestCid,

@@ -27,10 +27,11 @@ import { MODEL_RELATIONS, type ModelRelation } from "../registry/model-relation.
 import { hashModel, MODEL_SIGNING_PREDICATE_TYPE, type HashedStatement, type HashModelOptions } from "../models/index.js";
 import type { PublishingStore } from "./publishing-store.js";
 import { readTrainingLogFile, resolveRelation, type TrainingLogFile } from "./model-inputs.js";
-import type { RegistrationHooks, RegistrationStatus } from "./register-dataset.js";
+import type { RegistrationHooks } from "./register-dataset.js";
 import { eventArgs, registrationLinks, revertReasonOf, sendRegistrationTransaction, waitForRegistration } from "./registration-transaction.js";
 import { reportedWait, silentReporter, type Reporter } from "./reporter.js";
-import { asJson, recordedStep, trackedStep, type RegistrationRunReport } from "./registration-steps.js";
+import { ipfsTarget } from "./token-metadata.js";
+import { asJson, recordedStep, registrationStatus, trackedStep, type RegistrationRunReport, type RegistrationStatus } from "./registration-steps.js";
 import type { Workspace } from "./workspace.js";
 
 /** Descriptive fields of the model (ERC-721 metadata). */
@@ -239,7 +240,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
         { family: "data" },
       );
     }
-    return summarize(deps, registration.state, weights, relation, log, "existing", [], registration.file);
+    return summarize(deps, registration.state, weights, relation, log, "existing", registration.file);
   }
   // As for datasets: a journal whose metadata was recorded is finished below (txSent finds the token), since
   // its own run may have sent the transaction before it was killed.
@@ -352,7 +353,7 @@ export async function registerModel(deps: RegisterModelDeps, input: RegisterMode
       );
     }),
   });
-  return summarize(deps, state, weights, relation, log, resumed ? "resumed" : "registered", stepsRun, registration.file);
+  return summarize(deps, state, weights, relation, log, registrationStatus(resumed, stepsRun), registration.file, stepsRun);
 }
 
 async function summarize(
@@ -362,18 +363,18 @@ async function summarize(
   relation: ModelRelation,
   log: TrainingLogFile | undefined,
   status: RegistrationStatus,
-  stepsRun: RegistrationStep[],
   journalFile: string,
+  stepsRun: RegistrationStep[] = [],
 ): Promise<RegisteredModel> {
   const { client } = deps;
-  const minted = recordedStep<{ tokenId: string; txHash?: string; blockNumber?: number; existing?: boolean }>(state, "minted");
+  const minted = recordedStep<{ tokenId: string; txHash?: string; blockNumber?: number }>(state, "minted");
   const tokenId = BigInt(minted.tokenId);
   const model = await readModel(client, tokenId);
   const stored = recordedStep<StoredData>(state, "manifestStored");
   const txHash = minted.txHash ?? recordedStep<{ hash?: string }>(state, "txSent").hash;
-  const metadataCid = model.tokenURI.startsWith("ipfs://") ? model.tokenURI.slice("ipfs://".length) : undefined;
+  const metadataCid = ipfsTarget(model.tokenURI)?.cid;
   return {
-    status: minted.existing === true && !stepsRun.includes("txSent") ? "existing" : status,
+    status,
     tokenId,
     weightsHash: weights.weightsHash,
     relation: model.relation,
@@ -398,7 +399,7 @@ async function summarize(
 async function existingSummary(deps: RegisterModelDeps, tokenId: bigint, txHash: string, weights: HashedStatement, journalFile: string): Promise<RegisteredModel> {
   const { client } = deps;
   const model = await readModel(client, tokenId);
-  const metadataCid = model.tokenURI.startsWith("ipfs://") ? model.tokenURI.slice("ipfs://".length) : undefined;
+  const metadataCid = ipfsTarget(model.tokenURI)?.cid;
   return {
     status: "existing",
     tokenId,

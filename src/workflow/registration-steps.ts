@@ -18,6 +18,26 @@ import type { RegistrationState, RegistrationStep } from "../registry/journal.js
 import type { Link } from "./registration-transaction.js";
 import { InternalError } from "../errors/index.js";
 
+/**
+ * How a registration run ended: `registered` (minted now, from scratch),
+ * `resumed` (an interrupted run's journal was finished: some step ran now),
+ * `existing` (already registered: no step ran, nothing was uploaded or sent
+ * in this run).
+ */
+export type RegistrationStatus = "registered" | "resumed" | "existing";
+
+/**
+ * The {@link RegistrationStatus} of a run that found its journal started
+ * (`resumed`) or not, and ran `stepsRun`: the one rule of dataset and model
+ * registrations. A run that finishes a journal is `resumed` even when the
+ * token turns out to exist already (its own earlier, interrupted run may
+ * have minted it).
+ */
+export function registrationStatus(resumed: boolean, stepsRun: readonly RegistrationStep[]): RegistrationStatus {
+  if (stepsRun.length === 0) return "existing";
+  return resumed ? "resumed" : "registered";
+}
+
 /** What every registration run reports, whatever it registers (dataset, model, commitment). */
 export interface RegistrationRunReport {
   readonly tokenURI: string;

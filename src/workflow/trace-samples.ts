@@ -10,11 +10,11 @@
  * read, the others listed as not comparable.
  */
 import { readDataset } from "../chain/dataset-records.js";
-import { readModel, type ModelOnChain } from "../chain/model-records.js";
+import { readModel } from "../chain/model-records.js";
 import type { RegistryClient } from "../chain/registry-client.js";
 import { UserError } from "../errors/index.js";
 import type { ContentSource } from "./content-source.js";
-import { loadModelLineage, traceThroughLineage, type LineageStep, type TraceReport } from "./lineage-trace.js";
+import { traceThroughLineage, type TraceReport } from "./lineage-trace.js";
 import type { Reporter } from "./reporter.js";
 import { fitQueriesToDataset, layoutProblem } from "./sample-layout.js";
 import type { SampleQuery } from "./sample-query.js";
@@ -26,11 +26,6 @@ export interface TraceDeps {
   readonly client: RegistryClient;
   readonly content: ContentSource;
   readonly reporter?: Reporter | undefined;
-}
-
-/** The model and its ancestors, breadth-first, each with the path from the model. */
-export async function walkLineage(client: RegistryClient, modelId: bigint): Promise<{ steps: LineageStep[]; models: Map<bigint, ModelOnChain> }> {
-  return loadModelLineage((id) => readModel(client, id), modelId);
 }
 
 /** Traces `queries` through the lineage of model `modelId` (see the module doc). */

@@ -11,11 +11,12 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { parseTokenId } from "../../src/chain/dataset-records.js";
+import { shortHex } from "../../src/registry/card-svg.js";
 import { extractSample, type ExtractReport } from "../../src/workflow/extract-sample.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
-import { printJson, shortHash } from "../shared/output.js";
+import { printJson } from "../shared/output.js";
 import { VERIFY_EXIT } from "../shared/sample-proof-task.js";
 import { openContentSource } from "../shared/stores.js";
 import { errorText } from "../shared/task-errors.js";
@@ -82,12 +83,12 @@ export function extractText(r: ExtractReport): string[] {
     case "unknown-id":
       lines.push(`NOT FOUND   ${r.given}: no sample of the dataset has this id (searched the ids of ${r.shardsSearched ?? 0} shard${r.shardsSearched === 1 ? "" : "s"})`);
       for (const s of r.sites) {
-        if (s.local !== undefined) lines.push(`local copy  ${shown(s.local.path)}: ${s.local.status === "unreadable" ? s.local.problem : `its ${s.where} hashes to ${shortHash(s.local.sampleHash ?? "", 6)}, which the dataset does not hold under this id`}`);
+        if (s.local !== undefined) lines.push(`local copy  ${shown(s.local.path)}: ${s.local.status === "unreadable" ? s.local.problem : `its ${s.where} hashes to ${shortHex(s.local.sampleHash ?? "", 6, 4)}, which the dataset does not hold under this id`}`);
       }
       lines.push("result      not found (exit status 3)");
       return lines;
     case "not-member":
-      lines.push(`NOT MEMBER  ${r.sampleHash}: proven absent, its search path ends at sample #${r.index} ${shortHash(r.neighbor ?? "", 6)} (${r.proofHashes} proof hashes; ${checks})`);
+      lines.push(`NOT MEMBER  ${r.sampleHash}: proven absent, its search path ends at sample #${r.index} ${shortHex(r.neighbor ?? "", 6, 4)} (${r.proofHashes} proof hashes; ${checks})`);
       lines.push("result      not in the dataset (exit status 3)");
       return lines;
     case "invalid":
@@ -103,7 +104,7 @@ export function extractText(r: ExtractReport): string[] {
   for (const s of r.sites) {
     if (s.local === undefined) continue;
     const l = s.local;
-    const what = l.status === "matches" ? `${l.bytes} bytes, SHA-256 matches the committed sample` : l.status === "differs" ? `${l.bytes} bytes hashing to ${shortHash(l.sampleHash ?? "", 6)}: this copy DIFFERS from the committed sample` : `unreadable: ${l.problem}`;
+    const what = l.status === "matches" ? `${l.bytes} bytes, SHA-256 matches the committed sample` : l.status === "differs" ? `${l.bytes} bytes hashing to ${shortHex(l.sampleHash ?? "", 6, 4)}: this copy DIFFERS from the committed sample` : `unreadable: ${l.problem}`;
     lines.push(`local copy  ${shown(l.path)} (${s.id}): ${what}`);
   }
   if (r.fetched?.out !== undefined) lines.push(`written     ${shown(r.fetched.out)} (${r.fetched.bytes} bytes, from ${r.fetched.id})`);

@@ -3,11 +3,12 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { listDatasets, type DatasetOnChain } from "../../src/chain/dataset-records.js";
 import { formatTable } from "../../src/cli/table.js";
+import { shortHex } from "../../src/registry/card-svg.js";
 import { tokenName } from "../../src/workflow/token-metadata.js";
 import { workspaceAt } from "../../src/workflow/workspace.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
-import { jsonText, shortHash } from "../shared/output.js";
+import { jsonText } from "../shared/output.js";
 import { openMetadataContent } from "../shared/stores.js";
 import { toTaskError } from "../shared/task-errors.js";
 
@@ -40,11 +41,11 @@ export default async function datasetList(args: DatasetListArguments, hre: Hardh
         [
           { header: "ID", value: (d) => Number(d.id) },
           { header: "NAME", value: (d) => d.name ?? "", maxWidth: 32 },
-          { header: "ROOT", value: (d) => shortHash(d.root) },
+          { header: "ROOT", value: (d) => shortHex(d.root, 10, 4) },
           { header: "LEAVES", value: (d) => d.leafCount },
           { header: "MANIFEST", value: (d) => d.manifestCid },
           { header: "PREV", value: (d) => (d.previousVersion === 0n ? "" : `#${d.previousVersion}`) },
-          { header: "REGISTRANT", value: (d) => shortHash(d.registrant, 6) },
+          { header: "REGISTRANT", value: (d) => shortHex(d.registrant, 6, 4) },
           { header: "REGISTERED", value: (d) => new Date(d.registeredAt * 1000).toISOString().slice(0, 19).replace("T", " ") },
         ],
         { empty: "(no dataset registered yet: npx hardhat dataset register <sources> --name … --license …)" },

@@ -8,8 +8,8 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { shortHex } from "../../src/registry/card-svg.js";
 import { verifyDatasetSamples, type DatasetVerification } from "../../src/workflow/verify-dataset-samples.js";
-import { shortHash } from "../shared/output.js";
 import type { SampleQuery } from "../../src/workflow/sample-query.js";
 import { runSampleProofTask, VERIFY_EXIT, type SampleProofArguments, type SampleProofDeps } from "../shared/sample-proof-task.js";
 
@@ -90,7 +90,7 @@ export function verificationText(v: DatasetVerification): string[] {
       lines.push(`MEMBER      ${s.label}: index ${s.index},${ids} (${s.proofHashes} proof hashes; ${checks})`);
     } else {
       lines.push(
-        `NOT MEMBER  ${s.label} (${shortHash(s.sampleHash, 6)}): proven absent, its search path ends at sample #${s.index} ${shortHash(s.neighbor ?? "", 6)} (${s.proofHashes} proof hashes; ${checks})`,
+        `NOT MEMBER  ${s.label} (${shortHex(s.sampleHash, 6, 4)}): proven absent, its search path ends at sample #${s.index} ${shortHex(s.neighbor ?? "", 6, 4)} (${s.proofHashes} proof hashes; ${checks})`,
       );
     }
   }

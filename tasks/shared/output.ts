@@ -1,4 +1,5 @@
-/** Printing helpers shared by the registry tasks: JSON with bigints, links, short hashes. */
+/** Printing helpers shared by the registry tasks: JSON with bigints, links. */
+import { toHex } from "../../src/hash/hex.js";
 import type { Link } from "../../src/workflow/registration-transaction.js";
 
 /** JSON text of `value` with bigints as decimal strings and Uint8Arrays as 0x hex. */
@@ -7,7 +8,7 @@ export function jsonText(value: unknown): string {
     value,
     (_key, v: unknown) => {
       if (typeof v === "bigint") return v.toString();
-      if (v instanceof Uint8Array) return `0x${Buffer.from(v).toString("hex")}`;
+      if (v instanceof Uint8Array) return toHex(v);
       return v;
     },
     2,
@@ -17,11 +18,6 @@ export function jsonText(value: unknown): string {
 /** Prints `value` as JSON on stdout. */
 export function printJson(value: unknown): void {
   console.log(jsonText(value));
-}
-
-/** `0x1234abcd…ef01` for display. */
-export function shortHash(hex: string, keep = 10): string {
-  return hex.length <= keep * 2 + 2 ? hex : `${hex.slice(0, keep + 2)}…${hex.slice(-4)}`;
 }
 
 /** The explorer link lines of a result ("(local chain: no block explorer)" when there are none). */

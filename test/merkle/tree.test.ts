@@ -19,13 +19,13 @@ import {
   encodeLeafCount,
   firstUnsortedIndex,
   hashNode,
-  hashesEqual,
   isHash,
   splitBoundary,
   splitKey,
   treeDepth,
   writeSplitKey,
 } from "../../src/merkle/scheme.js";
+import { compareBytes, equalBytes } from "../../src/hash/bytes.js";
 import { buildTreeParallel, closeTreeWorkers } from "../../src/merkle/tree-parallel.js";
 import {
   MerkleTree,
@@ -200,10 +200,12 @@ describe("scheme v2 primitives (src/merkle/scheme.ts)", () => {
       expect(firstUnsortedIndex(flatten([b]))).to.equal(-1);
     });
 
-    it("treeDepth is ⌈log2 n⌉; hashesEqual and isHash never throw", () => {
+    it("treeDepth is ⌈log2 n⌉; equalBytes and isHash never throw", () => {
       expect([1, 2, 3, 4, 5, 8, 9, 1024, 1025].map(treeDepth)).to.deep.equal([0, 1, 2, 2, 3, 3, 4, 10, 11]);
-      expect(hashesEqual(new Uint8Array(2), new Uint8Array(3))).to.equal(false);
-      expect(hashesEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2]))).to.equal(true);
+      expect(equalBytes(new Uint8Array(2), new Uint8Array(3))).to.equal(false);
+      expect(equalBytes(new Uint8Array([1, 2]), new Uint8Array([1, 2]))).to.equal(true);
+      expect(compareBytes(new Uint8Array([1, 2]), new Uint8Array([1, 2, 0]))).to.be.below(0);
+      expect(compareBytes(new Uint8Array([2]), new Uint8Array([1, 9]))).to.be.above(0);
       expect(isHash(new Uint8Array(32))).to.equal(true);
       expect(isHash(Buffer.alloc(32))).to.equal(true);
       expect(isHash(new Uint8Array(31))).to.equal(false);

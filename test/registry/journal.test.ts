@@ -14,7 +14,6 @@ import {
   registrationKey,
   type RegistrationStep,
   runRegistration,
-  writeFileAtomic,
 } from "../../src/registry/journal.js";
 import { expectRejection } from "./reject.js";
 
@@ -182,27 +181,5 @@ describe("registration journal", () => {
     const reg = await new RegistrationJournal(dir).load(target);
     await expectRejection(reg.record("hashed", { n: 1n } as never), /bigint/);
     expect(reg.isDone("hashed")).to.equal(false);
-  });
-});
-
-describe("atomic file write", () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), "datatrace-atomic-"));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it("replaces the whole file and leaves no temp file", async () => {
-    const file = path.join(dir, "f.json");
-    await writeFileAtomic(file, "old");
-    await writeFileAtomic(file, "new content");
-    expect(await readFile(file, "utf8")).to.equal("new content");
-    expect(await readdir(dir)).to.deep.equal(["f.json"]);
-  });
-
-  it("fails cleanly when the directory does not exist", async () => {
-    await expectRejection(writeFileAtomic(path.join(dir, "missing", "f"), "x"), /ENOENT/);
   });
 });

@@ -270,6 +270,7 @@ describe("SVG card helpers", () => {
   it("shortens long hex strings only", () => {
     expect(shortHex("0x" + "a".repeat(64))).to.equal("0xaaaaaa…aaaaaa");
     expect(shortHex("0x1234")).to.equal("0x1234");
+    expect(shortHex("0x0123456789abcdef" + "0".repeat(44) + "cafe", 10, 4)).to.equal("0x0123456789…cafe");
   });
 
   it("renders at most 7 rows and base64-encodes the data URI", () => {

@@ -12,6 +12,8 @@
  *   #/register                       register a dataset from a wallet
  *   #/network                        choose the network
  */
+import { tokenIdOf } from "../../../src/chain/token-id.js";
+
 
 /** A view of the page. */
 export type ViewName = "datasets" | "models" | "dataset" | "model" | "verify" | "trace" | "register" | "network";
@@ -33,7 +35,8 @@ export function parseRoute(hash: string): Route {
   const [name = "", idText] = pathPart.split("/");
   const params = new URLSearchParams(queryPart);
   const view = (VIEWS as readonly string[]).includes(name) ? (name as ViewName) : "datasets";
-  if ((view === "dataset" || view === "model") && idText !== undefined && /^[1-9][0-9]*$/.test(idText)) return { view, id: BigInt(idText), params };
+  const id = idText === undefined ? undefined : tokenIdOf(idText);
+  if ((view === "dataset" || view === "model") && id !== undefined) return { view, id, params };
   if (view === "dataset" || view === "model") return { view: view === "dataset" ? "datasets" : "models", params };
   return { view, params };
 }

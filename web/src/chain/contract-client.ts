@@ -6,6 +6,7 @@
  * answers that do not decode reported as "not this contract".
  */
 import { Interface } from "ethers/abi";
+import { getAddress, isAddress } from "ethers/address";
 
 import type { JsonRpcClient } from "./json-rpc-client.js";
 import { RpcError } from "./json-rpc-client.js";
@@ -69,6 +70,18 @@ export function findRevertData(data: unknown, depth = 0): string | undefined {
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/**
+ * Checks a registry address typed by the user (a clear error if it is not
+ * one) and that `rpc` reaches a chain with code there: the checksummed
+ * address and the chain id. `what` names the contract (`DatasetNFT`).
+ */
+export async function locateContract(rpc: JsonRpcClient, address: string, what: string): Promise<{ readonly address: string; readonly chainId: bigint }> {
+  const trimmed = address.trim();
+  if (!isAddress(trimmed)) throw new Error(`"${address}" is not a contract address: give the ${what} address (0x followed by 40 hex digits).`);
+  const checksummed = getAddress(trimmed);
+  return { address: checksummed, chainId: await requireContract(rpc, checksummed, what) };
 }
 
 /** Checks that `rpc` reaches a chain with code at `address`; returns the chain id. Throws a message naming what to check. */

@@ -9,11 +9,10 @@
  * contract that is not a DatasetNFT, an unknown token id.
  */
 import { Interface } from "ethers/abi";
-import { getAddress, isAddress } from "ethers/address";
 
 import { datasetRecordOf, type DatasetRecord, type DatasetRecordResult } from "../../../src/chain/dataset-record.js";
 import type { DatasetProofChecker } from "../../../src/workflow/prove-sample.js";
-import { ContractClient, requireContract } from "./contract-client.js";
+import { ContractClient, locateContract } from "./contract-client.js";
 import type { JsonRpcClient } from "./json-rpc-client.js";
 import { DATASET_NFT_ABI } from "./registry-abi.js";
 
@@ -43,12 +42,8 @@ export class DatasetNftClient implements DatasetProofChecker {
 
   /** Checks the address, asks the chain id and that code exists at the address. */
   static async connect(rpc: JsonRpcClient, address: string): Promise<DatasetNftClient> {
-    const trimmed = address.trim();
-    if (!isAddress(trimmed)) {
-      throw new Error(`"${address}" is not a contract address: give the DatasetNFT address (0x followed by 40 hex digits).`);
-    }
-    const checksummed = getAddress(trimmed);
-    return new DatasetNftClient(rpc, checksummed, await requireContract(rpc, checksummed, "DatasetNFT"));
+    const located = await locateContract(rpc, address, "DatasetNFT");
+    return new DatasetNftClient(rpc, located.address, located.chainId);
   }
 
   /** Where the contract is, for messages. */

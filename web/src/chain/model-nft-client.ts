@@ -4,44 +4,18 @@
  * tokens at once, and the count.
  */
 import { Interface } from "ethers/abi";
-import { getAddress, isAddress } from "ethers/address";
 
-import { MODEL_RELATIONS, type ModelRelation } from "../../../src/registry/model-relation.js";
-import { ContractClient, requireContract } from "./contract-client.js";
+import { modelRecordOf, type ModelRecord, type ModelRecordResult } from "../../../src/chain/model-record.js";
+import { ContractClient, locateContract } from "./contract-client.js";
 import type { JsonRpcClient } from "./json-rpc-client.js";
 import { MODEL_NFT_ABI } from "./registry-abi.js";
 
 const abi = new Interface(MODEL_NFT_ABI);
 
-/** A model as the page shows it (the fields of `ModelNFT.model` and its token URI). */
-export interface ModelEntry {
+/** A model as the page shows it: its on-chain {@link ModelRecord}, id and token URI. */
+export interface ModelEntry extends ModelRecord {
   readonly id: bigint;
-  /** Digest of the weights (the model-signing statement's subject digest), 0x hex. */
-  readonly weightsHash: string;
-  /** Head of the hash-chained training log, 0x hex (zero when none). */
-  readonly trainingLogHead: string;
-  /** Root of the fingerprint pairs, 0x hex (zero when none). */
-  readonly fingerprintRoot: string;
-  readonly relation: ModelRelation;
-  readonly datasetIds: readonly bigint[];
-  readonly parentIds: readonly bigint[];
-  readonly registrant: string;
-  /** Seconds since 1970. */
-  readonly registeredAt: number;
-  readonly metadataFrozen: boolean;
   readonly tokenURI: string;
-}
-
-interface ModelResult {
-  weightsHash: string;
-  trainingLogHead: string;
-  fingerprintRoot: string;
-  relation: bigint;
-  datasetIds: bigint[];
-  parentIds: bigint[];
-  registrant: string;
-  registeredAt: bigint;
-  metadataFrozen: boolean;
 }
 
 /** A ModelNFT at `address`, read through `rpc`. Use {@link ModelNftClient.connect}. */
@@ -58,10 +32,8 @@ export class ModelNftClient {
 
   /** Checks the address, asks the chain id and that code exists at the address. */
   static async connect(rpc: JsonRpcClient, address: string): Promise<ModelNftClient> {
-    const trimmed = address.trim();
-    if (!isAddress(trimmed)) throw new Error(`"${address}" is not a contract address: give the ModelNFT address (0x followed by 40 hex digits).`);
-    const checksummed = getAddress(trimmed);
-    return new ModelNftClient(rpc, checksummed, await requireContract(rpc, checksummed, "ModelNFT"));
+    const located = await locateContract(rpc, address, "ModelNFT");
+    return new ModelNftClient(rpc, located.address, located.chainId);
   }
 
   get description(): string {
@@ -84,20 +56,7 @@ export class ModelNftClient {
       }),
       this.#contract.call("tokenURI", [tokenId]).catch(() => [""]),
     ]);
-    const m = result[0] as ModelResult;
-    return {
-      id: tokenId,
-      weightsHash: m.weightsHash.toLowerCase(),
-      trainingLogHead: m.trainingLogHead.toLowerCase(),
-      fingerprintRoot: m.fingerprintRoot.toLowerCase(),
-      relation: MODEL_RELATIONS[Number(m.relation)] ?? "base",
-      datasetIds: [...m.datasetIds],
-      parentIds: [...m.parentIds],
-      registrant: m.registrant,
-      registeredAt: Number(m.registeredAt),
-      metadataFrozen: m.metadataFrozen,
-      tokenURI: uri[0] as string,
-    };
+    return { id: tokenId, ...modelRecordOf(result[0] as ModelRecordResult), tokenURI: uri[0] as string };
   }
 
   /** Models `ids` (all requests of one call go out together). */

@@ -14,9 +14,7 @@ import { element, replace } from "../ui/dom.js";
 import { formatBytes, formatCount, formatTimestamp, fullCode } from "../ui/format.js";
 import { errorText } from "../ui/message.js";
 import { licenseOf, nameOf } from "./explorer-view.js";
-import { errorBox, externalLink, facts, viewHeading } from "./view-parts.js";
-
-const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+import { errorBox, externalLink, facts, metadataJsonLink, metadataText as str, viewHeading } from "./view-parts.js";
 
 /** Renders dataset `id` into `root`. */
 export async function renderDataset(ctx: AppContext, id: bigint, root: HTMLElement): Promise<void> {
@@ -36,7 +34,7 @@ export async function renderDataset(ctx: AppContext, id: bigint, root: HTMLEleme
     element("a", { class: "button-like primary", href: routeHash("verify", { params: { dataset: id } }) }, ["Verify files against this dataset"]),
     externalLink(ctx.gatewayLink(entry.manifestCid, "header.json"), "Manifest header"),
     externalLink(ctx.gatewayLink(entry.manifestCid), "Manifest directory"),
-    entry.tokenURI.startsWith("ipfs://") ? externalLink(ctx.gatewayLink(entry.tokenURI.slice(7)), "Metadata JSON") : null,
+    metadataJsonLink((cid, path) => ctx.gatewayLink(cid, path), entry.tokenURI),
     ...ctx.explorers().map((e) => externalLink(e.token(ctx.network.addresses.datasetNFT, id), `Token on ${e.name}`)),
   ]);
 

@@ -11,6 +11,7 @@
  * `#12` or `12` a token id; any other text the name, the Hugging Face
  * repository id or the description, case-insensitively.
  */
+import { tokenIdOf } from "../../../src/chain/token-id.js";
 import type { AppContext } from "../app/context.js";
 import { routeHash, type Route } from "../app/router.js";
 import type { DatasetEntry } from "../chain/dataset-nft-client.js";
@@ -36,7 +37,8 @@ type Search = { readonly kind: "none" } | { readonly kind: "hex"; readonly prefi
 function parseSearch(q: string): Search {
   const t = q.trim();
   if (t === "") return { kind: "none" };
-  if (/^#?[1-9][0-9]*$/.test(t)) return { kind: "id", id: BigInt(t.replace("#", "")) };
+  const id = tokenIdOf(t);
+  if (id !== undefined) return { kind: "id", id };
   if (/^0x[0-9a-fA-F]{1,64}$/.test(t)) return { kind: "hex", prefix: t.toLowerCase() };
   return { kind: "text", text: t.toLowerCase() };
 }

@@ -18,7 +18,7 @@ import { formatCount, formatTimestamp, fullCode, isZeroHash } from "../ui/format
 import { errorText } from "../ui/message.js";
 import { hfIdOf, licenseOf, nameOf } from "./explorer-view.js";
 import { lineageSvg } from "./lineage-svg.js";
-import { errorBox, externalLink, facts, viewHeading } from "./view-parts.js";
+import { errorBox, externalLink, facts, metadataJsonLink, metadataText as str, viewHeading } from "./view-parts.js";
 
 /** Metadata fields this view shows itself (everything else is listed under "Other metadata"). */
 const SHOWN = new Set([
@@ -26,8 +26,6 @@ const SHOWN = new Set([
   "evaluationDatasets", "weightsHash", "weightsCid", "weightsManifestCid", "weightsManifestFormat", "huggingFace", "trainingLogCid", "hyperparameters",
   "metrics", "trainingLogHead", "fingerprintRoot",
 ]);
-
-const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** Renders model `id` into `root`. */
 export async function renderModel(ctx: AppContext, id: bigint, root: HTMLElement): Promise<void> {
@@ -64,7 +62,7 @@ export async function renderModel(ctx: AppContext, id: bigint, root: HTMLElement
 
   const actions = element("div", { class: "actions" }, [
     element("a", { class: "button-like primary", href: routeHash("trace", { params: { model: id } }) }, ["Was a file in its training data?"]),
-    model.tokenURI.startsWith("ipfs://") ? externalLink(ctx.gatewayLink(model.tokenURI.slice(7)), "Metadata JSON") : null,
+    metadataJsonLink((cid, path) => ctx.gatewayLink(cid, path), model.tokenURI),
     ...ctx.explorers().map((e) => externalLink(e.token(ctx.network.addresses.modelNFT, id), `Token on ${e.name}`)),
   ]);
 

@@ -9,6 +9,7 @@
  * the lineage is drawn as a graph with the path(s) that reach the dataset
  * holding the selected sample highlighted.
  */
+import { tokenIdOf } from "../../../src/chain/token-id.js";
 import { loadModelLineage, traceThroughLineage, type LineageTraceSources, type SampleTrace, type TraceReport } from "../../../src/workflow/lineage-trace.js";
 import { silentReporter } from "../../../src/workflow/reporter.js";
 import type { AppContext } from "../app/context.js";
@@ -64,12 +65,12 @@ export function renderTrace(ctx: AppContext, route: Route, root: HTMLElement): v
     output,
   );
   const showName = async (): Promise<void> => {
-    const text = modelInput.value.trim().replace(/^#/, "");
-    if (!/^[1-9][0-9]*$/.test(text)) return replace(modelName, "");
+    const id = tokenIdOf(modelInput.value);
+    if (id === undefined) return replace(modelName, "");
     try {
-      const model = await (await ctx.registry()).model(BigInt(text));
+      const model = await (await ctx.registry()).model(id);
       const name = nameOf(await ctx.metadata.get(model.tokenURI));
-      replace(modelName, `${name ?? `Model #${text}`}: ${model.parentIds.length === 0 ? "a base model" : `${model.relation} of ${model.parentIds.map((p) => `#${p}`).join(", ")}`}.`);
+      replace(modelName, `${name ?? `Model #${id}`}: ${model.parentIds.length === 0 ? "a base model" : `${model.relation} of ${model.parentIds.map((p) => `#${p}`).join(", ")}`}.`);
     } catch {
       replace(modelName, "");
     }
@@ -80,8 +81,8 @@ export function renderTrace(ctx: AppContext, route: Route, root: HTMLElement): v
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     replace(formError);
-    const text = modelInput.value.trim().replace(/^#/, "");
-    if (!/^[1-9][0-9]*$/.test(text)) {
+    const id = tokenIdOf(modelInput.value);
+    if (id === undefined) {
       replace(formError, "Give the model's token id (a whole number from 1).");
       modelInput.focus();
       return;
@@ -90,10 +91,10 @@ export function renderTrace(ctx: AppContext, route: Route, root: HTMLElement): v
       replace(formError, "Choose files or a folder (or drop them), or paste hashes or lines.");
       return;
     }
-    history.replaceState(null, "", `${location.pathname}${location.search}${routeHash("trace", { params: { model: text } })}`);
+    history.replaceState(null, "", `${location.pathname}${location.search}${routeHash("trace", { params: { model: id } })}`);
     button.disabled = true;
     document.body.dataset.run = "running";
-    void runTrace(ctx, BigInt(text), picker, output).finally(() => {
+    void runTrace(ctx, id, picker, output).finally(() => {
       button.disabled = false;
       document.body.dataset.run = "finished";
     });

@@ -15,6 +15,7 @@
  * 5. per file: MEMBER (index, sample ids) / NOT A MEMBER (where its search
  *    path ends) / ERROR, and the evidence of the run as JSON.
  */
+import { tokenIdOf } from "../../../src/chain/token-id.js";
 import { toHex } from "../../../src/hash/hex.js";
 import type { ManifestReader } from "../../../src/manifest/manifest-reader.js";
 import { requireManifestMatches } from "../../../src/workflow/prove-sample.js";
@@ -64,16 +65,16 @@ export function renderVerify(ctx: AppContext, route: Route, root: HTMLElement): 
   );
 
   const showName = async (): Promise<void> => {
-    const text = datasetInput.value.trim().replace(/^#/, "");
-    if (!/^[1-9][0-9]*$/.test(text)) {
+    const id = tokenIdOf(datasetInput.value);
+    if (id === undefined) {
       replace(datasetName, "");
       return;
     }
     try {
-      const entry = await (await ctx.registry()).dataset(BigInt(text));
+      const entry = await (await ctx.registry()).dataset(id);
       const name = nameOf(await ctx.metadata.get(entry.tokenURI));
-      if (datasetInput.value.trim().replace(/^#/, "") === text) {
-        replace(datasetName, `${name ?? `Dataset #${text}`}: ${formatCount(entry.leafCount)} distinct samples.`);
+      if (tokenIdOf(datasetInput.value) === id) {
+        replace(datasetName, `${name ?? `Dataset #${id}`}: ${formatCount(entry.leafCount)} distinct samples.`);
       }
     } catch {
       replace(datasetName, "");
@@ -85,8 +86,8 @@ export function renderVerify(ctx: AppContext, route: Route, root: HTMLElement): 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     replace(formError);
-    const text = datasetInput.value.trim().replace(/^#/, "");
-    if (!/^[1-9][0-9]*$/.test(text)) {
+    const id = tokenIdOf(datasetInput.value);
+    if (id === undefined) {
       replace(formError, "Give the dataset's token id (a whole number from 1).");
       datasetInput.focus();
       return;
@@ -96,10 +97,10 @@ export function renderVerify(ctx: AppContext, route: Route, root: HTMLElement): 
       replace(formError, "Choose files or a folder (or drop them), or paste hashes or lines.");
       return;
     }
-    history.replaceState(null, "", `${location.pathname}${location.search}${routeHash("verify", { params: { dataset: text } })}`);
+    history.replaceState(null, "", `${location.pathname}${location.search}${routeHash("verify", { params: { dataset: id } })}`);
     button.disabled = true;
     document.body.dataset.run = "running";
-    void runVerification(ctx, BigInt(text), samples.length, output, picker).finally(() => {
+    void runVerification(ctx, id, samples.length, output, picker).finally(() => {
       button.disabled = false;
       document.body.dataset.run = "finished";
     });

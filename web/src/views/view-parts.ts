@@ -1,4 +1,5 @@
 /** Pieces every view uses: its heading (focused on navigation), fact lists, error boxes, links. */
+import { ipfsTarget } from "../../../src/workflow/token-metadata.js";
 import { element, replace, type Child } from "../ui/dom.js";
 import { messageParagraphs, errorText } from "../ui/message.js";
 
@@ -28,6 +29,17 @@ export function errorBox(error: unknown, title = "Something went wrong"): HTMLEl
 /** Puts an error box into `target`. */
 export function showError(target: HTMLElement, error: unknown, title?: string): void {
   replace(target, errorBox(error, title));
+}
+
+/** A metadata value as text: the string itself, or undefined for anything else or an empty string. */
+export function metadataText(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** A link to a token's metadata JSON through the gateway, when its URI is `ipfs://…` (null otherwise). */
+export function metadataJsonLink(gatewayLink: (cid: string, path: string) => string, tokenURI: string): HTMLAnchorElement | null {
+  const target = ipfsTarget(tokenURI);
+  return target === undefined ? null : externalLink(gatewayLink(target.cid, target.path), "Metadata JSON");
 }
 
 /** An external link (new tab, no referrer). */
