@@ -12,7 +12,7 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { childEnv, collect, spawnHardhat } from "../e2e/helpers.js";
+import { childEnv, collect, spawnHardhat } from "./helpers.js";
 import { tempDir, writeTree } from "../fixtures/dataset-fixtures.js";
 
 /** An IDX file of `count` random 16-byte records (big enough that hashing it with a small memory budget takes seconds). */
