@@ -11,6 +11,15 @@ import { balanced } from "ipfs-unixfs-importer/layout";
 
 import { Random } from "../fixtures/seeded-random.js";
 
+/**
+ * Resolves once `condition()` holds, checking every 20 ms. No time limit of its
+ * own: the test's (generous) mocha timeout bounds it, so a loaded machine only
+ * makes it slower, never makes it fail.
+ */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 /** A fresh temporary directory; removed by `removeTempDirs`. */
 export function tempDir(prefix = "datatrace-storage-"): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
