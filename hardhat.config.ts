@@ -21,7 +21,7 @@ const SOLC_VERSION = "0.8.30";
 
 /**
  * One seed for every randomized test of a run: Solidity fuzz and invariant
- * campaigns and the seeded mocha suites (test/merkle/helpers.ts reads the same
+ * campaigns and the seeded mocha suites (test/fixtures/seeded-random.ts reads the same
  * variable). A fresh one per run unless FUZZ_SEED is set; `hardhat test`
  * prints it, so a failing CI run is reproduced with FUZZ_SEED=<seed> npm test.
  */

@@ -252,7 +252,15 @@ describe("Gas", function () {
       datasetIds: Array.from({ length: 64 }, (_, k) => BigInt(k + 1)),
       tokenURI: TOKEN_URI,
     };
-    record("ModelNFT.register: 64 datasets + 16 parents (maximum)", await gasUsed(models.register(max)));
+    expect(await models.MAX_DATASETS()).to.equal(64n);
+    expect(await models.MAX_PARENTS()).to.equal(16n);
+    const gas = await gasUsed(models.register(max));
+    record("ModelNFT.register: 64 datasets + 16 parents (maximum)", gas);
+    // The maximum is accepted and every link is stored, in order.
+    expect(await models.modelCount()).to.equal(17n);
+    expect(await models.datasetsOf(17n)).to.deep.equal(max.datasetIds);
+    expect(await models.parentsOf(17n)).to.deep.equal(max.parentIds);
+    expect(gas).to.be.greaterThan(0n);
   });
 
   it("ModelNFT.ancestors on a dense lineage (160 models, up to 16 parents each) is linear in the walk", async function () {

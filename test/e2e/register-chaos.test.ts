@@ -9,7 +9,7 @@ import { Interface } from "ethers";
 import { RegistrationJournal } from "../../src/registry/journal.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { startIpfsServer, type RunningIpfsServer } from "../../src/storage/server.js";
-import { Random } from "../merkle/helpers.js";
+import { Random } from "../fixtures/seeded-random.js";
 import { childEnv, collect, hardhat, ROOT, rpc, spawnHardhat, startNode, type LocalNode } from "./helpers.js";
 
 const DATASETS = new Interface([

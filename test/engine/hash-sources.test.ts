@@ -119,7 +119,8 @@ describe("HashWorkerPool", () => {
         third = true;
         return s;
       });
-      await new Promise((r) => setTimeout(r, 10));
+      // A full turn of the event loop (every pending promise settled), not a sleep.
+      await new Promise((r) => setImmediate(r));
       expect(third).to.equal(false);
       pool.releaseSlot(a);
       expect((await pending).id).to.equal(a.id);

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { solidityPackedKeccak256 } from "ethers";
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -9,9 +8,12 @@ import { decodeIndex } from "../../src/manifest/manifest-format.js";
 import { ManifestWriter } from "../../src/manifest/manifest-writer.js";
 import { buildTree, rootOfSubtree } from "../../src/merkle/tree.js";
 import { tempDir } from "../fixtures/dataset-fixtures.js";
+import { Random } from "../fixtures/seeded-random.js";
+
+const random = new Random("manifest writer hashes");
 
 function sortedRandomHashes(n: number): Uint8Array {
-  const raw = randomBytes(n * 32);
+  const raw = random.bytes(n * 32);
   const perm = sortRecords({ count: n, hashes: raw, sources: new Uint32Array(n), ordinals: new Float64Array(n), ids: null });
   const out = new Uint8Array(n * 32);
   perm.forEach((i, j) => out.set(raw.subarray(i * 32, i * 32 + 32), j * 32));

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,6 +17,7 @@ import {
   statementOfBytes,
   subjectDigest,
 } from "../../src/models/index.js";
+import { Random } from "../fixtures/seeded-random.js";
 
 /**
  * model_signing's rule, written independently in Python (standard library
@@ -53,25 +54,17 @@ const DEFAULT_IGNORES = [".git", ".gitattributes", ".github", ".gitignore", "mod
 describe("model-signing statement (weightsHash = model_signing's subject digest)", function () {
   this.timeout(60_000);
   let root: string;
-  const seed = Number(process.env.MODELS_SEED ?? 0x5eed);
+  const seed = new Random("model-signing statement files").seed;
   beforeEach(() => {
     root = mkdtempSync(path.join(os.tmpdir(), "datatrace-statement-"));
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  /** A deterministic pseudo-random byte string for file `i` (seeded). */
-  const content = (i: number, size: number): Buffer => {
-    const out = Buffer.alloc(size);
-    let x = (seed ^ (i * 0x9e3779b1)) >>> 0;
-    for (let k = 0; k < size; k++) {
-      x = (x * 1664525 + 1013904223) >>> 0;
-      out[k] = x >>> 24;
-    }
-    return out;
-  };
+  /** The same pseudo-random bytes for file `i` on every call (seeded by the run seed). */
+  const content = (i: number, size: number): Buffer => Buffer.from(new Random(`file ${i}`, seed).bytes(size));
 
   it("equals an independent Python implementation on nested paths, tricky sort orders and ignore paths", async () => {
-    console.log(`      seed ${seed} (set MODELS_SEED to change)`);
+    console.log(`      (seed ${seed})`);
     const model = path.join(root, "my-model");
     const files = [
       "config.json", "a-b", "a/b", "a.txt", "a/b c/d", "B", "b", "é.bin", "z/y/x/w/v.safetensors", "original/params.json", "empty",
@@ -151,7 +144,7 @@ describe("model-signing statement (weightsHash = model_signing's subject digest)
   });
 
   it("round-trips through canonical bytes and rejects inconsistent or malformed statements", () => {
-    const s = statementOfBytes("m", [{ name: "x", bytes: randomBytes(10) }]);
+    const s = statementOfBytes("m", [{ name: "x", bytes: Random.fixed("statement round trip").bytes(10) }]);
     expect(parseStatementBytes(s.bytes)).to.deep.equal(s.statement);
     expect(Buffer.from(statementBytes(parseStatementBytes(s.bytes))).equals(Buffer.from(s.bytes))).to.equal(true);
     const tampered = JSON.parse(Buffer.from(s.bytes).toString()) as { predicate: { resources: { digest: string }[] } };

@@ -7,6 +7,7 @@ import { LinesSource, linesFormatOf } from "../../src/sources/lines-source.js";
 import type { PartSelector } from "../../src/sources/sample-batch.js";
 import { SourceError } from "../../src/sources/source-error.js";
 import { sha256Hex, tempDir } from "../fixtures/dataset-fixtures.js";
+import { Random } from "../fixtures/seeded-random.js";
 
 interface Hashed {
   id: string;
@@ -46,11 +47,8 @@ function expectedLines(name: string, text: string, header: boolean): Hashed[] {
 }
 
 function randomText(seed: number, lines: number): string {
-  let x = seed;
-  const rnd = (n: number): number => {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    return x % n;
-  };
+  const random = Random.fixed(`lines ${seed}`);
+  const rnd = (n: number): number => random.int(n);
   const parts: string[] = [];
   for (let i = 0; i < lines; i++) {
     const len = rnd(5) === 0 ? 0 : rnd(90);

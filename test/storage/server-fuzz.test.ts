@@ -9,7 +9,7 @@
  * server cannot render), a valid upload gets the CID an independent import
  * of the same files gives, and at the end the store is consistent (every
  * block file hashes to its name, every recorded root is complete, no spool
- * is left). Replay a run with DATATRACE_TEST_SEED=<seed>; size it with
+ * is left). Replay a run with FUZZ_SEED=<seed>; size it with
  * DATATRACE_FUZZ_REQUESTS (default 3000).
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -24,7 +24,7 @@ import { importBytes, importPath } from "../../src/storage/import-path.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { startIpfsServer, type RunningIpfsServer } from "../../src/storage/server.js";
 import { verifyBlock } from "../../src/storage/verify-block.js";
-import { seededRandom, suiteSeed, type SeededRandom } from "../fixtures/seeded-random.js";
+import { Random } from "../fixtures/seeded-random.js";
 import { removeTempDirs, tempDir } from "./storage-fixtures.js";
 
 const KEY = "fuzz-key";
@@ -77,7 +77,7 @@ function sendRaw(base: URL, bytes: Uint8Array): Promise<string> {
 }
 
 /** A random file or directory name: ASCII, Unicode, spaces, dots (never empty, never `.`/`..`). */
-function randomName(rng: SeededRandom): string {
+function randomName(rng: Random): string {
   const alphabet = ["a", "b", "z", "0", "9", "-", "_", ".", " ", "é", "数", "😀", "A"];
   let name = "";
   for (let i = 1 + rng.int(12); i > 0; i--) name += rng.pick(alphabet);
@@ -85,14 +85,14 @@ function randomName(rng: SeededRandom): string {
 }
 
 /** A random token usable in a header value (visible ASCII). */
-function asciiToken(rng: SeededRandom): string {
+function asciiToken(rng: Random): string {
   let token = "";
   for (let i = 1 + rng.int(20); i > 0; i--) token += String.fromCharCode(0x21 + rng.int(0x5e));
   return token;
 }
 
 /** A random directory tree (relative path → bytes), at least one file, no name both file and directory. */
-function randomTree(rng: SeededRandom): Record<string, Uint8Array> {
+function randomTree(rng: Random): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {};
   const dirs = ["", ...Array.from({ length: rng.int(3) }, () => randomName(rng))];
   for (let i = 1 + rng.int(4); i > 0; i--) {
@@ -111,7 +111,7 @@ function encodePart(boundary: string, filename: string, body: Uint8Array): Buffe
     : `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''${encodeURIComponent(filename)}\r\n\r\n`;
   return Buffer.concat([Buffer.from(header, "utf8"), Buffer.from(body), Buffer.from("\r\n")]);
 }
-let rng0 = seededRandom(0);
+let rng0 = Random.fixed("server fuzz: multipart headers");
 
 /** A multipart body of the given files (the Lighthouse SDK's shape: one part per file, path in the file name). */
 function multipartBody(boundary: string, files: Record<string, Uint8Array>): Buffer {
@@ -119,7 +119,7 @@ function multipartBody(boundary: string, files: Record<string, Uint8Array>): Buf
 }
 
 /** A damaged copy of `bytes`: truncated, bit-flipped, with garbage inserted, or a slice repeated. */
-function mutate(rng: SeededRandom, bytes: Buffer): Buffer {
+function mutate(rng: Random, bytes: Buffer): Buffer {
   const copy = Buffer.from(bytes);
   switch (rng.int(5)) {
     case 0:
@@ -180,7 +180,7 @@ describe("storage: the local server under a seeded fuzz run", function () {
   });
 
   /** The next request of the run. */
-  function nextRequest(rng: SeededRandom, n: number): FuzzRequest | { raw: Uint8Array; label: string } {
+  function nextRequest(rng: Random, n: number): FuzzRequest | { raw: Uint8Array; label: string } {
     const auth: Record<string, string> = rng.chance(0.9) ? { Authorization: `Bearer ${rng.chance(0.9) ? KEY : asciiToken(rng)}` } : {};
     const host: Record<string, string> = rng.chance(0.05) ? { Host: rng.pick(["evil.example", "127.0.0.1.nip.io:80", "localhost:1", "[::1]", "a%b", "x"]) } : {};
     const kind = rng.int(100);
@@ -240,8 +240,9 @@ describe("storage: the local server under a seeded fuzz run", function () {
   }
 
   it(`answers ${REQUESTS} random and malformed requests with 2xx/4xx, never stops, and keeps the store consistent`, async () => {
-    const rng = seededRandom(suiteSeed("server fuzz", 0x5e57e));
-    rng0 = seededRandom(rng.seed ^ 0x9e3779b9);
+    const rng = new Random("server fuzz");
+    rng0 = new Random("server fuzz: multipart headers");
+    console.log(`      (seed ${rng.seed})`);
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const statuses = new Map<number, number>();
     const failures: string[] = [];

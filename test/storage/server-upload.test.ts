@@ -12,7 +12,7 @@ import { expect } from "chai";
 
 import { LocalStore } from "../../src/storage/local-store.js";
 import { startIpfsServer, type RunningIpfsServer } from "../../src/storage/server.js";
-import { listTree, removeTempDirs, tempDir } from "./storage-fixtures.js";
+import { listTree, removeTempDirs, tempDir, until } from "./storage-fixtures.js";
 
 const KEY = "upload-test-key";
 
@@ -145,7 +145,7 @@ describe("storage: the upload API's multipart bodies", function () {
       req.write('--b\r\nContent-Disposition: form-data; name="file"; filename="dir/big.bin"\r\n\r\n');
       req.write(Buffer.alloc(100_000, 1), () => req.destroy());
     });
-    for (let i = 0; i < 100 && existsSync(store.tmpDir) && readdirSync(store.tmpDir).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await until(() => !existsSync(store.tmpDir) || readdirSync(store.tmpDir).length === 0);
     expect(existsSync(store.tmpDir) ? readdirSync(store.tmpDir) : []).to.deep.equal([]);
     await expectAlive();
   });

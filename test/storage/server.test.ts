@@ -1,5 +1,7 @@
+import { once } from "node:events";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { request } from "node:http";
+import { connect } from "node:net";
 import path from "node:path";
 
 import { CarBlockIterator } from "@ipld/car/iterator";
@@ -9,7 +11,7 @@ import { parseCid } from "../../src/storage/cid.js";
 import { LocalStore } from "../../src/storage/local-store.js";
 import { startIpfsServer, type RunningIpfsServer } from "../../src/storage/server.js";
 import { verifyBlock } from "../../src/storage/verify-block.js";
-import { listTree, manifestFiles, removeTempDirs, tempDir, writeTree } from "./storage-fixtures.js";
+import { listTree, manifestFiles, removeTempDirs, tempDir, until, writeTree } from "./storage-fixtures.js";
 
 const KEY = "server-test-key";
 
@@ -160,11 +162,12 @@ describe("storage: local IPFS-compatible server", function () {
       });
       req.on("error", () => resolve());
       req.write('--b0undary\r\nContent-Disposition: form-data; name="file"; filename="big.car"\r\n\r\n');
-      req.write(Buffer.alloc(300_000, 7), () => setTimeout(() => req.destroy(), 50));
+      // Reset the connection once the server has started spooling the upload (an event, not a sleep).
+      req.write(Buffer.alloc(300_000, 7), () => void until(() => existsSync(store.tmpDir) && readdirSync(store.tmpDir).length > 0).then(() => req.destroy()));
       req.on("close", () => resolve());
     });
-    // The server notices the reset asynchronously; give it a moment to clean up.
-    for (let i = 0; i < 50 && existsSync(store.tmpDir) && readdirSync(store.tmpDir).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    // The server notices the reset asynchronously: wait for its clean-up (bounded by the test's timeout).
+    await until(() => !existsSync(store.tmpDir) || readdirSync(store.tmpDir).length === 0);
     expect(existsSync(store.tmpDir) ? readdirSync(store.tmpDir) : []).to.deep.equal([]);
     expect(storeSnapshot()).to.deep.equal(before);
   });
@@ -186,11 +189,27 @@ describe("storage: local IPFS-compatible server", function () {
     expect(list.fileList.map((f) => f.cid)).to.include(added.Hash);
   });
 
-  it("closes promptly even with an idle keep-alive connection open", async function () {
+  it("closes even with an idle keep-alive connection open, closing that connection itself", async function () {
     const extra = await startIpfsServer({ store, port: 0 });
-    await fetch(`${extra.url}/ipfs/${root}?format=raw`, { headers: { Connection: "keep-alive" } }).then((r) => r.arrayBuffer());
-    const started = Date.now();
+    // A raw keep-alive connection, idle after one full answer; only the server may close it.
+    const socket = connect(extra.port, extra.host);
+    await once(socket, "connect");
+    let answer = "";
+    socket.setEncoding("latin1");
+    const answered = new Promise<void>((resolve) =>
+      socket.on("data", (chunk: string) => {
+        answer += chunk;
+        if (answer.includes("\r\n\r\n") && answer.length >= answer.indexOf("\r\n\r\n") + 4 + Number(/content-length: (\d+)/i.exec(answer)?.[1] ?? 0)) resolve();
+      }),
+    );
+    socket.write(`GET /ipfs/${root}?format=raw HTTP/1.1\r\nHost: ${extra.host}:${extra.port}\r\nConnection: keep-alive\r\n\r\n`);
+    await answered;
+    expect(answer).to.match(/^HTTP\/1\.1 200 /);
+    expect(answer).to.match(/connection: keep-alive/i);
+    const closedByServer = once(socket, "close");
+    // Node would otherwise keep an idle connection for its keep-alive timeout; close() must not wait for it.
     await extra.close();
-    expect(Date.now() - started).to.be.below(1_000);
+    await closedByServer;
+    expect(socket.destroyed).to.equal(true);
   });
 });

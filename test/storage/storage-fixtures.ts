@@ -9,6 +9,17 @@ import { importer, type ImportCandidate, type ImporterOptions } from "ipfs-unixf
 import { fixedSize } from "ipfs-unixfs-importer/chunker";
 import { balanced } from "ipfs-unixfs-importer/layout";
 
+import { Random } from "../fixtures/seeded-random.js";
+
+/**
+ * Resolves once `condition()` holds, checking every 20 ms. No time limit of its
+ * own: the test's (generous) mocha timeout bounds it, so a loaded machine only
+ * makes it slower, never makes it fail.
+ */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 /** A fresh temporary directory; removed by `removeTempDirs`. */
 export function tempDir(prefix = "datatrace-storage-"): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -22,19 +33,9 @@ export function removeTempDirs(): void {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** `n` deterministic pseudo-random bytes (xorshift32 from `seed`). */
+/** `n` deterministic pseudo-random bytes, the same for the same `seed` on every run (the tree's seeded source, fixed stream). */
 export function pseudoRandomBytes(n: number, seed = 0x9e3779b9): Uint8Array {
-  const words = new Uint32Array(Math.ceil(n / 4));
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    words[i] = x;
-  }
-  return new Uint8Array(words.buffer, 0, n);
+  return Random.fixed(`storage fixture ${seed}`).bytes(n);
 }
 
 /** Files of a manifest-like directory (relative path → bytes), the shape issue 3 produces. */

@@ -36,6 +36,7 @@ import { datasetMetadata } from "../../src/workflow/dataset-metadata.js";
 import { buildWeb } from "../../web/build.js";
 import { DATASET_NFT_ABI } from "../../web/src/chain/registry-abi.js";
 import { childEnv, hardhat, ROOT, rpc, startNode, type LocalNode } from "../e2e/helpers.js";
+import { Random } from "../fixtures/seeded-random.js";
 import { startCountingRelay, startStaticServer, startTamperingGateway, type CountingRelay, type LoopbackServer } from "./loopback-servers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -91,6 +92,7 @@ const LOW_CONTRAST = `(() => {
 describe("web app in headless Chromium against a hardhat node, the demo and ipfs serve", function () {
   this.timeout(600_000);
   const deploymentId = `e2e-web-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const random = new Random("web app registrations");
   let tmp: string;
   let node: LocalNode;
   let relay: CountingRelay;
@@ -389,7 +391,7 @@ describe("web app in headless Chromium against a hardhat node, the demo and ipfs
     it("registers a small folder through an injected EIP-1193 wallet with the CLI's manifest and metadata; it shows in the explorer", async () => {
       const folder = path.join(tmp, "to-register", "field-notes");
       mkdirSync(path.join(folder, "sub"), { recursive: true });
-      for (let i = 0; i < 5; i++) writeFileSync(path.join(folder, `note-${i}.txt`), `field note ${i} ${randomBytes(8).toString("hex")}\n`);
+      for (let i = 0; i < 5; i++) writeFileSync(path.join(folder, `note-${i}.txt`), `field note ${i} ${Buffer.from(random.bytes(8)).toString("hex")}\n`);
       writeFileSync(path.join(folder, "sub", "a.txt"), "same\n");
       writeFileSync(path.join(folder, "sub", "copy-of-a.txt"), "same\n");
       writeFileSync(path.join(folder, ".hidden"), "left out\n");
@@ -458,7 +460,7 @@ describe("web app in headless Chromium against a hardhat node, the demo and ipfs
 
   describe("pagination and batching", () => {
     it("pages a larger registry newest first, reading a page of records in one batch request", async () => {
-      for (let i = 0; i < 30; i++) await registerRaw(`0x${randomBytes(32).toString("hex")}`, 1, demo.datasets.test.manifestCid);
+      for (let i = 0; i < 30; i++) await registerRaw(`0x${Buffer.from(random.bytes(32)).toString("hex")}`, 1, demo.datasets.test.manifestCid);
       const total = Number(BigInt(datasetNft.decodeFunctionResult("datasetCount", await rpc<string>(relay.url, "eth_call", [{ to: JSON.parse(readFileSync(path.join(ROOT, "ignition", "deployments", deploymentId, "deployed_addresses.json"), "utf8"))["Registry#DatasetNFT"], data: datasetNft.encodeFunctionData("datasetCount") }, "latest"]))[0] as bigint));
       const posts = relay.posts();
       const calls = relay.calls();

@@ -4,7 +4,6 @@
  * workspaces with small sample datasets, and a store wrapper that counts
  * uploads (to prove resumed registrations do not upload again).
  */
-import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -18,6 +17,7 @@ import type { PutResult } from "../../src/storage/store.js";
 import type { PublishingStore } from "../../src/workflow/publishing-store.js";
 import type { Reporter } from "../../src/workflow/reporter.js";
 import { workspaceAt, type Workspace } from "../../src/workflow/workspace.js";
+import { Random } from "../fixtures/seeded-random.js";
 
 /** A fresh chain with the registries, and clients for its first two accounts. */
 export async function deployRegistry() {
@@ -38,6 +38,9 @@ export function tempWorkspace(label = "wf"): { workspace: Workspace; root: strin
   return { workspace: workspaceAt(path.join(root, "dt")), root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
+/** The content of the sample files: seeded (the run seed is printed), one stream so every file differs. */
+const sampleContent = new Random("workflow sample files");
+
 /** Writes `count` random sample files into `<root>/<name>/` and returns the directory and the files. */
 export function writeSamples(root: string, name: string, count: number, size = 64): { dir: string; files: string[] } {
   const dir = path.join(root, name);
@@ -45,7 +48,7 @@ export function writeSamples(root: string, name: string, count: number, size = 6
   const files: string[] = [];
   for (let i = 0; i < count; i++) {
     const file = path.join(dir, `sample-${String(i).padStart(4, "0")}.bin`);
-    writeFileSync(file, randomBytes(size));
+    writeFileSync(file, sampleContent.bytes(size));
     files.push(file);
   }
   return { dir, files };

@@ -90,21 +90,25 @@ describe("sample layout: in-place queries against how a dataset was hashed", fun
   describe("with real files", () => {
     let root: string;
     let cleanup: () => void;
-    let cwd: string;
+    /** Runs a test in `root`: the queries name files as a user does, relative to the working directory (restored in finally). */
+    const inRoot = (test: () => Promise<void>) => async () => {
+      const cwd = process.cwd();
+      process.chdir(root);
+      try {
+        await test();
+      } finally {
+        process.chdir(cwd);
+      }
+    };
     before(async () => {
       ({ dir: root, cleanup } = tempDir("layout"));
       writeTree(root, { "k/000001.jpg": "jpg-1", "k/000001.txt": "txt-1", "k/000001.json": "{}", "k/000002.jpg": "jpg-2" });
       systemTar(path.join(root, "k"), ["--sort=name", "-cf", path.join(root, "s.tar"), "."]);
       await duckdb([`COPY (SELECT i AS id, {'bytes': ('img' || i)::BLOB, 'path': 'p.jpg'} AS image FROM range(5) t(i)) TO '${path.join(root, "t.parquet")}' (FORMAT parquet)`]);
-      cwd = process.cwd();
-      process.chdir(root); // the queries name files as a user does: relative to the working directory
     });
-    after(() => {
-      process.chdir(cwd);
-      cleanup();
-    });
+    after(() => cleanup());
 
-    it("in-place queries hash to what `dataset hash` gives the same ids", async () => {
+    it("in-place queries hash to what `dataset hash` gives the same ids", inRoot(async () => {
       const byColumn = await engineIds(["t.parquet"], { baseDir: root, column: "image" });
       const byRow = await engineIds(["t.parquet"], { baseDir: root });
       const columnQueries = await sampleQueriesFromParquetRows("t.parquet", [0, 4], "image");
@@ -115,9 +119,9 @@ describe("sample layout: in-place queries against how a dataset was hashed", fun
       expect(Buffer.from((await sampleQueryFromTarMember("s.tar", "000001.txt")).sampleHash).toString("hex")).to.equal(members.get("s.tar/000001.txt"));
       const keys = await engineIds(["s.tar"], { baseDir: root, groupByKey: true });
       expect(Buffer.from((await sampleQueryFromTarKey("s.tar", "000001")).sampleHash).toString("hex")).to.equal(keys.get("s.tar/000001"));
-    });
+    }));
 
-    it("bad positions are one-line UserErrors saying what to check", async () => {
+    it("bad positions are one-line UserErrors saying what to check", inRoot(async () => {
       const err = await sampleQueriesFromParquetRows("t.parquet", [9], "image").then(
         () => expect.fail("row 9 accepted"),
         (e: Error) => e,
@@ -133,9 +137,9 @@ describe("sample layout: in-place queries against how a dataset was hashed", fun
         () => expect.fail("a missing shard accepted"),
         (e: Error) => expect(e.message).to.match(/^Cannot read tar shard missing\.tar: no such file or directory\./),
       );
-    });
+    }));
 
-    it("fits a key to the dataset's member rules (--include '*.jpg,*.txt'), and refuses a query read differently", async () => {
+    it("fits a key to the dataset's member rules (--include '*.jpg,*.txt'), and refuses a query read differently", inRoot(async () => {
       const keys = await engineIds(["s.tar"], { baseDir: root, groupByKey: true, include: ["*.jpg", "*.txt"] });
       const query = await sampleQueryFromTarKey("s.tar", "000001");
       const fitted = await fitQueriesToDataset(7n, { sources: [tar("s.tar", true, { include: ["*.jpg", "*.txt"] })] }, [query]);
@@ -151,6 +155,6 @@ describe("sample layout: in-place queries against how a dataset was hashed", fun
           expect(e.family).to.equal("usage");
         },
       );
-    });
+    }));
   });
 });

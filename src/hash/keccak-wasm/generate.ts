@@ -2,7 +2,7 @@
  * Regenerates `keccak-wasm-bytes.ts` from `build-keccak-wasm.ts`.
  *
  * Run from the repository root: `npx tsx src/hash/keccak-wasm/generate.ts`.
- * The output is deterministic; `test/merkle/keccak.test.ts` fails if the
+ * The output is deterministic; `test/hash/keccak.test.ts` fails if the
  * committed file differs from what the generator emits.
  */
 import { writeFileSync } from "node:fs";

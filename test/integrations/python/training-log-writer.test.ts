@@ -5,7 +5,7 @@
  * digests; and its TrainerCallback look-alike driven like a Trainer would.
  */
 import { spawnSync } from "node:child_process";
-import { createHash, randomInt } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -18,6 +18,7 @@ import { TrainingLogBuilder } from "../../../src/training/log-chain.js";
 import type { TrainingLogEntry } from "../../../src/training/log-entry.js";
 import { checkTrainingLog } from "../../../src/training/log-verification.js";
 import { weightsDigestOf } from "../../../src/training/weights-digest.js";
+import { Random } from "../../fixtures/seeded-random.js";
 import { fakeDigest, simpleRunEntries } from "../../training/log-fixtures.js";
 
 const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), "harness.py");
@@ -35,18 +36,6 @@ function tsCanonical(text: string): { ok: string } | { error: string } {
   } catch (error) {
     return { error: (error as Error).message };
   }
-}
-
-/** mulberry32: a small seeded generator, so a failing fuzz case can be rerun with FUZZ_SEED. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe("Python training log writer (python3, standard library only)", function () {
@@ -94,9 +83,10 @@ describe("Python training log writer (python3, standard library only)", function
   });
 
   it("agrees with TypeScript on seeded random values (floats from random bits, large integers, unicode)", () => {
-    const seed = Number(process.env.FUZZ_SEED ?? randomInt(2 ** 31));
-    console.log(`      FUZZ_SEED=${seed}`);
-    const rand = generator(seed);
+    const random = new Random("python canonical JSON");
+    const seed = random.seed;
+    console.log(`      (seed ${seed})`);
+    const rand = (): number => random.next();
     const view = new DataView(new ArrayBuffer(8));
     const float = (): number => {
       for (;;) {
@@ -118,7 +108,7 @@ describe("Python training log writer (python3, standard library only)", function
     };
     const texts = Array.from({ length: 300 }, () => JSON.stringify(value(0)));
     const py = python<Array<{ ok?: string; error?: string }>>({ op: "canonical", texts });
-    texts.forEach((text, i) => expect(py[i], `FUZZ_SEED=${seed} case ${i}: ${text}`).to.deep.equal(tsCanonical(text)));
+    texts.forEach((text, i) => expect(py[i], `seed ${seed} case ${i}: ${text}`).to.deep.equal(tsCanonical(text)));
   });
 
   it("writes a byte-identical log file with the same heads for the same entries", () => {

@@ -313,8 +313,7 @@ export class HubStandIn {
       }
       res.writeHead(200, { ...headers, "content-length": String(bytes.length) });
       if (fault?.truncateTo !== undefined) {
-        res.write(bytes.subarray(0, fault.truncateTo));
-        setTimeout(() => res.socket?.destroy(), 20);
+        res.write(bytes.subarray(0, fault.truncateTo), () => res.socket?.destroy());
         return;
       }
       res.end(bytes);

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { expect } from "chai";
 
 import { nonMemberEmail, syntheticExtraEmails } from "../../src/corpus/synthetic.js";
-import { corpusEmails } from "./corpus-fixture.js";
+import { corpusEmails } from "../ml/corpus-fixture.js";
 
 const sha = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 

@@ -14,7 +14,7 @@ import { createRegistryClient, requireSigner } from "../../src/chain/registry-cl
 import { registryInterfaces } from "../../src/chain/registry-contracts.js";
 import { requireDeployed } from "../../src/chain/require-deployed.js";
 import { TransactionUnknownError, waitForReceipt } from "../../src/chain/wait-for-receipt.js";
-import { deployRegistry, rejection, tempWorkspace } from "./helpers.js";
+import { deployRegistry, rejection, tempWorkspace } from "../workflow/helpers.js";
 
 const MANIFEST = "bafybeigebzuk64uqucbnbylqub4z4xjjeuv5rwzyaif6iuuxto4qyhhi4a";
 const ROOT = `0x${"ab".repeat(32)}`;

@@ -6,8 +6,8 @@ import { expect } from "chai";
 
 import { LocalStore } from "../../src/storage/local-store.js";
 import { pageHint } from "../../tasks/ipfs/serve.js";
-import { childEnv, collect, freePort, hardhat, spawnHardhat } from "../e2e/helpers.js";
-import { removeTempDirs, tempDir } from "./storage-fixtures.js";
+import { childEnv, collect, freePort, hardhat, spawnHardhat } from "./helpers.js";
+import { removeTempDirs, tempDir } from "../storage/storage-fixtures.js";
 
 describe("ipfs serve: the web page URL it prints", () => {
   after(() => removeTempDirs());

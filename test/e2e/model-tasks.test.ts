@@ -7,9 +7,9 @@ import { expect } from "chai";
 import hre from "hardhat";
 
 import { hashModel, type HfModelFacts } from "../../src/models/index.js";
-import { runTask } from "../e2e/helpers.js";
+import { runTask } from "./helpers.js";
 import { writeSamples } from "../workflow/helpers.js";
-import { fixtureHub, type HubStandIn } from "./helpers/hub-stand-in.js";
+import { fixtureHub, type HubStandIn } from "../models/helpers/hub-stand-in.js";
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "hf-models");
 

@@ -6,14 +6,14 @@
  * same place removes; `--out` keeps a different manifest unless `--force`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomFillSync } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
 
-import { childEnv, collect, spawnHardhat } from "../e2e/helpers.js";
+import { childEnv, collect, spawnHardhat } from "./helpers.js";
 import { tempDir, writeTree } from "../fixtures/dataset-fixtures.js";
+import { Random } from "../fixtures/seeded-random.js";
 
 /** An IDX file of `count` random 16-byte records (big enough that hashing it with a small memory budget takes seconds). */
 function writeBigIdx(file: string, count: number): void {
@@ -22,7 +22,7 @@ function writeBigIdx(file: string, count: number): void {
   header[3] = 2;
   header.writeUInt32BE(count, 4);
   header.writeUInt32BE(16, 8);
-  writeFileSync(file, Buffer.concat([header, randomFillSync(Buffer.alloc(count * 16))]));
+  writeFileSync(file, Buffer.concat([header, new Random(`big IDX ${count}`).bytes(count * 16)]));
 }
 
 /** Staging directories in `parent`. */

@@ -5,7 +5,7 @@ import path from "node:path";
 import { expect } from "chai";
 
 import { labelOfGroup, loadSpamAssassin, SPAM_ASSASSIN_GROUPS, spamAssassinDataDir } from "../../src/corpus/spamassassin.js";
-import { corpusEmails } from "./corpus-fixture.js";
+import { corpusEmails } from "../ml/corpus-fixture.js";
 
 describe("SpamAssassin corpus loader", () => {
   it("loads all 6,046 emails with the package's documented group sizes", () => {

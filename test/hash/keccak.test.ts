@@ -14,7 +14,8 @@ import { renderKeccakWasmModule } from "../../src/hash/keccak-wasm/generate.js";
 import { KECCAK_WASM_BASE64 } from "../../src/hash/keccak-wasm/keccak-wasm-bytes.js";
 import { IN_OFFSET, OUT_OFFSET, SPLITS_OFFSET } from "../../src/hash/keccak-wasm/layout.js";
 import { keccak256, keccakLeaves, keccakNodes, keccakPairs } from "../../src/hash/keccak.js";
-import { Random, hex } from "./helpers.js";
+import { Random } from "../fixtures/seeded-random.js";
+import { hex } from "../merkle/helpers.js";
 
 const expected = (bytes: Uint8Array) => ethersKeccak256(bytes).slice(2);
 const expectedPackage = (bytes: Uint8Array) => keccak256Package(Buffer.from(bytes)).toString("hex");
