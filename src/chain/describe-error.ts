@@ -11,7 +11,7 @@
 import type { ErrorDescription, Interface } from "ethers";
 
 import { EXIT_CODES, isUserError, UserError } from "../cli/errors.js";
-import { MODEL_RELATIONS } from "../registry/model-relation.js";
+import { MODEL_RELATIONS } from "../registry/index.js";
 
 /** A decoded custom error. */
 export interface DecodedRevert {

@@ -4,12 +4,12 @@
  * waiting for receipts, explorer links and readable revert messages. No
  * Hardhat import: everything takes an ethers Provider/Signer. See docs/workflow.md.
  */
-export { decodeRevert, describeRevert, toChainError } from "./describe-error.js";
-export type { ChainErrorContext, DecodedRevert } from "./describe-error.js";
+export * from "./browser.js";
 export { listDatasets, networkDescription, parseTokenId, readDataset, requireDatasetExists } from "./dataset-records.js";
 export type { DatasetOnChain } from "./dataset-records.js";
-export { blockExplorers, isFilecoinChain, isLocalChain } from "./explorer.js";
-export type { BlockExplorer } from "./explorer.js";
+export { decodeRevert, describeRevert, toChainError } from "./describe-error.js";
+export type { ChainErrorContext, DecodedRevert } from "./describe-error.js";
+export { isFilecoinChain, isLocalChain } from "./explorer.js";
 export { listModels, readModel, requireModelExists } from "./model-records.js";
 export type { ModelOnChain } from "./model-records.js";
 export { defaultDeploymentId, ignitionRecordPath, readIgnitionAddresses, REGISTRY_FUTURE_IDS } from "./registry-addresses.js";

@@ -4,7 +4,7 @@
  * are sequential from 1 and never burned).
  */
 import { EXIT_CODES, UserError } from "../cli/errors.js";
-import { MODEL_RELATIONS, type ModelRelation } from "../registry/model-relation.js";
+import { MODEL_RELATIONS, type ModelRelation } from "../registry/index.js";
 import { networkDescription } from "./dataset-records.js";
 import { unknownTokenAdvice, type RegistryClient } from "./registry-client.js";
 

@@ -11,7 +11,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 
 import { EXIT_CODES, UserError } from "../cli/errors.js";
-import { canonicalJson } from "../registry/canonical-json.js";
+import { canonicalJson } from "../registry/index.js";
 
 /** Format tag of a pairs file. */
 export const FINGERPRINTS_FORMAT = "datatrace-fingerprints/1";

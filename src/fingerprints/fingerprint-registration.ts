@@ -6,8 +6,8 @@
  */
 import { ZeroHash } from "ethers";
 
-import { readModel } from "../chain/model-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
+import { readModel } from "../chain/index.js";
+import type { RegistryClient } from "../chain/index.js";
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 
 /** A model's fingerprint commitment and registration facts. */

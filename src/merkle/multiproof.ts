@@ -20,7 +20,7 @@
  * sample is routed exactly as its own single proof would route it, and shared
  * path segments are sent once.
  */
-import { keccakNodes } from "../hash/keccak.js";
+import { keccakNodes } from "../hash/index.js";
 import { HASH_BYTES, commitRoot, compareHashes, hashesEqual, isHash } from "./scheme.js";
 
 /**

@@ -12,7 +12,7 @@
  * q's search path ends at, `neighbor ≠ q`. Both end at the root. Mirrors
  * `SampleMerkle.processPath` in contracts/merkle/SampleMerkle.sol.
  */
-import { keccakNodes } from "../hash/keccak.js";
+import { keccakNodes } from "../hash/index.js";
 import { HASH_BYTES, MAX_TREE_DEPTH, commitRoot, compareHashes, hashesEqual, isHash } from "./scheme.js";
 import type { MerkleTree, ShardedTreeTop } from "./tree.js";
 

@@ -39,7 +39,7 @@
  */
 import { createHash } from "node:crypto";
 
-import { canonicalJsonBytes } from "../registry/canonical-json.js";
+import { canonicalJsonBytes } from "../registry/index.js";
 
 /** `_type` of an in-toto Statement v1. */
 export const IN_TOTO_STATEMENT_TYPE = "https://in-toto.io/Statement/v1";

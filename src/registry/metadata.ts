@@ -15,7 +15,7 @@
 import { CID } from "multiformats/cid";
 
 import { EXIT_CODES, UserError } from "../cli/errors.js";
-import type { SourceStructure } from "../sources/source-structure.js";
+import type { SourceStructure } from "../sources/index.js";
 import { renderCardSvg, shortHex, svgDataUri } from "./card-svg.js";
 import { canonicalJsonBytes, type JsonObject, type JsonValue } from "./canonical-json.js";
 import { croissantRecordSets } from "./croissant-record-set.js";

@@ -7,9 +7,9 @@
  */
 import { ZeroHash } from "ethers";
 
-import { readDataset } from "../chain/dataset-records.js";
-import { readModel } from "../chain/model-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
+import { readDataset } from "../chain/index.js";
+import { readModel } from "../chain/index.js";
+import type { RegistryClient } from "../chain/index.js";
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import type { ManifestReader } from "../manifest/index.js";
 import type { MembershipDataset } from "./batch-membership.js";

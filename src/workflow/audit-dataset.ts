@@ -19,10 +19,10 @@
  * public availability, or the local store first); every block is verified
  * against its CID by the reader's block source.
  */
-import type { DatasetOnChain } from "../chain/dataset-records.js";
-import { toHex } from "../hash/hex.js";
-import { defaultSha256, type Sha256 } from "../hash/sha256.js";
-import type { ManifestFileReader } from "../manifest/manifest-reader.js";
+import type { DatasetOnChain } from "../chain/index.js";
+import { toHex } from "../hash/index.js";
+import { defaultSha256, type Sha256 } from "../hash/index.js";
+import type { ManifestFileReader } from "../manifest/index.js";
 import {
   decodeHeader,
   decodeIndex,
@@ -33,9 +33,9 @@ import {
   treeOfIndex,
   type IndexEntry,
   type ManifestHeader,
-} from "../manifest/manifest-format.js";
-import { rootOfSubtree } from "../merkle/tree.js";
-import { firstUnsortedIndex, hashesEqual } from "../merkle/scheme.js";
+} from "../manifest/index.js";
+import { rootOfSubtree } from "../merkle/index.js";
+import { firstUnsortedIndex, hashesEqual } from "../merkle/index.js";
 
 /** What kind of problem a finding is (see the module doc). */
 export type AuditFindingKind = "unavailable" | "mismatch" | "order" | "hole";

@@ -6,8 +6,8 @@
  * same dataset (given the same sources' structure, for the Croissant
  * `recordSet`). Browser-safe.
  */
-import { buildDatasetMetadata, type Creator, type DatasetMetadata } from "../registry/metadata.js";
-import type { SourceStructure } from "../sources/source-structure.js";
+import { buildDatasetMetadata, type Creator, type DatasetMetadata } from "../registry/browser.js";
+import type { SourceStructure } from "../sources/index.js";
 
 /** Descriptive fields of the dataset (ERC-721 + Croissant metadata). */
 export interface DatasetDescription {

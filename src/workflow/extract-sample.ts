@@ -18,14 +18,14 @@
 import { link, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-import { readDataset } from "../chain/dataset-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
+import { readDataset } from "../chain/index.js";
+import type { RegistryClient } from "../chain/index.js";
 import { EXIT_CODES, UserError } from "../cli/errors.js";
-import { hashFromHex, toHex } from "../hash/hex.js";
-import { sha256 } from "../hash/sha256.js";
-import { idsPath } from "../manifest/manifest-format.js";
-import type { ManifestReader } from "../manifest/manifest-reader.js";
-import { fileSample, idxRecordSample, lineSample, parquetRowSample, tarKeySample, tarMemberSample, type LocatedSample } from "../sources/sample-at.js";
+import { hashFromHex, toHex } from "../hash/index.js";
+import { sha256 } from "../hash/index.js";
+import { idsPath } from "../manifest/index.js";
+import type { ManifestReader } from "../manifest/index.js";
+import { fileSample, idxRecordSample, lineSample, parquetRowSample, tarKeySample, tarMemberSample, type LocatedSample } from "../sources/index.js";
 import { SourceError } from "../sources/source-error.js";
 import type { ContentSource } from "./content-source.js";
 import { proveSample, requireManifestMatches } from "./prove-sample.js";

@@ -18,7 +18,7 @@ import path from "node:path";
 
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import { crawlModelTree, lineageOrder, type ModelTree } from "../models/index.js";
-import { writeFileAtomic } from "../registry/journal.js";
+import { writeFileAtomic } from "../registry/index.js";
 import { loadHfRegistryIndex } from "./hf-registry-index.js";
 import { asUserError, registerHfModel, type RegisterHfDeps, type RegisteredHfModel } from "./register-hf-model.js";
 import { silentReporter } from "./reporter.js";

@@ -13,15 +13,15 @@
 import { ZeroHash } from "ethers";
 
 import { EXIT_CODES, UserError } from "../cli/errors.js";
-import { readDataset, requireDatasetExists } from "../chain/dataset-records.js";
-import { readModel, requireModelExists } from "../chain/model-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
-import { requireSigner } from "../chain/registry-client.js";
-import { TransactionUnknownError } from "../chain/wait-for-receipt.js";
-import type { JsonObject } from "../registry/canonical-json.js";
-import { RegistrationJournal, runRegistration, type RegistrationState, type RegistrationStep } from "../registry/journal.js";
-import { buildModelMetadata, metadataBytes, normalizeHash32, type Creator } from "../registry/metadata.js";
-import { MODEL_RELATIONS, type ModelRelation } from "../registry/model-relation.js";
+import { readDataset, requireDatasetExists } from "../chain/index.js";
+import { readModel, requireModelExists } from "../chain/index.js";
+import type { RegistryClient } from "../chain/index.js";
+import { requireSigner } from "../chain/index.js";
+import { TransactionUnknownError } from "../chain/index.js";
+import type { JsonObject } from "../registry/index.js";
+import { RegistrationJournal, runRegistration, type RegistrationState, type RegistrationStep } from "../registry/index.js";
+import { buildModelMetadata, metadataBytes, normalizeHash32, type Creator } from "../registry/index.js";
+import { MODEL_RELATIONS, type ModelRelation } from "../registry/index.js";
 import { hashModel, MODEL_SIGNING_PREDICATE_TYPE, type HashedStatement, type HashModelOptions } from "../models/index.js";
 import type { PublishingStore } from "./publishing-store.js";
 import { readTrainingLogFile, resolveRelation, type TrainingLogFile } from "./model-inputs.js";

@@ -17,8 +17,8 @@
  */
 import { readFile } from "node:fs/promises";
 
-import { readModel } from "../chain/model-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
+import { readModel } from "../chain/index.js";
+import type { RegistryClient } from "../chain/index.js";
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import {
   diffResources,

@@ -1,16 +1,16 @@
 /** Action of `npx hardhat dataset hash <source…>` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import type { ProgressMode } from "../../src/cli/progress.js";
-import { Interrupted, watchInterrupts } from "../../src/cli/interrupt.js";
-import { createProgress } from "../../src/cli/progress.js";
-import { buildManifest } from "../../src/engine/build-manifest.js";
-import { hashPart } from "../../src/engine/hash-part.js";
-import { parseByteSize, parsePart } from "../../src/engine/run-options.js";
-import { manifestCid } from "../../src/manifest/manifest-cid.js";
-import { splitPatternList } from "../../src/sources/glob-filter.js";
-import type { SourceKindOption } from "../../src/sources/open-sources.js";
-import { openSources, SOURCE_KIND_OPTIONS } from "../../src/sources/open-sources.js";
+import type { ProgressMode } from "../../src/cli/index.js";
+import { Interrupted, watchInterrupts } from "../../src/cli/index.js";
+import { createProgress } from "../../src/cli/index.js";
+import { buildManifest } from "../../src/engine/index.js";
+import { hashPart } from "../../src/engine/index.js";
+import { parseByteSize, parsePart } from "../../src/engine/index.js";
+import { manifestCid } from "../../src/manifest/index.js";
+import { splitPatternList } from "../../src/sources/index.js";
+import type { SourceKindOption } from "../../src/sources/index.js";
+import { openSources, SOURCE_KIND_OPTIONS } from "../../src/sources/index.js";
 import { partText, printWarnings, reportJson, reportText, shownPath, toTaskError } from "./report.js";
 
 /** Arguments of `dataset hash`, as parsed by Hardhat. */

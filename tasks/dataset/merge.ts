@@ -1,8 +1,8 @@
 /** Action of `npx hardhat dataset merge <partial…>` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { mergePartials } from "../../src/engine/merge-partials.js";
-import { manifestCid } from "../../src/manifest/manifest-cid.js";
+import { mergePartials } from "../../src/engine/index.js";
+import { manifestCid } from "../../src/manifest/index.js";
 import { printWarnings, reportJson, reportText, toTaskError } from "./report.js";
 
 /** Arguments of `dataset merge`, as parsed by Hardhat. */

@@ -4,8 +4,8 @@ import path from "node:path";
 import { HardhatPluginError } from "hardhat/plugins";
 
 import { fileSystemUserError } from "../../src/cli/file-errors.js";
-import { formatBytes, formatCount, formatDuration } from "../../src/cli/progress.js";
-import type { DatasetHashReport, PartHashReport } from "../../src/engine/hash-report.js";
+import { formatBytes, formatCount, formatDuration } from "../../src/cli/index.js";
+import type { DatasetHashReport, PartHashReport } from "../../src/engine/index.js";
 
 /** A path shown relative to the working directory when inside it. */
 export function shownPath(p: string): string {

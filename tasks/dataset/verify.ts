@@ -8,9 +8,9 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { verifyDatasetSamples, type DatasetVerification } from "../../src/workflow/verify-dataset-samples.js";
+import { verifyDatasetSamples, type DatasetVerification } from "../../src/workflow/index.js";
 import { shortHash } from "../shared/output.js";
-import type { SampleQuery } from "../../src/workflow/sample-query.js";
+import type { SampleQuery } from "../../src/workflow/index.js";
 import { runSampleProofTask, VERIFY_EXIT, type SampleProofArguments, type SampleProofDeps } from "../shared/sample-proof-task.js";
 
 /** Arguments of `dataset verify`, as parsed by Hardhat. */

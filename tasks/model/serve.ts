@@ -3,9 +3,9 @@
  * n-gram text model on an OpenAI-compatible API on loopback until SIGINT or
  * SIGTERM. {@link startModelServer} does the work without waiting, for tests.
  */
-import { startCompletionServer, type RunningCompletionServer } from "../../src/ml/completion-server.js";
-import { prepareTextModel, textGenerator } from "../../src/ml/served-text-model.js";
-import { readPairsFile } from "../../src/fingerprints/fingerprint-pairs.js";
+import { startCompletionServer, type RunningCompletionServer } from "../../src/ml/index.js";
+import { prepareTextModel, textGenerator } from "../../src/ml/index.js";
+import { readPairsFile } from "../../src/fingerprints/index.js";
 import { toTaskError } from "../shared/task-errors.js";
 
 /** Arguments of `model serve`, as parsed by Hardhat. */

@@ -1,5 +1,5 @@
 /** Printing helpers shared by the registry tasks: JSON with bigints, links, short hashes. */
-import type { Link } from "../../src/workflow/registration-transaction.js";
+import type { Link } from "../../src/workflow/index.js";
 
 /** JSON text of `value` with bigints as decimal strings and Uint8Arrays as 0x hex. */
 export function jsonText(value: unknown): string {

@@ -22,11 +22,11 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { ArgumentType } from "hardhat/types/arguments";
 import type { NewTaskDefinitionBuilder, TaskArguments } from "hardhat/types/tasks";
 
-import type { RegistryClient } from "../../src/chain/registry-client.js";
+import type { RegistryClient } from "../../src/chain/index.js";
 import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
-import { parseTokenId } from "../../src/chain/dataset-records.js";
-import type { ContentSource } from "../../src/workflow/content-source.js";
-import type { Reporter } from "../../src/workflow/reporter.js";
+import { parseTokenId } from "../../src/chain/index.js";
+import type { ContentSource } from "../../src/workflow/index.js";
+import type { Reporter } from "../../src/workflow/index.js";
 import {
   sampleQueriesFromFiles,
   sampleQueriesFromLinesFile,
@@ -36,8 +36,8 @@ import {
   sampleQueryFromTarKey,
   sampleQueryFromTarMember,
   type SampleQuery,
-} from "../../src/workflow/sample-query.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+} from "../../src/workflow/index.js";
+import { workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "./connect.js";
 import { createConsoleReporter } from "./console-reporter.js";
 import { printJson } from "./output.js";

@@ -7,12 +7,12 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
-import { LIGHTHOUSE_KEY_HELP, LighthouseStore } from "../../src/storage/lighthouse.js";
-import { LocalStore } from "../../src/storage/local-store.js";
-import { ContentSource, DEFAULT_GATEWAYS } from "../../src/workflow/content-source.js";
-import type { PublishingStore } from "../../src/workflow/publishing-store.js";
-import type { Reporter } from "../../src/workflow/reporter.js";
-import type { Workspace } from "../../src/workflow/workspace.js";
+import { LIGHTHOUSE_KEY_HELP, LighthouseStore } from "../../src/storage/index.js";
+import { LocalStore } from "../../src/storage/index.js";
+import { ContentSource, DEFAULT_GATEWAYS } from "../../src/workflow/index.js";
+import type { PublishingStore } from "../../src/workflow/index.js";
+import type { Reporter } from "../../src/workflow/index.js";
+import type { Workspace } from "../../src/workflow/index.js";
 import { applyLighthouseUrl, resolveGateways, resolveLighthouseApiKey } from "../storage/task-helpers.js";
 
 /** Storage options shared by the register tasks. */

@@ -4,12 +4,12 @@ import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { cidKey, toCid } from "../../src/storage/cid.js";
-import { readNode, walkDag } from "../../src/storage/dag-reader.js";
+import { cidKey, toCid } from "../../src/storage/index.js";
+import { readNode, walkDag } from "../../src/storage/index.js";
 import { CorruptBlockFileError, GatewayFetchError, StorageError } from "../../src/storage/errors.js";
-import { GatewayStore } from "../../src/storage/gateway.js";
-import { LocalStore } from "../../src/storage/local-store.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+import { GatewayStore } from "../../src/storage/index.js";
+import { LocalStore } from "../../src/storage/index.js";
+import { workspaceAt } from "../../src/workflow/index.js";
 import { GATEWAYS_VARIABLE, printWarning, resolveGateways, toTaskError } from "./task-helpers.js";
 
 /** Arguments of `storage get`, as parsed by Hardhat. */

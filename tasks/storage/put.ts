@@ -2,11 +2,11 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { StorageError } from "../../src/storage/errors.js";
-import { getLighthouseEndpoints } from "../../src/storage/lighthouse-endpoints.js";
-import { LighthouseStore } from "../../src/storage/lighthouse.js";
-import { LocalStore } from "../../src/storage/local-store.js";
-import type { PutResult } from "../../src/storage/store.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+import { getLighthouseEndpoints } from "../../src/storage/index.js";
+import { LighthouseStore } from "../../src/storage/index.js";
+import { LocalStore } from "../../src/storage/index.js";
+import type { PutResult } from "../../src/storage/index.js";
+import { workspaceAt } from "../../src/workflow/index.js";
 import { applyLighthouseUrl, resolveLighthouseApiKey, toTaskError } from "./task-helpers.js";
 
 /** Arguments of `storage put`, as parsed by Hardhat. */

@@ -2,11 +2,11 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { StorageError } from "../../src/storage/errors.js";
-import { GatewayStore } from "../../src/storage/gateway.js";
-import { LighthouseStore } from "../../src/storage/lighthouse.js";
-import { LocalStore } from "../../src/storage/local-store.js";
-import type { StorageStatus } from "../../src/storage/store.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+import { GatewayStore } from "../../src/storage/index.js";
+import { LighthouseStore } from "../../src/storage/index.js";
+import { LocalStore } from "../../src/storage/index.js";
+import type { StorageStatus } from "../../src/storage/index.js";
+import { workspaceAt } from "../../src/workflow/index.js";
 import { applyLighthouseUrl, GATEWAYS_VARIABLE, resolveGateways, resolveLighthouseApiKey, toTaskError } from "./task-helpers.js";
 
 /** Arguments of `storage status`, as parsed by Hardhat. */

@@ -5,8 +5,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { StorageError } from "../../src/storage/errors.js";
 import { toTaskError as toSharedTaskError } from "../shared/task-errors.js";
-import type { GatewayWarning } from "../../src/storage/gateway.js";
-import { setLighthouseEndpoints } from "../../src/storage/lighthouse-endpoints.js";
+import type { GatewayWarning } from "../../src/storage/index.js";
+import { setLighthouseEndpoints } from "../../src/storage/index.js";
 
 /** Name of the configuration variable holding the Lighthouse API key. */
 export const LIGHTHOUSE_API_KEY_VARIABLE = "LIGHTHOUSE_API_KEY";

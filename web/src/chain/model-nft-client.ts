@@ -6,7 +6,7 @@
 import { Interface } from "ethers/abi";
 import { getAddress, isAddress } from "ethers/address";
 
-import { MODEL_RELATIONS, type ModelRelation } from "../../../src/registry/model-relation.js";
+import { MODEL_RELATIONS, type ModelRelation } from "../../../src/registry/browser.js";
 import { ContractClient, requireContract } from "./contract-client.js";
 import type { JsonRpcClient } from "./json-rpc-client.js";
 import { MODEL_NFT_ABI } from "./registry-abi.js";

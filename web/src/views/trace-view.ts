@@ -9,8 +9,8 @@
  * the lineage is drawn as a graph with the path(s) that reach the dataset
  * holding the selected sample highlighted.
  */
-import { loadModelLineage, traceThroughLineage, type LineageTraceSources, type SampleTrace, type TraceReport } from "../../../src/workflow/lineage-trace.js";
-import { silentReporter } from "../../../src/workflow/reporter.js";
+import { loadModelLineage, traceThroughLineage, type LineageTraceSources, type SampleTrace, type TraceReport } from "../../../src/workflow/browser.js";
+import { silentReporter } from "../../../src/workflow/browser.js";
 import type { AppContext } from "../app/context.js";
 import { routeHash, type Route } from "../app/router.js";
 import type { ModelEntry } from "../chain/model-nft-client.js";

@@ -1,0 +1,9 @@
+/**
+ * Browser-safe entry of src/chain (the web page imports this, never
+ * ./index.ts, whose Ignition record reader uses node:fs): the on-chain
+ * dataset record and block explorers.
+ */
+export { datasetRecordOf } from "./dataset-record.js";
+export type { DatasetRecord, DatasetRecordResult } from "./dataset-record.js";
+export { blockExplorers } from "./explorer.js";
+export type { BlockExplorer } from "./explorer.js";
