@@ -31,7 +31,8 @@ const root = path.dirname(fileURLToPath(import.meta.url));
  * import (derived from the import graph, December 2026). A change belongs in
  * the lowest module that has everything it needs. `errors` is the shared
  * error base (issue 12, finding 1): every module may import it, it imports
- * nothing. A module folder missing from this table fails the lint.
+ * nothing. A module folder missing from this table fails the lint, and so
+ * does a row naming a module listed after it (that would allow a cycle).
  */
 export const LAYERS = {
   errors: [],
@@ -74,6 +75,12 @@ const srcModules = readdirSync(path.join(root, "src")).filter((name) => statSync
 const unlisted = srcModules.filter((name) => !(name in LAYERS));
 if (unlisted.length > 0) {
   throw new Error(`eslint.config.js: src/${unlisted.join(", src/")} missing from LAYERS; add a row saying what it may import (docs/architecture.md).`);
+}
+// The table lists each module after everything it may import, so the module graph cannot have a cycle.
+const order = Object.keys(LAYERS);
+for (const [name, allowed] of Object.entries(LAYERS)) {
+  const later = allowed.filter((other) => order.indexOf(other) === -1 || order.indexOf(other) >= order.indexOf(name));
+  if (later.length > 0) throw new Error(`eslint.config.js: LAYERS.${name} may import ${later.join(", ")}, listed after it (or not at all): a module imports only layers below it.`);
 }
 const hasBrowserEntry = (name) => existsSync(path.join(root, "src", name, "browser.ts"));
 

@@ -18,10 +18,8 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { buildManifest } from "../src/engine/index.js";
-import { hashSources } from "../src/engine/index.js";
-import { directoryReader } from "../src/manifest/index.js";
-import { ManifestReader } from "../src/manifest/index.js";
+import { buildManifest, hashSources } from "../src/engine/index.js";
+import { directoryReader, ManifestReader } from "../src/manifest/index.js";
 import { verifyAbsence, verifyMember } from "../src/merkle/index.js";
 import { openSources } from "../src/sources/index.js";
 

@@ -34,12 +34,9 @@ import { ParquetWriter } from "hyparquet-writer";
 import { fileWriter } from "hyparquet-writer/src/node.js";
 import { pack } from "tar-stream";
 
-import { buildManifest } from "../src/engine/index.js";
-import { hashSources } from "../src/engine/index.js";
-import { HashWorkerPool } from "../src/engine/index.js";
-import { readFullySync } from "../src/sources/index.js";
+import { buildManifest, hashSources, HashWorkerPool } from "../src/engine/index.js";
+import { openSources, type OpenSourcesOptions, readFullySync } from "../src/sources/index.js";
 import type { BatchSlot } from "../src/sources/index.js";
-import { openSources, type OpenSourcesOptions } from "../src/sources/index.js";
 import { DATA, machineLine } from "./engine.bench.js";
 import { peakRssMiB } from "./lib/measure.js";
 

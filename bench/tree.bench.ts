@@ -37,12 +37,18 @@ import keccak256Package from "keccak256";
 import { MerkleTree as ReferenceMerkleTree } from "merkletreejs";
 
 import { keccak256, keccakLeaves, keccakNodes, keccakPairs } from "../src/hash/index.js";
-import { proveBatch, type TreeNodes } from "../src/merkle/index.js";
-import { proveMember } from "../src/merkle/index.js";
-import { splitBoundary } from "../src/merkle/index.js";
-import { createSortedLookup, proveSample } from "../src/merkle/index.js";
-import { buildTreeParallel, closeTreeWorkers } from "../src/merkle/index.js";
-import { buildTree, type MerkleTree } from "../src/merkle/index.js";
+import {
+  buildTree,
+  buildTreeParallel,
+  closeTreeWorkers,
+  createSortedLookup,
+  type MerkleTree,
+  proveBatch,
+  proveMember,
+  proveSample,
+  splitBoundary,
+  type TreeNodes,
+} from "../src/merkle/index.js";
 import { bestOf, peakRssMiB, perSecond, timed } from "./lib/measure.js";
 import { syntheticSortedHashes } from "./lib/synthetic-hashes.js";
 import { buildV1Tree, buildV1TreeParallel, closeV1Workers } from "./lib/v1-flat-tree.js";

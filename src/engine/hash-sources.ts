@@ -5,8 +5,7 @@
  * a deterministic order, however the workers interleave). Memory stays
  * bounded by the pool's slots.
  */
-import type { BatchContext, PartSelector, SampleBatch } from "../sources/index.js";
-import type { SampleSource } from "../sources/index.js";
+import type { BatchContext, PartSelector, SampleBatch, SampleSource } from "../sources/index.js";
 import { SourceError } from "../sources/source-error.js";
 import { BatchHashError, HashWorkerPool } from "./hash-worker-pool.js";
 

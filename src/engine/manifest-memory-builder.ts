@@ -17,9 +17,8 @@ import { compareHashAt } from "./sample-record.js";
 import type { Sha256 } from "../hash/index.js";
 import { rootOfSubtree } from "../merkle/browser.js";
 import type { SourceDescription } from "../sources/index.js";
-import { assembleManifest, ShardAssembler } from "../manifest/browser.js";
+import { assembleManifest, HEADER_FILE, idsPath, INDEX_FILE, ShardAssembler, shardPath } from "../manifest/browser.js";
 import type { IndexEntry, ManifestHeader } from "../manifest/browser.js";
-import { HEADER_FILE, idsPath, INDEX_FILE, shardPath } from "../manifest/browser.js";
 
 /** One hashed sample, as a source yielded it. */
 export interface MemorySample {

@@ -13,12 +13,8 @@
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 
-import { createStagingDirectory, publishDirectory } from "../manifest/index.js";
-import { isManifestDirectory } from "../manifest/index.js";
-import { manifestCid } from "../manifest/index.js";
-import type { ManifestHeader } from "../manifest/index.js";
-import type { ManifestFacts } from "../manifest/index.js";
-import { ManifestWriter } from "../manifest/index.js";
+import { createStagingDirectory, isManifestDirectory, manifestCid, ManifestWriter, publishDirectory } from "../manifest/index.js";
+import type { ManifestFacts, ManifestHeader } from "../manifest/index.js";
 import { DistinctGrouper } from "./distinct-grouper.js";
 import type { RecordSink } from "./sample-record.js";
 

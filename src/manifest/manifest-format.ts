@@ -7,8 +7,7 @@
  * directory stays a basic UnixFS directory (no HAMT) up to the limit stated
  * in docs/manifest-format.md.
  */
-import { compareHashes, SCHEME_ID } from "../merkle/browser.js";
-import { buildTreeFromSubtreeRoots, type ShardedTreeTop, type UnitBounds } from "../merkle/browser.js";
+import { buildTreeFromSubtreeRoots, compareHashes, SCHEME_ID, type ShardedTreeTop, type UnitBounds } from "../merkle/browser.js";
 import type { SourceDescription } from "../sources/index.js";
 
 /** Value of `header.format`. */

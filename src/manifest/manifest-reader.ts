@@ -10,15 +10,18 @@
  * Browser-safe: SHA-256 is injected too (default `defaultSha256`: Node's
  * OpenSSL in Node, WebCrypto in a browser).
  */
-import { toHex } from "../hash/index.js";
-import { defaultSha256, type Sha256 } from "../hash/index.js";
-import type { BatchProof } from "../merkle/browser.js";
-import { proveBatch } from "../merkle/browser.js";
-import { proveMemberInShard, type AbsenceProof } from "../merkle/browser.js";
-import { compareHashes, hashesEqual, splitKey } from "../merkle/browser.js";
-import type { SampleProof } from "../merkle/browser.js";
-import type { MerkleTree, ShardedTreeTop } from "../merkle/browser.js";
-import { buildTree, levelWidths } from "../merkle/browser.js";
+import { defaultSha256, type Sha256, toHex } from "../hash/index.js";
+import type { BatchProof, MerkleTree, SampleProof, ShardedTreeTop } from "../merkle/browser.js";
+import {
+  type AbsenceProof,
+  buildTree,
+  compareHashes,
+  hashesEqual,
+  levelWidths,
+  proveBatch,
+  proveMemberInShard,
+  splitKey,
+} from "../merkle/browser.js";
 import type { IndexEntry, ManifestHeader } from "./manifest-format.js";
 import { decodeHeader, decodeIndex, HEADER_FILE, idsPath, indexProblems, INDEX_FILE, SHARD_LEVEL, shardPath, treeOfIndex } from "./manifest-format.js";
 import { rawCidFromSha256 } from "./shard-cid.js";

@@ -10,8 +10,7 @@
 import { readFile } from "node:fs/promises";
 
 import { EXIT_CODES, UserError } from "../cli/errors.js";
-import type { RunStartEntry } from "../training/index.js";
-import type { ReplayTrainer, ReplayTrainerFactory } from "../training/index.js";
+import type { ReplayTrainer, ReplayTrainerFactory, RunStartEntry } from "../training/index.js";
 import { checkpointDigest } from "./naive-bayes-checkpoint.js";
 import { NaiveBayesTrainer, type NaiveBayesModel } from "./naive-bayes.js";
 import { deserializeModel } from "./model-serialization.js";

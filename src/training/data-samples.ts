@@ -7,8 +7,7 @@
  */
 import { openSync, readSync, closeSync, readFileSync } from "node:fs";
 
-import { sha256 } from "../hash/index.js";
-import { toHex } from "../hash/index.js";
+import { sha256, toHex } from "../hash/index.js";
 import { openSources, type OpenSourcesOptions } from "../sources/index.js";
 import type { BatchContext, BatchSlot, SampleBatch } from "../sources/index.js";
 import type { Hex32 } from "./log-entry.js";

@@ -7,8 +7,7 @@
  */
 import { ZeroHash } from "ethers";
 
-import { readDataset } from "../chain/index.js";
-import { readModel } from "../chain/index.js";
+import { readDataset, readModel } from "../chain/index.js";
 import type { RegistryClient } from "../chain/index.js";
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import type { ManifestReader } from "../manifest/index.js";

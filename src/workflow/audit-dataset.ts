@@ -20,8 +20,7 @@
  * against its CID by the reader's block source.
  */
 import type { DatasetOnChain } from "../chain/index.js";
-import { toHex } from "../hash/index.js";
-import { defaultSha256, type Sha256 } from "../hash/index.js";
+import { defaultSha256, type Sha256, toHex } from "../hash/index.js";
 import type { ManifestFileReader } from "../manifest/index.js";
 import {
   decodeHeader,
@@ -34,8 +33,7 @@ import {
   type IndexEntry,
   type ManifestHeader,
 } from "../manifest/index.js";
-import { rootOfSubtree } from "../merkle/index.js";
-import { firstUnsortedIndex, hashesEqual } from "../merkle/index.js";
+import { firstUnsortedIndex, hashesEqual, rootOfSubtree } from "../merkle/index.js";
 
 /** What kind of problem a finding is (see the module doc). */
 export type AuditFindingKind = "unavailable" | "mismatch" | "order" | "hole";

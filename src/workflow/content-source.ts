@@ -9,12 +9,9 @@
  */
 import type { ManifestFileReader } from "../manifest/index.js";
 import { ManifestReader } from "../manifest/index.js";
-import type { BlockSource } from "../storage/index.js";
-import { toCid, type AnyCid } from "../storage/index.js";
-import { readFile, resolvePath } from "../storage/index.js";
+import type { BlockSource, LocalStore } from "../storage/index.js";
+import { type AnyCid, GatewayStore, type GatewayWarning, readFile, resolvePath, toCid } from "../storage/index.js";
 import { BlockNotFoundError, CorruptBlockFileError, StorageError } from "../storage/errors.js";
-import { GatewayStore, type GatewayWarning } from "../storage/index.js";
-import type { LocalStore } from "../storage/index.js";
 
 /** Gateways tried when no list is given: a local `ipfs serve`, then public gateways (which fail offline, with a warning). */
 export const DEFAULT_GATEWAYS: readonly string[] = [

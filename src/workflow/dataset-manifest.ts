@@ -11,12 +11,8 @@ import path from "node:path";
 
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import { buildManifest } from "../engine/index.js";
-import { looksLikeManifestDirectory } from "../manifest/index.js";
-import { directoryReader } from "../manifest/index.js";
-import { HEADER_FILE, idsPath, INDEX_FILE, shardPath } from "../manifest/index.js";
-import { ManifestReader } from "../manifest/index.js";
-import { openSources, type OpenSourcesOptions } from "../sources/index.js";
-import { describeSources, type SourceStructure } from "../sources/index.js";
+import { directoryReader, HEADER_FILE, idsPath, INDEX_FILE, looksLikeManifestDirectory, ManifestReader, shardPath } from "../manifest/index.js";
+import { describeSources, openSources, type OpenSourcesOptions, type SourceStructure } from "../sources/index.js";
 import { silentReporter, type Reporter } from "./reporter.js";
 
 /** A manifest ready to be registered. */

@@ -38,21 +38,21 @@ import path from "node:path";
 
 import type { RegistryClient } from "../chain/index.js";
 import { formatTable } from "../cli/index.js";
-import { loadSpamAssassin, type CorpusEmail } from "../corpus/index.js";
-import { nonMemberEmail, syntheticExtraEmails } from "../corpus/index.js";
+import { type CorpusEmail, loadSpamAssassin, nonMemberEmail, syntheticExtraEmails } from "../corpus/index.js";
 import { sha256 } from "../hash/index.js";
-import { evaluate, type Metrics } from "../ml/index.js";
-import { DEFAULT_HYPERPARAMETERS } from "../ml/index.js";
-import { splitTrainTest } from "../ml/index.js";
-import { naiveBayesReplayTrainer } from "../ml/index.js";
-import { runTraining, type TrainingRunResult } from "../ml/index.js";
-import { RegistrationJournal } from "../registry/index.js";
-import { renderLineageTree } from "../registry/index.js";
+import {
+  DEFAULT_HYPERPARAMETERS,
+  evaluate,
+  type Metrics,
+  naiveBayesReplayTrainer,
+  runTraining,
+  splitTrainTest,
+  type TrainingRunResult,
+} from "../ml/index.js";
+import { RegistrationJournal, renderLineageTree } from "../registry/index.js";
 import type { LocalStore } from "../storage/index.js";
-import { TrainingLogBuilder } from "../training/index.js";
+import { openMembershipDatasets, readModelCommitments, type ReplayOutcome, replayTraining, TrainingLogBuilder } from "../training/index.js";
 import type { LoggedDataset } from "../training/index.js";
-import { openMembershipDatasets, readModelCommitments } from "../training/index.js";
-import { replayTraining, type ReplayOutcome } from "../training/index.js";
 import { ContentSource } from "./content-source.js";
 import { loadRegistryLineage } from "./model-lineage.js";
 import { registerDataset, type DatasetDescription, type RegisteredDataset } from "./register-dataset.js";

@@ -10,8 +10,7 @@ import { parseTokenId } from "../chain/index.js";
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import type { JsonObject, JsonValue } from "../registry/index.js";
 import { assertParentCount, parseModelRelation, type ModelRelation } from "../registry/index.js";
-import type { TrainingLogRecord } from "../training/index.js";
-import type { Hex32 } from "../training/index.js";
+import type { Hex32, TrainingLogRecord } from "../training/index.js";
 import { checkTrainingLog } from "../training/index.js";
 
 /** Parses `1,2,3` (or `#1, #2`) into distinct token ids; empty text gives none. */

@@ -18,15 +18,17 @@
  * registration reports its token without doing anything.
  */
 import { EXIT_CODES, UserError } from "../cli/errors.js";
-import { requireDatasetExists } from "../chain/index.js";
+import { requireDatasetExists, requireSigner, TransactionUnknownError } from "../chain/index.js";
 import type { RegistryClient } from "../chain/index.js";
-import { requireSigner } from "../chain/index.js";
-import { TransactionUnknownError } from "../chain/index.js";
-import { sameCid } from "../storage/index.js";
-import { importPath } from "../storage/index.js";
-import { LocalStore } from "../storage/index.js";
-import { RegistrationJournal, runRegistration, type RegistrationHandlers, type RegistrationState, type RegistrationStep } from "../registry/index.js";
-import { metadataBytes } from "../registry/index.js";
+import { importPath, LocalStore, sameCid } from "../storage/index.js";
+import {
+  metadataBytes,
+  type RegistrationHandlers,
+  RegistrationJournal,
+  type RegistrationState,
+  type RegistrationStep,
+  runRegistration,
+} from "../registry/index.js";
 import { datasetMetadata, isoDate, PLACEHOLDER_COMMITMENT, type DatasetDescription } from "./dataset-metadata.js";
 import { prepareDatasetManifest, type DatasetSourceOptions, type PreparedManifest } from "./dataset-manifest.js";
 import { ContentSource } from "./content-source.js";

@@ -13,15 +13,21 @@
 import { ZeroHash } from "ethers";
 
 import { EXIT_CODES, UserError } from "../cli/errors.js";
-import { readDataset, requireDatasetExists } from "../chain/index.js";
-import { readModel, requireModelExists } from "../chain/index.js";
+import { readDataset, readModel, requireDatasetExists, requireModelExists, requireSigner, TransactionUnknownError } from "../chain/index.js";
 import type { RegistryClient } from "../chain/index.js";
-import { requireSigner } from "../chain/index.js";
-import { TransactionUnknownError } from "../chain/index.js";
 import type { JsonObject } from "../registry/index.js";
-import { RegistrationJournal, runRegistration, type RegistrationState, type RegistrationStep } from "../registry/index.js";
-import { buildModelMetadata, metadataBytes, normalizeHash32, type Creator } from "../registry/index.js";
-import { MODEL_RELATIONS, type ModelRelation } from "../registry/index.js";
+import {
+  buildModelMetadata,
+  type Creator,
+  metadataBytes,
+  MODEL_RELATIONS,
+  type ModelRelation,
+  normalizeHash32,
+  RegistrationJournal,
+  type RegistrationState,
+  type RegistrationStep,
+  runRegistration,
+} from "../registry/index.js";
 import { hashModel, MODEL_SIGNING_PREDICATE_TYPE, type HashedStatement, type HashModelOptions } from "../models/index.js";
 import type { PublishingStore } from "./publishing-store.js";
 import { readTrainingLogFile, resolveRelation, type TrainingLogFile } from "./model-inputs.js";

@@ -13,8 +13,7 @@
  *   minted: run("minted", async (s) => asJson({ tokenId: recordedStep<{ hash: string }>(s, "txSent").hash })),
  * });
  */
-import type { JsonValue } from "../registry/index.js";
-import type { RegistrationState, RegistrationStep } from "../registry/index.js";
+import type { JsonValue, RegistrationState, RegistrationStep } from "../registry/index.js";
 import type { Link } from "./registration-transaction.js";
 
 /** What every registration run reports, whatever it registers (dataset, model, commitment). */

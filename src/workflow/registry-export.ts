@@ -3,8 +3,7 @@
  * snapshot, printable as CSV (one row per token, `kind` column) or JSON
  * (token ids and numbers as strings where they may exceed 2^53).
  */
-import { listDatasets, type DatasetOnChain } from "../chain/index.js";
-import { listModels, type ModelOnChain } from "../chain/index.js";
+import { type DatasetOnChain, listDatasets, listModels, type ModelOnChain } from "../chain/index.js";
 import type { RegistryClient } from "../chain/index.js";
 import type { Column } from "../cli/index.js";
 

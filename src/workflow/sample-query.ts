@@ -15,10 +15,8 @@ import path from "node:path";
 
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import { hashSources } from "../engine/index.js";
-import { hashFromHex } from "../hash/index.js";
-import { sha256 } from "../hash/index.js";
-import { LinesSource } from "../sources/index.js";
-import { parquetRowSample, tarKeySample, tarMemberSample, type LocatedSample } from "../sources/index.js";
+import { hashFromHex, sha256 } from "../hash/index.js";
+import { LinesSource, type LocatedSample, parquetRowSample, tarKeySample, tarMemberSample } from "../sources/index.js";
 import { SourceError } from "../sources/source-error.js";
 import type { TarSourceOptions } from "../sources/index.js";
 

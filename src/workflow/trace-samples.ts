@@ -9,8 +9,7 @@
  * sample-layout.ts: checked only against the datasets hashed the way it is
  * read, the others listed as not comparable.
  */
-import { readDataset } from "../chain/index.js";
-import { readModel, type ModelOnChain } from "../chain/index.js";
+import { type ModelOnChain, readDataset, readModel } from "../chain/index.js";
 import type { RegistryClient } from "../chain/index.js";
 import { EXIT_CODES, UserError } from "../cli/errors.js";
 import type { ContentSource } from "./content-source.js";

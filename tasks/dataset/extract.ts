@@ -11,8 +11,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { parseTokenId } from "../../src/chain/index.js";
-import { extractSample, type ExtractReport } from "../../src/workflow/index.js";
-import { workspaceAt } from "../../src/workflow/index.js";
+import { type ExtractReport, extractSample, workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { printJson, shortHash } from "../shared/output.js";

@@ -2,15 +2,11 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import type { ProgressMode } from "../../src/cli/index.js";
-import { Interrupted, watchInterrupts } from "../../src/cli/index.js";
-import { createProgress } from "../../src/cli/index.js";
-import { buildManifest } from "../../src/engine/index.js";
-import { hashPart } from "../../src/engine/index.js";
-import { parseByteSize, parsePart } from "../../src/engine/index.js";
+import { createProgress, Interrupted, watchInterrupts } from "../../src/cli/index.js";
+import { buildManifest, hashPart, parseByteSize, parsePart } from "../../src/engine/index.js";
 import { manifestCid } from "../../src/manifest/index.js";
-import { splitPatternList } from "../../src/sources/index.js";
+import { openSources, SOURCE_KIND_OPTIONS, splitPatternList } from "../../src/sources/index.js";
 import type { SourceKindOption } from "../../src/sources/index.js";
-import { openSources, SOURCE_KIND_OPTIONS } from "../../src/sources/index.js";
 import { partText, printWarnings, reportJson, reportText, shownPath, toTaskError } from "./report.js";
 
 /** Arguments of `dataset hash`, as parsed by Hardhat. */

@@ -3,8 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { listDatasets, type DatasetOnChain } from "../../src/chain/index.js";
 import { formatTable } from "../../src/cli/index.js";
-import { tokenName } from "../../src/workflow/index.js";
-import { workspaceAt } from "../../src/workflow/index.js";
+import { tokenName, workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { jsonText, shortHash } from "../shared/output.js";

@@ -3,9 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { parseTokenId, readDataset, type DatasetOnChain } from "../../src/chain/index.js";
 import { formatKeyValue } from "../../src/cli/index.js";
-import { registrationLinks } from "../../src/workflow/index.js";
-import { readTokenMetadata } from "../../src/workflow/index.js";
-import { workspaceAt } from "../../src/workflow/index.js";
+import { readTokenMetadata, registrationLinks, workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { jsonText } from "../shared/output.js";

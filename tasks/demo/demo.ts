@@ -6,8 +6,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { LocalStore } from "../../src/storage/index.js";
-import { demoSummary, runDemo, type DemoReport } from "../../src/workflow/index.js";
-import { workspaceAt } from "../../src/workflow/index.js";
+import { type DemoReport, demoSummary, runDemo, workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { printJson } from "../shared/output.js";

@@ -8,9 +8,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { readIgnitionAddresses } from "../../src/chain/index.js";
-import { LocalStore } from "../../src/storage/index.js";
-import { isLoopbackHost } from "../../src/storage/index.js";
-import { startIpfsServer } from "../../src/storage/index.js";
+import { isLoopbackHost, LocalStore, startIpfsServer } from "../../src/storage/index.js";
 import { buildWeb, isWebBuildStale, WEB_DIST_DIR } from "../../web/build.js";
 import { workspaceAt } from "../../src/workflow/index.js";
 import { gatewayList, toTaskError } from "../storage/task-helpers.js";

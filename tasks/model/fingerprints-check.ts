@@ -10,11 +10,15 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { parseTokenId } from "../../src/chain/index.js";
 import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
-import { complete } from "../../src/fingerprints/index.js";
-import { checkFingerprints, parseObservedResponses, type FingerprintCheck } from "../../src/fingerprints/index.js";
-import { buildEvidence } from "../../src/fingerprints/index.js";
-import { readPairsFile } from "../../src/fingerprints/index.js";
-import { readFingerprintRegistration } from "../../src/fingerprints/index.js";
+import {
+  buildEvidence,
+  checkFingerprints,
+  complete,
+  type FingerprintCheck,
+  parseObservedResponses,
+  readFingerprintRegistration,
+  readPairsFile,
+} from "../../src/fingerprints/index.js";
 import { textWords } from "../../src/ml/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";

@@ -2,9 +2,7 @@
 import { access } from "node:fs/promises";
 
 import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
-import { fingerprintTree } from "../../src/fingerprints/index.js";
-import { writePairsFile } from "../../src/fingerprints/index.js";
-import { generatePairs, STRATEGIES, type FingerprintStrategy } from "../../src/fingerprints/index.js";
+import { type FingerprintStrategy, fingerprintTree, generatePairs, STRATEGIES, writePairsFile } from "../../src/fingerprints/index.js";
 import { benignTextCorpus } from "../../src/ml/index.js";
 import { printJson } from "../shared/output.js";
 import { toTaskError } from "../shared/task-errors.js";

@@ -1,8 +1,7 @@
 /** Action of `npx hardhat model register` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { fingerprintRootOf } from "../../src/fingerprints/index.js";
-import { readPairsFile } from "../../src/fingerprints/index.js";
+import { fingerprintRootOf, readPairsFile } from "../../src/fingerprints/index.js";
 import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
 import { readHyperparametersFile } from "../../src/registry/index.js";
 import {
@@ -11,10 +10,12 @@ import {
   parseMetricPairs,
   parseTokenIdList,
   readMetricsFile,
+  type RegisteredHfModel,
+  type RegisteredModel,
+  registerHfModel,
+  registerModel,
+  workspaceAt,
 } from "../../src/workflow/index.js";
-import { registerHfModel, type RegisteredHfModel } from "../../src/workflow/index.js";
-import { registerModel, type RegisteredModel } from "../../src/workflow/index.js";
-import { workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { inProcessNote, linkLines, printJson } from "../shared/output.js";

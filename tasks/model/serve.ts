@@ -3,8 +3,7 @@
  * n-gram text model on an OpenAI-compatible API on loopback until SIGINT or
  * SIGTERM. {@link startModelServer} does the work without waiting, for tests.
  */
-import { startCompletionServer, type RunningCompletionServer } from "../../src/ml/index.js";
-import { prepareTextModel, textGenerator } from "../../src/ml/index.js";
+import { prepareTextModel, type RunningCompletionServer, startCompletionServer, textGenerator } from "../../src/ml/index.js";
 import { readPairsFile } from "../../src/fingerprints/index.js";
 import { toTaskError } from "../shared/task-errors.js";
 

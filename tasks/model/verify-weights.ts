@@ -8,8 +8,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { parseTokenId } from "../../src/chain/index.js";
-import { verifyModelWeights, type WeightsVerification } from "../../src/workflow/index.js";
-import { workspaceAt } from "../../src/workflow/index.js";
+import { verifyModelWeights, type WeightsVerification, workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { printJson } from "../shared/output.js";

@@ -6,9 +6,15 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
 import { toCsv } from "../../src/cli/index.js";
-import { REGISTRY_COLUMNS, registryRows, snapshotJson, snapshotRegistry, type RegistrySnapshot } from "../../src/workflow/index.js";
-import { tokenName } from "../../src/workflow/index.js";
-import { workspaceAt } from "../../src/workflow/index.js";
+import {
+  REGISTRY_COLUMNS,
+  registryRows,
+  type RegistrySnapshot,
+  snapshotJson,
+  snapshotRegistry,
+  tokenName,
+  workspaceAt,
+} from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { jsonText } from "../shared/output.js";
 import { openLocalContent } from "../shared/stores.js";

@@ -20,10 +20,15 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import RegistryModule from "../../ignition/modules/Registry.js";
 import { EXIT_CODES, isUserError, UserError } from "../../src/cli/errors.js";
-import { toChainError } from "../../src/chain/index.js";
-import { ignitionRecordPath, readIgnitionAddresses, type RegistryAddresses } from "../../src/chain/index.js";
-import { createRegistryClient, type RegistryClient } from "../../src/chain/index.js";
-import { requireDeployed } from "../../src/chain/index.js";
+import {
+  createRegistryClient,
+  ignitionRecordPath,
+  readIgnitionAddresses,
+  type RegistryAddresses,
+  type RegistryClient,
+  requireDeployed,
+  toChainError,
+} from "../../src/chain/index.js";
 import { ensureBuilt } from "./ensure-built.js";
 
 /** Environment variable naming an Ignition deployment id other than `chain-<id>`. */

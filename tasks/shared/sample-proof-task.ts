@@ -25,19 +25,18 @@ import type { NewTaskDefinitionBuilder, TaskArguments } from "hardhat/types/task
 import type { RegistryClient } from "../../src/chain/index.js";
 import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
 import { parseTokenId } from "../../src/chain/index.js";
-import type { ContentSource } from "../../src/workflow/index.js";
-import type { Reporter } from "../../src/workflow/index.js";
+import type { ContentSource, Reporter } from "../../src/workflow/index.js";
 import {
   sampleQueriesFromFiles,
   sampleQueriesFromLinesFile,
   sampleQueriesFromParquetRows,
+  type SampleQuery,
   sampleQueryFromHash,
   sampleQueryFromLine,
   sampleQueryFromTarKey,
   sampleQueryFromTarMember,
-  type SampleQuery,
+  workspaceAt,
 } from "../../src/workflow/index.js";
-import { workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "./connect.js";
 import { createConsoleReporter } from "./console-reporter.js";
 import { printJson } from "./output.js";

@@ -7,12 +7,9 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
-import { LIGHTHOUSE_KEY_HELP, LighthouseStore } from "../../src/storage/index.js";
-import { LocalStore } from "../../src/storage/index.js";
+import { LIGHTHOUSE_KEY_HELP, LighthouseStore, LocalStore } from "../../src/storage/index.js";
 import { ContentSource, DEFAULT_GATEWAYS } from "../../src/workflow/index.js";
-import type { PublishingStore } from "../../src/workflow/index.js";
-import type { Reporter } from "../../src/workflow/index.js";
-import type { Workspace } from "../../src/workflow/index.js";
+import type { PublishingStore, Reporter, Workspace } from "../../src/workflow/index.js";
 import { applyLighthouseUrl, resolveGateways, resolveLighthouseApiKey } from "../storage/task-helpers.js";
 
 /** Storage options shared by the register tasks. */

@@ -4,11 +4,8 @@ import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { cidKey, toCid } from "../../src/storage/index.js";
-import { readNode, walkDag } from "../../src/storage/index.js";
+import { cidKey, GatewayStore, LocalStore, readNode, toCid, walkDag } from "../../src/storage/index.js";
 import { CorruptBlockFileError, GatewayFetchError, StorageError } from "../../src/storage/errors.js";
-import { GatewayStore } from "../../src/storage/index.js";
-import { LocalStore } from "../../src/storage/index.js";
 import { workspaceAt } from "../../src/workflow/index.js";
 import { GATEWAYS_VARIABLE, printWarning, resolveGateways, toTaskError } from "./task-helpers.js";
 

@@ -2,9 +2,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { StorageError } from "../../src/storage/errors.js";
-import { GatewayStore } from "../../src/storage/index.js";
-import { LighthouseStore } from "../../src/storage/index.js";
-import { LocalStore } from "../../src/storage/index.js";
+import { GatewayStore, LighthouseStore, LocalStore } from "../../src/storage/index.js";
 import type { StorageStatus } from "../../src/storage/index.js";
 import { workspaceAt } from "../../src/workflow/index.js";
 import { applyLighthouseUrl, GATEWAYS_VARIABLE, resolveGateways, resolveLighthouseApiKey, toTaskError } from "./task-helpers.js";

@@ -10,8 +10,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { EXIT_CODES, UserError } from "../../src/cli/errors.js";
 import { naiveBayesReplayTrainer } from "../../src/ml/index.js";
-import { replayTraining, type ReplayOutcome } from "../../src/training/index.js";
-import { replaySegments, type SegmentReplayOutcome } from "../../src/training/index.js";
+import { type ReplayOutcome, replaySegments, replayTraining, type SegmentReplayOutcome } from "../../src/training/index.js";
 import { verificationText } from "./verify.js";
 import { openTrainingContext, problemLines, runTrainingTask, TRAINING_EXIT, type TrainingTaskArguments } from "./shared.js";
 

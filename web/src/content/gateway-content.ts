@@ -16,10 +16,8 @@
 import { webSha256 } from "../../../src/hash/index.js";
 import { ManifestReader, type ManifestFileReader } from "../../../src/manifest/browser.js";
 import type { BlockSource } from "../../../src/storage/browser.js";
-import { toCid, type AnyCid } from "../../../src/storage/browser.js";
-import { decodeNode, readFile, resolvePath } from "../../../src/storage/browser.js";
+import { type AnyCid, decodeNode, GatewayStore, type GatewayWarning, readFile, resolvePath, toCid } from "../../../src/storage/browser.js";
 import { GatewayFetchError } from "../../../src/storage/errors.js";
-import { GatewayStore, type GatewayWarning } from "../../../src/storage/browser.js";
 import type { ContentFiles } from "../../../src/workflow/browser.js";
 import { servesIpfs } from "./own-origin-gateway.js";
 

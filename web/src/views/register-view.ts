@@ -17,15 +17,13 @@
  *    through the wallet and wait for the receipt (read through the page's
  *    JSON-RPC endpoint); the new token then shows in the explorer.
  */
-import { webSha256 } from "../../../src/hash/index.js";
+import { toHex, webSha256 } from "../../../src/hash/index.js";
 import { buildManifestInMemory, type MemorySample } from "../../../src/engine/browser.js";
 import { HEADER_FILE } from "../../../src/manifest/browser.js";
 import { metadataBytes } from "../../../src/registry/browser.js";
 import type { Block } from "../../../src/storage/browser.js";
-import { encodeCar, importFiles } from "../../../src/storage/browser.js";
-import { UnixFsFileBuilder } from "../../../src/storage/browser.js";
+import { encodeCar, importFiles, UnixFsFileBuilder } from "../../../src/storage/browser.js";
 import { datasetMetadata, isoDate, PLACEHOLDER_COMMITMENT, type DatasetDescription } from "../../../src/workflow/browser.js";
-import { toHex } from "../../../src/hash/index.js";
 import type { AppContext } from "../app/context.js";
 import { routeHash } from "../app/router.js";
 import { datasetNftAbi } from "../chain/dataset-nft-client.js";

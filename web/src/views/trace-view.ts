@@ -9,8 +9,14 @@
  * the lineage is drawn as a graph with the path(s) that reach the dataset
  * holding the selected sample highlighted.
  */
-import { loadModelLineage, traceThroughLineage, type LineageTraceSources, type SampleTrace, type TraceReport } from "../../../src/workflow/browser.js";
-import { silentReporter } from "../../../src/workflow/browser.js";
+import {
+  type LineageTraceSources,
+  loadModelLineage,
+  type SampleTrace,
+  silentReporter,
+  type TraceReport,
+  traceThroughLineage,
+} from "../../../src/workflow/browser.js";
 import type { AppContext } from "../app/context.js";
 import { routeHash, type Route } from "../app/router.js";
 import type { ModelEntry } from "../chain/model-nft-client.js";

@@ -17,8 +17,7 @@
  */
 import { toHex } from "../../../src/hash/index.js";
 import type { ManifestReader } from "../../../src/manifest/browser.js";
-import { requireManifestMatches } from "../../../src/workflow/browser.js";
-import { proveSampleSet, type SampleSetProof } from "../../../src/workflow/browser.js";
+import { proveSampleSet, requireManifestMatches, type SampleSetProof } from "../../../src/workflow/browser.js";
 import type { AppContext } from "../app/context.js";
 import { routeHash, type Route } from "../app/router.js";
 import type { ServedBlock } from "../content/gateway-content.js";
