@@ -3,6 +3,8 @@
  * they are deployed, typed contract clients, reading datasets and models,
  * waiting for receipts, explorer links and readable revert messages. No
  * Hardhat import: everything takes an ethers Provider/Signer. See docs/workflow.md.
+ * The browser-safe part (dataset records, explorers) is ./browser.ts, which
+ * the page imports; it is re-exported here.
  */
 export * from "./browser.js";
 export { listDatasets, networkDescription, parseTokenId, readDataset, requireDatasetExists } from "./dataset-records.js";

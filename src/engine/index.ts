@@ -1,4 +1,10 @@
-/** The dataset engine: parallel hashing, external sort, manifest building, split/merge (see docs/distributed-hashing.md). */
+/**
+ * The dataset engine: parallel hashing, external sort, manifest building
+ * (on disk, and in memory for the page), split/merge (see
+ * docs/distributed-hashing.md). The browser-safe part (the in-memory
+ * manifest builder) is ./browser.ts, which the page imports; it is
+ * re-exported here.
+ */
 export * from "./browser.js";
 export { buildManifest, sourceWarnings } from "./build-manifest.js";
 export type { BuildManifestOptions } from "./build-manifest.js";

@@ -1,4 +1,10 @@
-/** The sharded, content-addressed dataset manifest: format, writer, reader/prover (see docs/manifest-format.md). */
+/**
+ * The sharded, content-addressed dataset manifest: format, writer,
+ * reader/prover (see docs/manifest-format.md). The browser-safe part (format,
+ * shard assembly, reader/prover) is ./browser.ts, which the page and the
+ * browser-safe workflow files import; it is re-exported here. The directory
+ * writer, atomic publishing and the directory reader are Node-only.
+ */
 export * from "./browser.js";
 export {
   createStagingDirectory,
