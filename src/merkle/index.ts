@@ -2,8 +2,9 @@
  * The Datatrace Merkle core, scheme `datatrace-merkle/2`: a Merkle search
  * tree over the sorted distinct sample hashes (sequential and parallel
  * builds), membership, absence and batch proofs. See docs/merkle-scheme.md.
- * Everything but the parallel builder (worker threads) is browser-safe and
- * exported by ./browser.ts, which the page imports; it is re-exported here.
+ * ./browser.ts exports the browser-safe part the page and the browser-safe
+ * core files use (no parallel builder: it needs worker threads); it is
+ * re-exported here.
  */
 export * from "./browser.js";
 export type { TreeNodes } from "./multiproof.js";
