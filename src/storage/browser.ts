@@ -12,4 +12,5 @@ export { GatewayStore } from "./gateway.js";
 export type { GatewayWarning } from "./gateway.js";
 export { encodeCar, importFiles } from "./import-files.js";
 export type { LighthouseUploadResponse } from "./lighthouse-wire.js";
+export type { Content, ContentStore, DirectoryEntry, FilecoinDeal, PutResult, StorageBackendName, StorageStatus } from "./store.js";
 export { UnixFsFileBuilder } from "./unixfs-file-builder.js";

@@ -18,4 +18,3 @@ export { LIGHTHOUSE_KEY_HELP, LighthouseStore } from "./lighthouse.js";
 export { LocalStore } from "./local-store.js";
 export { isLoopbackHost, isLoopbackHostHeader } from "./loopback-host.js";
 export { startIpfsServer } from "./server.js";
-export type { PutResult, StorageBackendName, StorageStatus } from "./store.js";

@@ -9,9 +9,12 @@
  * the layout (the config file itself, node_modules linked), since a cycle
  * needs both files on disk.
  */
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 
 import { expect } from "chai";
 import { ESLint } from "eslint";
@@ -99,6 +102,21 @@ describe("architecture lint (eslint.config.js)", function () {
       const results = await eslint.lintFiles(["src/hash/a.ts"]);
       const messages = results.flatMap((r) => r.messages.map(({ ruleId, message }) => ({ ruleId, message })));
       expect(messages).to.deep.equal([{ ruleId: "import-x/no-cycle", message: "Dependency cycle detected" }]);
+    });
+
+    it("reports a type-only import cycle with the madge command of `npm run lint` (ESLint's no-cycle skips type imports)", async () => {
+      await mkdir(path.join(dir, "src", "storage"), { recursive: true });
+      await writeFile(path.join(dir, "src", "storage", "store.ts"), 'import type { Entry } from "./reader.js";\nexport interface Content { entries: Entry[] }\n');
+      await writeFile(path.join(dir, "src", "storage", "reader.ts"), 'import type { Content } from "./store.js";\nexport interface Entry { name: string }\nexport type Read = () => Content;\n');
+      const scripts = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+      const madge = /madge [^&]*/.exec(scripts["lint"] ?? "")?.[0].trim().split(/\s+/);
+      expect(madge, "npm run lint runs madge").to.not.equal(undefined);
+      const args = (madge ?? []).slice(1).filter((arg) => !["tasks", "web", "bench", "scripts"].includes(arg));
+      const run = promisify(execFile)(path.join(ROOT, "node_modules", ".bin", "madge"), args, { cwd: dir });
+      const failure = await run.then(() => undefined, (error: unknown) => error as { code?: number; stdout?: string });
+      expect(failure?.code).to.equal(1);
+      expect(failure?.stdout).to.match(/reader\.ts > storage\/store\.ts|store\.ts > storage\/reader\.ts/);
+      await rm(path.join(dir, "src", "storage"), { recursive: true });
     });
 
     it("refuses a module folder missing from the layer table", async () => {
