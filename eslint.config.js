@@ -128,7 +128,7 @@ export default tseslint.config(
     plugins: { "import-x": importX },
     settings: {
       "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".mts", ".cts"] },
-      "import-x/resolver-next": [createTypeScriptImportResolver({ project: ["tsconfig.json", "web/tsconfig.json"], noWarnOnMultipleProjects: true })],
+      "import-x/resolver-next": [createTypeScriptImportResolver({ project: "tsconfig.json" })],
       "import-x/extensions": [".ts", ".mts", ".js", ".mjs"],
     },
     linterOptions: { reportUnusedDisableDirectives: "off" },
