@@ -25,7 +25,7 @@
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 
-import { closeTreeWorkers } from "../src/merkle/tree-parallel.js";
+import { closeTreeWorkers } from "../src/merkle/index.js";
 import { DATA, FILES, machineLine, measureIdxHashing, measureManifestBuild, measureProofFromManifest, prepareEngineData, RECORDS } from "./engine.bench.js";
 import { syntheticSortedHashes } from "./lib/synthetic-hashes.js";
 import { closeV1Workers } from "./lib/v1-flat-tree.js";

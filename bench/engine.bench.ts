@@ -18,12 +18,10 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { buildManifest } from "../src/engine/build-manifest.js";
-import { hashSources } from "../src/engine/hash-sources.js";
-import { directoryReader } from "../src/manifest/manifest-file-reader.js";
-import { ManifestReader } from "../src/manifest/manifest-reader.js";
-import { verifyAbsence, verifyMember } from "../src/merkle/proof.js";
-import { openSources } from "../src/sources/open-sources.js";
+import { buildManifest, hashSources } from "../src/engine/index.js";
+import { directoryReader, ManifestReader } from "../src/manifest/index.js";
+import { verifyAbsence, verifyMember } from "../src/merkle/index.js";
+import { openSources } from "../src/sources/index.js";
 
 /** Where the generated bench data lives (gitignored). */
 export const DATA = path.join(path.dirname(fileURLToPath(import.meta.url)), ".data");

@@ -7,11 +7,8 @@
  */
 import { loadavg } from "node:os";
 
-import { generatePairs, type FingerprintStrategy } from "../src/fingerprints/generate-pairs.js";
-import { accuracyOf, matchResponse } from "../src/fingerprints/response-match.js";
-import { generate, serializeNgramModel, type NgramModel } from "../src/ml/ngram-model.js";
-import { benignTextCorpus } from "../src/ml/text-corpus.js";
-import { trainTextModel } from "../src/ml/text-model-training.js";
+import { accuracyOf, type FingerprintStrategy, generatePairs, matchResponse } from "../src/fingerprints/index.js";
+import { benignTextCorpus, generate, type NgramModel, serializeNgramModel, trainTextModel } from "../src/ml/index.js";
 
 const PAIRS = 128;
 const BUDGET_MS = 10_000; // ours: corpus + both trainings + all queries, "seconds-fast"

@@ -34,12 +34,9 @@ import { ParquetWriter } from "hyparquet-writer";
 import { fileWriter } from "hyparquet-writer/src/node.js";
 import { pack } from "tar-stream";
 
-import { buildManifest } from "../src/engine/build-manifest.js";
-import { hashSources } from "../src/engine/hash-sources.js";
-import { HashWorkerPool } from "../src/engine/hash-worker-pool.js";
-import { readFullySync } from "../src/sources/parquet-page-cursor.js";
-import type { BatchSlot } from "../src/sources/sample-batch.js";
-import { openSources, type OpenSourcesOptions } from "../src/sources/open-sources.js";
+import { buildManifest, hashSources, HashWorkerPool } from "../src/engine/index.js";
+import { openSources, type OpenSourcesOptions, readFullySync } from "../src/sources/index.js";
+import type { BatchSlot } from "../src/sources/index.js";
 import { DATA, machineLine } from "./engine.bench.js";
 import { peakRssMiB } from "./lib/measure.js";
 

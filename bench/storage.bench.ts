@@ -20,10 +20,8 @@ import { importer } from "ipfs-unixfs-importer";
 import { fixedSize } from "ipfs-unixfs-importer/chunker";
 import { balanced } from "ipfs-unixfs-importer/layout";
 
-import { importPath } from "../src/storage/import-path.js";
-import { CHUNK_SIZE, MAX_CHILDREN_PER_NODE } from "../src/storage/import-profile.js";
-import { LocalStore } from "../src/storage/local-store.js";
-import { parseByteSize } from "../src/engine/run-options.js";
+import { CHUNK_SIZE, importPath, LocalStore, MAX_CHILDREN_PER_NODE } from "../src/storage/index.js";
+import { parseByteSize } from "../src/engine/index.js";
 
 const DATA = path.join(path.dirname(fileURLToPath(import.meta.url)), ".data");
 const MB = 1e6;

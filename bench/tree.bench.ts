@@ -36,13 +36,19 @@ import { createKeccak } from "hash-wasm";
 import keccak256Package from "keccak256";
 import { MerkleTree as ReferenceMerkleTree } from "merkletreejs";
 
-import { keccak256, keccakLeaves, keccakNodes, keccakPairs } from "../src/hash/keccak.js";
-import { proveBatch, type TreeNodes } from "../src/merkle/multiproof.js";
-import { proveMember } from "../src/merkle/proof.js";
-import { splitBoundary } from "../src/merkle/scheme.js";
-import { createSortedLookup, proveSample } from "../src/merkle/search.js";
-import { buildTreeParallel, closeTreeWorkers } from "../src/merkle/tree-parallel.js";
-import { buildTree, type MerkleTree } from "../src/merkle/tree.js";
+import { keccak256, keccakLeaves, keccakNodes, keccakPairs } from "../src/hash/index.js";
+import {
+  buildTree,
+  buildTreeParallel,
+  closeTreeWorkers,
+  createSortedLookup,
+  type MerkleTree,
+  proveBatch,
+  proveMember,
+  proveSample,
+  splitBoundary,
+  type TreeNodes,
+} from "../src/merkle/index.js";
 import { bestOf, peakRssMiB, perSecond, timed } from "./lib/measure.js";
 import { syntheticSortedHashes } from "./lib/synthetic-hashes.js";
 import { buildV1Tree, buildV1TreeParallel, closeV1Workers } from "./lib/v1-flat-tree.js";

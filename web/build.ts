@@ -30,7 +30,7 @@ import { fileURLToPath } from "node:url";
 
 import { build, type Plugin } from "esbuild";
 
-import { ignitionRecordPath, readIgnitionAddresses } from "../src/chain/registry-addresses.js";
+import { ignitionRecordPath, readIgnitionAddresses } from "../src/chain/index.js";
 import { NETWORK_DEFINITIONS, type PresetDeployments, type PresetId } from "./src/app/network-presets.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -16,8 +16,7 @@
  */
 import { Worker } from "node:worker_threads";
 
-import { IN_BYTES, IN_OFFSET, OUT_BYTES, OUT_OFFSET } from "../../src/hash/keccak-wasm/layout.js";
-import { keccakLeaves, keccakPairs, keccakWasmModule } from "../../src/hash/keccak.js";
+import { IN_BYTES, IN_OFFSET, keccakLeaves, keccakPairs, keccakWasmModule, OUT_BYTES, OUT_OFFSET } from "../../src/hash/index.js";
 
 const HASH = 32;
 

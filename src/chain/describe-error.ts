@@ -10,8 +10,9 @@
  */
 import type { ErrorDescription, Interface } from "ethers";
 
-import { isUserError, UserError, type FailureFamily } from "../errors/index.js";
-import { MODEL_RELATIONS } from "../registry/model-relation.js";
+import { isUserError, UserError } from "../errors/index.js";
+import type { FailureFamily } from "../errors/index.js";
+import { MODEL_RELATIONS } from "../registry/index.js";
 
 /** A decoded custom error. */
 export interface DecodedRevert {

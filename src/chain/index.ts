@@ -3,13 +3,15 @@
  * they are deployed, typed contract clients, reading datasets and models,
  * waiting for receipts, explorer links and readable revert messages. No
  * Hardhat import: everything takes an ethers Provider/Signer. See docs/workflow.md.
+ * The browser-safe part (dataset records, explorers) is ./browser.ts, which
+ * the page imports; it is re-exported here.
  */
-export { decodeRevert, describeRevert, toChainError } from "./describe-error.js";
-export type { ChainErrorContext, DecodedRevert } from "./describe-error.js";
+export * from "./browser.js";
 export { listDatasets, networkDescription, parseTokenId, readDataset, requireDatasetExists } from "./dataset-records.js";
 export type { DatasetOnChain } from "./dataset-records.js";
-export { blockExplorers, isFilecoinChain, isLocalChain } from "./explorer.js";
-export type { BlockExplorer } from "./explorer.js";
+export { decodeRevert, describeRevert, toChainError } from "./describe-error.js";
+export type { ChainErrorContext, DecodedRevert } from "./describe-error.js";
+export { isFilecoinChain, isLocalChain } from "./explorer.js";
 export { listModels, readModel, requireModelExists } from "./model-records.js";
 export type { ModelOnChain } from "./model-records.js";
 export { defaultDeploymentId, ignitionRecordPath, readIgnitionAddresses, REGISTRY_FUTURE_IDS } from "./registry-addresses.js";

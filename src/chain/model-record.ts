@@ -8,7 +8,7 @@
  * const record = modelRecordOf(await modelNFT.model(1n));
  * record.relation; // "finetune"
  */
-import { MODEL_RELATIONS, type ModelRelation } from "../registry/model-relation.js";
+import { MODEL_RELATIONS, type ModelRelation } from "../registry/browser.js";
 
 /** A model's on-chain commitments and facts (`ModelNFT.model(tokenId)`). */
 export interface ModelRecord {

@@ -3,7 +3,7 @@
  * → record sorter (memory budget, bucket files past it) → distinct grouping →
  * manifest writer → atomic publication. See docs/manifest-format.md.
  */
-import type { SampleSource } from "../sources/sample-source.js";
+import type { SampleSource } from "../sources/index.js";
 import { hashSources } from "./hash-sources.js";
 import { manifestReport, type DatasetHashReport } from "./hash-report.js";
 import type { ManifestDestination } from "./manifest-output.js";

@@ -4,7 +4,7 @@
  * Counts duplicates and keeps a few examples for the report; checks the input
  * really is sorted.
  */
-import { toHex } from "../hash/hex.js";
+import { toHex } from "../hash/index.js";
 import type { RecordSink } from "./sample-record.js";
 import { compareHashAt } from "./sample-record.js";
 import { InternalError } from "../errors/index.js";

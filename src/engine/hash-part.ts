@@ -7,9 +7,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 
-import { removeDeadProcessLeftovers } from "../manifest/atomic-directory.js";
-import type { PartSelector } from "../sources/sample-batch.js";
-import type { SampleSource } from "../sources/sample-source.js";
+import { removeDeadProcessLeftovers } from "../manifest/index.js";
+import type { PartSelector, SampleSource } from "../sources/index.js";
 import { sourceWarnings } from "./build-manifest.js";
 import { hashSources } from "./hash-sources.js";
 import type { PartHashReport } from "./hash-report.js";

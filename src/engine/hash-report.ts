@@ -1,5 +1,5 @@
 /** What a hashing run reports: whole runs and merges (a manifest), parts of a split run (a partial file). */
-import type { SourceDescription } from "../sources/source-description.js";
+import type { SourceDescription } from "../sources/index.js";
 import type { DuplicateExample } from "./distinct-grouper.js";
 import type { WrittenManifest } from "./manifest-output.js";
 

@@ -5,9 +5,8 @@
  * a deterministic order, however the workers interleave). Memory stays
  * bounded by the pool's slots.
  */
-import type { BatchContext, PartSelector, SampleBatch } from "../sources/sample-batch.js";
-import type { SampleSource } from "../sources/sample-source.js";
-import { SourceError } from "../sources/source-error.js";
+import type { BatchContext, PartSelector, SampleBatch, SampleSource } from "../sources/index.js";
+import { SourceError } from "../sources/index.js";
 import { BatchHashError, HashWorkerPool } from "./hash-worker-pool.js";
 
 /** One hashed batch, as given to `onBatch`. */

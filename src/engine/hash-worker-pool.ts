@@ -13,7 +13,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 
-import type { BatchSlot, SampleBatch } from "../sources/sample-batch.js";
+import type { BatchSlot, SampleBatch } from "../sources/index.js";
 import type { HashBatchMessage } from "./hash-batch.mjs";
 import { hashBatch } from "./hash-batch.mjs";
 import { DatatraceError } from "../errors/index.js";

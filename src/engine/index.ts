@@ -1,4 +1,11 @@
-/** The dataset engine: parallel hashing, external sort, manifest building, split/merge (see docs/distributed-hashing.md). */
+/**
+ * The dataset engine: parallel hashing, external sort, manifest building
+ * (on disk, and in memory for the page), split/merge (see
+ * docs/distributed-hashing.md). The browser-safe part (the in-memory
+ * manifest builder) is ./browser.ts, which the page imports; it is
+ * re-exported here.
+ */
+export * from "./browser.js";
 export { buildManifest, sourceWarnings } from "./build-manifest.js";
 export type { BuildManifestOptions } from "./build-manifest.js";
 export { DistinctGrouper } from "./distinct-grouper.js";
@@ -8,9 +15,10 @@ export type { HashPartOptions } from "./hash-part.js";
 export { manifestReport } from "./hash-report.js";
 export type { DatasetHashReport, PartHashReport } from "./hash-report.js";
 export { hashSources } from "./hash-sources.js";
-export type { HashedBatch, HashProgress, HashSourcesOptions, HashTotals } from "./hash-sources.js";
+export type { HashedBatch, HashSourcesOptions, HashTotals } from "./hash-sources.js";
 export { BatchHashError, HashWorkerPool } from "./hash-worker-pool.js";
 export type { HashWorkerPoolOptions } from "./hash-worker-pool.js";
+export type { MemoryManifest, MemoryManifestOptions } from "./manifest-memory-builder.js";
 export { DEFAULT_MANIFESTS_DIR, ManifestOutput } from "./manifest-output.js";
 export type { ManifestDestination, WrittenManifest } from "./manifest-output.js";
 export { checkPartials, mergePartials } from "./merge-partials.js";

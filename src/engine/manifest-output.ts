@@ -13,12 +13,8 @@
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 
-import { createStagingDirectory, publishDirectory } from "../manifest/atomic-directory.js";
-import { isManifestDirectory } from "../manifest/atomic-directory.js";
-import { manifestCid } from "../manifest/manifest-cid.js";
-import type { ManifestHeader } from "../manifest/manifest-format.js";
-import type { ManifestFacts } from "../manifest/manifest-writer.js";
-import { ManifestWriter } from "../manifest/manifest-writer.js";
+import { createStagingDirectory, isManifestDirectory, manifestCid, ManifestWriter, publishDirectory } from "../manifest/index.js";
+import type { ManifestFacts, ManifestHeader } from "../manifest/index.js";
 import { DistinctGrouper } from "./distinct-grouper.js";
 import type { RecordSink } from "./sample-record.js";
 

@@ -12,7 +12,7 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
 
-import type { SourceDescription } from "../sources/source-description.js";
+import type { SourceDescription } from "../sources/index.js";
 import type { RecordSink } from "./sample-record.js";
 import { encodeRecord, maxEncodedSize, RECORD_FIXED_BYTES } from "./sample-record.js";
 import { DatatraceError } from "../errors/index.js";

@@ -1,5 +1,5 @@
 /** Options of a hashing run, and their parsing from text (command line, environment). */
-import type { PartSelector } from "../sources/sample-batch.js";
+import type { PartSelector } from "../sources/index.js";
 import type { HashSourcesOptions } from "./hash-sources.js";
 import { DatatraceError } from "../errors/index.js";
 

@@ -1,8 +1,7 @@
 /** Identity of a source set, shared by every part of a split run. */
 import { createHash } from "node:crypto";
 
-import type { SampleSource } from "../sources/sample-source.js";
-import type { SourceDescription } from "../sources/source-description.js";
+import type { SampleSource, SourceDescription } from "../sources/index.js";
 
 /** The descriptions, fingerprints and identifier of a source set. */
 export interface SourceSetIdentity {

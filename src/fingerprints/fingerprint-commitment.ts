@@ -9,9 +9,9 @@
  */
 import { createHash } from "node:crypto";
 
-import { hashFromHex, toHex } from "../hash/hex.js";
+import { hashFromHex, toHex } from "../hash/index.js";
 import { buildTree, proveMember, verifyMember, type MerkleTree } from "../merkle/index.js";
-import { canonicalJson } from "../registry/canonical-json.js";
+import { canonicalJson } from "../registry/index.js";
 import type { FingerprintPair } from "./fingerprint-pairs.js";
 import { DatatraceError } from "../errors/index.js";
 

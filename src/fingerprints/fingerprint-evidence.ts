@@ -16,7 +16,7 @@
  * checker's statement: the chain cannot confirm it.
  */
 import { UserError } from "../errors/index.js";
-import type { RegistryClient } from "../chain/registry-client.js";
+import type { RegistryClient } from "../chain/index.js";
 import { proveFingerprint, verifyFingerprint } from "./fingerprint-commitment.js";
 import type { FingerprintCheck } from "./fingerprint-check.js";
 import { readFingerprintRegistration, type FingerprintRegistration } from "./fingerprint-registration.js";

@@ -10,8 +10,9 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 
-import { DatatraceError, UserError } from "../errors/index.js";
-import { canonicalJson } from "../registry/canonical-json.js";
+import { DatatraceError } from "../errors/index.js";
+import { UserError } from "../errors/index.js";
+import { canonicalJson } from "../registry/index.js";
 
 /** Format tag of a pairs file. */
 export const FINGERPRINTS_FORMAT = "datatrace-fingerprints/1";

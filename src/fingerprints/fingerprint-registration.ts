@@ -6,8 +6,7 @@
  */
 import { ZeroHash } from "ethers";
 
-import { readModel } from "../chain/model-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
+import { readModel, type RegistryClient } from "../chain/index.js";
 import { UserError } from "../errors/index.js";
 
 /** A model's fingerprint commitment and registration facts. */

@@ -17,7 +17,7 @@ import { createHash, randomBytes } from "node:crypto";
 
 import { wordlists } from "ethers";
 
-import { textWords } from "../ml/text-words.js";
+import { textWords } from "../ml/index.js";
 import { FINGERPRINTS_FORMAT, type FingerprintPair, type FingerprintSet } from "./fingerprint-pairs.js";
 import { DatatraceError } from "../errors/index.js";
 

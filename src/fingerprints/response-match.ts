@@ -6,7 +6,7 @@
  * `prefix`: it starts with the response (the model went on generating after
  * it), at a word boundary.
  */
-import { normalizeText } from "../ml/text-words.js";
+import { normalizeText } from "../ml/index.js";
 
 /** How an observed response matches the expected one. */
 export type ResponseMatch = "exact" | "prefix" | "none";

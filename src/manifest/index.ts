@@ -1,14 +1,25 @@
-/** The sharded, content-addressed dataset manifest: format, writer, reader/prover (see docs/manifest-format.md). */
+/**
+ * The sharded, content-addressed dataset manifest: format, writer,
+ * reader/prover (see docs/manifest-format.md). The browser-safe part (format,
+ * shard assembly, reader/prover) is ./browser.ts, which the page and the
+ * browser-safe workflow files import; it is re-exported here. The directory
+ * writer, atomic publishing and the directory reader are Node-only.
+ */
+export * from "./browser.js";
 export {
   createStagingDirectory,
+  isManifestDirectory,
+  looksLikeManifestDirectory,
   processAlive,
   publishDirectory,
   removeDeadProcessLeftovers,
   removeStaleStagingDirectories,
-  type PublishOptions,
 } from "./atomic-directory.js";
+export type { PublishOptions } from "./atomic-directory.js";
+export type { AssembledManifest, ShardBounds, ShardFile } from "./manifest-assembly.js";
 export { manifestCid } from "./manifest-cid.js";
 export { directoryReader } from "./manifest-file-reader.js";
+export type { ManifestFileReader } from "./manifest-file-reader.js";
 export {
   COMMITMENT_SCHEME,
   decodeHeader,
@@ -16,28 +27,19 @@ export {
   encodeHeader,
   encodeIndexEntry,
   FILES_PER_DIRECTORY,
-  HEADER_FILE,
   IDS_DIRECTORY,
-  idsPath,
   INDEX_ENTRY_BYTES,
-  INDEX_FILE,
-  MANIFEST_FORMAT,
-  SHARD_LEVEL,
-  shardBounds,
   indexProblems,
-  treeOfIndex,
+  MANIFEST_FORMAT,
   MAX_SHARD_COUNT,
+  SHARD_LEVEL,
   SHARD_SIZE,
+  shardBounds,
   shardDirectory,
-  shardPath,
   SHARDS_DIRECTORY,
+  treeOfIndex,
 } from "./manifest-format.js";
-export type { IndexEntry, IndexProblem, ManifestHeader } from "./manifest-format.js";
-export { assembleManifest, ShardAssembler } from "./manifest-assembly.js";
-export type { AssembledManifest, ShardBounds, ShardFile } from "./manifest-assembly.js";
-export { buildManifestInMemory } from "./manifest-memory-builder.js";
-export type { MemoryManifest, MemoryManifestOptions, MemorySample } from "./manifest-memory-builder.js";
-export { ManifestReader } from "./manifest-reader.js";
-export type { ManifestBatchResult, ManifestFileReader, ManifestReaderOptions } from "./manifest-reader.js";
+export type { IndexProblem } from "./manifest-format.js";
+export type { ManifestBatchResult, ManifestReaderOptions } from "./manifest-reader.js";
 export { ManifestWriter } from "./manifest-writer.js";
 export type { ManifestFacts } from "./manifest-writer.js";

@@ -1,7 +1,7 @@
 /**
  * How a manifest is put together from the distinct sample hashes, shared by
  * the streaming writer on disk (manifest-writer.ts, the CLI) and the
- * in-memory builder (manifest-memory-builder.ts, the web page):
+ * in-memory builder (src/engine/manifest-memory-builder.ts, the web page):
  *
  * - {@link ShardAssembler} receives the hashes in strictly ascending order
  *   with their ids and hands out each shard's bytes and ids file as soon as
@@ -15,9 +15,9 @@
  * Browser-safe: no I/O, no hashing of its own except the keccak tree over
  * the shard tops (src/merkle, WASM; call `initKeccak()` first in a browser).
  */
-import { toHex } from "../hash/hex.js";
-import { buildTreeFromSubtreeRoots } from "../merkle/tree.js";
-import type { SourceDescription } from "../sources/source-description.js";
+import { toHex } from "../hash/index.js";
+import { buildTreeFromSubtreeRoots } from "../merkle/browser.js";
+import type { SourceDescription } from "../sources/index.js";
 import type { IndexEntry, ManifestHeader } from "./manifest-format.js";
 import { COMMITMENT_SCHEME, encodeHeader, encodeIndexEntry, INDEX_ENTRY_BYTES, MANIFEST_FORMAT, MAX_SHARD_COUNT, SHARD_SIZE, shardBounds } from "./manifest-format.js";
 import { DatatraceError, InternalError } from "../errors/index.js";

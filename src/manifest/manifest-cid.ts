@@ -3,7 +3,7 @@
  * as `storage put` / `ipfs add -r --cid-version=1` would (storage module's
  * `importPath`, pinned Kubo profile), without storing a block. Node only.
  */
-import { importPath } from "../storage/import-path.js";
+import { importPath } from "../storage/index.js";
 import { DatatraceError } from "../errors/index.js";
 
 /** Root CID (CIDv1, `bafy…`) of the manifest directory `dir`; nothing is written anywhere. */

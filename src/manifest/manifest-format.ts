@@ -7,9 +7,8 @@
  * directory stays a basic UnixFS directory (no HAMT) up to the limit stated
  * in docs/manifest-format.md.
  */
-import { compareHashes, SCHEME_ID } from "../merkle/scheme.js";
-import { buildTreeFromSubtreeRoots, type ShardedTreeTop, type UnitBounds } from "../merkle/tree.js";
-import type { SourceDescription } from "../sources/source-description.js";
+import { compareHashes, SCHEME_ID, buildTreeFromSubtreeRoots, type ShardedTreeTop, type UnitBounds } from "../merkle/browser.js";
+import type { SourceDescription } from "../sources/index.js";
 import { DatatraceError } from "../errors/index.js";
 
 /** Value of `header.format`. */

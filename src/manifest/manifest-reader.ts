@@ -10,17 +10,9 @@
  * Browser-safe: SHA-256 is injected too (default `defaultSha256`: Node's
  * OpenSSL in Node, WebCrypto in a browser).
  */
-import { equalBytes } from "../hash/bytes.js";
-import { toHex } from "../hash/hex.js";
-import { defaultSha256, type Sha256 } from "../hash/sha256.js";
-import type { BatchProof } from "../merkle/multiproof.js";
-import { proveBatch } from "../merkle/multiproof.js";
-import { proveMemberInShard, type AbsenceProof } from "../merkle/proof.js";
-import { compareHashes, splitKey } from "../merkle/scheme.js";
-import type { SampleProof } from "../merkle/search.js";
-import type { MerkleTree, ShardedTreeTop } from "../merkle/tree.js";
-import { buildTree, levelWidths } from "../merkle/tree.js";
-import { cidFromSha256, RAW_CODEC } from "../storage/cid.js";
+import { equalBytes, toHex, defaultSha256, type Sha256 } from "../hash/index.js";
+import { type BatchProof, proveBatch, proveMemberInShard, type AbsenceProof, compareHashes, splitKey, type SampleProof, type MerkleTree, type ShardedTreeTop, buildTree, levelWidths } from "../merkle/browser.js";
+import { cidFromSha256, RAW_CODEC } from "../storage/index.js";
 import type { IndexEntry, ManifestHeader } from "./manifest-format.js";
 import { decodeHeader, decodeIndex, HEADER_FILE, idsPath, indexProblems, INDEX_FILE, SHARD_LEVEL, shardPath, treeOfIndex } from "./manifest-format.js";
 import type { CID } from "multiformats/cid";

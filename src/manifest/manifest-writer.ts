@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import { buildTreeParallel } from "../merkle/tree-parallel.js";
+import { buildTreeParallel } from "../merkle/index.js";
 import { assembleManifest, ShardAssembler, type ManifestFacts, type ShardFile } from "./manifest-assembly.js";
 import type { ManifestHeader } from "./manifest-format.js";
 import { FILES_PER_DIRECTORY, HEADER_FILE, IDS_DIRECTORY, idsPath, INDEX_FILE, SHARD_LEVEL, shardDirectory, shardPath, SHARDS_DIRECTORY } from "./manifest-format.js";

@@ -20,8 +20,7 @@
  * sample is routed exactly as its own single proof would route it, and shared
  * path segments are sent once.
  */
-import { equalBytes } from "../hash/bytes.js";
-import { keccakNodes } from "../hash/keccak.js";
+import { equalBytes, keccakNodes } from "../hash/index.js";
 import { HASH_BYTES, commitRoot, compareHashes, isHash } from "./scheme.js";
 
 /**

@@ -12,8 +12,7 @@
  * q's search path ends at, `neighbor ≠ q`. Both end at the root. Mirrors
  * `SampleMerkle.processPath` in contracts/merkle/SampleMerkle.sol.
  */
-import { equalBytes } from "../hash/bytes.js";
-import { keccakNodes } from "../hash/keccak.js";
+import { equalBytes, keccakNodes } from "../hash/index.js";
 import { HASH_BYTES, MAX_TREE_DEPTH, commitRoot, compareHashes, isHash } from "./scheme.js";
 import type { MerkleTree, ShardedTreeTop } from "./tree.js";
 import { DatatraceError } from "../errors/index.js";

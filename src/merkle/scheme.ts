@@ -5,8 +5,7 @@
  * is keccak256(left ‖ right ‖ split), where `split` separates the two
  * subtrees; the committed root is keccak256(top ‖ uint256 leafCount).
  */
-import { compareBytes } from "../hash/bytes.js";
-import { keccak256 } from "../hash/keccak.js";
+import { compareBytes, keccak256 } from "../hash/index.js";
 
 /** Bytes of every hash in the scheme (sample hashes, nodes, split keys, roots). */
 export const HASH_BYTES = 32;

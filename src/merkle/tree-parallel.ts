@@ -15,7 +15,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 
-import { keccakWasmModule } from "../hash/keccak.js";
+import { keccakWasmModule } from "../hash/index.js";
 import { HASH_BYTES } from "./scheme.js";
 import { TREE_WORKER_SOURCE } from "./tree-worker-source.js";
 import { MerkleTree, buildTree, hashLevelRange, levelWidths, validateSortedHashes } from "./tree.js";

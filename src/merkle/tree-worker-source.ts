@@ -13,7 +13,7 @@
  * to level `top` (split keys from the sample hashes), exactly as
  * `hashLevelRange` in tree.ts. It answers `{ id, ok, error? }`.
  */
-import { IN_BYTES, IN_OFFSET, OUT_BYTES, OUT_OFFSET, SPLITS_BYTES, SPLITS_OFFSET } from "../hash/keccak-wasm/layout.js";
+import { IN_BYTES, IN_OFFSET, OUT_BYTES, OUT_OFFSET, SPLITS_BYTES, SPLITS_OFFSET } from "../hash/index.js";
 
 /** JavaScript source of the tree worker. */
 export const TREE_WORKER_SOURCE = `"use strict";

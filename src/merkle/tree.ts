@@ -12,7 +12,7 @@
  * subtree tops ("units", e.g. the manifest's shard tops at level 13) and the
  * split keys come from each unit's first and last sample hash ({@link UnitBounds}).
  */
-import { keccakNodes } from "../hash/keccak.js";
+import { keccakNodes } from "../hash/index.js";
 import { HASH_BYTES, commitRoot, firstUnsortedIndex, splitBoundary, treeDepth, writeSplitKey } from "./scheme.js";
 
 /** Options of `buildTree` and `rootOfSubtree`. */

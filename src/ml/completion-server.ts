@@ -22,7 +22,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { isLoopbackHost, isLoopbackHostHeader } from "../storage/loopback-host.js";
+import { isLoopbackHost, isLoopbackHostHeader } from "../storage/index.js";
 import { textWords } from "./text-words.js";
 import { DatatraceError } from "../errors/index.js";
 

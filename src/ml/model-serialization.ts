@@ -13,7 +13,7 @@
  * model has exactly one serialization.
  */
 import { UserError } from "../errors/index.js";
-import { canonicalJsonBytes } from "../registry/canonical-json.js";
+import { canonicalJsonBytes } from "../registry/index.js";
 import { assertModel, NAIVE_BAYES_FORMAT, type NaiveBayesModel, resolveHyperparameters } from "./naive-bayes.js";
 
 /** Canonical weights bytes of `model` (see the module doc). */

@@ -17,9 +17,9 @@
  * ':' (tokenize.ts), so JSON.stringify writes them canonically, and a test
  * checks the bytes equal canonicalJson's.
  */
-import { canonicalJson } from "../registry/canonical-json.js";
-import { weightsDigestOfFiles } from "../training/weights-digest.js";
-import type { Hex32 } from "../training/log-entry.js";
+import { canonicalJson } from "../registry/index.js";
+import { weightsDigestOfFiles } from "../training/index.js";
+import type { Hex32 } from "../training/index.js";
 import type { NaiveBayesTrainer } from "./naive-bayes.js";
 
 /** Format tag of a trainer checkpoint. */

@@ -10,8 +10,7 @@
 import { readFile } from "node:fs/promises";
 
 import { UserError } from "../errors/index.js";
-import type { RunStartEntry } from "../training/log-entry.js";
-import type { ReplayTrainer, ReplayTrainerFactory } from "../training/replay-run.js";
+import type { RunStartEntry, ReplayTrainer, ReplayTrainerFactory } from "../training/index.js";
 import { checkpointDigest } from "./naive-bayes-checkpoint.js";
 import { NaiveBayesTrainer, type NaiveBayesModel } from "./naive-bayes.js";
 import { deserializeModel } from "./model-serialization.js";

@@ -16,7 +16,7 @@
  *   {"contexts":[[context, [[word, count], …]], …], "format":"datatrace-ngram/1", "order":3, "words":"datatrace-words/1"}
  * with contexts and followers sorted (UTF-16 order).
  */
-import { canonicalJsonBytes } from "../registry/canonical-json.js";
+import { canonicalJsonBytes } from "../registry/index.js";
 import { TEXT_WORDS, textWords } from "./text-words.js";
 import { DatatraceError } from "../errors/index.js";
 

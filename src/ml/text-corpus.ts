@@ -6,7 +6,7 @@
  * addresses. The npm packages of public-domain books (moby-dick, sotu) are
  * not installed here; this corpus is.
  */
-import { loadSpamAssassin, type SpamAssassinGroup } from "../corpus/spamassassin.js";
+import { loadSpamAssassin, type SpamAssassinGroup } from "../corpus/index.js";
 import { splitHeadersAndBody } from "./tokenize.js";
 
 /** Options of {@link benignTextCorpus}. */

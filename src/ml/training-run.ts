@@ -23,11 +23,8 @@ import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 
-import { sha256 } from "../hash/sha256.js";
-import { toHex } from "../hash/hex.js";
-import { TrainingLogBuilder } from "../training/log-chain.js";
-import { TRAINING_LOG_FORMAT, type Hex32, type LoggedDataset } from "../training/log-entry.js";
-import { weightsDigestOfFiles } from "../training/weights-digest.js";
+import { sha256, toHex } from "../hash/index.js";
+import { type Hex32, type LoggedDataset, TRAINING_LOG_FORMAT, TrainingLogBuilder, weightsDigestOfFiles } from "../training/index.js";
 import { evaluate, type Metrics } from "./evaluate.js";
 import { checkpointDigest } from "./naive-bayes-checkpoint.js";
 import { type LabeledEmail, type NaiveBayesHyperparameters, type NaiveBayesModel, NaiveBayesTrainer } from "./naive-bayes.js";

@@ -4,7 +4,7 @@
  * lists are joined with spaces and special tokens written `name=token`;
  * JSON output is the records themselves (see {@link catalogueJson}).
  */
-import type { Column } from "../cli/table.js";
+import type { Column } from "../cli/index.js";
 import type { HfModelFacts } from "./model-facts.js";
 
 const list = (items: readonly string[]): string => items.join(" ");

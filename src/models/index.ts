@@ -20,18 +20,42 @@ export { FileHashError, hashFiles, IN_THREAD_BYTES } from "./file-hash-pool.js";
 export type { FileHashJob, HashFilesOptions } from "./file-hash-pool.js";
 export { blobExpectation, cacheSnapshotOf, expectationFromBlobName, HF_CACHE_NOTE, readLocalDirMetadata } from "./hf-cache-layout.js";
 export type { CacheSnapshot, ExpectedDigest, LocalDirFileMetadata } from "./hf-cache-layout.js";
-export { DEFAULT_HUB_ENDPOINT, HUB_ENDPOINT_VARIABLE, HUB_TOKEN_VARIABLE, HubClient, HubError, MAX_SMALL_FILE_BYTES, parseHubModelId } from "./hub-client.js";
+export {
+  DEFAULT_HUB_ENDPOINT,
+  HUB_ENDPOINT_VARIABLE,
+  HUB_TOKEN_VARIABLE,
+  HubClient,
+  HubError,
+  MAX_SMALL_FILE_BYTES,
+  parseHubModelId,
+} from "./hub-client.js";
 export type { HubChild, HubClientOptions, HubFileEntry, HubModelInfo } from "./hub-client.js";
 export { importHubModel } from "./hub-model.js";
 export type { DigestSource, HubModel, ImportHubModelOptions, ResourceProvenance } from "./hub-model.js";
-export { DEFAULT_SIGNATURE_FILE, GIT_IGNORE_PATHS, HF_LOCAL_DIR_METADATA, ignoreList, IgnorePathError, isIgnored, normalizeIgnorePath } from "./ignore-paths.js";
+export {
+  DEFAULT_SIGNATURE_FILE,
+  GIT_IGNORE_PATHS,
+  HF_LOCAL_DIR_METADATA,
+  ignoreList,
+  IgnorePathError,
+  isIgnored,
+  normalizeIgnorePath,
+} from "./ignore-paths.js";
 export { describeLocalModel } from "./local-model.js";
 export type { DescribeLocalModelOptions, LocalModel } from "./local-model.js";
 export { frontMatterText, ModelCardError, parseModelCard } from "./model-card.js";
 export type { ModelCardData } from "./model-card.js";
-export { adapterFacts, configFacts, generationSpecialTokens, quantizationOf, SPECIAL_TOKEN_NAMES, specialTokensOf, tokenizerFacts } from "./model-config-files.js";
+export {
+  adapterFacts,
+  configFacts,
+  generationSpecialTokens,
+  quantizationOf,
+  SPECIAL_TOKEN_NAMES,
+  specialTokensOf,
+  tokenizerFacts,
+} from "./model-config-files.js";
 export type { AdapterFacts, ConfigFacts, SpecialTokens, TokenizerFacts } from "./model-config-files.js";
-export { DESCRIPTIVE_FILES, describeModelFiles, ModelFileFormatError } from "./model-facts.js";
+export { describeModelFiles, DESCRIPTIVE_FILES, ModelFileFormatError } from "./model-facts.js";
 export type { HfModelFacts, ModelContext, ModelFileReader } from "./model-facts.js";
 export { listModelFiles, ModelFilesError } from "./model-files.js";
 export type { ListModelFilesOptions, ModelFile, ModelFileList } from "./model-files.js";
@@ -48,8 +72,8 @@ export {
   parseModelSigningStatement,
   parseStatementBytes,
   SINGLE_FILE_RESOURCE,
-  StatementError,
   statementBytes,
+  StatementError,
   statementOfBytes,
   subjectDigest,
   weightsHashOf,

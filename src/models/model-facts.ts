@@ -10,7 +10,7 @@
  * vocabSize, specialTokens, task, license, baseModels, relation, datasets,
  * lastModified, weightsHash (null when unknown), plus relationSource.
  */
-import type { ModelRelation } from "../registry/model-relation.js";
+import type { ModelRelation } from "../registry/index.js";
 import { parseModelCard, type ModelCardData } from "./model-card.js";
 import {
   adapterFacts,

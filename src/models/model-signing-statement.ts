@@ -39,7 +39,7 @@
  */
 import { createHash } from "node:crypto";
 
-import { canonicalJsonBytes } from "../registry/canonical-json.js";
+import { canonicalJsonBytes } from "../registry/index.js";
 import { DatatraceError } from "../errors/index.js";
 
 /** `_type` of an in-toto Statement v1. */

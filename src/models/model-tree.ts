@@ -11,8 +11,8 @@
  * relation. {@link lineageOrder} lists the models parents first, the order
  * in which they can be registered.
  */
-import { buildLineageGraph, derivativeCountsOf, type DerivativeCounts, type LineageGraph, type ModelRecord } from "../registry/lineage.js";
-import type { ModelRelation } from "../registry/model-relation.js";
+import { buildLineageGraph, derivativeCountsOf, type DerivativeCounts, type LineageGraph, type ModelRecord } from "../registry/index.js";
+import type { ModelRelation } from "../registry/index.js";
 import type { HubClient, HubModelInfo } from "./hub-client.js";
 import { parseModelCard } from "./model-card.js";
 import { inferRelation, relationsFromTags } from "./relation-inference.js";

@@ -11,7 +11,7 @@
  *
  * The result says where it came from (`relationSource`).
  */
-import { isModelRelation, type ModelRelation } from "../registry/model-relation.js";
+import { isModelRelation, type ModelRelation } from "../registry/index.js";
 
 /** Evidence for {@link inferRelation}. */
 export interface RelationEvidence {

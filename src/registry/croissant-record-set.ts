@@ -16,7 +16,7 @@
  * metadata file, `records-<k>` for its record set and `records-<k>/<field>`
  * for its fields, so that they never collide with the manifest's entries.
  */
-import type { FieldStructure, FieldType, SourceStructure } from "../sources/source-structure.js";
+import type { FieldStructure, FieldType, SourceStructure } from "../sources/index.js";
 import type { JsonObject } from "./canonical-json.js";
 
 /** Fields described per record set, at most (the metadata must fit one IPFS block). */

@@ -10,7 +10,7 @@
  * metadata-fields.ts). Nothing here reads the clock: pass `datePublished`
  * explicitly. The document must fit one IPFS block (metadata-document.ts).
  */
-import type { SourceStructure } from "../sources/source-structure.js";
+import type { SourceStructure } from "../sources/index.js";
 import { renderCardSvg, shortHex, svgDataUri } from "./card-svg.js";
 import type { JsonObject } from "./canonical-json.js";
 import { CROISSANT_CONFORMS_TO, CROISSANT_CONTEXT } from "./croissant-context.js";

@@ -42,7 +42,7 @@ import {
 } from "@nomicfoundation/hardhat-utils/synchronization";
 
 import { UserError } from "../errors/index.js";
-import { writeFileAtomic } from "../storage/atomic-file.js";
+import { writeFileAtomic } from "../storage/index.js";
 import { canonicalJson, type JsonValue } from "./canonical-json.js";
 
 /** The registration steps, in order. */

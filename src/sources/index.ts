@@ -4,20 +4,20 @@
  */
 export { DirectorySource } from "./directory-source.js";
 export type { DirectoryEntry } from "./directory-source.js";
-export { PathFilter, compileGlob, splitPatternList } from "./glob-filter.js";
-export { IdxSource } from "./idx-source.js";
+export { compileGlob, PathFilter, splitPatternList } from "./glob-filter.js";
 export { IDX_ELEMENT_SIZES, looksLikeIdx, parseIdxHeader } from "./idx-header.js";
 export type { IdxHeader } from "./idx-header.js";
+export { IdxSource } from "./idx-source.js";
 export { IMAGE_FOLDER_METADATA_NAMES, ImageFolderSource, looksLikeImageFolder } from "./image-folder-source.js";
-export { LinesSource, linesFormatOf } from "./lines-source.js";
+export { linesFormatOf, LinesSource } from "./lines-source.js";
 export { detectKind, openSources, SOURCE_KIND_OPTIONS } from "./open-sources.js";
 export type { OpenSourcesOptions, SourceKindOption } from "./open-sources.js";
+export { readFullySync } from "./parquet-page-cursor.js";
 export { canonicalNumber, canonicalRow } from "./parquet-row.js";
 export { isParquetName, ParquetSource } from "./parquet-source.js";
-export { partRange } from "./sample-batch.js";
 export { fileSample, idxRecordSample, lineSample, parquetRowSample, tarKeySample, tarMemberSample } from "./sample-at.js";
 export type { LocatedSample } from "./sample-at.js";
-export { batchSampleBytes, findSampleBytes, sampleIdsOf } from "./sample-lookup.js";
+export { partRange } from "./sample-batch.js";
 export type {
   BatchContext,
   BatchSlot,
@@ -28,6 +28,7 @@ export type {
   SampleBatch,
   SegmentsBatch,
 } from "./sample-batch.js";
+export { batchSampleBytes, findSampleBytes, sampleIdsOf } from "./sample-lookup.js";
 export type { SampleSource, SourceEstimate } from "./sample-source.js";
 export type {
   DirSourceOptions,
@@ -41,9 +42,9 @@ export type {
   TarSourceOptions,
 } from "./source-description.js";
 export { SourceError } from "./source-error.js";
+export { sourceName } from "./source-name.js";
 export { csvHeader, describeSources, extensionType } from "./source-structure.js";
 export type { FieldStructure, FieldType, MetadataFileStructure, SourceStructure } from "./source-structure.js";
-export { sourceName } from "./source-name.js";
-export { isTarName, TarSource, TAR_SHARD_PATTERNS } from "./tar-source.js";
 export { memberPath } from "./tar-members.js";
+export { isTarName, TAR_SHARD_PATTERNS, TarSource } from "./tar-source.js";
 export { groupedBytes, splitKey } from "./webdataset-sample.js";

@@ -15,7 +15,7 @@ import { pipeline } from "node:stream/promises";
 import { CarBlockIterator } from "@ipld/car/iterator";
 import { CarWriter } from "@ipld/car/writer";
 
-import { sha256 as nodeSha256 } from "../hash/sha256.js";
+import { sha256 as nodeSha256 } from "../hash/index.js";
 import type { Block, BlockSource } from "./blocks.js";
 import { verifyCarStream } from "./car-stream.js";
 import { cidKey, toCid, type AnyCid } from "./cid.js";

@@ -14,7 +14,7 @@ import type { BlockSink } from "./blocks.js";
 import { blockLinks } from "./dag-reader.js";
 import { StorageError } from "./errors.js";
 import { MAX_BLOCK_BYTES } from "./import-profile.js";
-import { defaultSha256, type Sha256 } from "../hash/sha256.js";
+import { defaultSha256, type Sha256 } from "../hash/index.js";
 import { verifyBlock } from "./verify-block.js";
 
 /** Options of `verifyCarStream`. */

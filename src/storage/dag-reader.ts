@@ -15,18 +15,8 @@ import { cidKey, DAG_PB_CODEC, RAW_CODEC, type AnyCid } from "./cid.js";
 import type { Block, BlockSource } from "./blocks.js";
 import { decodePBNode, type PBNode } from "./dagpb.js";
 import { StorageError } from "./errors.js";
-import type { Content } from "./store.js";
+import type { Content, DirectoryEntry } from "./content.js";
 import { decodeUnixFsData, UnixFsType, type UnixFsData } from "./unixfs.js";
-
-/** One entry of a UnixFS directory listing. */
-export interface DirectoryEntry {
-  /** Entry name. */
-  name: string;
-  /** CID of the entry's root block. */
-  cid: string;
-  /** Cumulative DAG size from the link's Tsize (bytes), if present. */
-  size: number;
-}
 
 /** A decoded node: what kind it is and, for dag-pb, its parts. */
 export type DecodedNode =

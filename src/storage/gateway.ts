@@ -17,7 +17,7 @@
  * Browser-safe: global `fetch`, `AbortController`, WebCrypto; no Node
  * imports (the web page reuses this module).
  */
-import { defaultSha256, type Sha256 } from "../hash/sha256.js";
+import { defaultSha256, type Sha256 } from "../hash/index.js";
 import { cidKey, toCid, type AnyCid } from "./cid.js";
 import type { BlockSink, BlockSource } from "./blocks.js";
 import { verifyCarStream } from "./car-stream.js";

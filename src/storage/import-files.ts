@@ -11,7 +11,7 @@
  */
 import * as CarBufferWriter from "@ipld/car/buffer-writer";
 
-import type { Sha256 } from "../hash/sha256.js";
+import type { Sha256 } from "../hash/index.js";
 import type { Block, BlockSink } from "./blocks.js";
 import type { AnyCid } from "./cid.js";
 import { StorageError } from "./errors.js";

@@ -18,7 +18,7 @@ import { StorageError } from "./errors.js";
 import type { LayoutParameters } from "./import-profile.js";
 import { buildDirectoryNode, type DirectoryEntryInput } from "./unixfs-directory.js";
 import { UnixFsFileBuilder } from "./unixfs-file-builder.js";
-import { sha256 as nodeSha256, type Sha256 } from "../hash/sha256.js";
+import { sha256 as nodeSha256, type Sha256 } from "../hash/index.js";
 
 /** Size of each read from disk. */
 const READ_SIZE = 1024 * 1024;

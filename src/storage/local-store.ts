@@ -29,7 +29,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 
-import { sha256 as nodeSha256 } from "../hash/sha256.js";
+import { sha256 as nodeSha256 } from "../hash/index.js";
 import type { Block, BlockSource } from "./blocks.js";
 import { exportCarFile, importCarFile, type CarImportResult } from "./car-file.js";
 import { cidKey, RAW_CODEC, toCid, type AnyCid } from "./cid.js";

@@ -4,7 +4,9 @@
  * put a manifest directory or a metadata file and get verified content back
  * without caring where it lives. Browser-safe (types only).
  */
-import type { DirectoryEntry } from "./dag-reader.js";
+import type { Content } from "./content.js";
+
+export type { Content, DirectoryEntry } from "./content.js";
 
 /** Which backend answered. */
 export type StorageBackendName = "local" | "lighthouse" | "gateway";
@@ -22,11 +24,6 @@ export interface PutResult {
   /** Backend that stored it. */
   backend: StorageBackendName;
 }
-
-/** Verified content returned by `get`. */
-export type Content =
-  | { kind: "file"; cid: string; bytes: Uint8Array }
-  | { kind: "directory"; cid: string; entries: DirectoryEntry[] };
 
 /** One Filecoin storage deal covering the content. */
 export interface FilecoinDeal {

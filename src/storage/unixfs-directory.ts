@@ -18,8 +18,7 @@ import { StorageError } from "./errors.js";
 import { HAMT_SHARDING_THRESHOLD_BYTES } from "./import-profile.js";
 import { encodeUnixFsData, UnixFsType } from "./unixfs.js";
 import type { UnixFsNode } from "./unixfs-file-builder.js";
-import { compareBytes } from "../hash/bytes.js";
-import type { Sha256 } from "../hash/sha256.js";
+import { compareBytes, type Sha256 } from "../hash/index.js";
 
 /** One directory entry to link. */
 export interface DirectoryEntryInput {

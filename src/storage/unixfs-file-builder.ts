@@ -24,7 +24,7 @@ import type { BlockSink } from "./blocks.js";
 import { encodePBNode } from "./dagpb.js";
 import { CHUNK_SIZE, MAX_CHILDREN_PER_NODE, type LayoutParameters } from "./import-profile.js";
 import { encodeUnixFsData, UnixFsType } from "./unixfs.js";
-import type { Sha256 } from "../hash/sha256.js";
+import type { Sha256 } from "../hash/index.js";
 import { DatatraceError } from "../errors/index.js";
 
 /** A finished UnixFS node (file root, inner node or leaf). */

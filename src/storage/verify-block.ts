@@ -10,13 +10,13 @@
 import { CID } from "multiformats/cid";
 import * as Digest from "multiformats/hashes/digest";
 
-import { defaultSha256, type Sha256 } from "../hash/sha256.js";
-import { equalBytes } from "../hash/bytes.js";
+import { defaultSha256, type Sha256 } from "../hash/index.js";
+import { equalBytes } from "../hash/index.js";
 import { IDENTITY_CODE, SHA2_256_CODE, type AnyCid } from "./cid.js";
 import { BlockMismatchError, StorageError } from "./errors.js";
 
 /** Kept here for older imports: SHA-256 now lives in src/hash/sha256.ts, byte equality in bytes.ts. */
-export { webSha256, type Sha256 } from "../hash/sha256.js";
+export { webSha256, type Sha256 } from "../hash/index.js";
 
 /**
  * Checks that `bytes` hash to `cid`'s multihash. Supports sha2-256 and the

@@ -10,7 +10,7 @@
  * Uses: `ManifestReader` (`proveSamples`) from src/manifest, and
  * `verifyBatch`, `verifyAbsence`, `buildTree` from src/merkle.
  */
-import { hashFromHex, toHex } from "../hash/hex.js";
+import { hashFromHex, toHex } from "../hash/index.js";
 import type { ManifestReader } from "../manifest/index.js";
 import { buildTree, verifyAbsence, verifyBatch } from "../merkle/index.js";
 import type { Hex32 } from "./log-entry.js";

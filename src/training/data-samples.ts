@@ -7,10 +7,9 @@
  */
 import { openSync, readSync, closeSync, readFileSync } from "node:fs";
 
-import { sha256 } from "../hash/sha256.js";
-import { toHex } from "../hash/hex.js";
-import { openSources, type OpenSourcesOptions } from "../sources/open-sources.js";
-import type { BatchContext, BatchSlot, SampleBatch } from "../sources/sample-batch.js";
+import { sha256, toHex } from "../hash/index.js";
+import { openSources, type OpenSourcesOptions } from "../sources/index.js";
+import type { BatchContext, BatchSlot, SampleBatch } from "../sources/index.js";
 import type { Hex32 } from "./log-entry.js";
 
 /** What {@link collectSamples} read. */

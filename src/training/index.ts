@@ -39,4 +39,4 @@ export { chooseSegments, replaySegments } from "./segment-replay.js";
 export type { SegmentReplayInput, SegmentReplayOutcome, SegmentResult } from "./segment-replay.js";
 export { verifyTraining } from "./verify-training.js";
 export type { TrainingVerification, VerifyTrainingInput } from "./verify-training.js";
-export { weightsDigestOf, weightsDigestOfFiles, WEIGHTS_DIGEST_SCHEME } from "./weights-digest.js";
+export { WEIGHTS_DIGEST_SCHEME, weightsDigestOf, weightsDigestOfFiles } from "./weights-digest.js";

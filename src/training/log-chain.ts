@@ -20,7 +20,7 @@
  */
 import { createHash } from "node:crypto";
 
-import { canonicalJson } from "../registry/canonical-json.js";
+import { canonicalJson } from "../registry/index.js";
 import { parseTrainingLogEntry, TRAINING_LOG_FORMAT, type Hex32, type TrainingLogEntry } from "./log-entry.js";
 import { DatatraceError } from "../errors/index.js";
 

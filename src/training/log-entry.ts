@@ -20,7 +20,7 @@
  * fields are refused, so that every byte of an entry has one meaning.
  * Hashes are `0x` + 64 lowercase hex digits (one spelling per hash).
  */
-import type { JsonObject, JsonValue } from "../registry/canonical-json.js";
+import type { JsonObject, JsonValue } from "../registry/index.js";
 import { DatatraceError } from "../errors/index.js";
 
 /** Format tag written in every run-start entry. */

@@ -7,9 +7,7 @@
  */
 import { ZeroHash } from "ethers";
 
-import { readDataset } from "../chain/dataset-records.js";
-import { readModel } from "../chain/model-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
+import { readDataset, readModel, type RegistryClient } from "../chain/index.js";
 import { UserError } from "../errors/index.js";
 import type { ManifestReader } from "../manifest/index.js";
 import type { MembershipDataset } from "./batch-membership.js";

@@ -19,10 +19,9 @@
  * public availability, or the local store first); every block is verified
  * against its CID by the reader's block source.
  */
-import type { DatasetOnChain } from "../chain/dataset-records.js";
-import { toHex } from "../hash/hex.js";
-import { defaultSha256, type Sha256 } from "../hash/sha256.js";
-import type { ManifestFileReader } from "../manifest/manifest-reader.js";
+import type { DatasetOnChain } from "../chain/index.js";
+import { defaultSha256, type Sha256, toHex } from "../hash/index.js";
+import type { ManifestFileReader } from "../manifest/index.js";
 import {
   decodeHeader,
   decodeIndex,
@@ -33,10 +32,9 @@ import {
   treeOfIndex,
   type IndexEntry,
   type ManifestHeader,
-} from "../manifest/manifest-format.js";
-import { rootOfSubtree } from "../merkle/tree.js";
-import { equalBytes } from "../hash/bytes.js";
-import { firstUnsortedIndex } from "../merkle/scheme.js";
+} from "../manifest/index.js";
+import { equalBytes } from "../hash/index.js";
+import { firstUnsortedIndex, rootOfSubtree } from "../merkle/index.js";
 
 /** What kind of problem a finding is (see the module doc). */
 export type AuditFindingKind = "unavailable" | "mismatch" | "order" | "hole";

@@ -7,14 +7,11 @@
  * read file by file through this source, so a verifier fetches only
  * `header.json`, `index.bin` and the shards its queries need.
  */
-import type { ManifestFileReader } from "../manifest/manifest-file-reader.js";
-import { ManifestReader } from "../manifest/manifest-reader.js";
-import type { BlockSource } from "../storage/blocks.js";
-import { toCid, type AnyCid } from "../storage/cid.js";
-import { readFile, resolvePath } from "../storage/dag-reader.js";
-import { BlockNotFoundError, CorruptBlockFileError, StorageError } from "../storage/errors.js";
-import { GatewayStore, type GatewayWarning } from "../storage/gateway.js";
-import type { LocalStore } from "../storage/local-store.js";
+import type { ManifestFileReader } from "../manifest/index.js";
+import { ManifestReader } from "../manifest/index.js";
+import type { BlockSource, LocalStore } from "../storage/index.js";
+import { type AnyCid, GatewayStore, type GatewayWarning, readFile, resolvePath, toCid } from "../storage/index.js";
+import { BlockNotFoundError, CorruptBlockFileError, StorageError } from "../storage/index.js";
 
 /** Gateways tried when no list is given: a local `ipfs serve`, then public gateways (which fail offline, with a warning). */
 export const DEFAULT_GATEWAYS: readonly string[] = [

@@ -10,13 +10,9 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import { UserError } from "../errors/index.js";
-import { buildManifest } from "../engine/build-manifest.js";
-import { looksLikeManifestDirectory } from "../manifest/atomic-directory.js";
-import { directoryReader } from "../manifest/manifest-file-reader.js";
-import { HEADER_FILE, idsPath, INDEX_FILE, shardPath } from "../manifest/manifest-format.js";
-import { ManifestReader } from "../manifest/manifest-reader.js";
-import { openSources, type OpenSourcesOptions } from "../sources/open-sources.js";
-import { describeSources, type SourceStructure } from "../sources/source-structure.js";
+import { buildManifest } from "../engine/index.js";
+import { looksLikeManifestDirectory, directoryReader, HEADER_FILE, idsPath, INDEX_FILE, shardPath, ManifestReader } from "../manifest/index.js";
+import { openSources, type OpenSourcesOptions, describeSources, type SourceStructure } from "../sources/index.js";
 import { silentReporter, type Reporter } from "./reporter.js";
 
 /** A manifest ready to be registered. */

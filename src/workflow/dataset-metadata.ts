@@ -6,9 +6,8 @@
  * same dataset (given the same sources' structure, for the Croissant
  * `recordSet`). Browser-safe.
  */
-import { buildDatasetMetadata, type DatasetMetadata } from "../registry/dataset-metadata.js";
-import type { Creator } from "../registry/metadata-fields.js";
-import type { SourceStructure } from "../sources/source-structure.js";
+import { buildDatasetMetadata, type DatasetMetadata, type Creator } from "../registry/browser.js";
+import type { SourceStructure } from "../sources/index.js";
 
 /** Descriptive fields of the dataset (ERC-721 + Croissant metadata). */
 export interface DatasetDescription {

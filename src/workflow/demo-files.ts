@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-import type { TrainingRunResult } from "../ml/training-run.js";
+import type { TrainingRunResult } from "../ml/index.js";
 
 /** An email to write: its id, raw bytes and, for corpus emails, their corpus path. */
 export interface EmailFile {

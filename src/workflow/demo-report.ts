@@ -3,8 +3,8 @@
  * datasets and models, metrics, replays, verifications and trace) and the
  * same as plain data for `demo --json` ({@link demoSummary}).
  */
-import type { Metrics } from "../ml/evaluate.js";
-import type { ReplayOutcome } from "../training/replay-run.js";
+import type { Metrics } from "../ml/index.js";
+import type { ReplayOutcome } from "../training/index.js";
 import type { RegisteredDataset } from "./register-dataset.js";
 import type { RegisteredModel } from "./register-model.js";
 import type { TraceReport } from "./trace-samples.js";

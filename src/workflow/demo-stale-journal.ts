@@ -6,8 +6,8 @@
  */
 import { rm } from "node:fs/promises";
 
-import type { RegistryClient } from "../chain/registry-client.js";
-import { RegistrationJournal } from "../registry/journal.js";
+import type { RegistryClient } from "../chain/index.js";
+import { RegistrationJournal } from "../registry/index.js";
 import type { Workspace } from "./workspace.js";
 
 /**

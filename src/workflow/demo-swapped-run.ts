@@ -6,10 +6,8 @@
  * swap (the batch entries are the honest ones, the checkpoint digests are
  * not).
  */
-import type { LabeledEmail } from "../ml/naive-bayes.js";
-import { runTraining } from "../ml/training-run.js";
-import { TrainingLogBuilder } from "../training/log-chain.js";
-import type { Hex32, LoggedDataset } from "../training/log-entry.js";
+import { type LabeledEmail, runTraining } from "../ml/index.js";
+import { type Hex32, type LoggedDataset, TrainingLogBuilder } from "../training/index.js";
 
 /** Inputs of {@link trainWithSwappedSample}. */
 export interface SwappedSampleInput {

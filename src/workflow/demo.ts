@@ -35,21 +35,14 @@
  */
 import path from "node:path";
 
-import type { RegistryClient } from "../chain/registry-client.js";
-import { formatTable } from "../cli/table.js";
-import { loadSpamAssassin, type CorpusEmail } from "../corpus/spamassassin.js";
-import { nonMemberEmail, syntheticExtraEmails } from "../corpus/synthetic.js";
-import { sha256 } from "../hash/sha256.js";
-import { evaluate, type Metrics } from "../ml/evaluate.js";
-import { DEFAULT_HYPERPARAMETERS } from "../ml/naive-bayes.js";
-import { splitTrainTest } from "../ml/train-test-split.js";
-import { naiveBayesReplayTrainer } from "../ml/naive-bayes-replay.js";
-import { runTraining } from "../ml/training-run.js";
-import { renderLineageTree } from "../registry/lineage-render.js";
-import type { LocalStore } from "../storage/local-store.js";
-import type { LoggedDataset } from "../training/log-entry.js";
-import { openMembershipDatasets, readModelCommitments } from "../training/model-commitments.js";
-import { replayTraining, type ReplayOutcome } from "../training/replay-run.js";
+import type { RegistryClient } from "../chain/index.js";
+import { formatTable } from "../cli/index.js";
+import { loadSpamAssassin, type CorpusEmail, nonMemberEmail, syntheticExtraEmails } from "../corpus/index.js";
+import { sha256 } from "../hash/index.js";
+import { evaluate, type Metrics, DEFAULT_HYPERPARAMETERS, splitTrainTest, naiveBayesReplayTrainer, runTraining } from "../ml/index.js";
+import { renderLineageTree } from "../registry/index.js";
+import type { LocalStore } from "../storage/index.js";
+import { type LoggedDataset, openMembershipDatasets, readModelCommitments, replayTraining, type ReplayOutcome } from "../training/index.js";
 import { ContentSource } from "./content-source.js";
 import { writeEmails, writeModelFiles, type EmailFile } from "./demo-files.js";
 import type { DemoReport, DemoStep } from "./demo-report.js";

@@ -18,16 +18,13 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 
-import { readDataset } from "../chain/dataset-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
+import { readDataset, type RegistryClient } from "../chain/index.js";
 import { UserError } from "../errors/index.js";
-import { hashFromHex, toHex } from "../hash/hex.js";
-import { sha256 } from "../hash/sha256.js";
-import { idsPath } from "../manifest/manifest-format.js";
-import type { ManifestReader } from "../manifest/manifest-reader.js";
-import { fileSample, idxRecordSample, lineSample, parquetRowSample, tarKeySample, tarMemberSample, type LocatedSample } from "../sources/sample-at.js";
-import { SourceError } from "../sources/source-error.js";
-import { writeFileAtomic } from "../storage/atomic-file.js";
+import { hashFromHex, toHex, sha256 } from "../hash/index.js";
+import { idsPath, type ManifestReader } from "../manifest/index.js";
+import { fileSample, idxRecordSample, lineSample, parquetRowSample, tarKeySample, tarMemberSample, type LocatedSample } from "../sources/index.js";
+import { SourceError } from "../sources/index.js";
+import { writeFileAtomic } from "../storage/index.js";
 import type { ContentSource } from "./content-source.js";
 import { proveSample, requireManifestMatches } from "./prove-sample.js";
 import { reportedWait, silentReporter, type Reporter } from "./reporter.js";

@@ -12,9 +12,8 @@
  * which tokens CLAIM a repository. Several tokens may claim the same one;
  * the lowest id wins, and the registrant's own tokens come first.
  */
-import { listDatasets } from "../chain/dataset-records.js";
-import { listModels } from "../chain/model-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
+import { listDatasets, listModels } from "../chain/index.js";
+import type { RegistryClient } from "../chain/index.js";
 import type { ContentSource } from "./content-source.js";
 import { hfDatasetIdOfUrl, hfRepoIdOfModelMetadata, HUB_HOSTS } from "./hf-ids.js";
 import { readTokenMetadata } from "./token-metadata.js";

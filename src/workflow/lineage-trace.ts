@@ -21,9 +21,9 @@
  *
  * Browser-safe.
  */
-import { toHex } from "../hash/hex.js";
-import type { ManifestReader } from "../manifest/manifest-reader.js";
-import { buildLineageGraph, lineagePaths } from "../registry/lineage.js";
+import { toHex } from "../hash/index.js";
+import type { ManifestReader } from "../manifest/browser.js";
+import { buildLineageGraph, lineagePaths } from "../registry/browser.js";
 import { proveSample, requireManifestMatches, type CommittedDataset, type DatasetProofChecker } from "./prove-sample.js";
 import { silentReporter, type Reporter } from "./reporter.js";
 import { DatatraceError } from "../errors/index.js";

@@ -6,13 +6,10 @@
  */
 import { readFile } from "node:fs/promises";
 
-import { parseTokenId } from "../chain/dataset-records.js";
+import { parseTokenId } from "../chain/index.js";
 import { UserError } from "../errors/index.js";
-import type { JsonObject, JsonValue } from "../registry/canonical-json.js";
-import { assertParentCount, parseModelRelation, type ModelRelation } from "../registry/model-relation.js";
-import type { TrainingLogRecord } from "../training/log-chain.js";
-import type { Hex32 } from "../training/log-entry.js";
-import { checkTrainingLog } from "../training/log-verification.js";
+import { type JsonObject, type JsonValue, assertParentCount, parseModelRelation, type ModelRelation } from "../registry/index.js";
+import { type TrainingLogRecord, type Hex32, checkTrainingLog } from "../training/index.js";
 
 /** Parses `1,2,3` (or `#1, #2`) into distinct token ids; empty text gives none. */
 export function parseTokenIdList(text: string, what: string): bigint[] {

@@ -5,8 +5,8 @@
  * (after the Hugging Face model-tree study, see src/registry/lineage.ts).
  * Names come from token metadata when it can be read.
  */
-import { listModels, requireModelExists, type ModelOnChain } from "../chain/model-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
+import { listModels, requireModelExists, type ModelOnChain } from "../chain/index.js";
+import type { RegistryClient } from "../chain/index.js";
 import {
   ancestors,
   buildLineageGraph,
@@ -15,7 +15,7 @@ import {
   type DerivativeCounts,
   type LineageGraph,
   type ModelRecord,
-} from "../registry/lineage.js";
+} from "../registry/index.js";
 
 /** The registry's models and their lineage graph. */
 export interface RegistryLineage {

@@ -10,11 +10,9 @@
  * Shared by `dataset verify` (its batch check, {@link checkMemberBatch}) and
  * the web page's many-file verification ({@link proveSampleSet}). Browser-safe.
  */
-import { compareHashes } from "../merkle/scheme.js";
-import { hashFromHex, toHex } from "../hash/hex.js";
-import type { ManifestReader } from "../manifest/manifest-reader.js";
-import { verifyBatch } from "../merkle/multiproof.js";
-import { verifyAbsence } from "../merkle/proof.js";
+import { compareHashes, verifyAbsence, verifyBatch } from "../merkle/browser.js";
+import { hashFromHex, toHex } from "../hash/index.js";
+import type { ManifestReader } from "../manifest/browser.js";
 import type { CommittedDataset, DatasetProofChecker } from "./prove-sample.js";
 
 /** The members' batch proof and both of its checks. */

@@ -8,9 +8,9 @@
  * TypeChain contract) and the web page (its own JSON-RPC client) share this code.
  */
 import { UserError } from "../errors/index.js";
-import { hashFromHex, toHex } from "../hash/hex.js";
-import type { ManifestReader } from "../manifest/manifest-reader.js";
-import { verifyAbsence, verifyMember } from "../merkle/proof.js";
+import { hashFromHex, toHex } from "../hash/index.js";
+import type { ManifestReader } from "../manifest/browser.js";
+import { verifyAbsence, verifyMember } from "../merkle/browser.js";
 
 /** The DatasetNFT views a proof is checked with (a TypeChain `DatasetNFT`, or the page's own client). */
 export interface DatasetProofChecker {

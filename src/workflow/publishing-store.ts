@@ -4,7 +4,7 @@
  * block store (`LocalStore`) or Lighthouse (`LighthouseStore`, which keeps
  * a local copy and uploads CARs), both from src/storage.
  */
-import type { PutResult, StorageBackendName } from "../storage/store.js";
+import type { PutResult, StorageBackendName } from "../storage/index.js";
 
 /** Options of a publication. */
 export interface PublishOptions {

@@ -17,16 +17,11 @@
  * (registrant, root), so nobody can squat a root. A rerun of a finished
  * registration reports its token without doing anything.
  */
-import { InternalError, UserError } from "../errors/index.js";
-import { requireDatasetExists } from "../chain/dataset-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
-import { requireSigner } from "../chain/registry-client.js";
-import { TransactionUnknownError } from "../chain/wait-for-receipt.js";
-import { sameCid } from "../storage/cid.js";
-import { importPath } from "../storage/import-path.js";
-import { LocalStore } from "../storage/local-store.js";
-import { RegistrationJournal, runRegistration, type RegistrationHandlers, type RegistrationState, type RegistrationStep } from "../registry/journal.js";
-import { metadataBytes } from "../registry/metadata-document.js";
+import { InternalError } from "../errors/index.js";
+import { UserError } from "../errors/index.js";
+import { requireDatasetExists, type RegistryClient, requireSigner, TransactionUnknownError } from "../chain/index.js";
+import { sameCid, importPath, LocalStore } from "../storage/index.js";
+import { RegistrationJournal, runRegistration, type RegistrationHandlers, type RegistrationState, type RegistrationStep, metadataBytes } from "../registry/index.js";
 import { datasetMetadata, isoDate, PLACEHOLDER_COMMITMENT, type DatasetDescription } from "./dataset-metadata.js";
 import { prepareDatasetManifest, type DatasetSourceOptions, type PreparedManifest } from "./dataset-manifest.js";
 import { ContentSource } from "./content-source.js";

@@ -33,8 +33,8 @@ import {
   type HubClient,
   type ResourceProvenance,
 } from "../models/index.js";
-import type { JsonObject } from "../registry/canonical-json.js";
-import { parseLicense } from "../registry/license.js";
+import type { JsonObject } from "../registry/index.js";
+import { parseLicense } from "../registry/index.js";
 import type { ContentSource } from "./content-source.js";
 import { indexModel, loadHfRegistryIndex, type HfRegistryIndex } from "./hf-registry-index.js";
 import { registerModel, type RegisteredModel, type RegisterModelDeps } from "./register-model.js";

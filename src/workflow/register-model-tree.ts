@@ -18,7 +18,7 @@ import path from "node:path";
 
 import { DatatraceError, UserError } from "../errors/index.js";
 import { crawlModelTree, lineageOrder, type ModelTree } from "../models/index.js";
-import { writeFileAtomic } from "../storage/atomic-file.js";
+import { writeFileAtomic } from "../storage/index.js";
 import { loadHfRegistryIndex } from "./hf-registry-index.js";
 import { asUserError, registerHfModel, type RegisterHfDeps, type RegisteredHfModel } from "./register-hf-model.js";
 import { silentReporter } from "./reporter.js";

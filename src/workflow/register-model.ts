@@ -12,18 +12,10 @@
  */
 import { ZeroHash } from "ethers";
 
-import { InternalError, UserError } from "../errors/index.js";
-import { readDataset, requireDatasetExists } from "../chain/dataset-records.js";
-import { readModel, requireModelExists } from "../chain/model-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
-import { requireSigner } from "../chain/registry-client.js";
-import { TransactionUnknownError } from "../chain/wait-for-receipt.js";
-import type { JsonObject } from "../registry/canonical-json.js";
-import { RegistrationJournal, runRegistration, type RegistrationState, type RegistrationStep } from "../registry/journal.js";
-import { metadataBytes } from "../registry/metadata-document.js";
-import { normalizeHash32, type Creator } from "../registry/metadata-fields.js";
-import { buildModelMetadata } from "../registry/model-metadata.js";
-import { MODEL_RELATIONS, type ModelRelation } from "../registry/model-relation.js";
+import { InternalError } from "../errors/index.js";
+import { UserError } from "../errors/index.js";
+import { readDataset, requireDatasetExists, readModel, requireModelExists, type RegistryClient, requireSigner, TransactionUnknownError } from "../chain/index.js";
+import { type JsonObject, RegistrationJournal, runRegistration, type RegistrationState, type RegistrationStep, metadataBytes, normalizeHash32, type Creator, buildModelMetadata, MODEL_RELATIONS, type ModelRelation } from "../registry/index.js";
 import { hashModel, MODEL_SIGNING_PREDICATE_TYPE, type HashedStatement, type HashModelOptions } from "../models/index.js";
 import type { PublishingStore } from "./publishing-store.js";
 import { readTrainingLogFile, resolveRelation, type TrainingLogFile } from "./model-inputs.js";

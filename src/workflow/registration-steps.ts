@@ -13,8 +13,7 @@
  *   minted: run("minted", async (s) => asJson({ tokenId: recordedStep<{ hash: string }>(s, "txSent").hash })),
  * });
  */
-import type { JsonValue } from "../registry/canonical-json.js";
-import type { RegistrationState, RegistrationStep } from "../registry/journal.js";
+import type { JsonValue, RegistrationState, RegistrationStep } from "../registry/index.js";
 import type { Link } from "./registration-transaction.js";
 import { InternalError } from "../errors/index.js";
 

@@ -8,9 +8,8 @@
  */
 import type { ContractTransactionResponse, Interface, Result, TransactionReceipt } from "ethers";
 
-import { toChainError } from "../chain/describe-error.js";
-import type { RegistryClient } from "../chain/registry-client.js";
-import { waitForReceipt } from "../chain/wait-for-receipt.js";
+import { toChainError, waitForReceipt } from "../chain/index.js";
+import type { RegistryClient } from "../chain/index.js";
 import type { Reporter } from "./reporter.js";
 
 /** A sent transaction, as recorded in the registration journal. */

@@ -3,10 +3,9 @@
  * snapshot, printable as CSV (one row per token, `kind` column) or JSON
  * (token ids and numbers as strings where they may exceed 2^53).
  */
-import { listDatasets, type DatasetOnChain } from "../chain/dataset-records.js";
-import { listModels, type ModelOnChain } from "../chain/model-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
-import type { Column } from "../cli/table.js";
+import { type DatasetOnChain, listDatasets, listModels, type ModelOnChain } from "../chain/index.js";
+import type { RegistryClient } from "../chain/index.js";
+import type { Column } from "../cli/index.js";
 
 /** Every registered token of one chain. */
 export interface RegistrySnapshot {

@@ -5,7 +5,7 @@
  * (tasks/shared/console-reporter.ts); tests and library users pass
  * {@link silentReporter} or a recorder.
  */
-import type { HashProgress } from "../engine/hash-sources.js";
+import type { HashProgress } from "../engine/browser.js";
 
 /** Receives a workflow's progress (see the module doc). */
 export interface Reporter {

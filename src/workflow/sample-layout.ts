@@ -14,9 +14,8 @@
  * dataset has sources of that kind and none reads it that way.
  */
 import { UserError } from "../errors/index.js";
-import type { ManifestHeader } from "../manifest/manifest-format.js";
-import type { SourceDescription } from "../sources/source-description.js";
-import { splitKey } from "../sources/webdataset-sample.js";
+import type { ManifestHeader } from "../manifest/index.js";
+import { type SourceDescription, splitKey } from "../sources/index.js";
 import { sampleQueryFromTarKey, type InPlaceSample, type SampleQuery, type TarGroupingOptions } from "./sample-query.js";
 
 type Sources = ManifestHeader["sources"];

@@ -10,8 +10,8 @@
  * fetched by CID, so its sources are checked before use, and no location
  * may name a path outside the directory it is resolved against.
  */
-import type { ManifestHeader } from "../manifest/manifest-format.js";
-import type { SourceDescription } from "../sources/source-description.js";
+import type { ManifestHeader } from "../manifest/index.js";
+import type { SourceDescription } from "../sources/index.js";
 
 /** A sample's place in its source. `file` and `shard` are paths relative to where the dataset was hashed (id prefixes). */
 export type SampleLocation =

@@ -14,13 +14,11 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 
 import { UserError } from "../errors/index.js";
-import { hashSources } from "../engine/hash-sources.js";
-import { hashFromHex } from "../hash/hex.js";
-import { sha256 } from "../hash/sha256.js";
-import { LinesSource } from "../sources/lines-source.js";
-import { parquetRowSample, tarKeySample, tarMemberSample, type LocatedSample } from "../sources/sample-at.js";
-import { SourceError } from "../sources/source-error.js";
-import type { TarSourceOptions } from "../sources/source-description.js";
+import { hashSources } from "../engine/index.js";
+import { hashFromHex, sha256 } from "../hash/index.js";
+import { LinesSource, parquetRowSample, tarKeySample, tarMemberSample, type LocatedSample } from "../sources/index.js";
+import { SourceError } from "../sources/index.js";
+import type { TarSourceOptions } from "../sources/index.js";
 
 /** One sample to check. */
 export interface SampleQuery {

@@ -5,7 +5,7 @@
  * display only (names, descriptions): when it cannot be fetched the
  * commitments on chain still stand, so absence is not an error. Browser-safe.
  */
-import { StorageError } from "../storage/errors.js";
+import { StorageError } from "../storage/browser.js";
 
 /** Reads a stored file by CID (and path under it), verified; a StorageError when it cannot. */
 export interface ContentFiles {

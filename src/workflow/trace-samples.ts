@@ -9,9 +9,7 @@
  * sample-layout.ts: checked only against the datasets hashed the way it is
  * read, the others listed as not comparable.
  */
-import { readDataset } from "../chain/dataset-records.js";
-import { readModel } from "../chain/model-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
+import { readDataset, readModel, type RegistryClient } from "../chain/index.js";
 import { UserError } from "../errors/index.js";
 import type { ContentSource } from "./content-source.js";
 import { traceThroughLineage, type TraceReport } from "./lineage-trace.js";

@@ -9,9 +9,9 @@
  * sample read in place (a Parquet row, a tar member or key) must fit how
  * the dataset was hashed (sample-layout.ts), else the check is refused.
  */
-import { readDataset } from "../chain/dataset-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
-import { hashFromHex, toHex } from "../hash/hex.js";
+import { readDataset } from "../chain/index.js";
+import type { RegistryClient } from "../chain/index.js";
+import { hashFromHex, toHex } from "../hash/index.js";
 import type { ContentSource } from "./content-source.js";
 import { proveSample, requireManifestMatches } from "./prove-sample.js";
 import { checkMemberBatch } from "./prove-sample-set.js";

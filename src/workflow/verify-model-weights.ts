@@ -17,8 +17,7 @@
  */
 import { readFile } from "node:fs/promises";
 
-import { readModel } from "../chain/model-records.js";
-import type { RegistryClient } from "../chain/registry-client.js";
+import { readModel, type RegistryClient } from "../chain/index.js";
 import { UserError } from "../errors/index.js";
 import {
   diffResources,
@@ -31,7 +30,7 @@ import {
   type ModelSigningStatement,
   type ResourceDiff,
 } from "../models/index.js";
-import { StorageError } from "../storage/errors.js";
+import { StorageError } from "../storage/index.js";
 import type { ContentSource } from "./content-source.js";
 import { silentReporter, type Reporter } from "./reporter.js";
 import { readTokenMetadata } from "./token-metadata.js";

@@ -7,11 +7,9 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { parseTokenId, readDataset } from "../../src/chain/dataset-records.js";
-import { formatBytes, formatCount } from "../../src/cli/progress.js";
-import { auditDataset, type AuditReport } from "../../src/workflow/audit-dataset.js";
-import { DEFAULT_GATEWAYS, gatewayManifestFiles } from "../../src/workflow/content-source.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+import { parseTokenId, readDataset } from "../../src/chain/index.js";
+import { formatBytes, formatCount } from "../../src/cli/index.js";
+import { auditDataset, type AuditReport, DEFAULT_GATEWAYS, gatewayManifestFiles, workspaceAt } from "../../src/workflow/index.js";
 import { gatewayList } from "../storage/task-helpers.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";

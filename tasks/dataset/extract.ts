@@ -10,10 +10,9 @@ import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { parseTokenId } from "../../src/chain/dataset-records.js";
-import { shortHex } from "../../src/registry/card-svg.js";
-import { extractSample, type ExtractReport } from "../../src/workflow/extract-sample.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+import { parseTokenId } from "../../src/chain/index.js";
+import { shortHex } from "../../src/registry/index.js";
+import { extractSample, type ExtractReport, workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { printJson } from "../shared/output.js";

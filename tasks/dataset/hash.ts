@@ -1,18 +1,13 @@
 /** Action of `npx hardhat dataset hash <source…>` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import type { ProgressMode } from "../../src/cli/progress.js";
-import { Interrupted, watchInterrupts } from "../../src/cli/interrupt.js";
-import { createProgress } from "../../src/cli/progress.js";
-import { buildManifest } from "../../src/engine/build-manifest.js";
-import { hashPart } from "../../src/engine/hash-part.js";
-import { parseByteSize, parsePart } from "../../src/engine/run-options.js";
-import { manifestCid } from "../../src/manifest/manifest-cid.js";
-import { splitPatternList } from "../../src/sources/glob-filter.js";
-import type { SourceKindOption } from "../../src/sources/open-sources.js";
-import { openSources, SOURCE_KIND_OPTIONS } from "../../src/sources/open-sources.js";
-import { exitCodeOf, toTaskError } from "../shared/task-errors.js";
+import { type ProgressMode, Interrupted, watchInterrupts, createProgress } from "../../src/cli/index.js";
+import { buildManifest, hashPart, parseByteSize, parsePart } from "../../src/engine/index.js";
+import { manifestCid } from "../../src/manifest/index.js";
+import { splitPatternList, type SourceKindOption, openSources, SOURCE_KIND_OPTIONS } from "../../src/sources/index.js";
+import { exitCodeOf } from "../shared/task-errors.js";
 import { partText, printWarnings, reportJson, reportText, shownPath } from "./report.js";
+import { toTaskError } from "../shared/task-errors.js";
 import { DatatraceError } from "../../src/errors/index.js";
 
 /** Arguments of `dataset hash`, as parsed by Hardhat. */

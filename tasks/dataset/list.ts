@@ -1,11 +1,10 @@
 /** Action of `npx hardhat dataset list` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { listDatasets, type DatasetOnChain } from "../../src/chain/dataset-records.js";
-import { formatTable } from "../../src/cli/table.js";
-import { shortHex } from "../../src/registry/card-svg.js";
-import { tokenName } from "../../src/workflow/token-metadata.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+import { listDatasets, type DatasetOnChain } from "../../src/chain/index.js";
+import { formatTable } from "../../src/cli/index.js";
+import { shortHex } from "../../src/registry/index.js";
+import { tokenName, workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { jsonText } from "../shared/output.js";

@@ -1,10 +1,10 @@
 /** Action of `npx hardhat dataset merge <partial…>` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { mergePartials } from "../../src/engine/merge-partials.js";
-import { manifestCid } from "../../src/manifest/manifest-cid.js";
-import { toTaskError } from "../shared/task-errors.js";
+import { mergePartials } from "../../src/engine/index.js";
+import { manifestCid } from "../../src/manifest/index.js";
 import { printWarnings, reportJson, reportText } from "./report.js";
+import { toTaskError } from "../shared/task-errors.js";
 
 /** Arguments of `dataset merge`, as parsed by Hardhat. */
 export interface DatasetMergeArguments {

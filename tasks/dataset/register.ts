@@ -1,14 +1,12 @@
 /** Action of `npx hardhat dataset register <source…|manifestDir>` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { formatCount } from "../../src/cli/progress.js";
-import { parseTokenId } from "../../src/chain/dataset-records.js";
-import { parseByteSize } from "../../src/engine/run-options.js";
-import { splitPatternList } from "../../src/sources/glob-filter.js";
-import { SOURCE_KIND_OPTIONS, type SourceKindOption } from "../../src/sources/open-sources.js";
-import { registerDataset, type RegisteredDataset, type RegisterDatasetInput } from "../../src/workflow/register-dataset.js";
-import type { DatasetSourceOptions } from "../../src/workflow/dataset-manifest.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+import { formatCount } from "../../src/cli/index.js";
+import { parseTokenId } from "../../src/chain/index.js";
+import { parseByteSize } from "../../src/engine/index.js";
+import { SOURCE_KIND_OPTIONS, type SourceKindOption, splitPatternList } from "../../src/sources/index.js";
+import { registerDataset, type RegisterDatasetInput, type RegisteredDataset, workspaceAt } from "../../src/workflow/index.js";
+import type { DatasetSourceOptions } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { inProcessNote, linkLines, printJson } from "../shared/output.js";

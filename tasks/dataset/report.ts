@@ -1,8 +1,8 @@
 /** Printing of dataset task results and errors (shared by `dataset hash` and `dataset merge`). */
 import path from "node:path";
 
-import { formatBytes, formatCount, formatDuration } from "../../src/cli/progress.js";
-import type { DatasetHashReport, PartHashReport } from "../../src/engine/hash-report.js";
+import { formatBytes, formatCount, formatDuration } from "../../src/cli/index.js";
+import type { DatasetHashReport, PartHashReport } from "../../src/engine/index.js";
 
 /** A path shown relative to the working directory when inside it. */
 export function shownPath(p: string): string {

@@ -8,9 +8,8 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { shortHex } from "../../src/registry/card-svg.js";
-import { verifyDatasetSamples, type DatasetVerification } from "../../src/workflow/verify-dataset-samples.js";
-import type { SampleQuery } from "../../src/workflow/sample-query.js";
+import { shortHex } from "../../src/registry/index.js";
+import { verifyDatasetSamples, type DatasetVerification, type SampleQuery } from "../../src/workflow/index.js";
 import { runSampleProofTask, VERIFY_EXIT, type SampleProofArguments, type SampleProofDeps } from "../shared/sample-proof-task.js";
 
 /** Arguments of `dataset verify`, as parsed by Hardhat. */

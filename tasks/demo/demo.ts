@@ -5,10 +5,8 @@ import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { LocalStore } from "../../src/storage/local-store.js";
-import { demoSummary, type DemoReport } from "../../src/workflow/demo-report.js";
-import { runDemo } from "../../src/workflow/demo.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+import { LocalStore } from "../../src/storage/index.js";
+import { demoSummary, type DemoReport, runDemo, workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { printJson } from "../shared/output.js";

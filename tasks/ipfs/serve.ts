@@ -7,14 +7,12 @@ import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { readIgnitionAddresses } from "../../src/chain/registry-addresses.js";
-import { LocalStore } from "../../src/storage/local-store.js";
-import { isLoopbackHost } from "../../src/storage/loopback-host.js";
-import { startIpfsServer } from "../../src/storage/server.js";
+import { readIgnitionAddresses } from "../../src/chain/index.js";
+import { isLoopbackHost, LocalStore, startIpfsServer } from "../../src/storage/index.js";
 import { buildWeb, isWebBuildStale, WEB_DIST_DIR } from "../../web/build.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
-import { toTaskError } from "../shared/task-errors.js";
+import { workspaceAt } from "../../src/workflow/index.js";
 import { gatewayList } from "../storage/task-helpers.js";
+import { toTaskError } from "../shared/task-errors.js";
 
 /** Arguments of `ipfs serve`, as parsed by Hardhat. */
 export interface IpfsServeArguments {

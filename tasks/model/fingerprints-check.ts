@@ -8,14 +8,10 @@ import { readFile, writeFile } from "node:fs/promises";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { parseTokenId } from "../../src/chain/dataset-records.js";
+import { parseTokenId } from "../../src/chain/index.js";
 import { UserError } from "../../src/errors/index.js";
-import { complete } from "../../src/fingerprints/completion-client.js";
-import { checkFingerprints, parseObservedResponses, type FingerprintCheck } from "../../src/fingerprints/fingerprint-check.js";
-import { buildEvidence } from "../../src/fingerprints/fingerprint-evidence.js";
-import { readPairsFile } from "../../src/fingerprints/fingerprint-pairs.js";
-import { readFingerprintRegistration } from "../../src/fingerprints/fingerprint-registration.js";
-import { textWords } from "../../src/ml/text-words.js";
+import { complete, checkFingerprints, parseObservedResponses, type FingerprintCheck, buildEvidence, readPairsFile, readFingerprintRegistration } from "../../src/fingerprints/index.js";
+import { textWords } from "../../src/ml/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { printJson } from "../shared/output.js";

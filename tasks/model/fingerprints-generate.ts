@@ -2,10 +2,8 @@
 import { access } from "node:fs/promises";
 
 import { UserError } from "../../src/errors/index.js";
-import { fingerprintTree } from "../../src/fingerprints/fingerprint-commitment.js";
-import { writePairsFile } from "../../src/fingerprints/fingerprint-pairs.js";
-import { generatePairs, STRATEGIES, type FingerprintStrategy } from "../../src/fingerprints/generate-pairs.js";
-import { benignTextCorpus } from "../../src/ml/text-corpus.js";
+import { fingerprintTree, writePairsFile, generatePairs, STRATEGIES, type FingerprintStrategy } from "../../src/fingerprints/index.js";
+import { benignTextCorpus } from "../../src/ml/index.js";
 import { printJson } from "../shared/output.js";
 import { toTaskError } from "../shared/task-errors.js";
 

@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { UserError } from "../../src/errors/index.js";
-import { parseEvidence, verifyEvidence, type EvidenceVerification } from "../../src/fingerprints/fingerprint-evidence.js";
+import { parseEvidence, verifyEvidence, type EvidenceVerification } from "../../src/fingerprints/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { printJson } from "../shared/output.js";
 import { errorText } from "../shared/task-errors.js";

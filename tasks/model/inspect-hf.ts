@@ -4,9 +4,9 @@ import { stat } from "node:fs/promises";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { UserError } from "../../src/errors/index.js";
-import { formatTable, toCsv } from "../../src/cli/table.js";
+import { formatTable, toCsv } from "../../src/cli/index.js";
 import { CATALOGUE_COLUMNS, CATALOGUE_TABLE_COLUMNS, catalogueJson, describeLocalModel, importHubModel, parseHubModelId, type HfModelFacts } from "../../src/models/index.js";
-import { asUserError } from "../../src/workflow/register-hf-model.js";
+import { asUserError } from "../../src/workflow/index.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { openHub } from "../shared/hub.js";
 import { toTaskError } from "../shared/task-errors.js";

@@ -1,13 +1,11 @@
 /** Action of `npx hardhat model lineage <tokenId>` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { parseTokenId } from "../../src/chain/dataset-records.js";
-import { formatTable } from "../../src/cli/table.js";
+import { parseTokenId } from "../../src/chain/index.js";
+import { formatTable } from "../../src/cli/index.js";
 import { UserError } from "../../src/errors/index.js";
-import { lineageToDot, lineageToJson, lineageToMermaid, renderLineageTree } from "../../src/registry/lineage-render.js";
-import { loadRegistryLineage, summarizeLineage, type LineageSummary } from "../../src/workflow/model-lineage.js";
-import { tokenName } from "../../src/workflow/token-metadata.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+import { lineageToDot, lineageToJson, lineageToMermaid, renderLineageTree } from "../../src/registry/index.js";
+import { loadRegistryLineage, summarizeLineage, type LineageSummary, tokenName, workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { jsonText } from "../shared/output.js";
 import { openLocalContent } from "../shared/stores.js";

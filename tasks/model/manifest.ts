@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { createProgress } from "../../src/cli/progress.js";
+import { createProgress } from "../../src/cli/index.js";
 import { UserError } from "../../src/errors/index.js";
 import { hashModel, type HashedModel } from "../../src/models/index.js";
 import { printJson } from "../shared/output.js";

@@ -1,20 +1,22 @@
 /** Action of `npx hardhat model register` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { fingerprintRootOf } from "../../src/fingerprints/fingerprint-commitment.js";
-import { readPairsFile } from "../../src/fingerprints/fingerprint-pairs.js";
-import { DatatraceError, UserError } from "../../src/errors/index.js";
-import { readHyperparametersFile } from "../../src/registry/hyperparameters-file.js";
+import { fingerprintRootOf, readPairsFile } from "../../src/fingerprints/index.js";
+import { DatatraceError } from "../../src/errors/index.js";
+import { UserError } from "../../src/errors/index.js";
+import { readHyperparametersFile } from "../../src/registry/index.js";
 import {
   mergeHyperparameters,
   parseKeyValues,
   parseMetricPairs,
   parseTokenIdList,
   readMetricsFile,
-} from "../../src/workflow/model-inputs.js";
-import { registerHfModel, type RegisteredHfModel } from "../../src/workflow/register-hf-model.js";
-import { registerModel, type RegisteredModel } from "../../src/workflow/register-model.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+  type RegisteredHfModel,
+  type RegisteredModel,
+  registerHfModel,
+  registerModel,
+  workspaceAt,
+} from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { inProcessNote, linkLines, printJson } from "../shared/output.js";

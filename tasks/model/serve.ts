@@ -3,9 +3,8 @@
  * n-gram text model on an OpenAI-compatible API on loopback until SIGINT or
  * SIGTERM. {@link startModelServer} does the work without waiting, for tests.
  */
-import { startCompletionServer, type RunningCompletionServer } from "../../src/ml/completion-server.js";
-import { prepareTextModel, textGenerator } from "../../src/ml/served-text-model.js";
-import { readPairsFile } from "../../src/fingerprints/fingerprint-pairs.js";
+import { prepareTextModel, type RunningCompletionServer, startCompletionServer, textGenerator } from "../../src/ml/index.js";
+import { readPairsFile } from "../../src/fingerprints/index.js";
 import { toTaskError } from "../shared/task-errors.js";
 
 /** Arguments of `model serve`, as parsed by Hardhat. */

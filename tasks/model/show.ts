@@ -1,12 +1,9 @@
 /** Action of `npx hardhat model show <tokenId>` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { parseTokenId } from "../../src/chain/dataset-records.js";
-import { readModel, type ModelOnChain } from "../../src/chain/model-records.js";
-import { formatKeyValue } from "../../src/cli/table.js";
-import { registrationLinks } from "../../src/workflow/registration-transaction.js";
-import { readTokenMetadata } from "../../src/workflow/token-metadata.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+import { type ModelOnChain, parseTokenId, readModel } from "../../src/chain/index.js";
+import { formatKeyValue } from "../../src/cli/index.js";
+import { readTokenMetadata, registrationLinks, workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { jsonText } from "../shared/output.js";

@@ -7,7 +7,7 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { traceSamples, type TraceReport } from "../../src/workflow/trace-samples.js";
+import { traceSamples, type TraceReport } from "../../src/workflow/index.js";
 import { runSampleProofTask, VERIFY_EXIT, type SampleProofArguments } from "../shared/sample-proof-task.js";
 
 /** Arguments of `model trace`, as parsed by Hardhat. */

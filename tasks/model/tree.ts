@@ -1,14 +1,11 @@
 /** Action of `npx hardhat model tree <org/name>` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { createProgress } from "../../src/cli/progress.js";
+import { createProgress, formatTable, toCsv, type Column } from "../../src/cli/index.js";
 import { UserError } from "../../src/errors/index.js";
-import { formatTable, toCsv, type Column } from "../../src/cli/table.js";
 import { crawlModelTree, lineageOrder, parseHubModelId, treeDerivativeCounts, type ModelTree, type TreeModel } from "../../src/models/index.js";
-import { lineageToDot, lineageToJson, lineageToMermaid, renderLineageTree } from "../../src/registry/lineage-render.js";
-import { asUserError } from "../../src/workflow/register-hf-model.js";
-import { registerModelTree, type RegisteredTree } from "../../src/workflow/register-model-tree.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+import { lineageToDot, lineageToJson, lineageToMermaid, renderLineageTree } from "../../src/registry/index.js";
+import { asUserError, type RegisteredTree, registerModelTree, workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { openHub } from "../shared/hub.js";

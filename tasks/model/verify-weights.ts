@@ -7,9 +7,8 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { parseTokenId } from "../../src/chain/dataset-records.js";
-import { verifyModelWeights, type WeightsVerification } from "../../src/workflow/verify-model-weights.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+import { parseTokenId } from "../../src/chain/index.js";
+import { verifyModelWeights, type WeightsVerification, workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { printJson } from "../shared/output.js";

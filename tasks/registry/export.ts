@@ -5,10 +5,8 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { UserError } from "../../src/errors/index.js";
-import { toCsv } from "../../src/cli/table.js";
-import { REGISTRY_COLUMNS, registryRows, snapshotJson, snapshotRegistry, type RegistrySnapshot } from "../../src/workflow/registry-export.js";
-import { tokenName } from "../../src/workflow/token-metadata.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+import { toCsv } from "../../src/cli/index.js";
+import { REGISTRY_COLUMNS, registryRows, snapshotJson, snapshotRegistry, type RegistrySnapshot, tokenName, workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { jsonText } from "../shared/output.js";
 import { openLocalContent } from "../shared/stores.js";

@@ -20,10 +20,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import RegistryModule from "../../ignition/modules/Registry.js";
 import { isUserError, UserError } from "../../src/errors/index.js";
-import { toChainError } from "../../src/chain/describe-error.js";
-import { ignitionRecordPath, readIgnitionAddresses, type RegistryAddresses } from "../../src/chain/registry-addresses.js";
-import { createRegistryClient, type RegistryClient } from "../../src/chain/registry-client.js";
-import { requireDeployed } from "../../src/chain/require-deployed.js";
+import { toChainError, ignitionRecordPath, readIgnitionAddresses, type RegistryAddresses, createRegistryClient, type RegistryClient, requireDeployed } from "../../src/chain/index.js";
 import { ensureBuilt } from "./ensure-built.js";
 
 /** Environment variable naming an Ignition deployment id other than `chain-<id>`. */

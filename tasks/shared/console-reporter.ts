@@ -4,8 +4,8 @@
  * through src/cli/progress.ts, and for long waits (uploads, receipts) one
  * status line redrawn every second on a terminal, a single line elsewhere.
  */
-import { createProgress, type Progress, type ProgressMode } from "../../src/cli/progress.js";
-import type { Reporter } from "../../src/workflow/reporter.js";
+import { createProgress, type Progress, type ProgressMode } from "../../src/cli/index.js";
+import type { Reporter } from "../../src/workflow/index.js";
 
 /** Where the reporter writes (stderr by default). */
 export interface ReporterStream {

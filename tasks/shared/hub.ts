@@ -9,7 +9,7 @@ import { configVariable } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { HUB_TOKEN_VARIABLE, HubClient } from "../../src/models/index.js";
-import type { Reporter } from "../../src/workflow/reporter.js";
+import type { Reporter } from "../../src/workflow/index.js";
 import { DatatraceError } from "../../src/errors/index.js";
 import { isKeyMissingFromDevKeystore } from "./task-errors.js";
 

@@ -1,6 +1,6 @@
 /** Printing helpers shared by the registry tasks: JSON with bigints, links. */
-import { toHex } from "../../src/hash/hex.js";
-import type { Link } from "../../src/workflow/registration-transaction.js";
+import { toHex } from "../../src/hash/index.js";
+import type { Link } from "../../src/workflow/index.js";
 
 /** JSON text of `value` with bigints as decimal strings and Uint8Arrays as 0x hex. */
 export function jsonText(value: unknown): string {

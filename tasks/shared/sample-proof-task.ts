@@ -22,22 +22,20 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { ArgumentType } from "hardhat/types/arguments";
 import type { NewTaskDefinitionBuilder, TaskArguments } from "hardhat/types/tasks";
 
-import type { RegistryClient } from "../../src/chain/registry-client.js";
+import { type RegistryClient, parseTokenId } from "../../src/chain/index.js";
 import { UserError } from "../../src/errors/index.js";
-import { parseTokenId } from "../../src/chain/dataset-records.js";
-import type { ContentSource } from "../../src/workflow/content-source.js";
-import type { Reporter } from "../../src/workflow/reporter.js";
+import type { ContentSource, Reporter } from "../../src/workflow/index.js";
 import {
   sampleQueriesFromFiles,
   sampleQueriesFromLinesFile,
   sampleQueriesFromParquetRows,
+  type SampleQuery,
   sampleQueryFromHash,
   sampleQueryFromLine,
   sampleQueryFromTarKey,
   sampleQueryFromTarMember,
-  type SampleQuery,
-} from "../../src/workflow/sample-query.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+  workspaceAt,
+} from "../../src/workflow/index.js";
 import { connectRegistry } from "./connect.js";
 import { createConsoleReporter } from "./console-reporter.js";
 import { printJson } from "./output.js";

@@ -7,12 +7,8 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { UserError } from "../../src/errors/index.js";
-import { LIGHTHOUSE_KEY_HELP, LighthouseStore } from "../../src/storage/lighthouse.js";
-import { LocalStore } from "../../src/storage/local-store.js";
-import { ContentSource, DEFAULT_GATEWAYS } from "../../src/workflow/content-source.js";
-import type { PublishingStore } from "../../src/workflow/publishing-store.js";
-import type { Reporter } from "../../src/workflow/reporter.js";
-import type { Workspace } from "../../src/workflow/workspace.js";
+import { LIGHTHOUSE_KEY_HELP, LighthouseStore, LocalStore } from "../../src/storage/index.js";
+import { ContentSource, DEFAULT_GATEWAYS, type PublishingStore, type Reporter, type Workspace } from "../../src/workflow/index.js";
 import { applyLighthouseUrl, resolveGateways, resolveLighthouseApiKey } from "../storage/task-helpers.js";
 import { isKeyMissingFromDevKeystore } from "./task-errors.js";
 

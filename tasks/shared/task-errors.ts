@@ -21,7 +21,7 @@
  */
 import { HardhatPluginError } from "hardhat/plugins";
 
-import { Interrupted, interruptExitCode } from "../../src/cli/interrupt.js";
+import { Interrupted, interruptExitCode } from "../../src/cli/index.js";
 import { fileSystemError, isDatatraceError, type DatatraceError, type FailureFamily } from "../../src/errors/index.js";
 
 /** The plugin id Hardhat prints for Datatrace's errors. */

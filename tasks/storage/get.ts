@@ -4,14 +4,11 @@ import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { cidKey, toCid } from "../../src/storage/cid.js";
-import { readNode, walkDag } from "../../src/storage/dag-reader.js";
-import { CorruptBlockFileError, GatewayFetchError, StorageError } from "../../src/storage/errors.js";
-import { GatewayStore } from "../../src/storage/gateway.js";
-import { LocalStore } from "../../src/storage/local-store.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
-import { toTaskError } from "../shared/task-errors.js";
+import { cidKey, GatewayStore, LocalStore, readNode, toCid, walkDag } from "../../src/storage/index.js";
+import { CorruptBlockFileError, GatewayFetchError, StorageError } from "../../src/storage/index.js";
+import { workspaceAt } from "../../src/workflow/index.js";
 import { GATEWAYS_VARIABLE, printWarning, resolveGateways } from "./task-helpers.js";
+import { toTaskError } from "../shared/task-errors.js";
 
 /** Arguments of `storage get`, as parsed by Hardhat. */
 export interface StorageGetArguments {

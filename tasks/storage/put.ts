@@ -1,14 +1,11 @@
 /** Action of `npx hardhat storage put <path>` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { StorageError } from "../../src/storage/errors.js";
-import { getLighthouseEndpoints } from "../../src/storage/lighthouse-endpoints.js";
-import { LighthouseStore } from "../../src/storage/lighthouse.js";
-import { LocalStore } from "../../src/storage/local-store.js";
-import type { PutResult } from "../../src/storage/store.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
-import { toTaskError } from "../shared/task-errors.js";
+import { StorageError } from "../../src/storage/index.js";
+import { getLighthouseEndpoints, LighthouseStore, LocalStore, type PutResult } from "../../src/storage/index.js";
+import { workspaceAt } from "../../src/workflow/index.js";
 import { applyLighthouseUrl, resolveLighthouseApiKey } from "./task-helpers.js";
+import { toTaskError } from "../shared/task-errors.js";
 
 /** Arguments of `storage put`, as parsed by Hardhat. */
 export interface StoragePutArguments {

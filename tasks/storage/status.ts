@@ -1,14 +1,11 @@
 /** Action of `npx hardhat storage status <cid>` (declared in ./index.ts). */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { StorageError } from "../../src/storage/errors.js";
-import { GatewayStore } from "../../src/storage/gateway.js";
-import { LighthouseStore } from "../../src/storage/lighthouse.js";
-import { LocalStore } from "../../src/storage/local-store.js";
-import type { StorageStatus } from "../../src/storage/store.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
-import { toTaskError } from "../shared/task-errors.js";
+import { StorageError } from "../../src/storage/index.js";
+import { GatewayStore, LighthouseStore, LocalStore, type StorageStatus } from "../../src/storage/index.js";
+import { workspaceAt } from "../../src/workflow/index.js";
 import { applyLighthouseUrl, GATEWAYS_VARIABLE, resolveGateways, resolveLighthouseApiKey } from "./task-helpers.js";
+import { toTaskError } from "../shared/task-errors.js";
 
 /** Arguments of `storage status`, as parsed by Hardhat. */
 export interface StorageStatusArguments {

@@ -2,8 +2,7 @@
 import { configVariable } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import type { GatewayWarning } from "../../src/storage/gateway.js";
-import { setLighthouseEndpoints } from "../../src/storage/lighthouse-endpoints.js";
+import { type GatewayWarning, setLighthouseEndpoints } from "../../src/storage/index.js";
 import { DatatraceError } from "../../src/errors/index.js";
 
 /** Name of the configuration variable holding the Lighthouse API key. */

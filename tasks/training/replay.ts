@@ -9,9 +9,8 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { UserError } from "../../src/errors/index.js";
-import { naiveBayesReplayTrainer } from "../../src/ml/naive-bayes-replay.js";
-import { replayTraining, type ReplayOutcome } from "../../src/training/replay-run.js";
-import { replaySegments, type SegmentReplayOutcome } from "../../src/training/segment-replay.js";
+import { naiveBayesReplayTrainer } from "../../src/ml/index.js";
+import { replayTraining, type ReplayOutcome, replaySegments, type SegmentReplayOutcome } from "../../src/training/index.js";
 import { verificationText } from "./verify.js";
 import { openTrainingContext, problemLines, runTrainingTask, TRAINING_EXIT, type TrainingTaskArguments } from "./shared.js";
 

@@ -8,14 +8,10 @@ import { readFile } from "node:fs/promises";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { parseTokenId } from "../../src/chain/dataset-records.js";
-import type { RegistryClient } from "../../src/chain/registry-client.js";
+import { parseTokenId, type RegistryClient } from "../../src/chain/index.js";
 import { UserError } from "../../src/errors/index.js";
-import type { MembershipDataset } from "../../src/training/batch-membership.js";
-import type { LogProblem } from "../../src/training/log-verification.js";
-import { openMembershipDatasets, readModelCommitments, type ModelCommitments } from "../../src/training/model-commitments.js";
-import type { Reporter } from "../../src/workflow/reporter.js";
-import { workspaceAt } from "../../src/workflow/workspace.js";
+import { type MembershipDataset, type LogProblem, openMembershipDatasets, readModelCommitments, type ModelCommitments } from "../../src/training/index.js";
+import { type Reporter, workspaceAt } from "../../src/workflow/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { printJson } from "../shared/output.js";

@@ -5,7 +5,7 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { verifyTraining, type TrainingVerification } from "../../src/training/verify-training.js";
+import { verifyTraining, type TrainingVerification } from "../../src/training/index.js";
 import { openTrainingContext, problemLines, runTrainingTask, TRAINING_EXIT, type TrainingTaskArguments } from "./shared.js";
 
 /** Arguments of `training verify`, as parsed by Hardhat. */

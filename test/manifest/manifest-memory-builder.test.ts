@@ -6,7 +6,7 @@ import { expect } from "chai";
 
 import { buildManifest } from "../../src/engine/build-manifest.js";
 import { webSha256 } from "../../src/hash/sha256.js";
-import { buildManifestInMemory, type MemorySample } from "../../src/manifest/manifest-memory-builder.js";
+import { buildManifestInMemory, type MemorySample } from "../../src/engine/manifest-memory-builder.js";
 import { ManifestReader } from "../../src/manifest/manifest-reader.js";
 import { openSources } from "../../src/sources/open-sources.js";
 import { MemoryBlockSource } from "../../src/storage/blocks.js";

@@ -33,7 +33,7 @@ describe("web: the page bundle (web/build.ts)", function () {
   it("reuses the core library for everything protocol-related, and has no copy of it", () => {
     for (const file of [
       "src/manifest/manifest-reader.ts",
-      "src/manifest/manifest-memory-builder.ts",
+      "src/engine/manifest-memory-builder.ts",
       "src/manifest/manifest-assembly.ts",
       "src/merkle/proof.ts",
       "src/merkle/multiproof.ts",
@@ -54,6 +54,9 @@ describe("web: the page bundle (web/build.ts)", function () {
     }
     // The verifier's former copies of the core are gone.
     for (const gone of ["web/src/verify-sample.ts", "web/src/page-params.ts", "web/src/sample-hash.ts", "web/src/proof-json.ts"]) expect(result.inputs).to.not.include(gone);
+    // It reaches the core through the modules' browser-safe entries, never a Node-only index.ts.
+    expect(result.inputs).to.include("src/storage/browser.ts").and.to.include("src/workflow/browser.ts");
+    expect(result.inputs.filter((f) => /^src\/(chain|cli|engine|manifest|merkle|registry|storage|workflow)\/index\.ts$/.test(f))).to.deep.equal([]);
     // Node-only parts of the core stay off the page.
     expect(result.inputs.filter((f) => /src\/(chain\/registry-client|chain\/registry-addresses|workflow\/register-dataset|workflow\/trace-samples|storage\/local-store|storage\/server)\.ts$/.test(f))).to.deep.equal([]);
   });

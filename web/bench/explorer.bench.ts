@@ -25,8 +25,7 @@ import { randomBytes } from "node:crypto";
 import { getAddress, Interface } from "ethers";
 import { chromium } from "playwright-core";
 
-import { LocalStore } from "../../src/storage/local-store.js";
-import { startIpfsServer } from "../../src/storage/server.js";
+import { LocalStore, startIpfsServer } from "../../src/storage/index.js";
 import { childEnv, ROOT, rpc, spawnHardhat } from "../../test/e2e/helpers.js";
 import { buildWeb } from "../build.js";
 import { DATASET_NFT_ABI } from "../src/chain/registry-abi.js";

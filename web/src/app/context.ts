@@ -5,7 +5,7 @@
  * gateway links. A network change reloads the page, so nothing here is ever
  * reconfigured.
  */
-import { blockExplorers, type BlockExplorer } from "../../../src/chain/explorer.js";
+import { blockExplorers, type BlockExplorer } from "../../../src/chain/browser.js";
 import { DatasetNftClient } from "../chain/dataset-nft-client.js";
 import { JsonRpcClient } from "../chain/json-rpc-client.js";
 import { ModelNftClient } from "../chain/model-nft-client.js";

@@ -12,7 +12,7 @@
  *   #/register                       register a dataset from a wallet
  *   #/network                        choose the network
  */
-import { tokenIdOf } from "../../../src/chain/token-id.js";
+import { tokenIdOf } from "../../../src/chain/browser.js";
 
 
 /** A view of the page. */

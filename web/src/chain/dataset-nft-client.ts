@@ -10,8 +10,8 @@
  */
 import { Interface } from "ethers/abi";
 
-import { datasetRecordOf, type DatasetRecord, type DatasetRecordResult } from "../../../src/chain/dataset-record.js";
-import type { DatasetProofChecker } from "../../../src/workflow/prove-sample.js";
+import { datasetRecordOf, type DatasetRecord, type DatasetRecordResult } from "../../../src/chain/browser.js";
+import type { DatasetProofChecker } from "../../../src/workflow/browser.js";
 import { ContractClient, locateContract } from "./contract-client.js";
 import type { JsonRpcClient } from "./json-rpc-client.js";
 import { DATASET_NFT_ABI } from "./registry-abi.js";

@@ -5,7 +5,7 @@
  */
 import { Interface } from "ethers/abi";
 
-import { modelRecordOf, type ModelRecord, type ModelRecordResult } from "../../../src/chain/model-record.js";
+import { modelRecordOf, type ModelRecord, type ModelRecordResult } from "../../../src/chain/browser.js";
 import { ContractClient, locateContract } from "./contract-client.js";
 import type { JsonRpcClient } from "./json-rpc-client.js";
 import { MODEL_NFT_ABI } from "./registry-abi.js";

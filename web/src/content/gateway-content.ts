@@ -14,14 +14,11 @@
  * for a list) is kept and handed to the next observer, so no warning is lost.
  */
 import { DatatraceError } from "../../../src/errors/index.js";
-import { webSha256 } from "../../../src/hash/sha256.js";
-import { ManifestReader, type ManifestFileReader } from "../../../src/manifest/manifest-reader.js";
-import type { BlockSource } from "../../../src/storage/blocks.js";
-import { toCid, type AnyCid } from "../../../src/storage/cid.js";
-import { decodeNode, readFile, resolvePath } from "../../../src/storage/dag-reader.js";
-import { GatewayFetchError } from "../../../src/storage/errors.js";
-import { GatewayStore, type GatewayWarning } from "../../../src/storage/gateway.js";
-import type { ContentFiles } from "../../../src/workflow/token-metadata.js";
+import { webSha256 } from "../../../src/hash/index.js";
+import { ManifestReader, type ManifestFileReader } from "../../../src/manifest/browser.js";
+import { type BlockSource, toCid, type AnyCid, decodeNode, GatewayStore, type GatewayWarning, readFile, resolvePath } from "../../../src/storage/browser.js";
+import { GatewayFetchError } from "../../../src/storage/browser.js";
+import type { ContentFiles } from "../../../src/workflow/browser.js";
 import { servesIpfs } from "./own-origin-gateway.js";
 
 /** Bytes of verified blocks kept for the session. */

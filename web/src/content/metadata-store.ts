@@ -6,7 +6,7 @@
  * never floods the gateways. Metadata is for display (names, licenses,
  * descriptions): unavailable metadata is `undefined`, never an error.
  */
-import { readTokenMetadata } from "../../../src/workflow/token-metadata.js";
+import { readTokenMetadata } from "../../../src/workflow/browser.js";
 import type { GatewayContent } from "./gateway-content.js";
 
 /** Metadata documents fetched at once. */

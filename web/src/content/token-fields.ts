@@ -4,7 +4,7 @@
  * `license` field), and the Hugging Face repository it claims (the core's
  * hf-ids.ts: a model's `huggingFace.repoId`, a dataset's Hub URL). No DOM.
  */
-import { hfDatasetIdOfUrl, hfRepoIdOfModelMetadata, HUB_HOSTS } from "../../../src/workflow/hf-ids.js";
+import { hfDatasetIdOfUrl, hfRepoIdOfModelMetadata, HUB_HOSTS } from "../../../src/workflow/browser.js";
 
 /** A token's metadata object. */
 type TokenMetadata = Record<string, unknown>;

@@ -11,7 +11,7 @@
  * The local server answers uploads only from its own origin (no CORS on its
  * API): register from the page it serves.
  */
-import type { LighthouseUploadResponse } from "../../../src/storage/lighthouse-wire.js";
+import type { LighthouseUploadResponse } from "../../../src/storage/browser.js";
 
 /** Lighthouse's upload node (the SDK's `lighthouseNode`). */
 export const LIGHTHOUSE_UPLOAD_URL = "https://upload.lighthouse.storage";

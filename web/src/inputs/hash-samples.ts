@@ -4,7 +4,7 @@
  * Anything that cannot be hashed keeps its reason (an ERROR row), so one
  * unreadable file never stops a run.
  */
-import { webSha256 } from "../../../src/hash/sha256.js";
+import { webSha256 } from "../../../src/hash/index.js";
 import type { HashPool, HashProgress } from "../hashing/hash-pool.js";
 import type { PickedSample } from "./sample-picker.js";
 

@@ -4,7 +4,7 @@
  * line is one sample, as the CLI's line sources count them: its UTF-8 bytes
  * without the line ending). No DOM: also run by the Node tests.
  */
-import { hashFromHex } from "../../../src/hash/hex.js";
+import { hashFromHex } from "../../../src/hash/index.js";
 
 /** One sample to check. */
 export type PickedSample =

@@ -5,11 +5,11 @@
  * CIDs are shown shortened with the full value in the element (selectable,
  * in `title`), so that no line needs to break inside one.
  */
-import { shortHex } from "../../../src/registry/card-svg.js";
+import { shortHex } from "../../../src/registry/browser.js";
 import { element } from "./dom.js";
 
-export { formatBytes, formatCount, formatDuration } from "../../../src/cli/progress.js";
-export { shortHex } from "../../../src/registry/card-svg.js";
+export { formatBytes, formatCount, formatDuration } from "../../../src/cli/browser.js";
+export { shortHex } from "../../../src/registry/browser.js";
 
 /** `2026-12-06 05:04 UTC` from seconds since 1970 ("unknown" for 0). */
 export function formatTimestamp(seconds: number): string {

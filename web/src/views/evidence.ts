@@ -6,8 +6,8 @@
  * members' batch proof, `verifyAbsence` per non-member), hashes as 0x hex,
  * paths as `[sibling, split, …]` (docs/merkle-scheme.md).
  */
-import { toHex } from "../../../src/hash/hex.js";
-import type { SampleSetProof } from "../../../src/workflow/prove-sample-set.js";
+import { toHex } from "../../../src/hash/index.js";
+import type { SampleSetProof } from "../../../src/workflow/browser.js";
 import { element } from "../ui/dom.js";
 
 /** Format tag of the evidence documents. */

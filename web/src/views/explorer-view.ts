@@ -11,7 +11,7 @@
  * `#12` or `12` a token id; any other text the name, the Hugging Face
  * repository id or the description, case-insensitively.
  */
-import { tokenIdOf } from "../../../src/chain/token-id.js";
+import { tokenIdOf } from "../../../src/chain/browser.js";
 import type { AppContext } from "../app/context.js";
 import { routeHash, type Route } from "../app/router.js";
 import type { DatasetEntry } from "../chain/dataset-nft-client.js";

@@ -9,7 +9,7 @@
  * The graph scales to the width available (viewBox), so it never scrolls
  * sideways; its <title> and <desc> say in words what it draws.
  */
-import type { LineageStep } from "../../../src/workflow/lineage-trace.js";
+import type { LineageStep } from "../../../src/workflow/browser.js";
 import { svgElement } from "../ui/dom.js";
 
 /** What to draw. */

@@ -8,7 +8,7 @@
  * hash; its lineage drawn as a graph; links to trace files through it, to
  * the metadata and to a block explorer.
  */
-import { loadModelLineage } from "../../../src/workflow/lineage-trace.js";
+import { loadModelLineage } from "../../../src/workflow/browser.js";
 import type { AppContext } from "../app/context.js";
 import { routeHash } from "../app/router.js";
 import type { ModelEntry } from "../chain/model-nft-client.js";

@@ -17,15 +17,12 @@
  *    through the wallet and wait for the receipt (read through the page's
  *    JSON-RPC endpoint); the new token then shows in the explorer.
  */
-import { webSha256 } from "../../../src/hash/sha256.js";
-import { buildManifestInMemory, type MemorySample } from "../../../src/manifest/manifest-memory-builder.js";
-import { HEADER_FILE } from "../../../src/manifest/manifest-format.js";
-import { metadataBytes } from "../../../src/registry/metadata-document.js";
-import type { Block } from "../../../src/storage/blocks.js";
-import { encodeCar, importFiles } from "../../../src/storage/import-files.js";
-import { UnixFsFileBuilder } from "../../../src/storage/unixfs-file-builder.js";
-import { datasetMetadata, isoDate, PLACEHOLDER_COMMITMENT, type DatasetDescription } from "../../../src/workflow/dataset-metadata.js";
-import { toHex } from "../../../src/hash/hex.js";
+import { webSha256, toHex } from "../../../src/hash/index.js";
+import { buildManifestInMemory, type MemorySample } from "../../../src/engine/browser.js";
+import { HEADER_FILE } from "../../../src/manifest/browser.js";
+import { metadataBytes } from "../../../src/registry/browser.js";
+import { type Block, encodeCar, importFiles, UnixFsFileBuilder } from "../../../src/storage/browser.js";
+import { datasetMetadata, isoDate, PLACEHOLDER_COMMITMENT, type DatasetDescription } from "../../../src/workflow/browser.js";
 import type { AppContext } from "../app/context.js";
 import { routeHash } from "../app/router.js";
 import { datasetNftAbi } from "../chain/dataset-nft-client.js";

@@ -9,9 +9,8 @@
  * the lineage is drawn as a graph with the path(s) that reach the dataset
  * holding the selected sample highlighted.
  */
-import { tokenIdOf } from "../../../src/chain/token-id.js";
-import { loadModelLineage, traceThroughLineage, type LineageTraceSources, type SampleTrace, type TraceReport } from "../../../src/workflow/lineage-trace.js";
-import { silentReporter } from "../../../src/workflow/reporter.js";
+import { tokenIdOf } from "../../../src/chain/browser.js";
+import { loadModelLineage, traceThroughLineage, type LineageTraceSources, type SampleTrace, type TraceReport, silentReporter } from "../../../src/workflow/browser.js";
 import type { AppContext } from "../app/context.js";
 import { routeHash, type Route } from "../app/router.js";
 import type { ModelEntry } from "../chain/model-nft-client.js";

@@ -15,11 +15,10 @@
  * 5. per file: MEMBER (index, sample ids) / NOT A MEMBER (where its search
  *    path ends) / ERROR, and the evidence of the run as JSON.
  */
-import { tokenIdOf } from "../../../src/chain/token-id.js";
-import { toHex } from "../../../src/hash/hex.js";
-import type { ManifestReader } from "../../../src/manifest/manifest-reader.js";
-import { requireManifestMatches } from "../../../src/workflow/prove-sample.js";
-import { proveSampleSet, type SampleSetProof } from "../../../src/workflow/prove-sample-set.js";
+import { tokenIdOf } from "../../../src/chain/browser.js";
+import { toHex } from "../../../src/hash/index.js";
+import type { ManifestReader } from "../../../src/manifest/browser.js";
+import { requireManifestMatches, proveSampleSet, type SampleSetProof } from "../../../src/workflow/browser.js";
 import type { AppContext } from "../app/context.js";
 import { routeHash, type Route } from "../app/router.js";
 import type { ServedBlock } from "../content/gateway-content.js";

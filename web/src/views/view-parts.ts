@@ -1,5 +1,5 @@
 /** Pieces every view uses: its heading (focused on navigation), fact lists, error boxes, links. */
-import { ipfsTarget } from "../../../src/workflow/token-metadata.js";
+import { ipfsTarget } from "../../../src/workflow/browser.js";
 import { element, replace, type Child } from "../ui/dom.js";
 import { messageParagraphs, errorText } from "../ui/message.js";
 

@@ -12,14 +12,13 @@
  * are computed on the calling thread (`rootOfSubtree`; call `initKeccak()`
  * first in a browser).
  */
-import { DistinctGrouper } from "../engine/distinct-grouper.js";
-import { compareHashAt } from "../engine/sample-record.js";
-import type { Sha256 } from "../hash/sha256.js";
-import { rootOfSubtree } from "../merkle/tree.js";
-import type { SourceDescription } from "../sources/source-description.js";
-import { assembleManifest, ShardAssembler } from "./manifest-assembly.js";
-import type { IndexEntry, ManifestHeader } from "./manifest-format.js";
-import { HEADER_FILE, idsPath, INDEX_FILE, shardPath } from "./manifest-format.js";
+import { DistinctGrouper } from "./distinct-grouper.js";
+import { compareHashAt } from "./sample-record.js";
+import type { Sha256 } from "../hash/index.js";
+import { rootOfSubtree } from "../merkle/browser.js";
+import type { SourceDescription } from "../sources/index.js";
+import { assembleManifest, HEADER_FILE, idsPath, INDEX_FILE, ShardAssembler, shardPath } from "../manifest/browser.js";
+import type { IndexEntry, ManifestHeader } from "../manifest/browser.js";
 
 /** One hashed sample, as a source yielded it. */
 export interface MemorySample {
