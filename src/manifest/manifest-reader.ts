@@ -12,7 +12,7 @@
  */
 import { equalBytes, toHex, defaultSha256, type Sha256 } from "../hash/index.js";
 import { type BatchProof, proveBatch, proveMemberInShard, type AbsenceProof, compareHashes, splitKey, type SampleProof, type MerkleTree, type ShardedTreeTop, buildTree, levelWidths } from "../merkle/browser.js";
-import { cidFromSha256, RAW_CODEC } from "../storage/index.js";
+import { cidFromSha256, RAW_CODEC } from "../storage/browser.js";
 import type { IndexEntry, ManifestHeader } from "./manifest-format.js";
 import { decodeHeader, decodeIndex, HEADER_FILE, idsPath, indexProblems, INDEX_FILE, SHARD_LEVEL, shardPath, treeOfIndex } from "./manifest-format.js";
 import type { CID } from "multiformats/cid";

@@ -18,7 +18,7 @@ import { createConsoleReporter } from "../shared/console-reporter.js";
 import { printJson } from "../shared/output.js";
 import { VERIFY_EXIT } from "../shared/sample-proof-task.js";
 import { openContentSource } from "../shared/stores.js";
-import { errorText } from "../shared/task-errors.js";
+import { verdictTaskError } from "../shared/task-errors.js";
 
 /** Arguments of `dataset extract`, as parsed by Hardhat. */
 export interface DatasetExtractArguments {
@@ -61,10 +61,7 @@ export default async function datasetExtract(args: DatasetExtractArguments, hre:
     process.exitCode = exitCode;
     return { exitCode, report };
   } catch (error) {
-    const text = errorText(error);
-    console.error(text);
-    process.exitCode = VERIFY_EXIT.error;
-    return { exitCode: VERIFY_EXIT.error, error: text };
+    return verdictTaskError(error, VERIFY_EXIT.error);
   }
 }
 

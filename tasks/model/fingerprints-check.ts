@@ -15,7 +15,7 @@ import { textWords } from "../../src/ml/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { printJson } from "../shared/output.js";
-import { errorText } from "../shared/task-errors.js";
+import { verdictTaskError } from "../shared/task-errors.js";
 import { TRAINING_EXIT } from "../training/shared.js";
 
 /** Arguments of `model fingerprints check`, as parsed by Hardhat. */
@@ -91,9 +91,6 @@ export default async function fingerprintsCheck(args: FingerprintsCheckArguments
     process.exitCode = exitCode;
     return { exitCode, check };
   } catch (error) {
-    const text = errorText(error);
-    console.error(text);
-    process.exitCode = TRAINING_EXIT.error;
-    return { exitCode: TRAINING_EXIT.error, error: text };
+    return verdictTaskError(error, TRAINING_EXIT.error);
   }
 }

@@ -11,7 +11,7 @@ import { UserError } from "../../src/errors/index.js";
 import { parseEvidence, verifyEvidence, type EvidenceVerification } from "../../src/fingerprints/index.js";
 import { connectRegistry } from "../shared/connect.js";
 import { printJson } from "../shared/output.js";
-import { errorText } from "../shared/task-errors.js";
+import { verdictTaskError } from "../shared/task-errors.js";
 import { TRAINING_EXIT } from "../training/shared.js";
 
 /** Arguments of `model fingerprints verify-evidence`, as parsed by Hardhat. */
@@ -45,9 +45,6 @@ export default async function verifyEvidenceTask(args: VerifyEvidenceArguments, 
     process.exitCode = exitCode;
     return { exitCode, verification: v };
   } catch (error) {
-    const message = errorText(error);
-    console.error(message);
-    process.exitCode = TRAINING_EXIT.error;
-    return { exitCode: TRAINING_EXIT.error, error: message };
+    return verdictTaskError(error, TRAINING_EXIT.error);
   }
 }

@@ -14,7 +14,7 @@ import { createConsoleReporter } from "../shared/console-reporter.js";
 import { printJson } from "../shared/output.js";
 import { VERIFY_EXIT } from "../shared/sample-proof-task.js";
 import { openContentSource } from "../shared/stores.js";
-import { errorText } from "../shared/task-errors.js";
+import { verdictTaskError } from "../shared/task-errors.js";
 
 /** Arguments of `model verify-weights`, as parsed by Hardhat. */
 export interface VerifyWeightsArguments {
@@ -70,9 +70,6 @@ export default async function modelVerifyWeights(args: VerifyWeightsArguments, h
     process.exitCode = exitCode;
     return { exitCode, report };
   } catch (error) {
-    const text = errorText(error);
-    console.error(text);
-    process.exitCode = VERIFY_EXIT.error;
-    return { exitCode: VERIFY_EXIT.error, error: text };
+    return verdictTaskError(error, VERIFY_EXIT.error);
   }
 }

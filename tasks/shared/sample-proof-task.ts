@@ -40,7 +40,7 @@ import { connectRegistry } from "./connect.js";
 import { createConsoleReporter } from "./console-reporter.js";
 import { printJson } from "./output.js";
 import { openContentSource } from "./stores.js";
-import { errorText } from "./task-errors.js";
+import { verdictTaskError } from "./task-errors.js";
 
 /**
  * Exit statuses of `dataset verify` and `model trace`. 1 is left to Hardhat,
@@ -216,9 +216,6 @@ export async function runSampleProofTask<ReportT extends object>(args: SamplePro
     process.exitCode = exitCode;
     return { exitCode, report };
   } catch (error) {
-    const text = errorText(error);
-    console.error(text);
-    process.exitCode = VERIFY_EXIT.error;
-    return { exitCode: VERIFY_EXIT.error, error: text };
+    return verdictTaskError(error, VERIFY_EXIT.error);
   }
 }

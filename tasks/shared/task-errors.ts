@@ -129,3 +129,15 @@ export function errorText(error: unknown): string {
   if (isHardhatError(error)) return `Error: ${error.message}`;
   return formatError(error);
 }
+
+/**
+ * The end of a verdict task (verify, extract, trace, training, fingerprints) that failed: prints the error (what
+ * went wrong, what to do) on stderr, sets the task's error exit status (2: neither verdict could be reached) and
+ * returns the result the task hands back, so every verdict task reports a failure the same way.
+ */
+export function verdictTaskError(error: unknown, exitCode: number): { readonly exitCode: number; readonly error: string } {
+  const text = errorText(error);
+  console.error(text);
+  process.exitCode = exitCode;
+  return { exitCode, error: text };
+}

@@ -16,7 +16,7 @@ import { connectRegistry } from "../shared/connect.js";
 import { createConsoleReporter } from "../shared/console-reporter.js";
 import { printJson } from "../shared/output.js";
 import { openContentSource } from "../shared/stores.js";
-import { errorText } from "../shared/task-errors.js";
+import { verdictTaskError } from "../shared/task-errors.js";
 
 /** Exit statuses of the training tasks (1 stays Hardhat's own). */
 export const TRAINING_EXIT = { valid: 0, error: 2, invalid: 3 } as const;
@@ -76,9 +76,6 @@ export async function runTrainingTask<T extends object>(
     process.exitCode = exitCode;
     return { exitCode, report };
   } catch (error) {
-    const message = errorText(error);
-    console.error(message);
-    process.exitCode = TRAINING_EXIT.error;
-    return { exitCode: TRAINING_EXIT.error, error: message };
+    return verdictTaskError(error, TRAINING_EXIT.error);
   }
 }
