@@ -20,29 +20,22 @@
  * (something changed between runs). {@link runRegistration} skips the steps
  * already done, so rerunning a finished registration returns the existing
  * result. A lock keeps two processes from running the same registration at
- * once: `MultiProcessMutex` of `@nomicfoundation/hardhat-utils` (a standalone
- * utility package with no Hardhat dependency), which writes its holder's
- * metadata to a temp file and hard-links it into place, so a lock is never
- * seen empty; a lock whose process is gone is taken over.
+ * once: storage's process lock (`acquireProcessLock`), a lock file holding
+ * its holder's identity, linked into place whole; a lock whose process is
+ * gone is taken over, and a lock is only ever removed by its holder or, once
+ * its holder is dead, under a break lock (see src/storage/process-lock.ts for
+ * the race in the library used before).
  *
  * CAUTION: the journal records what this machine did. The `minted` step of a
  * registration whose `txSent` is recorded must look the transaction up (it may
  * have been mined while we were down) rather than send a new one.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 
-import {
-  IncompatibleMultiProcessMutexError,
-  MultiProcessMutex,
-  MultiProcessMutexTimeoutError,
-  StaleMultiProcessMutexError,
-} from "@nomicfoundation/hardhat-utils/synchronization";
-
 import { UserError } from "../errors/index.js";
-import { writeFileAtomic } from "../storage/index.js";
+import { acquireProcessLock, LockBusyError, writeFileAtomic } from "../storage/index.js";
 import { canonicalJson, type JsonValue } from "./canonical-json.js";
 
 /** The registration steps, in order. */
@@ -316,33 +309,15 @@ export async function acquireRegistrationLock(file: string, waitMs = LOCK_WAIT_M
   const lock = `${path.resolve(file)}.lock`;
   const name = `${path.basename(file, ".json").slice(0, 12)}…`;
   try {
-    return await new MultiProcessMutex(lock, waitMs).acquire();
+    return await acquireProcessLock(lock, waitMs);
   } catch (error) {
-    if (error instanceof MultiProcessMutexTimeoutError) {
-      const pid = lockHolderPid(lock);
-      throw new UserError(
-        `Registration ${name} is being run by ${pid === undefined ? "another process" : `process ${pid}`}.`,
-        `Wait for it to finish, then rerun the command (it resumes from the journal). If no such run is active, delete ${lock}.`,
-        { family: "temporary", cause: error },
-      );
-    }
-    if (error instanceof IncompatibleMultiProcessMutexError || error instanceof StaleMultiProcessMutexError) {
-      throw new UserError(`Cannot take the lock of registration ${name}: ${error.message}`, `Delete ${lock} if no registration is running, then retry.`, {
-        family: "temporary",
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
-
-/** The process id recorded in a MultiProcessMutex lock file (its JSON metadata), if readable. */
-function lockHolderPid(lock: string): number | undefined {
-  try {
-    const pid = (JSON.parse(readFileSync(lock, "utf8")) as { pid?: unknown }).pid;
-    return typeof pid === "number" && Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
+    if (!(error instanceof LockBusyError)) throw error;
+    const pid = error.holder?.pid;
+    throw new UserError(
+      `Registration ${name} is being run by ${pid === undefined ? "another process" : `process ${pid}`}.`,
+      `Wait for it to finish, then rerun the command (it resumes from the journal). If no such run is active, delete ${lock}.`,
+      { family: "temporary", cause: error },
+    );
   }
 }
 

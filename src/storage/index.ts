@@ -3,7 +3,7 @@
  * verified DAG and CAR reading, and the ContentStore backends — the local
  * block store (LocalStore), Lighthouse (LighthouseStore) and HTTP trustless
  * gateways (GatewayStore) — plus the local IPFS/Lighthouse-compatible server
- * (startIpfsServer). Browser-safe parts are in ./browser.ts (re-exported
+ * (startIpfsServer), and the process lock (acquireProcessLock). Browser-safe parts are in ./browser.ts (re-exported
  * here), storage's error classes (StorageError and its codes) included; the
  * local store, Lighthouse, server and disk import are Node-only. See
  * docs/storage.md.
@@ -19,3 +19,4 @@ export { LocalStore } from "./local-store.js";
 export { isLoopbackHost, isLoopbackHostHeader } from "./loopback-host.js";
 export { startIpfsServer } from "./server.js";
 export { writeFileAtomic } from "./atomic-file.js";
+export { acquireProcessLock, LockBusyError, type LockHolder, type ReleaseLock } from "./process-lock.js";

@@ -4,18 +4,16 @@
  * on a fresh clone without a manual `npx hardhat build`. An up-to-date
  * build is only a cache check. Builds of several commands started at once
  * (a script verifying in parallel) are serialized with a lock file in
- * Hardhat's cache directory (`MultiProcessMutex` of
- * `@nomicfoundation/hardhat-utils`: the holder's metadata is written before
- * the lock is linked into place, and a dead holder's lock is taken over):
- * concurrent builds race on the compile cache.
+ * Hardhat's cache directory (storage's `acquireProcessLock`: the holder's
+ * identity is written before the lock is linked into place, and a dead
+ * holder's lock is taken over): concurrent builds race on the compile cache.
  */
 import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { MultiProcessMutex, MultiProcessMutexTimeoutError } from "@nomicfoundation/hardhat-utils/synchronization";
-
 import { UserError } from "../../src/errors/index.js";
+import { acquireProcessLock, LockBusyError } from "../../src/storage/index.js";
 
 const built = new WeakMap<HardhatRuntimeEnvironment, Promise<void>>();
 
@@ -23,9 +21,9 @@ const built = new WeakMap<HardhatRuntimeEnvironment, Promise<void>>();
 export async function lockBuild(dir: string, timeoutMs = 300_000): Promise<() => Promise<void>> {
   const lock = path.join(path.resolve(dir), "datatrace-build.lock");
   try {
-    return await new MultiProcessMutex(lock, timeoutMs).acquire();
+    return await acquireProcessLock(lock, timeoutMs);
   } catch (error) {
-    if (!(error instanceof MultiProcessMutexTimeoutError)) throw error;
+    if (!(error instanceof LockBusyError)) throw error;
     throw new UserError(`Another command has been building the project for ${Math.round(timeoutMs / 1000)} s (lock ${lock}).`, `Wait for it, or delete ${lock} if no build is running.`, {
       family: "temporary",
       cause: error,

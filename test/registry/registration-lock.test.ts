@@ -4,7 +4,7 @@
  * refused (journal) or waited for (build), a SIGKILLed holder's lock taken over.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -65,16 +65,47 @@ describe("registration and build locks, across processes", function () {
   });
 
   for (const kind of ["journal", "build"] as const) {
-    it(`${kind} lock: 4 processes × 25 turns never overlap and lose no update`, async () => {
+    it(`${kind} lock: 6 processes × 100 turns never overlap and lose no update`, async () => {
       const target = kind === "journal" ? path.join(dir, "registration.json") : dir;
       const counter = path.join(dir, "counter");
       writeFileSync(counter, "0");
-      const runs = Array.from({ length: 4 }, () => contender(["contend", kind, target, counter, "25"]));
+      // Enough turns that a waiter sometimes reads the lock file just as its
+      // holder releases it (the library used before then removed the next
+      // holder's lock: these contenders overlapped in 2 of 4 runs with it on
+      // the loaded machine, and CI once saw it with 4 × 25).
+      const runs = Array.from({ length: 6 }, () => contender(["contend", kind, target, counter, "100"]));
       children.push(...runs);
       const results = await Promise.all(runs.map(finished));
       for (const r of results) expect(r.code, r.stderr).to.equal(0);
-      expect(results.map((r) => JSON.parse(r.stdout).overlaps)).to.deep.equal([0, 0, 0, 0]);
-      expect(readFileSync(counter, "utf8")).to.equal("100");
+      expect(results.map((r) => JSON.parse(r.stdout).overlaps)).to.deep.equal([0, 0, 0, 0, 0, 0]);
+      expect(readFileSync(counter, "utf8")).to.equal("600");
+    });
+  }
+
+  for (const kind of ["journal", "build"] as const) {
+    it(`${kind} lock: 4 lines of 6 processes that each die holding the lock never overlap; every dead holder's lock is taken over once`, async () => {
+      // Each death leaves a stale lock that the other lines race to take over:
+      // a takeover that removed a fresh lock instead (the ABA race of the
+      // library used before) shows as an overlap or a lost update.
+      const target = kind === "journal" ? path.join(dir, "registration.json") : dir;
+      const counter = path.join(dir, "counter");
+      writeFileSync(counter, "0");
+      const line = async (): Promise<number[]> => {
+        const overlaps: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          const child = contender(["contend-then-die", kind, target, counter, "4"]);
+          children.push(child);
+          const r = await finished(child);
+          expect(r.code, r.stderr).to.equal(0);
+          overlaps.push(JSON.parse(r.stdout).overlaps);
+        }
+        return overlaps;
+      };
+      const lines = await Promise.all([line(), line(), line(), line()]);
+      expect(lines.flat()).to.deep.equal(new Array(24).fill(0));
+      expect(readFileSync(counter, "utf8")).to.equal(String(4 * 6 * 4));
+      const leftovers = readdirSync(dir).filter((f) => f.includes(".tmp-") || f.endsWith(".break"));
+      expect(leftovers, "temp or break files left behind").to.deep.equal([]);
     });
   }
 
