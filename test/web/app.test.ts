@@ -37,7 +37,7 @@ import { buildWeb } from "../../web/build.js";
 import { DATASET_NFT_ABI } from "../../web/src/chain/registry-abi.js";
 import { childEnv, hardhat, ROOT, rpc, startNode, type LocalNode } from "../e2e/helpers.js";
 import { Random } from "../fixtures/seeded-random.js";
-import { startCountingRelay, startStaticServer, startTamperingGateway, type CountingRelay, type LoopbackServer } from "./loopback-servers.js";
+import { startCountingRelay, startStaticServer, startTamperingGateway, startUploadNode, type CountingRelay, type LoopbackServer } from "./loopback-servers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
@@ -445,6 +445,59 @@ describe("web app in headless Chromium against a hardhat node, the demo and ipfs
       await page.waitForSelector("body[data-run=finished]");
       expect(await page.textContent("#register-output")).to.include(`This account already registered this root as dataset #${tokenId}`);
       expect(await page.getAttribute("li[data-step=upload]", "data-state")).to.equal("pending");
+    });
+
+    it("registers through a Lighthouse upload node, cross-origin with the user's API key; a refused key uploads nothing more and sends nothing", async () => {
+      // Lighthouse itself is out of reach offline: its upload API, as the
+      // SDK's browser uploads call it, is served cross-origin by a loopback
+      // node (CORS preflight, Bearer key) in front of an `ipfs serve` with keys.
+      const lighthouse = await startIpfsServer({ store: new LocalStore({ dir: path.join(tmp, "lighthouse-blocks") }), port: 0, apiKeys: ["lh-key-1"] });
+      const uploadNode = await startUploadNode(lighthouse.url);
+      try {
+        const folder = path.join(tmp, "to-register", "lighthouse-notes");
+        mkdirSync(folder, { recursive: true });
+        for (let i = 0; i < 3; i++) writeFileSync(path.join(folder, `n-${i}.txt`), `lighthouse note ${i} ${Buffer.from(random.bytes(8)).toString("hex")}\n`);
+        const to = JSON.parse(readFileSync(path.join(ROOT, "ignition", "deployments", deploymentId, "deployed_addresses.json"), "utf8"))["Registry#DatasetNFT"] as string;
+        const count = async (): Promise<bigint> => datasetNft.decodeFunctionResult("datasetCount", await rpc<string>(node.url, "eth_call", [{ to, data: datasetNft.encodeFunctionData("datasetCount") }, "latest"]))[0] as bigint;
+        const attempt = async (key: string): Promise<string> => {
+          await open("#/register");
+          await page.click("#connect-wallet");
+          await waitFor(`document.getElementById("wallet-status").textContent.startsWith("Connected")`);
+          await page.setInputFiles("#register-folder", folder);
+          await page.fill("#register-name", "Lighthouse notes");
+          await page.fill("#register-license", "CC0-1.0");
+          await page.check("#register-storage-lighthouse");
+          expect(await page.inputValue("#register-lighthouse-url")).to.equal("https://upload.lighthouse.storage");
+          await page.fill("#register-lighthouse-url", uploadNode.url);
+          await page.fill("#register-api-key", key);
+          await page.click("#register-button");
+          await page.waitForSelector("body[data-run=finished]");
+          return (await page.textContent("#register-output"))!;
+        };
+
+        const before = await count();
+        const refused = await attempt("not-my-key");
+        expect(refused).to.include(`${uploadNode.url} refused the API key (HTTP 401) while uploading`);
+        expect(await page.getAttribute("li[data-step=upload]", "data-state")).to.equal("failed");
+        expect(await page.getAttribute("li[data-step=send]", "data-state")).to.equal("pending");
+        expect(uploadNode.uploads).to.deep.equal(["POST /api/v0/dag/import Bearer not-my-key"]);
+        expect(await count()).to.equal(before);
+
+        const done = await attempt("lh-key-1");
+        expect(done, done).to.match(/Registered as dataset #(\d+)/);
+        const tokenId = /Registered as dataset #(\d+)/.exec(done)![1]!;
+        expect(await count()).to.equal(before + 1n);
+        expect(uploadNode.requests.filter((r) => r.startsWith("OPTIONS ")).length, "CORS preflights").to.be.greaterThan(0);
+        expect(uploadNode.uploads.slice(1)).to.deep.equal(["POST /api/v0/dag/import Bearer lh-key-1", "POST /api/v0/add?cid-version=1 Bearer lh-key-1"]);
+        // Both documents are on the Lighthouse side under the CIDs the token commits to.
+        const record = datasetNft.decodeFunctionResult("dataset", await rpc<string>(node.url, "eth_call", [{ to, data: datasetNft.encodeFunctionData("dataset", [tokenId]) }, "latest"]))[0] as { manifestCid: string };
+        const uri = datasetNft.decodeFunctionResult("tokenURI", await rpc<string>(node.url, "eth_call", [{ to, data: datasetNft.encodeFunctionData("tokenURI", [tokenId]) }, "latest"]))[0] as string;
+        const metadata = JSON.parse(await (await fetch(`${lighthouse.url}/ipfs/${uri.slice("ipfs://".length)}`)).text()) as { name: string };
+        expect(metadata.name).to.equal("Lighthouse notes");
+        expect((await fetch(`${lighthouse.url}/ipfs/${record.manifestCid}/header.json`)).status).to.equal(200);
+      } finally {
+        await Promise.all([uploadNode.close(), lighthouse.close()]);
+      }
     });
 
     it("checks the descriptive fields with the CLI's rules before any work", async () => {

@@ -166,3 +166,42 @@ export async function startCountingRelay(upstream: string): Promise<CountingRela
   });
   return { ...server, calls: () => calls, posts: () => posts };
 }
+
+/** A Lighthouse-shaped upload node: also records the Authorization header of each upload. */
+export interface UploadNode extends LoopbackServer {
+  /** "METHOD /path?query Bearer <key>" of each POST forwarded. */
+  readonly uploads: string[];
+}
+
+/**
+ * A cross-origin upload node speaking Lighthouse's upload API as the SDK's
+ * browser uploads use it (`fetch` POSTs of multipart forms to
+ * `/api/v0/add?cid-version=1` and `/api/v0/dag/import` with
+ * `Authorization: Bearer <key>`, CORS preflight allowed): it answers the
+ * preflight itself and forwards each upload, key included, to `upstream`,
+ * an `ipfs serve` started with API keys (which stores it, checks the key,
+ * and answers Lighthouse's JSON).
+ */
+export async function startUploadNode(upstream: string): Promise<UploadNode> {
+  const uploads: string[] = [];
+  const cors = { ...CORS, "Access-Control-Allow-Headers": "Authorization, Content-Type" };
+  const server = await listen(async (req, res) => {
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, cors).end();
+      return;
+    }
+    if (req.method !== "POST" || !/^\/api\/v0\/(add|dag\/import)(\?|$)/.test(req.url ?? "")) {
+      res.writeHead(404, { ...cors, "Content-Type": "application/json" }).end(JSON.stringify({ error: "not found" }));
+      return;
+    }
+    uploads.push(`${req.method} ${req.url} ${req.headers.authorization ?? "(no key)"}`);
+    const answer = await fetch(`${upstream}${req.url}`, {
+      method: "POST",
+      headers: { "Content-Type": req.headers["content-type"] ?? "application/octet-stream", ...(req.headers.authorization === undefined ? {} : { Authorization: req.headers.authorization }) },
+      body: new Uint8Array(await body(req)),
+    });
+    res.writeHead(answer.status, { ...cors, "Content-Type": answer.headers.get("content-type") ?? "application/json" });
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  });
+  return { ...server, uploads };
+}

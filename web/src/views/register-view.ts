@@ -63,6 +63,15 @@ function field(id: string, label: string, input: HTMLInputElement | HTMLTextArea
   return element("div", { class: "field" }, [element("label", { for: id }, [label]), input, hint === undefined ? null : element("p", { class: "hint", id: `${id}-hint` }, [hint])]);
 }
 
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
 /** Renders the register view into `root`. */
 export function renderRegister(ctx: AppContext, root: HTMLElement): void {
   const wallet = injectedWallet();
@@ -98,6 +107,7 @@ export function renderRegister(ctx: AppContext, root: HTMLElement): void {
   const storageLocal = element("input", { type: "radio", name: "register-storage", id: "register-storage-local", value: "local", checked: "" });
   const storageLighthouse = element("input", { type: "radio", name: "register-storage", id: "register-storage-lighthouse", value: "lighthouse" });
   const localUrl = element("input", { type: "url", id: "register-local-url", value: ctx.ownOrigin ?? "http://127.0.0.1:5050", autocomplete: "off" });
+  const lighthouseUrl = element("input", { type: "url", id: "register-lighthouse-url", value: LIGHTHOUSE_UPLOAD_URL, autocomplete: "off", spellcheck: "false" });
   const apiKey = element("input", { type: "password", id: "register-api-key", autocomplete: "off", value: "" });
   const button = element("button", { type: "submit", id: "register-button" }, ["Register"]);
   const formError = element("p", { class: "form-error", id: "register-form-error", role: "alert" });
@@ -119,6 +129,7 @@ export function renderRegister(ctx: AppContext, root: HTMLElement): void {
       element("div", { class: "check" }, [storageLocal, element("label", { for: "register-storage-local" }, ["The local IPFS server (npx hardhat ipfs serve) that serves this page"])]),
       field("register-local-url", "Its address", localUrl),
       element("div", { class: "check" }, [storageLighthouse, element("label", { for: "register-storage-lighthouse" }, ["Lighthouse (IPFS pinning and Filecoin deals)"])]),
+      field("register-lighthouse-url", "Its upload node", lighthouseUrl, "Lighthouse's own, unless you use another node that speaks its upload API (as the command line's --lighthouse-url)."),
       field("register-api-key", "API key", apiKey, "Lighthouse: your key from files.lighthouse.storage. Local server: any key, unless it was started with --api-key. Never stored by this page."),
     ]),
     element("div", { class: "actions" }, [button, formError]),
@@ -158,8 +169,9 @@ export function renderRegister(ctx: AppContext, root: HTMLElement): void {
       return problem(errorText(error));
     }
     const target: UploadTarget = storageLighthouse.checked
-      ? { kind: "lighthouse", baseUrl: LIGHTHOUSE_UPLOAD_URL, apiKey: apiKey.value.trim() }
+      ? { kind: "lighthouse", baseUrl: lighthouseUrl.value.trim(), apiKey: apiKey.value.trim() }
       : { kind: "local", baseUrl: localUrl.value.trim(), apiKey: apiKey.value.trim() === "" ? "local" : apiKey.value.trim() };
+    if (!isHttpUrl(target.baseUrl)) return problem(`The upload address "${target.baseUrl}" is not an http(s) URL: give one like ${target.kind === "lighthouse" ? LIGHTHOUSE_UPLOAD_URL : "http://127.0.0.1:5050"}.`, target.kind === "lighthouse" ? lighthouseUrl : localUrl);
     if (target.kind === "lighthouse" && target.apiKey === "") return problem("Give your Lighthouse API key.", apiKey);
     button.disabled = true;
     document.body.dataset.run = "running";
