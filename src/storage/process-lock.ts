@@ -81,12 +81,10 @@ export async function acquireProcessLock(lockPath: string, waitMs: number): Prom
     }
     const seen = readHolder(lock);
     if (seen === "gone") continue; // released between our link and read: try again at once
-    if (seen === "unreadable" || isStale(seen)) {
-      breakStaleLock(lock);
-      continue;
-    }
+    // A stale lock removed: try again at once. Not removed (another process is breaking it): wait like for a live holder.
+    if ((seen === "unreadable" || isStale(seen)) && breakStaleLock(lock)) continue;
     const waited = Date.now() - started;
-    if (waited >= waitMs) throw new LockBusyError(lock, waited, seen);
+    if (waited >= waitMs) throw new LockBusyError(lock, waited, typeof seen === "object" ? seen : undefined);
     await new Promise((resolve) => setTimeout(resolve, Math.min(poll, Math.max(1, waitMs - waited))));
     poll = Math.min(poll * 2, POLL_MAX_MS);
   }
@@ -152,20 +150,22 @@ function isDeadProcess(pid: number): boolean {
 
 /**
  * Removes the lock file at `lock` if, read again under `<lock>.break`, it
- * still names a dead holder (or nobody). Returns without doing anything if
- * another process is breaking it at the same time.
+ * still names a dead holder (or nobody). Returns false, having done
+ * nothing, if another process holds the break lock (it is breaking the
+ * same lock); a break lock left by a dead process is removed for the next try.
  */
-function breakStaleLock(lock: string): void {
+function breakStaleLock(lock: string): boolean {
   const breakPath = `${lock}.break`;
   const attempt = tryLink(breakPath);
   if (!attempt.taken) {
     const breaker = readHolder(breakPath);
     if (breaker === "unreadable" || (typeof breaker === "object" && isStale(breaker))) removeIfSame(breakPath, breaker);
-    return;
+    return false;
   }
   try {
     const seen = readHolder(lock);
     if (seen === "unreadable" || (typeof seen === "object" && isStale(seen))) removeIfSame(lock, seen);
+    return true;
   } finally {
     removeIfSame(breakPath, attempt.holder);
   }
