@@ -14,19 +14,13 @@ import { element, replace } from "../ui/dom.js";
 import { formatBytes, formatCount, formatTimestamp, fullCode } from "../ui/format.js";
 import { errorText } from "../ui/message.js";
 import { licenseOf, nameOf } from "./explorer-view.js";
-import { errorBox, externalLink, facts, metadataJsonLink, metadataText as str, viewHeading } from "./view-parts.js";
+import { errorBox, externalLink, facts, loadToken, metadataJsonLink, metadataText as str, viewHeading } from "./view-parts.js";
 
 /** Renders dataset `id` into `root`. */
 export async function renderDataset(ctx: AppContext, id: bigint, root: HTMLElement): Promise<void> {
-  replace(root, viewHeading(`Dataset #${id}`), element("p", { class: "status", role: "status" }, ["Loading…"]));
-  let entry: DatasetEntry;
-  try {
-    entry = await (await ctx.registry()).dataset(id);
-  } catch (error) {
-    replace(root, viewHeading(`Dataset #${id}`), errorBox(error, "Could not read this dataset"));
-    return;
-  }
-  const metadata = await ctx.metadata.get(entry.tokenURI);
+  const loaded = await loadToken(root, `Dataset #${id}`, "Could not read this dataset", async () => (await ctx.registry()).dataset(id), (uri) => ctx.metadata.get(uri));
+  if (loaded === undefined) return;
+  const { entry, metadata } = loaded;
   const name = nameOf(metadata) ?? `Dataset #${id}`;
   document.title = `${name} · Datatrace`;
 

@@ -18,7 +18,7 @@ import { formatCount, formatTimestamp, fullCode, isZeroHash } from "../ui/format
 import { errorText } from "../ui/message.js";
 import { hfIdOf, licenseOf, nameOf } from "./explorer-view.js";
 import { lineageSvg } from "./lineage-svg.js";
-import { errorBox, externalLink, facts, metadataJsonLink, metadataText as str, viewHeading } from "./view-parts.js";
+import { errorBox, externalLink, facts, loadToken, metadataJsonLink, metadataText as str, viewHeading } from "./view-parts.js";
 
 /** Metadata fields this view shows itself (everything else is listed under "Other metadata"). */
 const SHOWN = new Set([
@@ -29,15 +29,9 @@ const SHOWN = new Set([
 
 /** Renders model `id` into `root`. */
 export async function renderModel(ctx: AppContext, id: bigint, root: HTMLElement): Promise<void> {
-  replace(root, viewHeading(`Model #${id}`), element("p", { class: "status", role: "status" }, ["Loading…"]));
-  let model: ModelEntry;
-  try {
-    model = await (await ctx.registry()).model(id);
-  } catch (error) {
-    replace(root, viewHeading(`Model #${id}`), errorBox(error, "Could not read this model"));
-    return;
-  }
-  const metadata = await ctx.metadata.get(model.tokenURI);
+  const loaded = await loadToken(root, `Model #${id}`, "Could not read this model", async () => (await ctx.registry()).model(id), (uri) => ctx.metadata.get(uri));
+  if (loaded === undefined) return;
+  const { entry: model, metadata } = loaded;
   const name = nameOf(metadata) ?? `Model #${id}`;
   document.title = `${name} · Datatrace`;
   const registry = await ctx.registry();

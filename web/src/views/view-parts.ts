@@ -1,5 +1,6 @@
 /** Pieces every view uses: its heading (focused on navigation), fact lists, error boxes, links. */
 import { ipfsTarget } from "../../../src/workflow/browser.js";
+import type { TokenMetadata } from "../content/metadata-store.js";
 import { element, replace, type Child } from "../ui/dom.js";
 import { messageParagraphs, errorText } from "../ui/message.js";
 
@@ -45,4 +46,33 @@ export function metadataJsonLink(gatewayLink: (cid: string, path: string) => str
 /** An external link (new tab, no referrer). */
 export function externalLink(href: string, text: string): HTMLAnchorElement {
   return element("a", { href, rel: "noopener noreferrer", target: "_blank" }, [text]);
+}
+
+/** A token's on-chain record and its metadata document (undefined when it cannot be had), as a detail view starts from. */
+export interface LoadedToken<E> {
+  readonly entry: E;
+  readonly metadata: TokenMetadata | undefined;
+}
+
+/**
+ * The opening of a detail view: shows `title` and "Loading…" in `root`,
+ * reads the token's record, then its metadata. If the record cannot be read,
+ * shows the error under `failure` and returns undefined.
+ */
+export async function loadToken<E extends { readonly tokenURI: string }>(
+  root: HTMLElement,
+  title: string,
+  failure: string,
+  read: () => Promise<E>,
+  metadata: (tokenURI: string) => Promise<TokenMetadata | undefined>,
+): Promise<LoadedToken<E> | undefined> {
+  replace(root, viewHeading(title), element("p", { class: "status", role: "status" }, ["Loading…"]));
+  let entry: E;
+  try {
+    entry = await read();
+  } catch (error) {
+    replace(root, viewHeading(title), errorBox(error, failure));
+    return undefined;
+  }
+  return { entry, metadata: await metadata(entry.tokenURI) };
 }
