@@ -6,7 +6,6 @@ import path from "node:path";
 import { expect } from "chai";
 
 import { hashBlob, type HashPath, type HashTuning, READ_SLICE_BYTES } from "../../web/src/hashing/hash-blob.js";
-import { HashPool } from "../../web/src/hashing/hash-pool.js";
 import { parseHashLines, parseSampleLines } from "../../web/src/inputs/pasted-samples.js";
 
 const nodeSha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
@@ -113,29 +112,6 @@ describe("web: file hashing (hashBlob)", () => {
     for (const sliceBytes of [0, -1, 1.5, Number.NaN]) {
       const failure = await hashBlob(new Blob(["x"]), { sliceBytes }).catch((error: unknown) => error as Error);
       expect(failure, String(sliceBytes)).to.be.instanceOf(RangeError);
-    }
-  });
-
-  it("the pool (on the calling thread where there are no workers) gives each file its digest or its read error, with the tuning it was given", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "datatrace-hash-pool-"));
-    try {
-      const good = pseudoRandom(2 * SLICE + 1, 6);
-      writeFileSync(path.join(dir, "gone.bin"), good);
-      const gone = await openAsBlob(path.join(dir, "gone.bin"));
-      rmSync(path.join(dir, "gone.bin"));
-      for (const tuning of WAYS.map((w) => ({ ...w.tuning, sliceBytes: SLICE }))) {
-        const pool = new HashPool({ workerUrl: "unused:", tuning });
-        const progress: number[] = [];
-        const outcomes = await pool.hashAll([new Blob([good]), gone, new Blob([])], (p) => progress.push(p.doneBytes));
-        expect(outcomes[0]!.ok && hex(outcomes[0]!.digest)).to.equal(nodeSha256(good));
-        expect(outcomes[1]!.ok).to.equal(false);
-        expect(!outcomes[1]!.ok && outcomes[1]!.error).to.match(/could not be read/);
-        expect(outcomes[2]!.ok && hex(outcomes[2]!.digest)).to.equal(nodeSha256(new Uint8Array()));
-        expect(progress.at(-1)).to.equal(good.length + gone.size);
-        pool.close();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
