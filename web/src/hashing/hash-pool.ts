@@ -5,7 +5,7 @@
  * Progress is reported in bytes over the whole set. Where workers are
  * unavailable, files are hashed on the calling thread.
  */
-import { hashBlob } from "./hash-blob.js";
+import { hashBlob, type HashTuning } from "./hash-blob.js";
 import type { HashWorkerMessage, HashWorkerRequest } from "./hash-worker.js";
 
 /** Options of {@link HashPool}. */
@@ -14,10 +14,8 @@ export interface HashPoolOptions {
   readonly size?: number;
   /** URL of the worker script (default: hash-worker.js next to the document). */
   readonly workerUrl?: string | URL;
-  /** See hash-blob.ts (tests and the benchmark force a path). */
-  readonly oneShotMaxBytes?: number;
-  /** See hash-blob.ts (the benchmark compares slice sizes). */
-  readonly sliceBytes?: number;
+  /** How the workers hash (hash-blob.ts's defaults unless given; the benchmark compares paths and slice sizes). */
+  readonly tuning?: HashTuning;
 }
 
 /** Progress of {@link HashPool.hashAll}. */
@@ -35,8 +33,7 @@ export type HashOutcome = { readonly ok: true; readonly digest: Uint8Array } | {
 export class HashPool {
   readonly #size: number;
   readonly #workerUrl: string | URL;
-  readonly #oneShotMaxBytes: number | undefined;
-  readonly #sliceBytes: number | undefined;
+  readonly #tuning: HashTuning | undefined;
   readonly #workers: Worker[] = [];
   /** Workers whose script failed (they never answer again): their reason. */
   readonly #broken = new WeakMap<Worker, string>();
@@ -46,8 +43,7 @@ export class HashPool {
     const cores = typeof navigator === "undefined" ? 2 : navigator.hardwareConcurrency || 2;
     this.#size = Math.max(1, Math.min(4, options.size ?? cores));
     this.#workerUrl = options.workerUrl ?? new URL("hash-worker.js", document.baseURI);
-    this.#oneShotMaxBytes = options.oneShotMaxBytes;
-    this.#sliceBytes = options.sliceBytes;
+    this.#tuning = options.tuning;
   }
 
   /** Hashes every file; one outcome per file, in order. Never rejects for a file that cannot be read. */
@@ -64,7 +60,7 @@ export class HashPool {
     };
     if (typeof Worker === "undefined") {
       for (const [i, file] of files.entries()) {
-        outcomes[i] = await hashBlob(file).then(
+        outcomes[i] = await hashBlob(file, { ...this.#tuning }).then(
           (digest): HashOutcome => ({ ok: true, digest }),
           (error: unknown): HashOutcome => ({ ok: false, error: (error as Error).message }),
         );
@@ -138,12 +134,7 @@ export class HashPool {
       };
       worker.addEventListener("message", onMessage);
       worker.addEventListener("error", onError);
-      const request: HashWorkerRequest = {
-        id,
-        file,
-        ...(this.#oneShotMaxBytes !== undefined ? { oneShotMaxBytes: this.#oneShotMaxBytes } : {}),
-        ...(this.#sliceBytes !== undefined ? { sliceBytes: this.#sliceBytes } : {}),
-      };
+      const request: HashWorkerRequest = { id, file, ...(this.#tuning !== undefined ? { tuning: this.#tuning } : {}) };
       worker.postMessage(request);
     });
   }

@@ -2,10 +2,10 @@
  * Web Worker entry (bundled as hash-worker.js): hashes the files it is sent,
  * one at a time, with {@link hashBlob}, off the page's main thread, and
  * posts progress and digests back. Protocol (hash-pool.ts is the other end):
- * in `{ id, file, oneShotMaxBytes?, sliceBytes? }`; out `{ id, kind: "progress", done, total }`*,
+ * in `{ id, file, tuning? }` (hash-blob.ts's {@link HashTuning}); out `{ id, kind: "progress", done, total }`*,
  * then `{ id, kind: "digest", digest, path }` or `{ id, kind: "error", message }`.
  */
-import { hashBlob, type HashPath } from "./hash-blob.js";
+import { hashBlob, type HashPath, type HashTuning } from "./hash-blob.js";
 
 /** A message from the worker. */
 export type HashWorkerMessage =
@@ -17,8 +17,7 @@ export type HashWorkerMessage =
 export interface HashWorkerRequest {
   readonly id: number;
   readonly file: Blob;
-  readonly oneShotMaxBytes?: number;
-  readonly sliceBytes?: number;
+  readonly tuning?: HashTuning;
 }
 
 const scope = globalThis as unknown as {
@@ -27,11 +26,10 @@ const scope = globalThis as unknown as {
 };
 
 scope.onmessage = (event) => {
-  const { id, file, oneShotMaxBytes, sliceBytes } = event.data;
-  let path: HashPath = "one-shot";
+  const { id, file, tuning } = event.data;
+  let path: HashPath = "streamed";
   hashBlob(file, {
-    ...(oneShotMaxBytes !== undefined ? { oneShotMaxBytes } : {}),
-    ...(sliceBytes !== undefined ? { sliceBytes } : {}),
+    ...tuning,
     onPath: (p) => (path = p),
     onProgress: (done, total) => scope.postMessage({ id, kind: "progress", done, total }),
   }).then(
