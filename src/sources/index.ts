@@ -21,7 +21,9 @@ export { partRange } from "./sample-batch.js";
 export type {
   BatchContext,
   BatchSlot,
+  FileSegmentsBatch,
   FilesBatch,
+  ParquetFilePagesBatch,
   ParquetPagesBatch,
   PartSelector,
   RecordsBatch,

@@ -34,6 +34,8 @@ export interface ParquetLeafColumn {
 
 /** An open Parquet file. */
 export interface ParquetFile {
+  /** The path it was opened by (the hashing workers read pages by it). */
+  readonly path: string;
   readonly handle: FileHandle;
   readonly size: number;
   readonly buffer: AsyncBuffer;
@@ -67,7 +69,7 @@ export async function openParquetFile(file: string, shown: string): Promise<Parq
         { cause: error },
       );
     }
-    return { handle, size, buffer, metadata, schema: parquetSchema(metadata) };
+    return { path: file, handle, size, buffer, metadata, schema: parquetSchema(metadata) };
   } catch (error) {
     await handle.close();
     throw error;
