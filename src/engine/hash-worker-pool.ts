@@ -26,7 +26,7 @@ export interface HashWorkerPoolOptions {
   readonly slotBytes?: number | undefined;
   /** Samples per slot (default 16384). */
   readonly slotSamples?: number | undefined;
-  /** Slots per thread (default 2: one being hashed, one being filled). */
+  /** Slots per thread (default 2, plus one: a worker holds the batch it hashes and the next one, one more is being filled). */
   readonly slotsPerThread?: number | undefined;
   /** Worker entry module (default `./hash-worker.mjs` next to this file); tests substitute faulty workers. */
   readonly workerUrl?: URL | undefined;
