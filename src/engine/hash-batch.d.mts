@@ -1,4 +1,5 @@
 import type { ParquetColumnCodec } from "../sources/parquet-pages.mjs";
+import type { FileIdentity } from "../sources/index.js";
 
 /** A batch as posted to a hashing worker (the serializable part of a SampleBatch). */
 export type HashBatchMessage =
@@ -9,6 +10,7 @@ export type HashBatchMessage =
   | {
       readonly kind: "file-segments";
       readonly path: string;
+      readonly file: FileIdentity;
       readonly offset: number;
       readonly bounds: Uint32Array;
       readonly count: number;
@@ -16,6 +18,7 @@ export type HashBatchMessage =
   | {
       readonly kind: "parquet-file-pages";
       readonly path: string;
+      readonly file: FileIdentity;
       readonly offset: number;
       readonly pageEnds: Float64Array;
       readonly dictionaryPage: Uint8Array;

@@ -37,7 +37,7 @@ function ensureScratch(size) {
 export class SampleReadError extends Error {
   constructor(index, path, cause) {
     // Our own codes carry a sentence; for errno codes (EACCES…) the code is what callers map.
-    const ours = typeof cause?.code === "string" && /^E(TRUNCATED|PARQUETNULL)$/u.test(cause.code);
+    const ours = typeof cause?.code === "string" && /^E(TRUNCATED|PARQUETNULL|REPLACED)$/u.test(cause.code);
     super(`cannot read ${path}: ${ours ? cause.message : (cause?.code ?? cause?.message ?? cause)}`);
     this.name = "SampleReadError";
     this.index = index;
@@ -78,11 +78,22 @@ function hashFile(path, digests, at) {
   }
 }
 
-/** Opens `path` for a batch read; an error is sample 0's (the file changed since the source walked it). */
-function openForBatch(path) {
+/**
+ * Opens `path` for a batch read and checks that it is still the file the
+ * source walked (`file`: its device and inode numbers), not one put in its
+ * place since; an error is sample 0's.
+ */
+function openForBatch(path, file) {
+  let fd;
   try {
-    return openSync(path, "r");
+    fd = openSync(path, "r");
+    const { dev, ino } = fstatSync(fd);
+    if (dev !== file.dev || ino !== file.ino) {
+      throw { code: "EREPLACED", message: "the file was replaced while it was being hashed; rerun once the data stops changing" };
+    }
+    return fd;
   } catch (error) {
+    if (fd !== undefined) closeSync(fd);
     throw new SampleReadError(0, path, error);
   }
 }
@@ -117,7 +128,7 @@ function readPiece(fd, path, target, length, position, indexAt) {
  */
 function hashFileSegments(message, digests) {
   const { path, offset, bounds, count } = message;
-  const fd = openForBatch(path);
+  const fd = openForBatch(path, message.file);
   try {
     let bytes = 0;
     for (let i = 0; i < count; ) {
@@ -205,7 +216,7 @@ function hashFilePages(message, digests) {
   const state = {};
   if (message.dictionaryPage.length > 0) decodeColumnPages(message.dictionaryPage, column, pageScratch, () => undefined, state);
   const row = { i: 0, bytes: 0 };
-  const fd = openForBatch(path);
+  const fd = openForBatch(path, message.file);
   try {
     for (let k = 0, start = 0; k < pageEnds.length; ) {
       let last = k;
@@ -230,9 +241,10 @@ function hashFilePages(message, digests) {
  * Message shapes: { kind: "files", paths }, { kind: "records", path, offset,
  * recordSize, count }, { kind: "segments", data, bounds, count },
  * { kind: "parquet-pages", data, byteLength, column, count },
- * { kind: "file-segments", path, offset, bounds, count } (samples read from
- * the file), { kind: "parquet-file-pages", path, offset, pageEnds,
- * dictionaryPage, column, count } (pages read from the file).
+ * { kind: "file-segments", path, file, offset, bounds, count } (samples read
+ * from the file), { kind: "parquet-file-pages", path, file, offset, pageEnds,
+ * dictionaryPage, column, count } (pages read from the file); `file` is
+ * { dev, ino } of the file the source walked.
  */
 export function hashBatch(message, digests) {
   if (message.kind === "files") {

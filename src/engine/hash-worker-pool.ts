@@ -235,11 +235,12 @@ function messageOf(batch: SampleBatch, slot: BatchSlot): HashBatchMessage {
     case "parquet-pages":
       return { kind: "parquet-pages", data: slot.data, byteLength: batch.byteLength, column: batch.column, count: batch.count };
     case "file-segments":
-      return { kind: "file-segments", path: batch.path, offset: batch.offset, bounds: slot.bounds, count: batch.count };
+      return { kind: "file-segments", path: batch.path, file: batch.file, offset: batch.offset, bounds: slot.bounds, count: batch.count };
     case "parquet-file-pages":
       return {
         kind: "parquet-file-pages",
         path: batch.path,
+        file: batch.file,
         offset: batch.offset,
         pageEnds: batch.pageEnds,
         dictionaryPage: batch.dictionaryPage,

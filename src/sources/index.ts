@@ -21,6 +21,7 @@ export { partRange } from "./sample-batch.js";
 export type {
   BatchContext,
   BatchSlot,
+  FileIdentity,
   FileSegmentsBatch,
   FilesBatch,
   ParquetFilePagesBatch,

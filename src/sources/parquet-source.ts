@@ -329,7 +329,7 @@ export class ParquetSource implements SampleSource {
       const common = { slot, column: codec, count: rows, ordinals, ids: context.withIds ? ids : null };
       let batch: ParquetPagesBatch | ParquetFilePagesBatch;
       if (context.readsInWorkers === true) {
-        batch = { kind: "parquet-file-pages", path: at.pf.path, offset: pos, pageEnds: Float64Array.from(pageEnds), dictionaryPage, ...common };
+        batch = { kind: "parquet-file-pages", path: at.pf.path, file: at.pf.identity, offset: pos, pageEnds: Float64Array.from(pageEnds), dictionaryPage, ...common };
       } else {
         slot.data.set(dictionaryPage, 0);
         readFullySync(at.pf.handle.fd, slot.data, offset - pos, pos, dictionaryPage.length);

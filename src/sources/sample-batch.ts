@@ -82,6 +82,12 @@ export interface SegmentsBatch extends BatchCommon {
   readonly slot: BatchSlot;
 }
 
+/** Device and inode numbers of a file (`fs.Stats`): a worker reading it by path checks it is still the file the source walked. */
+export interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+}
+
 /**
  * Samples at byte ranges of a plain file (tar members): sample i is
  * `[offset + slot.bounds[2i], offset + slot.bounds[2i+1])` of `path`, bounds
@@ -91,6 +97,7 @@ export interface FileSegmentsBatch extends BatchCommon {
   readonly kind: "file-segments";
   readonly slot: BatchSlot;
   readonly path: string;
+  readonly file: FileIdentity;
   readonly offset: number;
 }
 
@@ -105,6 +112,7 @@ export interface ParquetFilePagesBatch extends BatchCommon {
   readonly kind: "parquet-file-pages";
   readonly slot: BatchSlot;
   readonly path: string;
+  readonly file: FileIdentity;
   readonly offset: number;
   readonly pageEnds: Float64Array;
   readonly dictionaryPage: Uint8Array;

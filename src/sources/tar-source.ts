@@ -20,7 +20,7 @@ import { describeFsError } from "./describe-fs-error.js";
 import { FileWindow } from "./file-window.js";
 import { PathFilter } from "./glob-filter.js";
 import { readFullySync } from "./parquet-page-cursor.js";
-import type { BatchContext, BatchSlot, SampleBatch } from "./sample-batch.js";
+import type { BatchContext, BatchSlot, FileIdentity, SampleBatch } from "./sample-batch.js";
 import { partRange } from "./sample-batch.js";
 import type { SampleSource, SourceEstimate } from "./sample-source.js";
 import { SegmentPacker } from "./segment-packer.js";
@@ -205,6 +205,7 @@ export class TarSource implements SampleSource {
     let count = 0;
     let ordinals: number[] = [];
     let ids: string[] = [];
+    let file: FileIdentity = { dev: 0, ino: 0 }; // of the open shard, once stat'ed
     const take = (): SampleBatch | undefined => {
       const full = slot;
       slot = undefined;
@@ -213,7 +214,7 @@ export class TarSource implements SampleSource {
       count = 0;
       ordinals = [];
       ids = [];
-      if (context.readsInWorkers === true) return { kind: "file-segments", slot: full, path: shard.absolutePath, offset: base, ...common };
+      if (context.readsInWorkers === true) return { kind: "file-segments", slot: full, path: shard.absolutePath, file, offset: base, ...common };
       try {
         readFullySync(handle.fd, full.data, end - base, base);
       } catch (error) {
@@ -223,7 +224,8 @@ export class TarSource implements SampleSource {
       return { kind: "segments", slot: full, ...common };
     };
     try {
-      const size = (await handle.stat()).size;
+      const { size, dev, ino } = await handle.stat();
+      file = { dev, ino };
       const window = new FileWindow(handle.fd, size);
       const needs = (offset: number, length: number): void => {
         if (offset + length > size) throw new DatatraceError(`Unexpected end of data: the archive ends at byte ${size}, an entry needs bytes up to ${offset + length}`);
