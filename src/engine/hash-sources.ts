@@ -89,12 +89,13 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
       const context: BatchContext = {
         withIds,
         part: options.part,
+        readsInWorkers: true,
         acquireSlot: (minBytes) => pool.acquireSlot(minBytes),
         releaseSlot: (slot) => pool.releaseSlot(slot),
       };
       for await (const batch of source.batches(context)) {
         options.signal?.throwIfAborted();
-        const slot = batch.kind === "segments" || batch.kind === "parquet-pages" ? batch.slot : await pool.acquireSlot();
+        const slot = "slot" in batch ? batch.slot : await pool.acquireSlot();
         const seq = submitted++;
         // The slot goes back exactly once, whether hashing failed or `onBatch` (in deliver) throws.
         const job = pool

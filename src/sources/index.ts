@@ -21,7 +21,10 @@ export { partRange } from "./sample-batch.js";
 export type {
   BatchContext,
   BatchSlot,
+  FileIdentity,
+  FileSegmentsBatch,
   FilesBatch,
+  ParquetFilePagesBatch,
   ParquetPagesBatch,
   PartSelector,
   RecordsBatch,

@@ -18,6 +18,7 @@ import { parquetMetadataAsync, parquetSchema } from "hyparquet";
 import { getMaxDefinitionLevel, getMaxRepetitionLevel } from "hyparquet/src/schema.js";
 
 import type { ParquetColumnCodec } from "./parquet-pages.mjs";
+import type { FileIdentity } from "./sample-batch.js";
 import { openSourceFile } from "./source-file.js";
 import { DatatraceError } from "../errors/index.js";
 
@@ -34,6 +35,9 @@ export interface ParquetLeafColumn {
 
 /** An open Parquet file. */
 export interface ParquetFile {
+  /** The path it was opened by (the hashing workers read pages by it), and the device and inode numbers of the file open. */
+  readonly path: string;
+  readonly identity: FileIdentity;
   readonly handle: FileHandle;
   readonly size: number;
   readonly buffer: AsyncBuffer;
@@ -56,7 +60,7 @@ async function readRange(handle: FileHandle, start: number, end: number): Promis
 export async function openParquetFile(file: string, shown: string): Promise<ParquetFile> {
   const handle = await openSourceFile(file, shown);
   try {
-    const size = (await handle.stat()).size;
+    const { size, dev, ino } = await handle.stat();
     const buffer: AsyncBuffer = { byteLength: size, slice: (start, end) => readRange(handle, start, end ?? size) };
     let metadata: FileMetaData;
     try {
@@ -67,7 +71,7 @@ export async function openParquetFile(file: string, shown: string): Promise<Parq
         { cause: error },
       );
     }
-    return { handle, size, buffer, metadata, schema: parquetSchema(metadata) };
+    return { path: file, identity: { dev, ino }, handle, size, buffer, metadata, schema: parquetSchema(metadata) };
   } catch (error) {
     await handle.close();
     throw error;

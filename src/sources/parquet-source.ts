@@ -21,15 +21,16 @@
  * statistics say it has no null (parquet-pages.mjs); otherwise the main
  * thread decodes them and skips the nulls.
  */
-import type { FileMetaData, RowGroup } from "hyparquet";
+import type { FileMetaData, PageHeader, RowGroup } from "hyparquet";
 import { parquetRead } from "hyparquet";
 import { parquetHeader } from "hyparquet/src/column.js";
 
+import { FileWindow } from "./file-window.js";
 import { ParquetPageCursor, readFully, readFullySync } from "./parquet-page-cursor.js";
 import { closeParquetFile, chunkRange, columnChunk, columnCodec, openParquetFile, resolveColumn, type ParquetFile, type ParquetLeafColumn } from "./parquet-file.js";
 import { createScratch, decodeColumnPages, freshCompressors, supportedCodec, type PageScratch, type ParquetColumnCodec } from "./parquet-pages.mjs";
 import { canonicalRow, ROW_PARSERS, rowColumns } from "./parquet-row.js";
-import type { BatchContext, ParquetPagesBatch, SampleBatch } from "./sample-batch.js";
+import type { BatchContext, ParquetFilePagesBatch, ParquetPagesBatch, SampleBatch } from "./sample-batch.js";
 import { partRange } from "./sample-batch.js";
 import type { SampleSource, SourceEstimate } from "./sample-source.js";
 import { SegmentPacker } from "./segment-packer.js";
@@ -231,17 +232,19 @@ export class ParquetSource implements SampleSource {
     if (dictionaryPage.length > 0) decodeColumnPages(dictionaryPage, codec, scratch, () => undefined, state);
     let pos = start + dictionaryPage.length;
     let row = 0;
+    const window = new FileWindow(at.pf.handle.fd, end);
     let cursor: ParquetPageCursor | undefined; // for the pages the main thread decodes
     const packer = new SegmentPacker(context);
     try {
       while (pos < end) {
         if (nullFree) {
-          const batch = await this.#workerRun(at, codec, dictionaryPage, pos, end, row, context);
-          if (batch !== undefined) {
+          const run = await this.#workerRun(at, codec, dictionaryPage, window, pos, end, row, context);
+          if (run !== undefined) {
+            const { batch } = run;
             // Rows decoded by the main thread before these pages go first: batches stay in row order.
             const earlier = packer.take();
             if (earlier !== undefined) yield earlier;
-            pos += batch.byteLength - dictionaryPage.length;
+            pos = run.next;
             row += batch.count;
             counted.samples += batch.count;
             yield batch;
@@ -278,48 +281,62 @@ export class ParquetSource implements SampleSource {
   }
 
   /**
-   * Reads the whole pages that fit one standard slot, from `pos`, directly
-   * into the slot (after a copy of the dictionary page), as a batch the
-   * workers decode. Undefined (slot given back) when not even one page fits.
+   * The whole pages that fit one standard slot, from `pos`, as a batch the
+   * workers decode: their headers are read here (small reads through
+   * `window`); for the hashing engine the worker reads the pages itself
+   * (`parquet-file-pages`), for other consumers they are read here into the
+   * slot after a copy of the dictionary page (`parquet-pages`). Undefined
+   * (slot given back) when not even one page fits.
    */
-  async #workerRun(at: RowGroupAt, codec: ParquetColumnCodec, dictionaryPage: Uint8Array, pos: number, end: number, row: number, context: BatchContext): Promise<ParquetPagesBatch | undefined> {
+  async #workerRun(
+    at: RowGroupAt,
+    codec: ParquetColumnCodec,
+    dictionaryPage: Uint8Array,
+    window: FileWindow,
+    pos: number,
+    end: number,
+    row: number,
+    context: BatchContext,
+  ): Promise<{ batch: ParquetPagesBatch | ParquetFilePagesBatch; next: number } | undefined> {
     const slot = await context.acquireSlot();
     let handedOver = false;
     try {
-      slot.data.set(dictionaryPage, 0);
-      const want = Math.min(slot.data.length - dictionaryPage.length, end - pos);
-      if (want <= 0) return undefined;
-      readFullySync(at.pf.handle.fd, slot.data, want, pos, dictionaryPage.length);
-      const limit = dictionaryPage.length + want;
-      const view = new DataView(slot.data.buffer, slot.data.byteOffset, limit);
-      let offset = dictionaryPage.length;
+      const limit = pos + Math.min(slot.data.length - dictionaryPage.length, end - pos);
+      let offset = pos;
       let rows = 0;
+      const pageEnds: number[] = [];
       while (offset < limit) {
-        const reader = { view, offset };
-        let header;
-        try {
-          header = parquetHeader(reader);
-        } catch {
-          break; // a header cut by the end of the read: the next run starts with it
-        }
-        const pageEnd = reader.offset + header.compressed_page_size;
+        const found = pageHeaderAt(window, offset, limit);
+        if (found === undefined) break; // a header cut by the end of the run: the next run starts with it
+        const { header, headerLength } = found;
+        const pageEnd = offset + headerLength + header.compressed_page_size;
         if (pageEnd > limit) break;
         const pageRows =
           header.type === "DATA_PAGE" ? header.data_page_header!.num_values : header.type === "DATA_PAGE_V2" ? header.data_page_header_v2!.num_rows : header.type === "INDEX_PAGE" ? 0 : -1;
-        if (pageRows < 0) throw new DatatraceError(`a second dictionary page in the column chunk, at byte ${pos + offset - dictionaryPage.length}`);
+        if (pageRows < 0) throw new DatatraceError(`a second dictionary page in the column chunk, at byte ${offset}`);
         if (rows + pageRows > slot.maxSamples) break;
         rows += pageRows;
         offset = pageEnd;
+        pageEnds.push(pageEnd - pos);
       }
-      if (offset === dictionaryPage.length) return undefined;
+      if (offset === pos) return undefined;
       const ids: string[] = [];
       const ordinals = new Float64Array(rows);
       for (let i = 0; i < rows; i++) {
         ordinals[i] = at.ordinalBase + row + i;
         if (context.withIds) ids.push(`${at.shown}#${at.firstRowInFile + row + i}`);
       }
+      const common = { slot, column: codec, count: rows, ordinals, ids: context.withIds ? ids : null };
+      let batch: ParquetPagesBatch | ParquetFilePagesBatch;
+      if (context.readsInWorkers === true) {
+        batch = { kind: "parquet-file-pages", path: at.pf.path, file: at.pf.identity, offset: pos, pageEnds: Float64Array.from(pageEnds), dictionaryPage, ...common };
+      } else {
+        slot.data.set(dictionaryPage, 0);
+        readFullySync(at.pf.handle.fd, slot.data, offset - pos, pos, dictionaryPage.length);
+        batch = { kind: "parquet-pages", byteLength: dictionaryPage.length + offset - pos, ...common };
+      }
       handedOver = true;
-      return { kind: "parquet-pages", slot, byteLength: offset, column: codec, count: rows, ordinals, ids: context.withIds ? ids : null };
+      return { batch, next: offset };
     } finally {
       if (!handedOver) context.releaseSlot(slot);
     }
@@ -384,6 +401,22 @@ async function readDictionaryPage(pf: ParquetFile, start: number, end: number): 
   const page = new Uint8Array(total);
   await readFully(pf.handle, page, 0, total, start);
   return page;
+}
+
+/** First guess of a page header's size (a header with statistics can be larger: the guess grows). */
+const HEADER_GUESS = 1024;
+
+/** The page header at `offset` (read through `window`, never past `limit`), or undefined when it does not end before `limit`. */
+function pageHeaderAt(window: FileWindow, offset: number, limit: number): { header: PageHeader; headerLength: number } | undefined {
+  for (let guess = Math.min(HEADER_GUESS, limit - offset); ; guess = Math.min(4 * guess, limit - offset)) {
+    const bytes = window.bytes(offset, guess);
+    const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
+    try {
+      return { header: parquetHeader(reader), headerLength: reader.offset };
+    } catch {
+      if (guess >= limit - offset) return undefined;
+    }
+  }
 }
 
 /** Where a row group is. */

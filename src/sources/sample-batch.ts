@@ -4,7 +4,7 @@
  * order, together with their ordinals (position in the source: file index,
  * line number, record number) and, unless the dataset is private, their ids.
  *
- * Four shapes, chosen so that the bytes are read (and decoded) where they are hashed:
+ * Six shapes, chosen so that the bytes are read (and decoded) where they are hashed:
  * - `files`: one sample per file, read by the hashing worker itself;
  * - `records`: fixed-size records at a byte offset of a plain file, read by
  *   the worker itself (uncompressed IDX);
@@ -12,7 +12,16 @@
  *   [start, end) bounds of each sample (lines, gzip'd IDX, tar members,
  *   WebDataset keys, whole Parquet rows);
  * - `parquet-pages`: raw Parquet pages of one column in shared memory, which
- *   the worker decompresses and decodes, one sample per row.
+ *   the worker decompresses and decodes, one sample per row;
+ * - `file-segments` and `parquet-file-pages`: the same two, but the worker
+ *   reads the bytes from the file itself (a byte range named by the batch).
+ *   Sources produce them only for a consumer that says it reads in its
+ *   workers ({@link BatchContext.readsInWorkers}, the hashing engine): on
+ *   two cores, a third thread reading while two hash took the CPU from them,
+ *   and copying page bytes out of shared memory in JavaScript is ≈ 10× slower
+ *   than out of a worker's own buffer (V8 copies shared memory byte-wise).
+ *   The worker reads them in pieces into its own reused buffer, so the
+ *   slot's data pages are never touched (src/engine/hash-batch.mjs).
  */
 import type { ParquetColumnCodec } from "./parquet-pages.mjs";
 
@@ -73,8 +82,45 @@ export interface SegmentsBatch extends BatchCommon {
   readonly slot: BatchSlot;
 }
 
+/** Device and inode numbers of a file (`fs.Stats`): a worker reading it by path checks it is still the file the source walked. */
+export interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/**
+ * Samples at byte ranges of a plain file (tar members): sample i is
+ * `[offset + slot.bounds[2i], offset + slot.bounds[2i+1])` of `path`, bounds
+ * ascending; the worker reads them itself (`slot.data` stays unused).
+ */
+export interface FileSegmentsBatch extends BatchCommon {
+  readonly kind: "file-segments";
+  readonly slot: BatchSlot;
+  readonly path: string;
+  readonly file: FileIdentity;
+  readonly offset: number;
+}
+
+/**
+ * Whole data pages of one Parquet column chunk, holding exactly `count`
+ * rows, none of them null, from `offset` of `path`, page k ending at
+ * `offset + pageEnds[k]`; the worker reads them into its own memory and
+ * decodes them after `dictionaryPage` (the chunk's dictionary page, header
+ * and body, or empty); sample i is row i's value. The slot carries the digests.
+ */
+export interface ParquetFilePagesBatch extends BatchCommon {
+  readonly kind: "parquet-file-pages";
+  readonly slot: BatchSlot;
+  readonly path: string;
+  readonly file: FileIdentity;
+  readonly offset: number;
+  readonly pageEnds: Float64Array;
+  readonly dictionaryPage: Uint8Array;
+  readonly column: ParquetColumnCodec;
+}
+
 /** Any batch a source can produce. */
-export type SampleBatch = FilesBatch | RecordsBatch | SegmentsBatch | ParquetPagesBatch;
+export type SampleBatch = FilesBatch | RecordsBatch | SegmentsBatch | ParquetPagesBatch | FileSegmentsBatch | ParquetFilePagesBatch;
 
 /** One part of a split run: `index` in `[0, count)`. */
 export interface PartSelector {
@@ -88,6 +134,12 @@ export interface BatchContext {
   readonly withIds: boolean;
   /** Only produce the samples of this part (split/merge), if set. */
   readonly part?: PartSelector | undefined;
+  /**
+   * The consumer reads `file-segments` and `parquet-file-pages` batches
+   * itself (the hashing engine's workers do); otherwise sources fill the
+   * slots (`segments`, `parquet-pages`). Default false.
+   */
+  readonly readsInWorkers?: boolean | undefined;
   /**
    * A free slot with at least `minBytes` of data room. Waits while every slot
    * is in flight: this is what bounds memory whatever the dataset size.

@@ -15,7 +15,7 @@
 import { readFile } from "node:fs/promises";
 
 import { readFullySync } from "./parquet-page-cursor.js";
-import { createScratch, decodeColumnPages } from "./parquet-pages.mjs";
+import { createScratch, decodeColumnPages, type ParquetColumnCodec } from "./parquet-pages.mjs";
 import type { BatchContext, BatchSlot, PartSelector, SampleBatch } from "./sample-batch.js";
 import type { SampleSource } from "./sample-source.js";
 import { openSourceFile } from "./source-file.js";
@@ -63,17 +63,51 @@ export async function batchSampleBytes(batch: SampleBatch, index: number): Promi
     }
     case "segments":
       return batch.slot.data.slice(batch.slot.bounds[2 * index]!, batch.slot.bounds[2 * index + 1]!);
-    case "parquet-pages": {
-      let row = 0;
-      let found: Uint8Array | null | undefined;
-      decodeColumnPages(batch.slot.data.subarray(0, batch.byteLength), batch.column, createScratch(), (value) => {
-        if (row++ === index) found = value === null ? null : value.slice();
-      });
-      if (found === undefined) throw new DatatraceError(`the pages hold ${row} rows, ${batch.count} were announced`);
-      if (found === null) throw new DatatraceError("a null value, though the file's statistics say this column chunk has none");
-      return found;
+    case "parquet-pages":
+      return pageValue(batch.slot.data.subarray(0, batch.byteLength), new Uint8Array(0), batch, index);
+    case "file-segments": {
+      const start = batch.slot.bounds[2 * index]!;
+      const out = new Uint8Array(batch.slot.bounds[2 * index + 1]! - start);
+      await readRange(batch.path, out, batch.offset + start);
+      return out;
+    }
+    case "parquet-file-pages": {
+      const pages = new Uint8Array(batch.pageEnds.at(-1) ?? 0);
+      await readRange(batch.path, pages, batch.offset);
+      return pageValue(pages, batch.dictionaryPage, batch, index);
     }
   }
+}
+
+/** Reads `target.length` bytes at `position` of `file` into `target`. */
+async function readRange(file: string, target: Uint8Array, position: number): Promise<void> {
+  const handle = await openSourceFile(file, file);
+  try {
+    readFullySync(handle.fd, target, target.length, position);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Row `index`'s value in whole pages of a column chunk (after its dictionary page, if any), as the worker decodes them (a copy). */
+function pageValue(pages: Uint8Array, dictionaryPage: Uint8Array, batch: { count: number; column: ParquetColumnCodec }, index: number): Uint8Array {
+  const scratch = createScratch();
+  const state = {};
+  if (dictionaryPage.length > 0) decodeColumnPages(dictionaryPage, batch.column, scratch, () => undefined, state);
+  let row = 0;
+  let found: Uint8Array | null | undefined;
+  decodeColumnPages(
+    pages,
+    batch.column,
+    scratch,
+    (value) => {
+      if (row++ === index) found = value === null ? null : value.slice();
+    },
+    state,
+  );
+  if (found === undefined) throw new DatatraceError(`the pages hold ${row} rows, ${batch.count} were announced`);
+  if (found === null) throw new DatatraceError("a null value, though the file's statistics say this column chunk has none");
+  return found;
 }
 
 /**

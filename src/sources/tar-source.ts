@@ -7,9 +7,9 @@
  * `groupByKey`, every WebDataset key is one sample (webdataset-sample.ts),
  * id `<shard>/<key>`. Which entries are samples: tar-members.ts.
  *
- * Plain shards are read straight into the hashing slots and their headers
- * walked in place with tar-stream's header codec (tar-headers.ts, measured);
- * gzip'd shards, and grouped keys, are streamed through tar-stream's
+ * Plain shards: the main thread walks the headers with tar-stream's header
+ * codec (tar-headers.ts, measured) and the hashing workers read the members'
+ * byte ranges themselves (`file-segments` batches); gzip'd shards, and grouped keys, are streamed through tar-stream's
  * `extract` (tar-entries.ts) and copied into the slots. A split run (`--part i/n`) takes a
  * contiguous share of the shards: parts are whole shards.
  *
@@ -17,9 +17,10 @@
  * of the sample in its shard.
  */
 import { describeFsError } from "./describe-fs-error.js";
+import { FileWindow } from "./file-window.js";
 import { PathFilter } from "./glob-filter.js";
 import { readFullySync } from "./parquet-page-cursor.js";
-import type { BatchContext, BatchSlot, SampleBatch, SegmentsBatch } from "./sample-batch.js";
+import type { BatchContext, BatchSlot, FileIdentity, SampleBatch } from "./sample-batch.js";
 import { partRange } from "./sample-batch.js";
 import type { SampleSource, SourceEstimate } from "./sample-source.js";
 import { SegmentPacker } from "./segment-packer.js";
@@ -184,76 +185,77 @@ export class TarSource implements SampleSource {
   }
 
   /**
-   * Plain shard, one sample per member: the shard is read in slot-sized
-   * pieces straight into the hashing slots; the headers are walked in place
-   * (tar-headers.ts) and each member becomes a segment of the slot holding
-   * it. A member that does not fit the rest of a slot starts the next one,
-   * which is read from the member's first byte.
+   * Plain shard, one sample per member. The main thread walks the headers
+   * (read in small windows, tar-headers.ts) and packs consecutive members
+   * into a slot: each batch is one byte range of the shard, from its first
+   * member's data to its last member's end. For the hashing engine the
+   * worker reads that range itself (`file-segments`), so on two cores the
+   * reading runs in the two hashing threads instead of in a third one that
+   * takes the CPU from them (measured, bench/sources.bench.ts); for other
+   * consumers the range is read here into the slot (`segments`). A member
+   * that does not fit the rest of a slot starts the next one.
    */
   async *#slotBatches(shard: ShardFile, shardIndex: number, context: BatchContext, tally: ShardTally): AsyncGenerator<SampleBatch> {
     const handle = await openSourceFile(shard.absolutePath, shard.idPrefix);
     const seen = new Set<string>();
     const walk = new TarHeaderWalk();
-    const block = Buffer.alloc(512);
     let slot: BatchSlot | undefined;
-    let base = 0; // file offset of slot.data[0]
-    let valid = 0; // bytes of the slot holding file data
+    let base = 0; // file offset of the slot's first member data (slot.data[0])
+    let end = 0; // file offset just past its last member
     let count = 0;
     let ordinals: number[] = [];
     let ids: string[] = [];
-    const take = (): SegmentsBatch | undefined => {
+    let file: FileIdentity = { dev: 0, ino: 0 }; // of the open shard, once stat'ed
+    const take = (): SampleBatch | undefined => {
       const full = slot;
       slot = undefined;
       if (full === undefined) return undefined;
-      if (count === 0) {
-        context.releaseSlot(full);
-        return undefined;
-      }
-      const batch: SegmentsBatch = { kind: "segments", slot: full, count, ordinals: Float64Array.from(ordinals), ids: context.withIds ? ids : null };
+      const common = { count, ordinals: Float64Array.from(ordinals), ids: context.withIds ? ids : null };
       count = 0;
       ordinals = [];
       ids = [];
-      return batch;
+      if (context.readsInWorkers === true) return { kind: "file-segments", slot: full, path: shard.absolutePath, file, offset: base, ...common };
+      try {
+        readFullySync(handle.fd, full.data, end - base, base);
+      } catch (error) {
+        context.releaseSlot(full);
+        throw error;
+      }
+      return { kind: "segments", slot: full, ...common };
     };
     try {
-      const size = (await handle.stat()).size;
-      /** Makes [offset, offset + length) readable in the slot; returns the previous slot's batch when it had to move. */
-      const ensure = async (offset: number, length: number): Promise<SegmentsBatch | undefined> => {
-        if (slot !== undefined && offset >= base && offset + length <= base + valid && count < slot.maxSamples) return undefined;
+      const { size, dev, ino } = await handle.stat();
+      file = { dev, ino };
+      const window = new FileWindow(handle.fd, size);
+      const needs = (offset: number, length: number): void => {
         if (offset + length > size) throw new DatatraceError(`Unexpected end of data: the archive ends at byte ${size}, an entry needs bytes up to ${offset + length}`);
-        const full = take();
-        slot = await context.acquireSlot(length);
-        base = offset;
-        valid = Math.min(slot.data.length, size - offset);
-        // Synchronous on purpose: measured, an async read (a libuv thread) competing with the hashing
-        // workers for the CPUs took ~3x longer and starved them; this thread has nothing else to do.
-        readFullySync(handle.fd, slot.data, valid, offset);
-        return full;
       };
       let pos = 0;
       while (pos + 512 <= size) {
-        let full = await ensure(pos, 512);
-        if (full !== undefined) yield full;
-        block.set(slot!.data.subarray(pos - base, pos - base + 512));
-        const found = walk.block(block, pos);
+        const found = walk.block(window.bytes(pos, 512), pos);
         if (found.kind === "zero") {
           pos += 512;
           continue;
         }
         if (found.kind === "record") {
-          full = await ensure(found.dataOffset, found.size);
-          if (full !== undefined) yield full;
-          walk.record(Buffer.from(slot!.data.subarray(found.dataOffset - base, found.dataOffset - base + found.size)));
+          needs(found.dataOffset, found.size);
+          walk.record(window.bytes(found.dataOffset, found.size));
           pos = found.dataOffset + padded(found.size);
           continue;
         }
         const info = found.info;
         const path = this.#samplePath(shard, info, tally, seen);
         if (path !== undefined) {
-          full = await ensure(info.dataOffset, info.size);
-          if (full !== undefined) yield full;
-          slot!.bounds[2 * count] = info.dataOffset - base;
-          slot!.bounds[2 * count + 1] = info.dataOffset - base + info.size;
+          needs(info.dataOffset, info.size);
+          if (slot === undefined || info.dataOffset + info.size - base > slot.data.length || count >= slot.maxSamples) {
+            const full = take();
+            if (full !== undefined) yield full;
+            slot = await context.acquireSlot(info.size);
+            base = info.dataOffset;
+          }
+          slot.bounds[2 * count] = info.dataOffset - base;
+          slot.bounds[2 * count + 1] = info.dataOffset - base + info.size;
+          end = info.dataOffset + info.size;
           ordinals.push(shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++);
           if (context.withIds) ids.push(`${shard.idPrefix}/${path}`);
           count++;

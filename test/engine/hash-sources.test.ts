@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { rmSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { hashSources } from "../../src/engine/hash-sources.js";
 import type { HashProgress } from "../../src/engine/hash-sources.js";
+import { hashBatch } from "../../src/engine/hash-batch.mjs";
 import { HashWorkerPool } from "../../src/engine/hash-worker-pool.js";
 import { openSources } from "../../src/sources/open-sources.js";
 import { SourceError } from "../../src/sources/source-error.js";
@@ -89,6 +90,39 @@ describe("hashSources", () => {
     }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(SourceError);
     expect((error as Error).message).to.equal("Cannot read sample d/0500.txt of source d: it disappeared while hashing; rerun once the data stops changing.");
+  });
+
+  it("fails naming the member a worker cannot read whole when a shard shrank, or was replaced, after its headers were read", () => {
+    const file = path.join(dir, "shrunk.bin");
+    writeFileSync(file, Buffer.alloc(3000, 7));
+    const { dev, ino } = statSync(file);
+    const digests = new Uint8Array(32 * 3);
+    // Samples at [100, 1100), [1100, 2100), [2100, 5100): the file ends inside the third.
+    const message = { kind: "file-segments", path: file, file: { dev, ino }, offset: 100, bounds: Uint32Array.from([0, 1000, 1000, 2000, 2000, 5000]), count: 3 } as const;
+    const failure = (): Error & { index?: number; code?: string } => {
+      try {
+        hashBatch(message, digests);
+      } catch (e) {
+        return e as Error & { index?: number; code?: string };
+      }
+      throw new Error("expected a failure");
+    };
+    let error = failure();
+    expect(error.name).to.equal("SampleReadError");
+    expect(error.index).to.equal(2);
+    expect(error.code).to.equal("ETRUNCATED");
+    expect(error.message).to.match(/file ended at byte 3000, expected 5100/u);
+    // Whole (the same file, rewritten), the same samples hash as their bytes.
+    writeFileSync(file, Buffer.concat([Buffer.alloc(100), Buffer.alloc(5000, 7)]));
+    expect(hashBatch(message, digests)).to.equal(5000);
+    expect(Buffer.from(digests.subarray(64, 96)).toString("hex")).to.equal(sha256Hex(Buffer.alloc(3000, 7)));
+    // Another file renamed into its place is refused, though its bytes would do.
+    writeFileSync(`${file}.new`, Buffer.concat([Buffer.alloc(100), Buffer.alloc(5000, 7)]));
+    renameSync(`${file}.new`, file);
+    error = failure();
+    expect(error.index).to.equal(0);
+    expect(error.code).to.equal("EREPLACED");
+    expect(error.message).to.match(/the file was replaced while it was being hashed; rerun/u);
   });
 
   it("hashes a file larger than the streaming threshold in chunks", async function () {

@@ -9,6 +9,7 @@ import { fileWriter } from "hyparquet-writer/src/node.js";
 import { buildManifest } from "../../src/engine/build-manifest.js";
 import { hashSources } from "../../src/engine/hash-sources.js";
 import { openSources, type OpenSourcesOptions } from "../../src/sources/open-sources.js";
+import { findSampleBytes } from "../../src/sources/sample-lookup.js";
 import { SourceError } from "../../src/sources/source-error.js";
 import { tempDir } from "../fixtures/dataset-fixtures.js";
 import { expectedRoot, seeded, sha256 } from "../fixtures/source-fixtures.js";
@@ -204,6 +205,22 @@ describe("parquet source", function () {
     });
     expect(order).to.deep.equal(values.map((_, i) => `mixed.parquet#${i}`));
     expect(hashes).to.deep.equal(new Map(values.map((v, i) => [`mixed.parquet#${i}`, sha256(v)])));
+  });
+
+  it("hashes pages the workers read themselves, larger and smaller than their 1 MiB read piece, as the main thread decodes them", async () => {
+    const rng = seeded(SEED + 6);
+    const values = Array.from({ length: 60 }, (_, i) => rng.bytes(i % 10 === 3 ? 1_500_000 : 1 + rng.int(300_000)));
+    const writer = fileWriter(path.join(dir, "pages.parquet"));
+    const pw = new ParquetWriter({ writer, schema: [{ name: "root", num_children: 1 }, { name: "blob", type: "BYTE_ARRAY", repetition_type: "REQUIRED" }] });
+    await pw.write({ columnData: [{ name: "blob", data: values }], rowGroupSize: 30, pageSize: 400 * 1024 });
+    await pw.finish();
+    const want = new Map(values.map((v, i) => [`pages.parquet#${i}`, sha256(v)]));
+    for (const slotBytes of [undefined, 2 * 1024 * 1024]) {
+      const { ids } = await hashIds(["pages.parquet"], { baseDir: dir, column: "blob", threads: 2, slotBytes });
+      expect(ids, `slot ${slotBytes ?? "default"}`).to.deep.equal(want);
+    }
+    const [source] = await openSources(["pages.parquet"], { baseDir: dir, column: "blob" });
+    for (const id of ["pages.parquet#3", "pages.parquet#44"]) expect(sha256((await findSampleBytes(source!, id))!)).to.equal(want.get(id));
   });
 
   it("reads a directory of Parquet files in path order, ids naming each file and row", async () => {

@@ -6,6 +6,7 @@ import path from "node:path";
 import { buildManifest } from "../../src/engine/build-manifest.js";
 import { hashSources } from "../../src/engine/hash-sources.js";
 import { openSources, type OpenSourcesOptions } from "../../src/sources/open-sources.js";
+import { findSampleBytes } from "../../src/sources/sample-lookup.js";
 import { SourceError } from "../../src/sources/source-error.js";
 import { TarSource } from "../../src/sources/tar-source.js";
 import { groupedBytes, splitKey } from "../../src/sources/webdataset-sample.js";
@@ -100,6 +101,26 @@ describe("tar (WebDataset) source", function () {
       expect(report.root, `slot ${slotBytes}`).to.equal(want.root);
       expect(report.leafCount).to.equal(want.leafCount);
       expect(report.sampleCount).to.equal(files.size);
+    }
+  });
+
+  it("gives every member the same hash whether the workers read it (pieces of 1 MiB, members larger than a piece or a slot) or the main thread does", async () => {
+    const rng = seeded(SEED + 7);
+    const MiB = 1024 * 1024;
+    const sizes = [0, 10, MiB - 1, MiB, MiB + 1, 700_000, 5, 3 * MiB + 17, 5 * MiB, 1, 400_000, 400_000, 400_000];
+    const members = sizes.map((size, i) => ({ name: `${String(i).padStart(3, "0")}.bin`, data: rng.bytes(size) }));
+    pythonTar(path.join(dir, "big.tar"), members, "pax");
+    const want = new Map(members.map((m) => [`big.tar/${m.name}`, sha256(m.data)]));
+    for (const threads of [0, 2]) {
+      for (const slotBytes of [undefined, 2 * MiB, 65_536]) {
+        const { ids } = await hashIds(["big.tar"], { baseDir: dir, threads, slotBytes });
+        expect(ids, `threads ${threads}, slot ${slotBytes ?? "default"}`).to.deep.equal(want);
+      }
+    }
+    // The main-thread reading (sample lookup, training data) gives the same bytes.
+    const [source] = await openSources(["big.tar"], { baseDir: dir });
+    for (const id of ["big.tar/007.bin", "big.tar/008.bin", "big.tar/003.bin"]) {
+      expect(sha256(await findSampleBytes(source!, id) ?? new Uint8Array(0))).to.equal(want.get(id));
     }
   });
 
