@@ -31,7 +31,7 @@ export type {
   SampleBatch,
   SegmentsBatch,
 } from "./sample-batch.js";
-export { batchSampleBytes, findSampleBytes, sampleIdsOf } from "./sample-lookup.js";
+export { batchSampleBytes, batchSamples, findSampleBytes, plainBatchContext, sampleIdsOf } from "./sample-lookup.js";
 export type { SampleSource, SourceEstimate } from "./sample-source.js";
 export type {
   DirSourceOptions,

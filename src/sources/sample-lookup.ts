@@ -25,12 +25,16 @@ import { DatatraceError } from "../errors/index.js";
 const SLOT_BYTES = 4 * 1024 * 1024;
 const SLOT_SAMPLES = 16_384;
 
-/** A batch context over plain memory: every slot is a fresh buffer, dropped once read. */
-function lookupContext(part: PartSelector | undefined): BatchContext {
+/**
+ * A batch context over plain memory, for reading samples in this thread
+ * (with {@link batchSamples} or {@link batchSampleBytes}): every slot is a
+ * fresh buffer, dropped once read.
+ */
+export function plainBatchContext(options: { readonly withIds: boolean; readonly part?: PartSelector }): BatchContext {
   let nextId = 0;
   return {
-    withIds: true,
-    part,
+    withIds: options.withIds,
+    ...(options.part === undefined ? {} : { part: options.part }),
     acquireSlot: (minBytes = 0) => {
       const slot: BatchSlot = {
         id: nextId++,
@@ -79,6 +83,45 @@ export async function batchSampleBytes(batch: SampleBatch, index: number): Promi
   }
 }
 
+/**
+ * Every sample of `batch`, in order, read as the hashing worker reads them
+ * (copies): a batch's file range is read once and its Parquet pages decoded
+ * once, unlike {@link batchSampleBytes} called per index.
+ */
+export async function* batchSamples(batch: SampleBatch): AsyncGenerator<Uint8Array> {
+  switch (batch.kind) {
+    case "files":
+      for (const p of batch.paths) yield new Uint8Array(await readFile(p));
+      return;
+    case "records": {
+      const bytes = new Uint8Array(batch.count * batch.recordSize);
+      await readRange(batch.path, bytes, batch.offset);
+      for (let i = 0; i < batch.count; i++) yield bytes.slice(i * batch.recordSize, (i + 1) * batch.recordSize);
+      return;
+    }
+    case "segments":
+      for (let i = 0; i < batch.count; i++) yield batch.slot.data.slice(batch.slot.bounds[2 * i]!, batch.slot.bounds[2 * i + 1]!);
+      return;
+    case "file-segments": {
+      if (batch.count === 0) return;
+      const first = batch.slot.bounds[0]!;
+      const bytes = new Uint8Array(batch.slot.bounds[2 * batch.count - 1]! - first);
+      await readRange(batch.path, bytes, batch.offset + first);
+      for (let i = 0; i < batch.count; i++) yield bytes.slice(batch.slot.bounds[2 * i]! - first, batch.slot.bounds[2 * i + 1]! - first);
+      return;
+    }
+    case "parquet-pages":
+      yield* pageValues(batch.slot.data.subarray(0, batch.byteLength), new Uint8Array(0), batch);
+      return;
+    case "parquet-file-pages": {
+      const pages = new Uint8Array(batch.pageEnds.at(-1) ?? 0);
+      await readRange(batch.path, pages, batch.offset);
+      yield* pageValues(pages, batch.dictionaryPage, batch);
+      return;
+    }
+  }
+}
+
 /** Reads `target.length` bytes at `position` of `file` into `target`. */
 async function readRange(file: string, target: Uint8Array, position: number): Promise<void> {
   const handle = await openSourceFile(file, file);
@@ -87,6 +130,26 @@ async function readRange(file: string, target: Uint8Array, position: number): Pr
   } finally {
     await handle.close();
   }
+}
+
+/** Every row's value in whole pages of a column chunk (after its dictionary page, if any), as the worker decodes them (copies). */
+function pageValues(pages: Uint8Array, dictionaryPage: Uint8Array, batch: { count: number; column: ParquetColumnCodec }): Uint8Array[] {
+  const scratch = createScratch();
+  const state = {};
+  if (dictionaryPage.length > 0) decodeColumnPages(dictionaryPage, batch.column, scratch, () => undefined, state);
+  const values: Uint8Array[] = [];
+  decodeColumnPages(
+    pages,
+    batch.column,
+    scratch,
+    (value) => {
+      if (value === null) throw new DatatraceError("a null value, though the file's statistics say this column chunk has none");
+      values.push(value.slice());
+    },
+    state,
+  );
+  if (values.length !== batch.count) throw new DatatraceError(`the pages hold ${values.length} rows, ${batch.count} were announced`);
+  return values;
 }
 
 /** Row `index`'s value in whole pages of a column chunk (after its dictionary page, if any), as the worker decodes them (a copy). */
@@ -118,7 +181,7 @@ function pageValue(pages: Uint8Array, dictionaryPage: Uint8Array, batch: { count
  * (an unreadable or damaged file, a bad column) propagate as they do when hashing.
  */
 export async function findSampleBytes(source: SampleSource, id: string, part?: PartSelector): Promise<Uint8Array | undefined> {
-  for await (const batch of source.batches(lookupContext(part))) {
+  for await (const batch of source.batches(plainBatchContext({ withIds: true, part }))) {
     const index = batch.ids?.indexOf(id) ?? -1;
     if (index >= 0) return batchSampleBytes(batch, index);
   }
@@ -129,7 +192,7 @@ export async function findSampleBytes(source: SampleSource, id: string, part?: P
 export async function sampleIdsOf(source: SampleSource, max: number): Promise<{ first: string[]; total: number }> {
   const first: string[] = [];
   let total = 0;
-  for await (const batch of source.batches(lookupContext(undefined))) {
+  for await (const batch of source.batches(plainBatchContext({ withIds: true }))) {
     for (const id of batch.ids ?? []) if (first.length < max) first.push(id);
     total += batch.count;
   }

@@ -13,6 +13,7 @@ import { compareCheckpoints, parseSafetensors } from "../../src/training/checkpo
 import { fillCommandTemplate, parseCommandTemplate, splitCommandLine } from "../../src/training/command-template.js";
 import { collectSamples } from "../../src/training/data-samples.js";
 import { batchSamplesRoot, distinctSampleCount } from "../../src/training/batch-membership.js";
+import { blobLiteral, duckdb, pythonTar, seeded, sha256 } from "../fixtures/source-fixtures.js";
 
 /** A safetensors file with the given F64 or F32 tensors. */
 function safetensors(tensors: Record<string, { dtype: "F64" | "F32" | "F16"; values: number[] }>): Buffer {
@@ -79,6 +80,33 @@ describe("segment replay parts", () => {
     expect([...all.byHash.keys()].sort()).to.deep.equal(hashes);
     const one = await collectSamples([file], new Set([hashes[1]!]));
     expect([...one.byHash.keys()]).to.deep.equal([hashes[1]]);
+  });
+
+  it("reads --data samples from Parquet (--column of an HF image struct with a null, and of a binary column the workers decode, several row groups) and tar shards: every sample the manifest lists, with its bytes", async () => {
+    const rng = seeded(0x7a11);
+    const images = Array.from({ length: 300 }, (_, i) => (i === 17 ? null : rng.bytes(10 + rng.int(200))));
+    const blobs = images.map(() => rng.bytes(1 + rng.int(300)));
+    const values = images.map((b, i) => `(${i}, ${b === null ? "NULL" : `{'bytes': ${blobLiteral(b)}, 'path': 'img-${i}.jpg'}`}, ${blobLiteral(blobs[i]!)})`);
+    await duckdb([`COPY (SELECT * FROM (VALUES ${values.join(", ")}) v(id, image, blob) ORDER BY id) TO '${path.join(root, "images.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE 128)`]);
+    const members = Array.from({ length: 40 }, (_, i) => ({ name: `k${String(i).padStart(3, "0")}.${i % 2 === 0 ? "jpg" : "txt"}`, data: rng.bytes(i === 5 ? 3 << 20 : 1 + rng.int(5000)) }));
+    pythonTar(path.join(root, "shard.tar"), members, "pax");
+    for (const [source, options, expected] of [
+      ["images.parquet", { column: "image" }, images.filter((b): b is Uint8Array => b !== null)],
+      ["images.parquet", { column: "blob" }, blobs], // no null: pages decoded as the hashing workers decode them
+      ["shard.tar", {}, members.map((m) => m.data)],
+    ] as const) {
+      const report = await buildManifest(await openSources([source], { baseDir: root, ...options }), { manifestsDir: path.join(root, `m-${source}-${"column" in options ? options.column : ""}`), threads: 2 });
+      const reader = await ManifestReader.open(directoryReader(report.manifestDir));
+      const hashes: string[] = [];
+      for (let s = 0; s < reader.header.shardCount; s++) {
+        const shard = await reader.shard(s);
+        for (let at = 0; at < shard.length; at += 32) hashes.push(toHex(shard.subarray(at, at + 32)));
+      }
+      const collected = await collectSamples([source], new Set(hashes), { baseDir: root, ...options });
+      expect(collected.scanned, source).to.equal(expected.length);
+      expect([...collected.byHash.keys()].sort(), source).to.deep.equal([...new Set(expected.map((b) => `0x${sha256(b)}`))].sort());
+      for (const bytes of expected) expect(Buffer.from(collected.byHash.get(`0x${sha256(bytes)}`)!).equals(Buffer.from(bytes)), source).to.equal(true);
+    }
   });
 
   it("commits a root-only batch with the dataset scheme's root over its distinct sorted hashes", () => {
