@@ -14,6 +14,12 @@
  *    `--column image`: time vs the same floor (target ≥ 60 %) and peak RSS
  *    (target < 512 MiB).
  *
+ * 3. `dataset merge` (the reduce step of a split run): 2,000,000 samples
+ *    (lines of a text file) hashed as 16 parts (`hashPart`), then the 16
+ *    partial files merged into a manifest with ids (`mergePartials`,
+ *    single-threaded): wall and CPU time and records per CPU-second, the
+ *    rate docs/distributed-hashing.md scales to 5 billion samples. No target.
+ *
  * The floor — the same member bytes already in shared memory, hashed
  * through a fresh worker pool with the same thread count and slot size —
  * and the source are measured alternately in one child process, 3 rounds,
@@ -30,7 +36,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createCipheriv } from "node:crypto";
-import { closeSync, createWriteStream, existsSync, fstatSync, mkdirSync, openSync, renameSync, statSync } from "node:fs";
+import { closeSync, createWriteStream, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,7 +45,7 @@ import { ParquetWriter } from "hyparquet-writer";
 import { fileWriter } from "hyparquet-writer/src/node.js";
 import { pack } from "tar-stream";
 
-import { buildManifest, hashSources, HashWorkerPool } from "../src/engine/index.js";
+import { buildManifest, hashPart, hashSources, HashWorkerPool, mergePartials } from "../src/engine/index.js";
 import { openSources, type OpenSourcesOptions, readFullySync } from "../src/sources/index.js";
 import type { BatchSlot } from "../src/sources/index.js";
 import { DATA, machineLine } from "./engine.bench.js";
@@ -271,6 +277,37 @@ export async function measureSourceFormats(log: (what: string, figure: string, t
   }
 }
 
+/** Samples and parts of the merge measurement. */
+export const MERGE_SAMPLES = 2_000_000;
+export const MERGE_PARTS = 16;
+
+/**
+ * Hashes a 2,000,000-line file as 16 parts, then times `mergePartials`
+ * (the reduce step) into a manifest with ids: wall, CPU, records per CPU-second.
+ */
+export async function measureMerge(threads: number): Promise<{ ms: number; cpuMs: number; recordsPerCpuSecond: number }> {
+  const dir = path.join(SOURCES_DATA, "merge");
+  const lines = path.join(dir, "lines.txt");
+  if (!existsSync(lines)) {
+    mkdirSync(dir, { recursive: true });
+    const text: string[] = [];
+    for (let i = 0; i < MERGE_SAMPLES; i++) text.push(`sample ${i} ${memberBytes(i % 1000).subarray(0, 8).toString("hex")}`);
+    writeFileSync(`${lines}.tmp`, `${text.join("\n")}\n`);
+    renameSync(`${lines}.tmp`, lines);
+  }
+  const parts: string[] = [];
+  for (let index = 0; index < MERGE_PARTS; index++) {
+    const report = await hashPart(await openSources([lines], { baseDir: dir }), { part: { index, count: MERGE_PARTS }, out: path.join(dir, `part-${index}.dtpart`), threads });
+    parts.push(report.file);
+  }
+  const out = path.join(dir, "manifest");
+  rmSync(out, { recursive: true, force: true });
+  let records = 0;
+  const t = await timing(async () => (records = (await mergePartials(parts, { out })).sampleCount));
+  if (records !== MERGE_SAMPLES) throw new Error(`merge: ${records} samples, expected ${MERGE_SAMPLES}`);
+  return { ...t, recordsPerCpuSecond: records / (t.cpuMs / 1000) };
+}
+
 async function main(): Promise<void> {
   console.log("# Published-format sources bench");
   console.log(machineLine());
@@ -279,6 +316,10 @@ async function main(): Promise<void> {
     console.log(`  ${what}: ${figure}`);
     rows.push(`| ${what} | ${figure} | ${target} | ${met ? "yes" : "NO"} |`);
   });
+  const merge = await measureMerge(availableParallelism());
+  const mergeFigure = `${(merge.ms / 1000).toFixed(1)} s, CPU ${(merge.cpuMs / 1000).toFixed(1)} s: ${Math.round(merge.recordsPerCpuSecond).toLocaleString("en-US")} records per CPU-second (one merge process)`;
+  console.log(`  dataset merge, ${MERGE_SAMPLES.toLocaleString("en-US")} samples in ${MERGE_PARTS} parts → manifest with ids: ${mergeFigure}`);
+  rows.push(`| dataset merge, ${MERGE_SAMPLES.toLocaleString("en-US")} samples in ${MERGE_PARTS} parts → manifest with ids | ${mergeFigure} | (none) | |`);
   console.log(`\n${machineLine()}\n\n| Measurement | Figure | Target | Met |\n|---|---|---|---|\n${rows.join("\n")}`);
 }
 
