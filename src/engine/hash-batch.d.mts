@@ -1,30 +1,14 @@
 import type { ParquetColumnCodec } from "../sources/parquet-pages.mjs";
-import type { FileIdentity } from "../sources/index.js";
+import type { FileSegmentsBatch, ParquetFilePagesBatch } from "../sources/index.js";
 
-/** A batch as posted to a hashing worker (the serializable part of a SampleBatch). */
+/** A batch as posted to a hashing worker (the serializable part of a SampleBatch; a slot's bounds travel as `bounds`). */
 export type HashBatchMessage =
   | { readonly kind: "files"; readonly paths: readonly string[] }
   | { readonly kind: "records"; readonly path: string; readonly offset: number; readonly recordSize: number; readonly count: number }
   | { readonly kind: "segments"; readonly data: Uint8Array; readonly bounds: Uint32Array; readonly count: number }
   | { readonly kind: "parquet-pages"; readonly data: Uint8Array; readonly byteLength: number; readonly column: ParquetColumnCodec; readonly count: number }
-  | {
-      readonly kind: "file-segments";
-      readonly path: string;
-      readonly file: FileIdentity;
-      readonly offset: number;
-      readonly bounds: Uint32Array;
-      readonly count: number;
-    }
-  | {
-      readonly kind: "parquet-file-pages";
-      readonly path: string;
-      readonly file: FileIdentity;
-      readonly offset: number;
-      readonly pageEnds: Float64Array;
-      readonly dictionaryPage: Uint8Array;
-      readonly column: ParquetColumnCodec;
-      readonly count: number;
-    };
+  | (Pick<FileSegmentsBatch, "kind" | "path" | "file" | "offset" | "count"> & { readonly bounds: Uint32Array })
+  | Pick<ParquetFilePagesBatch, "kind" | "path" | "file" | "offset" | "pageEnds" | "dictionaryPage" | "column" | "count">;
 
 /** Thrown by {@link hashBatch} when a sample cannot be read; `index` is its position in the batch. */
 export declare class SampleReadError extends Error {
