@@ -45,7 +45,7 @@ import { ParquetWriter } from "hyparquet-writer";
 import { fileWriter } from "hyparquet-writer/src/node.js";
 import { pack } from "tar-stream";
 
-import { buildManifest, hashPart, hashSources, HashWorkerPool, mergePartials } from "../src/engine/index.js";
+import { buildManifest, hashPart, hashSources, HashWorkerPool, mergePartials, WORKER_READ_PIECE_BYTES as READ_PIECE } from "../src/engine/index.js";
 import { openSources, type OpenSourcesOptions, readFullySync } from "../src/sources/index.js";
 import type { BatchSlot } from "../src/sources/index.js";
 import { DATA, machineLine } from "./engine.bench.js";
@@ -166,9 +166,6 @@ async function floorRun(slots: readonly BatchSlot[], threads: number): Promise<T
     }
   });
 }
-
-/** Bytes a hashing worker reads at a time (src/engine/hash-batch.mjs). */
-const READ_PIECE = 1024 * 1024;
 
 /** Reading the whole file from the page cache in 1 MiB pieces into one reused buffer, synchronously (what the hashing workers do), nothing else. */
 async function readRun(file: string): Promise<Timing> {

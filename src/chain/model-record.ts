@@ -28,18 +28,8 @@ export interface ModelRecord {
   readonly metadataFrozen: boolean;
 }
 
-/** The decoded return value of `ModelNFT.model(tokenId)` (the fields {@link ModelRecord} keeps). */
-export interface ModelRecordResult {
-  readonly weightsHash: string;
-  readonly trainingLogHead: string;
-  readonly fingerprintRoot: string;
-  readonly relation: bigint;
-  readonly datasetIds: readonly bigint[];
-  readonly parentIds: readonly bigint[];
-  readonly registrant: string;
-  readonly registeredAt: bigint;
-  readonly metadataFrozen: boolean;
-}
+/** The decoded return value of `ModelNFT.model(tokenId)` (the fields {@link ModelRecord} keeps): the relation as its enum index, the time as a uint. */
+export type ModelRecordResult = Omit<ModelRecord, "relation" | "registeredAt"> & { readonly relation: bigint; readonly registeredAt: bigint };
 
 /** The {@link ModelRecord} of a decoded `model(tokenId)` result: hashes lowercased, relation named, times as numbers. */
 export function modelRecordOf(m: ModelRecordResult): ModelRecord {

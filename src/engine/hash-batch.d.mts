@@ -18,3 +18,6 @@ export declare class SampleReadError extends Error {
 
 /** Hashes every sample of a batch (SHA-256) into `digests` (32 bytes each, batch order); returns the bytes hashed. */
 export declare function hashBatch(message: HashBatchMessage, digests: Uint8Array): number;
+
+/** Bytes a worker reads at a time from a file it reads by path. */
+export declare const READ_PIECE: number;

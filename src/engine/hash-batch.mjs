@@ -26,7 +26,7 @@ let pageScratch;
  * byte (≈ 10× slower than out of an ArrayBuffer), which decompressing
  * Parquet pages does.
  */
-const READ_PIECE = 1024 * 1024;
+export const READ_PIECE = 1024 * 1024;
 
 function ensureScratch(size) {
   if (scratch.length < size) scratch = new Uint8Array(Math.max(size, scratch.length * 2));

@@ -17,6 +17,7 @@ export type { DatasetHashReport, PartHashReport } from "./hash-report.js";
 export { hashSources } from "./hash-sources.js";
 export type { HashedBatch, HashSourcesOptions, HashTotals } from "./hash-sources.js";
 export { BatchHashError, HashWorkerPool } from "./hash-worker-pool.js";
+export { READ_PIECE as WORKER_READ_PIECE_BYTES } from "./hash-batch.mjs";
 export type { HashWorkerPoolOptions } from "./hash-worker-pool.js";
 export type { MemoryManifest, MemoryManifestOptions } from "./manifest-memory-builder.js";
 export { DEFAULT_MANIFESTS_DIR, ManifestOutput } from "./manifest-output.js";

@@ -68,7 +68,7 @@ export async function batchSampleBytes(batch: SampleBatch, index: number): Promi
     case "segments":
       return batch.slot.data.slice(batch.slot.bounds[2 * index]!, batch.slot.bounds[2 * index + 1]!);
     case "parquet-pages":
-      return pageValue(batch.slot.data.subarray(0, batch.byteLength), new Uint8Array(0), batch, index);
+      return pageValues(batch.slot.data.subarray(0, batch.byteLength), new Uint8Array(0), batch)[index]!;
     case "file-segments": {
       const start = batch.slot.bounds[2 * index]!;
       const out = new Uint8Array(batch.slot.bounds[2 * index + 1]! - start);
@@ -78,7 +78,7 @@ export async function batchSampleBytes(batch: SampleBatch, index: number): Promi
     case "parquet-file-pages": {
       const pages = new Uint8Array(batch.pageEnds.at(-1) ?? 0);
       await readRange(batch.path, pages, batch.offset);
-      return pageValue(pages, batch.dictionaryPage, batch, index);
+      return pageValues(pages, batch.dictionaryPage, batch)[index]!;
     }
   }
 }
@@ -150,27 +150,6 @@ function pageValues(pages: Uint8Array, dictionaryPage: Uint8Array, batch: { coun
   );
   if (values.length !== batch.count) throw new DatatraceError(`the pages hold ${values.length} rows, ${batch.count} were announced`);
   return values;
-}
-
-/** Row `index`'s value in whole pages of a column chunk (after its dictionary page, if any), as the worker decodes them (a copy). */
-function pageValue(pages: Uint8Array, dictionaryPage: Uint8Array, batch: { count: number; column: ParquetColumnCodec }, index: number): Uint8Array {
-  const scratch = createScratch();
-  const state = {};
-  if (dictionaryPage.length > 0) decodeColumnPages(dictionaryPage, batch.column, scratch, () => undefined, state);
-  let row = 0;
-  let found: Uint8Array | null | undefined;
-  decodeColumnPages(
-    pages,
-    batch.column,
-    scratch,
-    (value) => {
-      if (row++ === index) found = value === null ? null : value.slice();
-    },
-    state,
-  );
-  if (found === undefined) throw new DatatraceError(`the pages hold ${row} rows, ${batch.count} were announced`);
-  if (found === null) throw new DatatraceError("a null value, though the file's statistics say this column chunk has none");
-  return found;
 }
 
 /**
