@@ -73,6 +73,7 @@ export async function acquireProcessLock(lockPath: string, waitMs: number): Prom
   mkdirSync(path.dirname(lock), { recursive: true });
   const started = Date.now();
   let poll = POLL_START_MS;
+  let goneBefore = false;
   for (;;) {
     const attempt = tryLink(lock);
     if (attempt.taken) {
@@ -80,9 +81,16 @@ export async function acquireProcessLock(lockPath: string, waitMs: number): Prom
       return releaser(lock, attempt.holder);
     }
     const seen = readHolder(lock);
-    if (seen === "gone") continue; // released between our link and read: try again at once
+    // Released between our link and read: try again at once, but only once in a row. A path that
+    // link(2) finds taken and read finds missing every time (a dangling symlink) is waited on like a
+    // live holder, so the loop yields and ends at the wait instead of spinning synchronously for ever.
+    if (seen === "gone" && !goneBefore) {
+      goneBefore = true;
+      continue;
+    }
+    goneBefore = false;
     // A stale lock removed: try again at once. Not removed (another process is breaking it): wait like for a live holder.
-    if ((seen === "unreadable" || isStale(seen)) && breakStaleLock(lock)) continue;
+    if ((seen === "unreadable" || (typeof seen === "object" && isStale(seen))) && breakStaleLock(lock)) continue;
     const waited = Date.now() - started;
     if (waited >= waitMs) throw new LockBusyError(lock, waited, typeof seen === "object" ? seen : undefined);
     await new Promise((resolve) => setTimeout(resolve, Math.min(poll, Math.max(1, waitMs - waited))));

@@ -3,8 +3,8 @@
  * written by hand (the cross-process behaviour under contention is in
  * test/registry/registration-lock.test.ts).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import os from "node:os";
 import path from "node:path";
@@ -90,6 +90,24 @@ describe("storage: process lock", () => {
       (e: unknown) => expect(e).to.be.instanceOf(LockBusyError),
     );
     expect(JSON.parse(readFileSync(file, "utf8")).token).to.equal("d".repeat(32));
+  });
+
+  it("waits (yielding) and ends at the wait when the lock path is a dangling symlink, instead of spinning on it", async () => {
+    mkdirSync(path.dirname(lock), { recursive: true });
+    symlinkSync(path.join(dir, "nowhere"), lock);
+    // Another process removes the symlink after 1.5 s: a synchronous spin would only end then, taking the lock.
+    const remover = spawn(process.execPath, ["-e", `setTimeout(() => require("fs").unlinkSync(${JSON.stringify(lock)}), 1500)`], { stdio: "ignore" });
+    const exited = new Promise((resolve) => remover.on("exit", resolve));
+    const started = Date.now();
+    try {
+      await acquireProcessLock(lock, 80).then(
+        () => expect.fail("spun on the dangling symlink until it was removed"),
+        (e: unknown) => expect(e).to.be.instanceOf(LockBusyError),
+      );
+      expect(Date.now() - started).to.be.below(1000);
+    } finally {
+      await exited;
+    }
   });
 
   it("removes a break lock left by a dead process, then takes the stale lock", async () => {
