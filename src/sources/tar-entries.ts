@@ -11,6 +11,7 @@ import type { Readable } from "node:stream";
 import { extract, type Header } from "tar-stream";
 
 import { gunzipFile } from "./source-file.js";
+import { DatatraceError } from "../errors/index.js";
 
 /** What the source needs to know of one tar entry. */
 export interface TarEntryInfo {
@@ -56,6 +57,8 @@ export async function* tarEntriesWithData(file: string, gzip: boolean): AsyncGen
   input.pipe(ex as unknown as NodeJS.WritableStream);
   try {
     for await (const entry of ex) {
+      // A null size (base-256 size field not starting 0x80 / 0xff) passes tar-stream's check, but its entry never ends.
+      if (entry.header.size === null || entry.header.size === undefined) throw new DatatraceError("Invalid header");
       let consumed = false;
       const data: AsyncIterable<Uint8Array> = {
         [Symbol.asyncIterator]: () => {

@@ -91,7 +91,9 @@ export class TarHeaderWalk {
     this.#longPath = null;
     this.#longLinkPath = null;
     this.#pax = null;
-    if (!(size >= 0)) throw new DatatraceError("Invalid header");
+    // tar-stream's own test is `!(size >= 0)`, which a null size (a base-256 size field whose first byte is
+    // neither 0x80 nor 0xff) passes; its extract then never ends that entry, so refuse it here and in tar-entries.ts.
+    if (typeof size !== "number" || !(size >= 0)) throw new DatatraceError("Invalid header");
     return { kind: "entry", info: { name, type: header.type ?? null, size, dataOffset: offset + 512, linkname } };
   }
 

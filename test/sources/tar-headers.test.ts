@@ -12,7 +12,8 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { decodeRegularFile } from "../../src/sources/tar-headers.js";
+import { decodeRegularFile, TarHeaderWalk } from "../../src/sources/tar-headers.js";
+import { tarEntriesWithData } from "../../src/sources/tar-entries.js";
 import { tempDir } from "../fixtures/dataset-fixtures.js";
 import { Random } from "../fixtures/seeded-random.js";
 import { pythonTar, systemTar } from "../fixtures/source-fixtures.js";
@@ -132,5 +133,36 @@ describe("sources: tar header fast path (decodeRegularFile) agrees with tar-stre
       expect(fast, `mutation ${n}`).to.deep.equal(ref);
     }
     expect(accepted, "mutated headers the fast path decoded").to.be.greaterThan(1_000);
+  });
+
+  it("refuses a member whose size tar-stream decodes as null (base-256 marker neither 0x80 nor 0xff), in the walk and in extract (which would never end it)", async () => {
+    const block = new Uint8Array(512);
+    block.set(new TextEncoder().encode("a.txt"), 0);
+    block.set(new TextEncoder().encode("ustar\u000000"), 257);
+    block[124] = 0xc2;
+    block[156] = 0x30;
+    block.fill(32, 148, 156);
+    const sum = block.reduce((a, b) => a + b, 0);
+    block.set(new TextEncoder().encode(`${sum.toString(8).padStart(6, "0")}\u0000 `), 148);
+    let walkError = "";
+    try {
+      new TarHeaderWalk().block(block, 0);
+    } catch (e) {
+      walkError = (e as Error).message;
+    }
+    const temp = tempDir("tar-null-size");
+    const file = path.join(temp.dir, "x.tar");
+    writeFileSync(file, Buffer.concat([block, Buffer.alloc(1024)]));
+    const walk = (async () => {
+      for await (const entry of tarEntriesWithData(file, false)) for await (const chunk of entry.data) void chunk;
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      walk.then(() => "finished", (e: unknown) => (e as Error).message),
+      new Promise<string>((resolve) => (timer = setTimeout(() => resolve("hung"), 2000))),
+    ]);
+    clearTimeout(timer);
+    temp.cleanup();
+    expect({ walkError, outcome }).to.deep.equal({ walkError: "Invalid header", outcome: "Invalid header" });
   });
 });
