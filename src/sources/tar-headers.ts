@@ -74,7 +74,9 @@ export class TarHeaderWalk {
     if (header === null) return { kind: "zero" };
     const type = header.type as string | null;
     if (type === "pax-header" || type === "pax-global-header" || type === "gnu-long-path" || type === "gnu-long-link-path") {
-      if (!(header.size >= 0) || header.size > MAX_RECORD_BYTES) throw new DatatraceError("Header exceeds max size");
+      // A null size (see below) is refused too: extract would read the next member's padding as this record.
+      if (typeof header.size !== "number" || !(header.size >= 0)) throw new DatatraceError("Invalid header");
+      if (header.size > MAX_RECORD_BYTES) throw new DatatraceError("Header exceeds max size");
       this.#recordType = type;
       return { kind: "record", size: header.size, dataOffset: offset + 512 };
     }

@@ -164,5 +164,11 @@ describe("sources: tar header fast path (decodeRegularFile) agrees with tar-stre
     clearTimeout(timer);
     temp.cleanup();
     expect({ walkError, outcome }).to.deep.equal({ walkError: "Invalid header", outcome: "Invalid header" });
+    // The same size on a pax record: extract mis-frames the archive after it; the walk must not accept it either.
+    block[156] = 0x78;
+    block.fill(32, 148, 156);
+    const paxSum = block.reduce((a, b) => a + b, 0);
+    block.set(new TextEncoder().encode(`${paxSum.toString(8).padStart(6, "0")}\u0000 `), 148);
+    expect(() => new TarHeaderWalk().block(block, 0)).to.throw("Invalid header");
   });
 });
