@@ -1,5 +1,6 @@
 /**
- * The header walk of a plain (uncompressed) tar: given the 512-byte block at
+ * The header walk of every tar shard, plain (walked in place, tar-source.ts)
+ * or gzip'd (streamed, tar-entries.ts): given the 512-byte block at
  * a header position, says whether it is a member (with its path, type, size
  * and data offset), a pax / GNU long-name record whose data applies to the
  * next member, or an end-of-archive block. Every header is decoded by
@@ -7,12 +8,14 @@
  * base-256 sizes, pax records, long names) and the records are applied to
  * the next member exactly as tar-stream's `extract` applies them.
  *
- * Why not `extract` itself for plain tars: its per-entry stream machinery
- * costs ≈ 10–13 µs of main-thread CPU per member (measured on a 10,000-member
- * 1 GB shard: 100–135 ms per shard even with the data fed as zeros), as much
- * as 15–20 % of the hashing itself on 2 cores; this walk over the bytes
- * already read into the hashing slots costs ≈ 1 µs per member. Gzip'd shards
- * and `--group-by-key` still stream through `extract` (tar-entries.ts).
+ * Why not `extract` itself: its per-entry stream machinery costs ≈ 10–13 µs
+ * of main-thread CPU per member (measured on a 10,000-member 1 GB shard:
+ * 100–135 ms per shard even with the data fed as zeros), as much as 15–20 %
+ * of the hashing itself on 2 cores, where this walk costs ≈ 1 µs per member;
+ * and after a record whose size decodes as null it reads a shard differently
+ * from a tar reader (tar-entries.ts), which this walk refuses. One walk for
+ * both also means a shard is read the same way plain or gzip'd
+ * (test/sources/tar-entries.test.ts).
  *
  * The common header, a regular file in ustar or GNU format with octal size
  * and checksum, is decoded by {@link decodeRegularFile}: tar-stream's own
@@ -74,7 +77,7 @@ export class TarHeaderWalk {
     if (header === null) return { kind: "zero" };
     const type = header.type as string | null;
     if (type === "pax-header" || type === "pax-global-header" || type === "gnu-long-path" || type === "gnu-long-link-path") {
-      // A null size (see below) is refused too: extract would read the next member's padding as this record.
+      // A null size (see below) is refused too: extract kept such a record pending and later swallowed bytes after a member as it.
       if (typeof header.size !== "number" || !(header.size >= 0)) throw new DatatraceError("Invalid header");
       if (header.size > MAX_RECORD_BYTES) throw new DatatraceError("Header exceeds max size");
       this.#recordType = type;
@@ -94,7 +97,7 @@ export class TarHeaderWalk {
     this.#longLinkPath = null;
     this.#pax = null;
     // tar-stream's own test is `!(size >= 0)`, which a null size (a base-256 size field whose first byte is
-    // neither 0x80 nor 0xff) passes; its extract then never ends that entry, so refuse it here and in tar-entries.ts.
+    // neither 0x80 nor 0xff) passes; its extract then never ended that entry. Refused.
     if (typeof size !== "number" || !(size >= 0)) throw new DatatraceError("Invalid header");
     return { kind: "entry", info: { name, type: header.type ?? null, size, dataOffset: offset + 512, linkname } };
   }

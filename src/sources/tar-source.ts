@@ -9,8 +9,8 @@
  *
  * Plain shards: the main thread walks the headers with tar-stream's header
  * codec (tar-headers.ts, measured) and the hashing workers read the members'
- * byte ranges themselves (`file-segments` batches); gzip'd shards, and grouped keys, are streamed through tar-stream's
- * `extract` (tar-entries.ts) and copied into the slots. A split run (`--part i/n`) takes a
+ * byte ranges themselves (`file-segments` batches); gzip'd shards, and grouped keys, are streamed through the
+ * same header walk (tar-entries.ts) and copied into the slots. A split run (`--part i/n`) takes a
  * contiguous share of the shards: parts are whole shards.
  *
  * Ordinals (the order of ids sharing a hash): shard index × 2^32 + position
@@ -28,7 +28,7 @@ import { listShardFiles, type ShardFile, type ShardListing } from "./shard-files
 import type { SourceDescription, TarSourceOptions } from "./source-description.js";
 import { SourceError } from "./source-error.js";
 import { openSourceFile, readFileHead } from "./source-file.js";
-import { tarEntriesWithData, type TarEntryInfo } from "./tar-entries.js";
+import { tarEntriesWithData, trailingBytes, truncatedAt, type TarEntryInfo } from "./tar-entries.js";
 import { TarHeaderWalk } from "./tar-headers.js";
 import { classifyMember } from "./tar-members.js";
 import { groupedLength, splitKey, writeGrouped, type KeyMember } from "./webdataset-sample.js";
@@ -228,7 +228,7 @@ export class TarSource implements SampleSource {
       file = { dev, ino };
       const window = new FileWindow(handle.fd, size);
       const needs = (offset: number, length: number): void => {
-        if (offset + length > size) throw new DatatraceError(`Unexpected end of data: the archive ends at byte ${size}, an entry needs bytes up to ${offset + length}`);
+        if (offset + length > size) throw truncatedAt(size, offset + length);
       };
       let pos = 0;
       while (pos + 512 <= size) {
@@ -245,8 +245,9 @@ export class TarSource implements SampleSource {
         }
         const info = found.info;
         const path = this.#samplePath(shard, info, tally, seen);
+        // Every entry's data must be there, sample or not (as in a gzip'd shard's walk, tar-entries.ts).
+        if (info.type !== "directory") needs(info.dataOffset, info.size);
         if (path !== undefined) {
-          needs(info.dataOffset, info.size);
           if (slot === undefined || info.dataOffset + info.size - base > slot.data.length || count >= slot.maxSamples) {
             const full = take();
             if (full !== undefined) yield full;
@@ -263,7 +264,7 @@ export class TarSource implements SampleSource {
         // As tar-stream: a directory entry has no data, whatever its size field says.
         pos = info.type === "directory" ? info.dataOffset : info.dataOffset + padded(info.size);
       }
-      if (pos < size) throw new DatatraceError(`Unexpected end of data: ${size - pos} bytes after the last 512-byte block`);
+      if (pos < size) throw trailingBytes(size - pos);
       const last = take();
       if (last !== undefined) yield last;
     } finally {
