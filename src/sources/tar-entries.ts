@@ -17,25 +17,11 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 
-import type { Header } from "tar-stream";
-
 import { gunzipFile } from "./source-file.js";
-import { TarHeaderWalk } from "./tar-headers.js";
+import { TarHeaderWalk, type TarEntryInfo } from "./tar-headers.js";
 import { DatatraceError } from "../errors/index.js";
 
-/** What the source needs to know of one tar entry. */
-export interface TarEntryInfo {
-  /** The member's path as stored (after pax / GNU long-name records), not normalized. */
-  readonly name: string;
-  /** tar-stream's entry type; null for a type flag it does not know (e.g. GNU sparse files). */
-  readonly type: Header["type"] | null;
-  /** Data bytes (pax `size` applied). */
-  readonly size: number;
-  /** Offset of the data in the (decompressed) archive. */
-  readonly dataOffset: number;
-  /** Target of a link entry. */
-  readonly linkname: string | null;
-}
+export type { TarEntryInfo } from "./tar-headers.js";
 
 /** One entry and its data, as {@link tarEntriesWithData} yields them. */
 export interface TarEntryWithData {

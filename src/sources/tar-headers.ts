@@ -34,7 +34,6 @@ import path from "node:path";
 
 import type { Header } from "tar-stream";
 
-import type { TarEntryInfo } from "./tar-entries.js";
 import { DatatraceError } from "../errors/index.js";
 
 interface TarHeaderCodec {
@@ -45,6 +44,20 @@ interface TarHeaderCodec {
 
 const require = createRequire(import.meta.url);
 const codec = require(path.join(path.dirname(require.resolve("tar-stream")), "headers.js")) as TarHeaderCodec;
+
+/** What the source needs to know of one tar entry. */
+export interface TarEntryInfo {
+  /** The member's path as stored (after pax / GNU long-name records), not normalized. */
+  readonly name: string;
+  /** tar-stream's entry type; null for a type flag it does not know (e.g. GNU sparse files). */
+  readonly type: Header["type"] | null;
+  /** Data bytes (pax `size` applied). */
+  readonly size: number;
+  /** Offset of the data in the (decompressed) archive. */
+  readonly dataOffset: number;
+  /** Target of a link entry. */
+  readonly linkname: string | null;
+}
 
 /** Largest pax / long-name record accepted (tar-stream's own limit). */
 const MAX_RECORD_BYTES = 4 * 1024 * 1024;
