@@ -1,5 +1,5 @@
 import type { ParquetColumnCodec } from "../sources/parquet-pages.mjs";
-import type { FileSegmentsBatch, ParquetFilePagesBatch } from "../sources/index.js";
+import type { FileGroupsBatch, FileSegmentsBatch, ParquetFilePagesBatch } from "../sources/index.js";
 
 /** A batch as posted to a hashing worker (the serializable part of a SampleBatch; a slot's bounds travel as `bounds`). */
 export type HashBatchMessage =
@@ -8,6 +8,7 @@ export type HashBatchMessage =
   | { readonly kind: "segments"; readonly data: Uint8Array; readonly bounds: Uint32Array; readonly count: number }
   | { readonly kind: "parquet-pages"; readonly data: Uint8Array; readonly byteLength: number; readonly column: ParquetColumnCodec; readonly count: number }
   | (Pick<FileSegmentsBatch, "kind" | "path" | "file" | "offset" | "count"> & { readonly bounds: Uint32Array })
+  | Pick<FileGroupsBatch, "kind" | "path" | "file" | "count" | "parts" | "partEnds" | "framing" | "framingEnds">
   | Pick<ParquetFilePagesBatch, "kind" | "path" | "file" | "offset" | "pageEnds" | "dictionaryPage" | "column" | "count">;
 
 /** Thrown by {@link hashBatch} when a sample cannot be read; `index` is its position in the batch. */

@@ -169,6 +169,74 @@ function hashFileSegments(message, digests) {
   }
 }
 
+/**
+ * `file-groups`: sample i is its parts, each a few framing bytes then a
+ * range of the file (see FileGroupsBatch), hashed incrementally: nothing is
+ * copied but the read. A sample's ranges lie within `[lo, hi)`, its key's
+ * span; runs of whole samples up to READ_PIECE are read at once, a larger
+ * sample part by part in pieces.
+ */
+function hashFileGroups(message, digests) {
+  const { path, count, parts, partEnds, framing, framingEnds } = message;
+  const firstPart = (i) => (i === 0 ? 0 : partEnds[i - 1]);
+  const span = (i) => {
+    let lo = Infinity;
+    let hi = 0;
+    for (let j = firstPart(i); j < partEnds[i]; j++) {
+      lo = Math.min(lo, parts[2 * j]);
+      hi = Math.max(hi, parts[2 * j + 1]);
+    }
+    return lo === Infinity ? [0, 0] : [lo, hi];
+  };
+  const hashSample = (i, h, buf, base) => {
+    let bytes = 0;
+    for (let j = firstPart(i); j < partEnds[i]; j++) {
+      const f0 = j === 0 ? 0 : framingEnds[j - 1];
+      h.update(framing.subarray(f0, framingEnds[j]));
+      const a = parts[2 * j];
+      const b = parts[2 * j + 1];
+      if (buf !== undefined) {
+        h.update(buf.subarray(a - base, b - base));
+      } else {
+        const piece = ensureScratch(READ_PIECE);
+        for (let p = a; p < b; p += READ_PIECE) {
+          const n = Math.min(READ_PIECE, b - p);
+          readPiece(fd, path, piece, n, p, () => i);
+          h.update(piece.subarray(0, n));
+        }
+      }
+      bytes += framingEnds[j] - f0 + b - a;
+    }
+    digests.set(h.digest(), 32 * i);
+    return bytes;
+  };
+  const fd = openForBatch(path, message.file);
+  try {
+    let bytes = 0;
+    for (let i = 0; i < count; ) {
+      const [lo, hi] = span(i);
+      if (hi - lo > READ_PIECE) {
+        bytes += hashSample(i, createHash("sha256"), undefined, 0);
+        i++;
+        continue;
+      }
+      let last = i; // the run: samples i..last, whole, within READ_PIECE of lo
+      while (last + 1 < count && span(last + 1)[1] - lo <= READ_PIECE) last++;
+      const runEnd = span(last)[1];
+      const buf = ensureScratch(runEnd - lo);
+      readPiece(fd, path, buf, runEnd - lo, lo, (fill) => {
+        let j = i;
+        while (j < last && span(j)[1] - lo <= fill) j++;
+        return j;
+      });
+      for (; i <= last; i++) bytes += hashSample(i, createHash("sha256"), buf, lo);
+    }
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function hashSegments(data, bounds, count, digests) {
   let bytes = 0;
   for (let i = 0; i < count; i++) {
@@ -242,7 +310,8 @@ function hashFilePages(message, digests) {
  * recordSize, count }, { kind: "segments", data, bounds, count },
  * { kind: "parquet-pages", data, byteLength, column, count },
  * { kind: "file-segments", path, file, offset, bounds, count } (samples read
- * from the file), { kind: "parquet-file-pages", path, file, offset, pageEnds,
+ * from the file), { kind: "file-groups", path, file, count, parts, partEnds,
+ * framing, framingEnds } (WebDataset keys read from the file), { kind: "parquet-file-pages", path, file, offset, pageEnds,
  * dictionaryPage, column, count } (pages read from the file); `file` is
  * { dev, ino } of the file the source walked.
  */
@@ -290,6 +359,7 @@ export function hashBatch(message, digests) {
   }
   if (message.kind === "segments") return hashSegments(message.data, message.bounds, message.count, digests);
   if (message.kind === "file-segments") return hashFileSegments(message, digests);
+  if (message.kind === "file-groups") return hashFileGroups(message, digests);
   if (message.kind === "parquet-pages") {
     const row = { i: 0, bytes: 0 };
     hashPages(message.data.subarray(0, message.byteLength), message.column, message.count, digests, {}, row);

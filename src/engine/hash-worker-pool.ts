@@ -236,6 +236,17 @@ function messageOf(batch: SampleBatch, slot: BatchSlot): HashBatchMessage {
       return { kind: "parquet-pages", data: slot.data, byteLength: batch.byteLength, column: batch.column, count: batch.count };
     case "file-segments":
       return { kind: "file-segments", path: batch.path, file: batch.file, offset: batch.offset, bounds: slot.bounds, count: batch.count };
+    case "file-groups":
+      return {
+        kind: "file-groups",
+        path: batch.path,
+        file: batch.file,
+        count: batch.count,
+        parts: batch.parts,
+        partEnds: batch.partEnds,
+        framing: batch.framing,
+        framingEnds: batch.framingEnds,
+      };
     case "parquet-file-pages":
       return {
         kind: "parquet-file-pages",

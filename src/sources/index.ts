@@ -22,6 +22,7 @@ export type {
   BatchContext,
   BatchSlot,
   FileIdentity,
+  FileGroupsBatch,
   FileSegmentsBatch,
   FilesBatch,
   ParquetFilePagesBatch,

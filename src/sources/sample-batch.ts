@@ -4,7 +4,7 @@
  * order, together with their ordinals (position in the source: file index,
  * line number, record number) and, unless the dataset is private, their ids.
  *
- * Six shapes, chosen so that the bytes are read (and decoded) where they are hashed:
+ * Seven shapes, chosen so that the bytes are read (and decoded) where they are hashed:
  * - `files`: one sample per file, read by the hashing worker itself;
  * - `records`: fixed-size records at a byte offset of a plain file, read by
  *   the worker itself (uncompressed IDX);
@@ -14,7 +14,9 @@
  * - `parquet-pages`: raw Parquet pages of one column in shared memory, which
  *   the worker decompresses and decodes, one sample per row;
  * - `file-segments` and `parquet-file-pages`: the same two, but the worker
- *   reads the bytes from the file itself (a byte range named by the batch).
+ *   reads the bytes from the file itself (a byte range named by the batch);
+ *   `file-groups` (WebDataset keys of a plain shard) likewise, each sample
+ *   several ranges of the file, each after a few framing bytes.
  *   Sources produce them only for a consumer that says it reads in its
  *   workers ({@link BatchContext.readsInWorkers}, the hashing engine): on
  *   two cores, a third thread reading while two hash took the CPU from them,
@@ -102,6 +104,26 @@ export interface FileSegmentsBatch extends BatchCommon {
 }
 
 /**
+ * WebDataset keys of a plain tar shard (`--group-by-key`), each read and
+ * hashed by the worker without copying: sample i is its parts
+ * `[partEnds[i - 1], partEnds[i])` (0 before the first) in order, part j
+ * being `framing[framingEnds[j - 1], framingEnds[j])` (a member's extension
+ * and length, webdataset-sample.ts) followed by bytes `[parts[2j],
+ * parts[2j + 1])` of `path`. A sample's parts lie within its key's
+ * consecutive members, and samples follow the file's order.
+ */
+export interface FileGroupsBatch extends BatchCommon {
+  readonly kind: "file-groups";
+  readonly slot: BatchSlot;
+  readonly path: string;
+  readonly file: FileIdentity;
+  readonly parts: Float64Array;
+  readonly partEnds: Uint32Array;
+  readonly framing: Uint8Array;
+  readonly framingEnds: Uint32Array;
+}
+
+/**
  * Whole data pages of one Parquet column chunk, holding exactly `count`
  * rows, none of them null, from `offset` of `path`, page k ending at
  * `offset + pageEnds[k]`; the worker reads them into its own memory and
@@ -120,7 +142,7 @@ export interface ParquetFilePagesBatch extends BatchCommon {
 }
 
 /** Any batch a source can produce. */
-export type SampleBatch = FilesBatch | RecordsBatch | SegmentsBatch | ParquetPagesBatch | FileSegmentsBatch | ParquetFilePagesBatch;
+export type SampleBatch = FilesBatch | RecordsBatch | SegmentsBatch | ParquetPagesBatch | FileSegmentsBatch | FileGroupsBatch | ParquetFilePagesBatch;
 
 /** One part of a split run: `index` in `[0, count)`. */
 export interface PartSelector {
@@ -135,7 +157,7 @@ export interface BatchContext {
   /** Only produce the samples of this part (split/merge), if set. */
   readonly part?: PartSelector | undefined;
   /**
-   * The consumer reads `file-segments` and `parquet-file-pages` batches
+   * The consumer reads `file-segments`, `file-groups` and `parquet-file-pages` batches
    * itself (the hashing engine's workers do); otherwise sources fill the
    * slots (`segments`, `parquet-pages`). Default false.
    */

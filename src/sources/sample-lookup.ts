@@ -16,7 +16,7 @@ import { readFile } from "node:fs/promises";
 
 import { readFullySync } from "./parquet-page-cursor.js";
 import { createScratch, decodeColumnPages, type ParquetColumnCodec } from "./parquet-pages.mjs";
-import type { BatchContext, BatchSlot, PartSelector, SampleBatch } from "./sample-batch.js";
+import type { BatchContext, BatchSlot, FileGroupsBatch, PartSelector, SampleBatch } from "./sample-batch.js";
 import type { SampleSource } from "./sample-source.js";
 import { openSourceFile } from "./source-file.js";
 import { DatatraceError } from "../errors/index.js";
@@ -75,6 +75,8 @@ export async function batchSampleBytes(batch: SampleBatch, index: number): Promi
       await readRange(batch.path, out, batch.offset + start);
       return out;
     }
+    case "file-groups":
+      return groupSample(batch, index);
     case "parquet-file-pages": {
       const pages = new Uint8Array(batch.pageEnds.at(-1) ?? 0);
       await readRange(batch.path, pages, batch.offset);
@@ -110,6 +112,9 @@ export async function* batchSamples(batch: SampleBatch): AsyncGenerator<Uint8Arr
       for (let i = 0; i < batch.count; i++) yield bytes.slice(batch.slot.bounds[2 * i]! - first, batch.slot.bounds[2 * i + 1]! - first);
       return;
     }
+    case "file-groups":
+      for (let i = 0; i < batch.count; i++) yield await groupSample(batch, i);
+      return;
     case "parquet-pages":
       yield* pageValues(batch.slot.data.subarray(0, batch.byteLength), new Uint8Array(0), batch);
       return;
@@ -120,6 +125,19 @@ export async function* batchSamples(batch: SampleBatch): AsyncGenerator<Uint8Arr
       return;
     }
   }
+}
+
+/** Sample `index` of a `file-groups` batch: its parts' framing and file ranges, concatenated. */
+async function groupSample(batch: FileGroupsBatch, index: number): Promise<Uint8Array> {
+  const first = index === 0 ? 0 : batch.partEnds[index - 1]!;
+  const pieces: Uint8Array[] = [];
+  for (let j = first; j < batch.partEnds[index]!; j++) {
+    pieces.push(batch.framing.slice(j === 0 ? 0 : batch.framingEnds[j - 1]!, batch.framingEnds[j]!));
+    const data = new Uint8Array(batch.parts[2 * j + 1]! - batch.parts[2 * j]!);
+    await readRange(batch.path, data, batch.parts[2 * j]!);
+    pieces.push(data);
+  }
+  return Buffer.concat(pieces);
 }
 
 /** Reads `target.length` bytes at `position` of `file` into `target`. */

@@ -31,7 +31,7 @@ import { openSourceFile, readFileHead } from "./source-file.js";
 import { tarEntriesWithData, trailingBytes, truncatedAt, type TarEntryInfo } from "./tar-entries.js";
 import { TarHeaderWalk } from "./tar-headers.js";
 import { classifyMember } from "./tar-members.js";
-import { groupedLength, splitKey, writeGrouped, type KeyMember } from "./webdataset-sample.js";
+import { groupedLength, inKeyOrder, memberFraming, splitKey, writeGrouped } from "./webdataset-sample.js";
 import { DatatraceError } from "../errors/index.js";
 
 /** Shard file names a directory source picks up. */
@@ -118,7 +118,8 @@ export class TarSource implements SampleSource {
       const tally: ShardTally = { samples: 0, links: 0 };
       const gzip = await isGzip(shard);
       try {
-        if (this.#options.groupByKey) yield* this.#groupedBatches(shard, s, gzip, context, tally);
+        if (this.#options.groupByKey && !gzip && context.readsInWorkers === true) yield* this.#groupedFileBatches(shard, s, context, tally);
+        else if (this.#options.groupByKey) yield* this.#groupedBatches(shard, s, gzip, context, tally);
         else if (gzip) yield* this.#streamedBatches(shard, s, context, tally);
         else yield* this.#slotBatches(shard, s, context, tally);
       } catch (error) {
@@ -198,7 +199,6 @@ export class TarSource implements SampleSource {
   async *#slotBatches(shard: ShardFile, shardIndex: number, context: BatchContext, tally: ShardTally): AsyncGenerator<SampleBatch> {
     const handle = await openSourceFile(shard.absolutePath, shard.idPrefix);
     const seen = new Set<string>();
-    const walk = new TarHeaderWalk();
     let slot: BatchSlot | undefined;
     let base = 0; // file offset of the slot's first member data (slot.data[0])
     let end = 0; // file offset just past its last member
@@ -226,45 +226,22 @@ export class TarSource implements SampleSource {
     try {
       const { size, dev, ino } = await handle.stat();
       file = { dev, ino };
-      const window = new FileWindow(handle.fd, size);
-      const needs = (offset: number, length: number): void => {
-        if (offset + length > size) throw truncatedAt(size, offset + length);
-      };
-      let pos = 0;
-      while (pos + 512 <= size) {
-        const found = walk.block(window.bytes(pos, 512), pos);
-        if (found.kind === "zero") {
-          pos += 512;
-          continue;
-        }
-        if (found.kind === "record") {
-          needs(found.dataOffset, found.size);
-          walk.record(window.bytes(found.dataOffset, found.size));
-          pos = found.dataOffset + padded(found.size);
-          continue;
-        }
-        const info = found.info;
+      for (const info of plainEntries(handle.fd, size)) {
         const path = this.#samplePath(shard, info, tally, seen);
-        // Every entry's data must be there, sample or not (as in a gzip'd shard's walk, tar-entries.ts).
-        if (info.type !== "directory") needs(info.dataOffset, info.size);
-        if (path !== undefined) {
-          if (slot === undefined || info.dataOffset + info.size - base > slot.data.length || count >= slot.maxSamples) {
-            const full = take();
-            if (full !== undefined) yield full;
-            slot = await context.acquireSlot(info.size);
-            base = info.dataOffset;
-          }
-          slot.bounds[2 * count] = info.dataOffset - base;
-          slot.bounds[2 * count + 1] = info.dataOffset - base + info.size;
-          end = info.dataOffset + info.size;
-          ordinals.push(shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++);
-          if (context.withIds) ids.push(`${shard.idPrefix}/${path}`);
-          count++;
+        if (path === undefined) continue;
+        if (slot === undefined || info.dataOffset + info.size - base > slot.data.length || count >= slot.maxSamples) {
+          const full = take();
+          if (full !== undefined) yield full;
+          slot = await context.acquireSlot(info.size);
+          base = info.dataOffset;
         }
-        // As tar-stream: a directory entry has no data, whatever its size field says.
-        pos = info.type === "directory" ? info.dataOffset : info.dataOffset + padded(info.size);
+        slot.bounds[2 * count] = info.dataOffset - base;
+        slot.bounds[2 * count + 1] = info.dataOffset - base + info.size;
+        end = info.dataOffset + info.size;
+        ordinals.push(shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++);
+        if (context.withIds) ids.push(`${shard.idPrefix}/${path}`);
+        count++;
       }
-      if (pos < size) throw trailingBytes(size - pos);
       const last = take();
       if (last !== undefined) yield last;
     } finally {
@@ -300,67 +277,235 @@ export class TarSource implements SampleSource {
     }
   }
 
-  /** One sample per WebDataset key (plain or gzip'd shard). */
+  /**
+   * One sample per WebDataset key, streamed (a gzip'd shard, or any shard
+   * for a reader other than the hashing engine): each key's members are
+   * copied out of the stream and framed into a slot (webdataset-sample.ts).
+   */
   async *#groupedBatches(shard: ShardFile, shardIndex: number, gzip: boolean, context: BatchContext, tally: ShardTally): AsyncGenerator<SampleBatch> {
     const seen = new Set<string>();
-    const finishedKeys = new Set<string>();
+    const keys = new KeyGroups<Uint8Array>(shard);
     const packer = new SegmentPacker(context);
-    let key: string | undefined;
-    let members: KeyMember[] = [];
-    const flush = async function* (): AsyncGenerator<SampleBatch> {
-      if (key === undefined) return;
+    const add = async function* (group: KeyGroup<Uint8Array>): AsyncGenerator<SampleBatch> {
+      const members = group.members.map((m) => ({ extension: m.extension, data: m.item }));
       const length = groupedLength(members);
       const full = await packer.reserve(length);
       if (full !== undefined) yield full;
       writeGrouped(members, packer.data, packer.fill);
-      packer.commit(length, shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++, `${shard.idPrefix}/${key}`);
-      finishedKeys.add(key);
-      key = undefined;
-      members = [];
+      packer.commit(length, shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++, `${shard.idPrefix}/${group.key}`);
     };
     try {
       for await (const { info, data } of tarEntriesWithData(shard.absolutePath, gzip)) {
         const path = this.#samplePath(shard, info, tally, seen);
         if (path === undefined) continue;
-        const split = splitKey(path);
-        if (split === undefined) {
-          throw new SourceError(
-            `${shard.idPrefix}/${path}`,
-            `${shard.idPrefix}: member ${path} has no extension, so it has no WebDataset key. --group-by-key needs key.ext names (000123.jpg, 000123.txt); ` +
-              `leave it out with --exclude or hash members one by one (without --group-by-key).`,
-          );
-        }
-        if (split.key !== key) {
-          yield* flush();
-          if (finishedKeys.has(split.key)) {
-            throw new SourceError(
-              `${shard.idPrefix}/${path}`,
-              `${shard.idPrefix}: the files of key ${split.key} are not consecutive (${path} comes after other keys). ` +
-                `WebDataset shards keep a key's files together: repack the shard sorted by name (tar --sort=name).`,
-            );
-          }
-          key = split.key;
-        }
-        if (members.some((m) => m.extension === split.extension)) {
-          throw new SourceError(`${shard.idPrefix}/${path}`, `${shard.idPrefix}: key ${split.key} has two .${split.extension} files. Repack the shard with one file per extension and key.`);
-        }
+        // The key's rules first, then the data (as the in-place walk: its data is checked after the entry is seen).
         const bytes = new Uint8Array(info.size);
+        const done = keys.add(path, keys.split(path), bytes);
         let got = 0;
         for await (const chunk of data) {
-          if (got + chunk.length > info.size) throw new DatatraceError(`member ${path} holds more bytes than its header says`);
           bytes.set(chunk, got);
           got += chunk.length;
         }
-        if (got !== info.size) throw new DatatraceError(`member ${path} ends after ${got} of ${info.size} bytes`);
-        members.push({ extension: split.extension, data: bytes });
+        if (done !== undefined) yield* add(done);
       }
-      yield* flush();
-      const last = packer.take();
-      if (last !== undefined) yield last;
+      const last = keys.end();
+      if (last !== undefined) yield* add(last);
+      const full = packer.take();
+      if (full !== undefined) yield full;
     } finally {
       packer.release();
     }
   }
+
+  /**
+   * One sample per WebDataset key of a plain shard, for the hashing engine:
+   * the main thread walks the headers in place (as for one sample per
+   * member) and hands each worker runs of keys as `file-groups` batches, the
+   * members' file ranges with their framing; the worker reads and hashes
+   * them without the copies of the streamed path (measured,
+   * bench/sources.bench.ts).
+   */
+  async *#groupedFileBatches(shard: ShardFile, shardIndex: number, context: BatchContext, tally: ShardTally): AsyncGenerator<SampleBatch> {
+    const handle = await openSourceFile(shard.absolutePath, shard.idPrefix);
+    const seen = new Set<string>();
+    const keys = new KeyGroups<{ start: number; end: number }>(shard);
+    let slot: BatchSlot | undefined;
+    let base = 0; // file offset where the batch's first key starts
+    let parts: number[] = [];
+    let partEnds: number[] = [];
+    let framing: Uint8Array[] = [];
+    let framingEnds: number[] = [];
+    let framingLength = 0;
+    let ordinals: number[] = [];
+    let ids: string[] = [];
+    let file: FileIdentity = { dev: 0, ino: 0 };
+    const take = (): SampleBatch | undefined => {
+      const full = slot;
+      slot = undefined;
+      if (full === undefined) return undefined;
+      const batch: SampleBatch = {
+        kind: "file-groups",
+        slot: full,
+        path: shard.absolutePath,
+        file,
+        count: partEnds.length,
+        ordinals: Float64Array.from(ordinals),
+        ids: context.withIds ? ids : null,
+        parts: Float64Array.from(parts),
+        partEnds: Uint32Array.from(partEnds),
+        framing: Buffer.concat(framing, framingLength),
+        framingEnds: Uint32Array.from(framingEnds),
+      };
+      parts = [];
+      partEnds = [];
+      framing = [];
+      framingEnds = [];
+      framingLength = 0;
+      ordinals = [];
+      ids = [];
+      return batch;
+    };
+    const add = async function* (group: KeyGroup<{ start: number; end: number }>): AsyncGenerator<SampleBatch> {
+      const start = Math.min(...group.members.map((m) => m.item.start));
+      const end = Math.max(...group.members.map((m) => m.item.end));
+      if (slot === undefined || (partEnds.length > 0 && end - base > slot.data.length) || partEnds.length >= slot.maxSamples) {
+        const full = take();
+        if (full !== undefined) yield full;
+        slot = await context.acquireSlot();
+        base = start;
+      }
+      for (const m of inKeyOrder(group.members)) {
+        const bytes = memberFraming(m.extension, m.item.end - m.item.start);
+        framing.push(bytes);
+        framingLength += bytes.length;
+        framingEnds.push(framingLength);
+        parts.push(m.item.start, m.item.end);
+      }
+      partEnds.push(parts.length / 2);
+      ordinals.push(shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++);
+      if (context.withIds) ids.push(`${shard.idPrefix}/${group.key}`);
+    };
+    try {
+      const { size, dev, ino } = await handle.stat();
+      file = { dev, ino };
+      for (const info of plainEntries(handle.fd, size)) {
+        const path = this.#samplePath(shard, info, tally, seen);
+        if (path === undefined) continue;
+        const done = keys.add(path, keys.split(path), { start: info.dataOffset, end: info.dataOffset + info.size });
+        if (done !== undefined) yield* add(done);
+      }
+      const last = keys.end();
+      if (last !== undefined) yield* add(last);
+      const full = take();
+      if (full !== undefined) yield full;
+    } finally {
+      if (slot !== undefined) context.releaseSlot(slot);
+      await handle.close();
+    }
+  }
+}
+
+/** One WebDataset key and its members (any payload: bytes, or file ranges), in archive order. */
+interface KeyGroup<T> {
+  readonly key: string;
+  readonly members: ReadonlyArray<{ readonly extension: string; readonly item: T }>;
+}
+
+/**
+ * The `--group-by-key` rules over a shard's sample members in archive
+ * order: every member has a key (a dot in its file name), a key's members
+ * are consecutive, and a key has one member per extension.
+ */
+class KeyGroups<T> {
+  readonly #shard: ShardFile;
+  readonly #finished = new Set<string>();
+  #key: string | undefined;
+  #members: Array<{ extension: string; item: T }> = [];
+
+  constructor(shard: ShardFile) {
+    this.#shard = shard;
+  }
+
+  /** The member's key and extension; refuses a member without one. */
+  split(path: string): { key: string; extension: string } {
+    const split = splitKey(path);
+    if (split === undefined) {
+      throw new SourceError(
+        `${this.#shard.idPrefix}/${path}`,
+        `${this.#shard.idPrefix}: member ${path} has no extension, so it has no WebDataset key. --group-by-key needs key.ext names (000123.jpg, 000123.txt); ` +
+          `leave it out with --exclude or hash members one by one (without --group-by-key).`,
+      );
+    }
+    return split;
+  }
+
+  /** Adds the next member; returns the previous key's group when this member starts another key. */
+  add(path: string, split: { key: string; extension: string }, item: T): KeyGroup<T> | undefined {
+    let done: KeyGroup<T> | undefined;
+    if (split.key !== this.#key) {
+      done = this.end();
+      if (this.#finished.has(split.key)) {
+        throw new SourceError(
+          `${this.#shard.idPrefix}/${path}`,
+          `${this.#shard.idPrefix}: the files of key ${split.key} are not consecutive (${path} comes after other keys). ` +
+            `WebDataset shards keep a key's files together: repack the shard sorted by name (tar --sort=name).`,
+        );
+      }
+      this.#key = split.key;
+    }
+    if (this.#members.some((m) => m.extension === split.extension)) {
+      throw new SourceError(
+        `${this.#shard.idPrefix}/${path}`,
+        `${this.#shard.idPrefix}: key ${split.key} has two .${split.extension} files. Repack the shard with one file per extension and key.`,
+      );
+    }
+    this.#members.push({ extension: split.extension, item });
+    return done;
+  }
+
+  /** The last key's group, if any; the key is then finished. */
+  end(): KeyGroup<T> | undefined {
+    if (this.#key === undefined) return undefined;
+    const group = { key: this.#key, members: this.#members };
+    this.#finished.add(this.#key);
+    this.#key = undefined;
+    this.#members = [];
+    return group;
+  }
+}
+
+/**
+ * The entries of a plain shard, walked in place: each header read through a
+ * small window (tar-headers.ts), member data never read. An entry's data
+ * must lie within the file, sample or not, checked after the caller has
+ * seen the entry (as the streamed walk of tar-entries.ts does).
+ */
+function* plainEntries(fd: number, size: number): Generator<TarEntryInfo> {
+  const walk = new TarHeaderWalk();
+  const window = new FileWindow(fd, size);
+  const needs = (offset: number, length: number): void => {
+    if (offset + length > size) throw truncatedAt(size, offset + length);
+  };
+  let pos = 0;
+  while (pos + 512 <= size) {
+    const found = walk.block(window.bytes(pos, 512), pos);
+    if (found.kind === "zero") {
+      pos += 512;
+      continue;
+    }
+    if (found.kind === "record") {
+      needs(found.dataOffset, found.size);
+      walk.record(window.bytes(found.dataOffset, found.size));
+      pos = found.dataOffset + padded(found.size);
+      continue;
+    }
+    const info = found.info;
+    yield info;
+    // As tar-stream: a directory entry has no data, whatever its size field says.
+    if (info.type !== "directory") needs(info.dataOffset, info.size);
+    pos = info.type === "directory" ? info.dataOffset : info.dataOffset + padded(info.size);
+  }
+  if (pos < size) throw trailingBytes(size - pos);
 }
 
 async function isGzip(shard: ShardFile): Promise<boolean> {

@@ -34,6 +34,25 @@ export function splitKey(path: string): { key: string; extension: string } | und
 
 const encoder = new TextEncoder();
 
+/** The bytes written before one member's data: u32 BE length of the extension ‖ extension (UTF-8) ‖ u64 BE length of the data. */
+export function memberFraming(extension: string, dataLength: number): Uint8Array {
+  const ext = encoder.encode(extension);
+  const out = new Uint8Array(4 + ext.length + 8);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, ext.length, false);
+  out.set(ext, 4);
+  view.setBigUint64(4 + ext.length, BigInt(dataLength), false);
+  return out;
+}
+
+/** A key's members in the sample's order: by extension, byte-wise order of the UTF-8 bytes. */
+export function inKeyOrder<T extends { readonly extension: string }>(members: readonly T[]): T[] {
+  return members
+    .map((m) => ({ m, ext: encoder.encode(m.extension) }))
+    .sort((a, b) => Buffer.compare(a.ext, b.ext))
+    .map(({ m }) => m);
+}
+
 /** The canonical bytes' length for these members (see the module doc). */
 export function groupedLength(members: readonly KeyMember[]): number {
   let total = 0;
@@ -43,17 +62,11 @@ export function groupedLength(members: readonly KeyMember[]): number {
 
 /** Writes the canonical bytes of a key's members into `out` at `at`; returns the bytes written. */
 export function writeGrouped(members: readonly KeyMember[], out: Uint8Array, at: number): number {
-  const encoded = members.map((m) => ({ ext: encoder.encode(m.extension), data: m.data }));
-  encoded.sort((a, b) => Buffer.compare(a.ext, b.ext));
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let o = at;
-  for (const { ext, data } of encoded) {
-    view.setUint32(o, ext.length, false);
-    o += 4;
-    out.set(ext, o);
-    o += ext.length;
-    view.setBigUint64(o, BigInt(data.length), false);
-    o += 8;
+  for (const { extension, data } of inKeyOrder(members)) {
+    const framing = memberFraming(extension, data.length);
+    out.set(framing, o);
+    o += framing.length;
     out.set(data, o);
     o += data.length;
   }

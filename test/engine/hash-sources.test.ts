@@ -125,6 +125,42 @@ describe("hashSources", () => {
     expect(error.message).to.match(/the file was replaced while it was being hashed; rerun/u);
   });
 
+  it("hashes file-groups samples (WebDataset keys) as their framing and file ranges, runs read at once and a sample larger than a read piece in pieces, in a worker and in this thread", async () => {
+    const file = path.join(dir, "groups.bin");
+    const bytes = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + (i >> 9)) & 0xff;
+    writeFileSync(file, bytes);
+    const { dev, ino } = statSync(file);
+    // Sample 0: parts [100, 300) then [0, 50) (extension order need not be file order); sample 1: [400, 500);
+    // sample 2: [600, 600 + 1.5 MiB) (larger than a 1 MiB read piece) then [2_700_000, 2_700_010); sample 3: no parts.
+    const ranges = [[100, 300], [0, 50], [400, 500], [600, 600 + 1.5 * 1024 * 1024], [2_700_000, 2_700_010]];
+    const framings = ["a", "bb", "", "ccc", "d"].map((f) => Buffer.from(f));
+    const message = {
+      kind: "file-groups",
+      path: file,
+      file: { dev, ino },
+      count: 4,
+      parts: Float64Array.from(ranges.flat()),
+      partEnds: Uint32Array.from([2, 3, 5, 5]),
+      framing: Buffer.concat(framings),
+      framingEnds: Uint32Array.from(framings.map((_, j) => framings.slice(0, j + 1).reduce((a, f) => a + f.length, 0))),
+    } as const;
+    const sample = (parts: number[]): Buffer => Buffer.concat(parts.flatMap((j) => [framings[j]!, bytes.subarray(ranges[j]![0], ranges[j]![1])]));
+    const expected = [sample([0, 1]), sample([2]), sample([3, 4]), Buffer.alloc(0)];
+    const digests = new Uint8Array(32 * 4);
+    expect(hashBatch(message, digests)).to.equal(expected.reduce((a, b) => a + b.length, 0));
+    expect([0, 1, 2, 3].map((i) => Buffer.from(digests.subarray(32 * i, 32 * i + 32)).toString("hex"))).to.deep.equal(expected.map((e) => sha256Hex(e)));
+    const pool = HashWorkerPool.start({ threads: 1 });
+    try {
+      const slot = await pool.acquireSlot();
+      const batch = { ...message, slot, ordinals: new Float64Array(4), ids: null };
+      await pool.hash(batch, slot);
+      expect(Buffer.from(slot.digests.subarray(0, 128))).to.deep.equal(Buffer.from(digests));
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("hashes a file larger than the streaming threshold in chunks", async function () {
     this.timeout(20_000);
     const big = Buffer.alloc(64 * 1024 * 1024 + 5, 7);

@@ -2,7 +2,8 @@
  * One tar walk for every shard: a plain shard is walked in place
  * (tar-source.ts), a gzip'd one streamed (tar-entries.ts), both through the
  * same header walk (tar-headers.ts). These tests hash the same archive plain
- * and gzip'd and expect the same samples, or the same refusal: on archives
+ * and gzip'd, per member and per key, and expect the same samples, or the
+ * same refusal: on archives
  * written by Python's tarfile (pax, GNU, ustar: long names, directories,
  * symbolic and hard links) and by the system tar, on seeded corruptions of
  * their headers, and on a crafted shard that tar-stream's `extract` (the
@@ -40,11 +41,11 @@ function header(name: string, size: number | "null", type: string): Uint8Array {
   return block;
 }
 
-/** Hashes one shard per member; id (shard name normalized to x.tar) → SHA-256 hex, or the refusal's reason. */
-async function outcome(file: string): Promise<string> {
+/** Hashes one shard per member (or per key); its ids (shard name normalized to x.tar) and SHA-256 hex, or the refusal's reason. */
+async function outcome(file: string, groupByKey: boolean): Promise<string> {
   try {
     const ids: string[] = [];
-    const sources = await openSources([file], { baseDir: path.dirname(file), kind: "tar", includeHidden: true });
+    const sources = await openSources([file], { baseDir: path.dirname(file), kind: "tar", includeHidden: !groupByKey, groupByKey });
     await hashSources(sources, {
       threads: 0,
       onBatch: (h) => {
@@ -69,11 +70,16 @@ describe("sources: one tar walk, plain or gzip'd", function () {
   beforeEach(() => ({ dir, cleanup } = tempDir("tar-entries")));
   afterEach(() => cleanup());
 
-  /** Writes `bytes` as x.tar and as x.tar.gz; returns both outcomes. */
+  /**
+   * Writes `bytes` as x.tar and as x.tar.gz; returns both outcomes, per
+   * member and, joined after them, per key (`--group-by-key`: the plain
+   * shard read by the workers from the file, the gzip'd one streamed).
+   */
   async function both(bytes: Uint8Array): Promise<{ plain: string; gzip: string }> {
     writeFileSync(path.join(dir, "x.tar"), bytes);
     writeFileSync(path.join(dir, "x.tar.gz"), gzipSync(bytes, { level: 1 }));
-    return { plain: await outcome(path.join(dir, "x.tar")), gzip: await outcome(path.join(dir, "x.tar.gz")) };
+    const of = async (file: string): Promise<string> => `${await outcome(file, false)}\n--- per key ---\n${await outcome(file, true)}`;
+    return { plain: await of(path.join(dir, "x.tar")), gzip: await of(path.join(dir, "x.tar.gz")) };
   }
 
   it("refuses, plain or gzip'd, a pax record whose size decodes as null, on a shard crafted so that tar-stream's extract read other members (b.txt, fake.txt)", async () => {
@@ -92,7 +98,8 @@ describe("sources: one tar walk, plain or gzip'd", function () {
       new Uint8Array(1000),
     ]);
     const { plain, gzip } = await both(archive);
-    expect({ plain, gzip }).to.deep.equal({ plain: "refused: Cannot read shard x.tar: Invalid header", gzip: "refused: Cannot read shard x.tar: Invalid header" });
+    const refusal = "refused: Cannot read shard x.tar: Invalid header\n--- per key ---\nrefused: Cannot read shard x.tar: Invalid header";
+    expect({ plain, gzip }).to.deep.equal({ plain: refusal, gzip: refusal });
     for (const file of ["x.tar", "x.tar.gz"]) {
       const names: string[] = [];
       const error = await (async () => {
@@ -136,7 +143,7 @@ describe("sources: one tar walk, plain or gzip'd", function () {
     let mutations = 0;
     for (const [label, archive] of archives) {
       const whole = await both(archive);
-      expect(whole.plain, `${label}: hashed`).to.not.match(/^refused/u);
+      expect(whole.plain, `${label}: hashed`).to.not.match(/^refused/mu);
       expect(whole.gzip, label).to.equal(whole.plain);
       // Header blocks: every 512-byte block a walk reads as a header or record (not member data).
       const headerBlocks: number[] = [];
