@@ -179,7 +179,7 @@ async function main(): Promise<void> {
     );
   }
 
-  console.log("\n## 7. Published formats: 1 GB WebDataset shard, 1 GB Parquet image column (vs the same bytes hashed in memory)");
+  console.log("\n## 7. Published formats: 1 GB WebDataset shard (plain, gzip'd, per key), 1 GB Parquet image column (vs the same bytes hashed in memory)");
   await measureSourceFormats((what, figure, target, met) => row(what, figure, target, met));
 
   console.log(`\n## Summary (load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")})\n`);

@@ -1,6 +1,6 @@
 /**
  * Published-format sources benchmark (run: `npx tsx bench/sources.bench.ts`;
- * also section 6 of bench/all.bench.ts). Each figure is printed with its
+ * also section 7 of bench/all.bench.ts). Each figure is printed with its
  * ratio to the physical limit measured in the same run: hashing the same
  * sample bytes already in memory, through the same worker pool, with the
  * same thread count and slot size.

@@ -7,11 +7,15 @@
  * `groupByKey`, every WebDataset key is one sample (webdataset-sample.ts),
  * id `<shard>/<key>`. Which entries are samples: tar-members.ts.
  *
- * Plain shards: the main thread walks the headers with tar-stream's header
- * codec (tar-headers.ts, measured) and the hashing workers read the members'
- * byte ranges themselves (`file-segments` batches); gzip'd shards, and grouped keys, are streamed through the
- * same header walk (tar-entries.ts) and copied into the slots. A split run (`--part i/n`) takes a
- * contiguous share of the shards: parts are whole shards.
+ * Plain shards: the main thread walks the headers in place with tar-stream's
+ * header codec (plainEntries, tar-headers.ts) and, for the hashing engine,
+ * the workers read the bytes themselves: each member's range
+ * (`file-segments`) or, with `groupByKey`, each key's members with their
+ * framing (`file-groups`); other readers get the members read into slots
+ * (`segments`). Gzip'd shards (and keys of plain ones, for readers other
+ * than the engine) are streamed through the same header walk
+ * (tar-entries.ts) and copied into the slots. A split run (`--part i/n`) takes a contiguous
+ * share of the shards: parts are whole shards.
  *
  * Ordinals (the order of ids sharing a hash): shard index × 2^32 + position
  * of the sample in its shard.
