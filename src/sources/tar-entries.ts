@@ -19,7 +19,7 @@ import type { Readable } from "node:stream";
 
 import { gunzipFile } from "./source-file.js";
 import { TarHeaderWalk, type TarEntryInfo } from "./tar-headers.js";
-import { DatatraceError } from "../errors/index.js";
+import { DatatraceError, InternalError } from "../errors/index.js";
 
 export type { TarEntryInfo } from "./tar-headers.js";
 
@@ -140,7 +140,8 @@ export async function* tarEntriesWithData(file: string, gzip: boolean): AsyncGen
       let started = false;
       const data: AsyncIterable<Uint8Array> = {
         [Symbol.asyncIterator]: () => {
-          if (started) throw new DatatraceError(`the data of tar member ${info.name} can be read once`);
+          // Once, and only while this is the current entry (after it, the stream is at the next one's bytes).
+          if (started || bytes.position !== info.dataOffset) throw new InternalError(`the data of tar member ${info.name} can be read once, before the next entry`);
           started = true;
           return bytes.run(size);
         },

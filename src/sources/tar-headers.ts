@@ -83,28 +83,51 @@ export class TarHeaderWalk {
   #longPath: string | null = null;
   #longLinkPath: string | null = null;
   #recordType: string | null = null;
+  /** Set at the first zero block, the end-of-archive marker: only zero blocks may follow. */
+  #ended = false;
 
-  /** Decodes the 512-byte `block` found at file offset `offset`. Throws tar-stream's error for a bad header. */
+  /** Decodes the 512-byte `block` found at file offset `offset`. Throws tar-stream's error, or ours (see {@link refuse}), for a bad header. */
   block(block: Uint8Array, offset: number): TarBlock {
+    if (this.#ended) {
+      if (!isZeroBlock(block)) {
+        refuse("data after the end-of-archive marker (a zero block), where tar readers stop; repack the shard so that it ends there");
+      }
+      return { kind: "zero" };
+    }
+    checkNumericFields(block);
+    if (block[156] === 0x4e) refuse("an old GNU 'N' (names) entry");
     const header = decodeRegularFile(block) ?? codec.decode(block, "utf-8", false);
-    if (header === null) return { kind: "zero" };
+    if (header === null) {
+      // tar-stream reads any block whose checksum sums as spaces as the end; tar readers, only an all-zero one.
+      if (!isZeroBlock(block)) refuse("a header whose checksum field alone is set");
+      this.#ended = true;
+      return { kind: "zero" };
+    }
+    checkNames(block, header.type ?? null);
     const type = header.type as string | null;
     if (type === "pax-header" || type === "pax-global-header" || type === "gnu-long-path" || type === "gnu-long-link-path") {
       // A null size (see below) is refused too: extract kept such a record pending and later swallowed bytes after a member as it.
       if (typeof header.size !== "number" || !(header.size >= 0)) throw new DatatraceError("Invalid header");
       if (header.size > MAX_RECORD_BYTES) throw new DatatraceError("Header exceeds max size");
+      // Two records for one member: tar readers disagree on which wins (Python's tarfile the first, GNU tar and tar-stream the last).
+      if ((type === "pax-header" && this.#pax !== null) || (type === "gnu-long-path" && this.#longPath !== null) || (type === "gnu-long-link-path" && this.#longLinkPath !== null)) {
+        refuse(`two ${type} records before one member`);
+      }
       this.#recordType = type;
       return { kind: "record", size: header.size, dataOffset: offset + 512 };
     }
     let name = header.name;
     let linkname = header.linkname ?? null;
-    let size = header.size;
+    let size: number | null = header.size;
+    let entryType: Header["type"] | null = header.type ?? null;
     if (this.#longPath !== null) name = this.#longPath;
     if (this.#longLinkPath !== null) linkname = this.#longLinkPath;
     if (this.#pax !== null) {
-      if (this.#pax.path) name = this.#pax.path;
-      if (this.#pax.linkpath) linkname = this.#pax.linkpath;
-      if (this.#pax.size) size = parseInt(this.#pax.size, 10);
+      if (this.#pax.path !== undefined) name = this.#pax.path;
+      if (this.#pax.linkpath !== undefined) linkname = this.#pax.linkpath;
+      if (this.#pax.size !== undefined) size = Number(this.#pax.size);
+      // GNU tar's sparse files in pax format: a regular type, but the stored bytes are a sparse map and the data blocks.
+      if (Object.keys(this.#pax).some((key) => key.startsWith("GNU.sparse."))) entryType = null;
     }
     this.#longPath = null;
     this.#longLinkPath = null;
@@ -112,27 +135,149 @@ export class TarHeaderWalk {
     // tar-stream's own test is `!(size >= 0)`, which a null size (a base-256 size field whose first byte is
     // neither 0x80 nor 0xff) passes; its extract then never ended that entry. Refused.
     if (typeof size !== "number" || !(size >= 0)) throw new DatatraceError("Invalid header");
-    return { kind: "entry", info: { name, type: header.type ?? null, size, dataOffset: offset + 512, linkname } };
+    // What tar readers read differently from tar-stream, refused rather than read one way:
+    if ((entryType === "file" || entryType === "contiguous-file") && name.endsWith("/")) refuse(`a file entry named like a directory (${name})`);
+    if (size > 0 && entryType !== null && entryType !== "file" && entryType !== "contiguous-file") refuse(`a ${entryType} entry with ${size} data bytes (${name})`);
+    return { kind: "entry", info: { name, type: entryType, size, dataOffset: offset + 512, linkname } };
   }
 
   /** Takes the data of the record announced by the last {@link block}. */
   record(data: Uint8Array): void {
     switch (this.#recordType) {
       case "gnu-long-path":
-        this.#longPath = codec.decodeLongPath(data, "utf-8");
+        if (this.#pax?.path !== undefined) refuse("a GNU long name and a pax path for one member");
+        this.#longPath = longName(data);
         break;
       case "gnu-long-link-path":
-        this.#longLinkPath = codec.decodeLongPath(data, "utf-8");
+        if (this.#pax?.linkpath !== undefined) refuse("a GNU long link name and a pax linkpath for one member");
+        this.#longLinkPath = longName(data);
         break;
-      case "pax-global-header":
-        this.#paxGlobal = validatePax(codec.decodePax(data));
+      case "pax-global-header": {
+        const pax = decodePax(data);
+        // Tar readers apply a global record to every member after it, tar-stream only within later pax records: refuse what would tell them apart.
+        const framing = Object.keys(pax).filter((key) => key === "path" || key === "linkpath" || key === "size" || key.startsWith("GNU.sparse."));
+        if (framing.length > 0) refuse(`a pax global header setting ${framing.join(", ")}`);
+        this.#paxGlobal = this.#paxGlobal === null ? pax : { ...this.#paxGlobal, ...pax };
         break;
-      case "pax-header":
-        this.#pax = this.#paxGlobal === null ? validatePax(codec.decodePax(data)) : { ...this.#paxGlobal, ...validatePax(codec.decodePax(data)) };
+      }
+      case "pax-header": {
+        const pax = decodePax(data);
+        if (this.#longPath !== null && pax.path !== undefined) refuse("a GNU long name and a pax path for one member");
+        if (this.#longLinkPath !== null && pax.linkpath !== undefined) refuse("a GNU long link name and a pax linkpath for one member");
+        this.#pax = this.#paxGlobal === null ? pax : { ...this.#paxGlobal, ...pax };
         break;
+      }
     }
     this.#recordType = null;
   }
+}
+
+/**
+ * Throws the error for a header tar readers read differently from
+ * tar-stream (Python's tarfile, GNU tar): the walk refuses the shard rather
+ * than commit one reading of it.
+ */
+function refuse(what: string): never {
+  throw new DatatraceError(`Invalid tar header: ${what}`);
+}
+
+function isZeroBlock(block: Uint8Array): boolean {
+  for (let i = 0; i < 512; i++) if (block[i] !== 0) return false;
+  return true;
+}
+
+/** The header's numeric fields: (offset, length) of mode, uid, gid, size, mtime, checksum, devmajor, devminor. */
+const NUMERIC_FIELDS = [100, 8, 108, 8, 116, 8, 124, 12, 136, 12, 148, 8, 329, 8, 337, 8] as const;
+const FIELD_NAMES = ["mode", "uid", "gid", "size", "mtime", "checksum", "devmajor", "devminor"] as const;
+
+/**
+ * Every numeric field must read the same in every tar reader: base-256 (first
+ * byte 0x80 or 0xff), or spaces, octal digits, then only NULs and spaces
+ * (all NUL or all spaces is 0). tar-stream takes the longest octal prefix
+ * after skipping NULs, Python's tarfile cuts at the first NUL and accepts
+ * `_`, signs and `0o`: `0000001_750` is 1 byte to one and 1,000 to the other.
+ */
+function checkNumericFields(block: Uint8Array): void {
+  for (let f = 0; f < NUMERIC_FIELDS.length; f += 2) {
+    const start = NUMERIC_FIELDS[f]!;
+    const end = start + NUMERIC_FIELDS[f + 1]!;
+    const first = block[start]!;
+    if (first === 0x80 || first === 0xff) continue;
+    let i = start;
+    while (i < end && block[i] === 32) i++;
+    while (i < end && block[i]! >= 0x30 && block[i]! <= 0x37) i++;
+    while (i < end && (block[i] === 0 || block[i] === 32)) i++;
+    if (i !== end) refuse(`the ${FIELD_NAMES[f / 2]} field is not a plain octal number`);
+  }
+}
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Whether `[offset, offset + length)` up to its first NUL is valid UTF-8. */
+function validUtf8Field(block: Uint8Array, offset: number, length: number): boolean {
+  try {
+    STRICT_UTF8.decode(block.subarray(offset, nulAt(block, offset, length)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Names must be valid UTF-8 (tar-stream replaces invalid bytes, Python keeps
+ * them as surrogates), and a GNU-format header of a known type must not
+ * carry a ustar prefix (tar-stream ignores it there, Python prepends it; a
+ * GNU sparse header uses those bytes for its map, and is refused as such).
+ */
+function checkNames(block: Uint8Array, type: string | null): void {
+  if (!validUtf8Field(block, 0, 100) || !validUtf8Field(block, 157, 100)) refuse("a name that is not valid UTF-8");
+  const format = headerFormat(block);
+  if (format === "ustar" && !validUtf8Field(block, 345, 155)) refuse("a name that is not valid UTF-8");
+  if (format === "gnu" && type !== null) {
+    for (let i = 345; i < 500; i++) if (block[i] !== 0) refuse("a GNU-format header with a name prefix (or incremental fields)");
+  }
+}
+
+/** A GNU long name or link name record: valid UTF-8 up to its first NUL. */
+function longName(data: Uint8Array): string {
+  if (!validUtf8Field(data, 0, data.length)) refuse("a long name that is not valid UTF-8");
+  return codec.decodeLongPath(data, "utf-8");
+}
+
+/**
+ * A pax record set, strictly: `<length> <key>=<value>\n` records whose
+ * lengths add up exactly (NUL padding after the last one allowed), UTF-8
+ * keys and values, `size` in decimal digits only, `path` not empty, no
+ * `hdrcharset` other than UTF-8 and no NUL in a path. tar-stream's parser
+ * stops at the first record it cannot read and keeps a path with junk after
+ * a wrong length; Python's refuses both.
+ */
+function decodePax(data: Uint8Array): Record<string, string> {
+  const pax: Record<string, string> = {};
+  let at = 0;
+  while (at < data.length && data[at] !== 0) {
+    let space = at;
+    while (space < data.length && data[space]! >= 0x30 && data[space]! <= 0x39) space++;
+    if (space === at || data[space] !== 32) refuse("a pax record without a length");
+    const length = Number(STRICT_UTF8.decode(data.subarray(at, space)));
+    const end = at + length;
+    if (!(length > space - at + 1) || end > data.length || data[end - 1] !== 0x0a) refuse("a pax record whose length does not end it");
+    let text: string;
+    try {
+      text = STRICT_UTF8.decode(data.subarray(space + 1, end - 1));
+    } catch {
+      refuse("a pax record that is not valid UTF-8");
+    }
+    const equals = text.indexOf("=");
+    if (equals <= 0) refuse("a pax record without a key");
+    pax[text.slice(0, equals)] = text.slice(equals + 1);
+    at = end;
+  }
+  for (; at < data.length; at++) if (data[at] !== 0) refuse("bytes after the last pax record");
+  if (pax.size !== undefined && !(/^[0-9]+$/u.test(pax.size) && Number(pax.size) <= Number.MAX_SAFE_INTEGER)) refuse(`a pax size that is not a whole number of bytes (${pax.size})`);
+  if (pax.path === "") refuse("an empty pax path");
+  if (pax.hdrcharset !== undefined && pax.hdrcharset !== "ISO-IR 10646 2000 UTF-8") refuse(`a pax hdrcharset of ${pax.hdrcharset}`);
+  return validatePax(pax);
 }
 
 const UTF8 = new TextDecoder("utf-8", { ignoreBOM: true }); // as Buffer#toString: a BOM is kept

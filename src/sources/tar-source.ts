@@ -36,7 +36,6 @@ import { tarEntriesWithData, trailingBytes, truncatedAt, type TarEntryInfo } fro
 import { TarHeaderWalk } from "./tar-headers.js";
 import { classifyMember } from "./tar-members.js";
 import { groupedLength, inKeyOrder, memberFraming, splitKey, writeGrouped } from "./webdataset-sample.js";
-import { DatatraceError } from "../errors/index.js";
 
 /** Shard file names a directory source picks up. */
 export const TAR_SHARD_PATTERNS = ["*.tar", "*.tar.gz", "*.tgz"] as const;
@@ -48,6 +47,9 @@ const SHARD_ORDINAL_STRIDE = 2 ** 32;
 export function isTarName(fileName: string): boolean {
   return /\.(tar|tar\.gz|tgz)$/iu.test(fileName);
 }
+
+/** Members of a streamed shard up to this size are copied straight into a slot reserved at their header's size (the default slot size). */
+const STREAMED_DIRECT_BYTES = 4 * 1024 * 1024;
 
 /** Members of one shard, counted for the warnings. */
 interface ShardTally {
@@ -168,7 +170,7 @@ export class TarSource implements SampleSource {
       throw new SourceError(
         `${shard.idPrefix}/${info.name}`,
         `${shard.idPrefix}: member ${info.name} has a tar entry type that is not supported (a GNU sparse file, volume label or multi-volume part): ` +
-          `its stored bytes are not the file's content. Repack the shard without it (e.g. tar --format=pax, no --sparse).`,
+          `its stored bytes are not the file's content. Repack the shard without it, or without tar's --sparse option (GNU tar stores sparse files as a map and data blocks in every format).`,
       );
     }
     if (verdict.kind !== "sample") return undefined;
@@ -236,7 +238,9 @@ export class TarSource implements SampleSource {
         if (slot === undefined || info.dataOffset + info.size - base > slot.data.length || count >= slot.maxSamples) {
           const full = take();
           if (full !== undefined) yield full;
-          slot = await context.acquireSlot(info.size);
+          // The workers read a member from the file (1 MiB at a time): only a slot filled here needs its size, once the file is known to hold it.
+          if (context.readsInWorkers !== true && info.dataOffset + info.size > size) throw truncatedAt(size, info.dataOffset + info.size);
+          slot = await context.acquireSlot(context.readsInWorkers === true ? 0 : info.size);
           base = info.dataOffset;
         }
         slot.bounds[2 * count] = info.dataOffset - base;
@@ -262,16 +266,22 @@ export class TarSource implements SampleSource {
       for await (const { info, data } of tarEntriesWithData(shard.absolutePath, true)) {
         const path = this.#samplePath(shard, info, tally, seen);
         if (path === undefined) continue;
-        const full = await packer.reserve(info.size);
-        if (full !== undefined) yield full;
-        const at = packer.fill;
-        let got = 0;
-        for await (const chunk of data) {
-          if (got + chunk.length > info.size) throw new DatatraceError(`member ${path} holds more bytes than its header says`);
-          packer.data.set(chunk, at + got);
-          got += chunk.length;
+        if (info.size > STREAMED_DIRECT_BYTES) {
+          // A large member is read before memory of its size is taken: a header alone cannot make us allocate it.
+          const bytes = await readAll(data, info.size);
+          const full = await packer.reserve(bytes.length);
+          if (full !== undefined) yield full;
+          packer.data.set(bytes, packer.fill);
+        } else {
+          const full = await packer.reserve(info.size);
+          if (full !== undefined) yield full;
+          const at = packer.fill;
+          let got = 0;
+          for await (const chunk of data) {
+            packer.data.set(chunk, at + got);
+            got += chunk.length;
+          }
         }
-        if (got !== info.size) throw new DatatraceError(`member ${path} ends after ${got} of ${info.size} bytes`);
         packer.commit(info.size, shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++, `${shard.idPrefix}/${path}`);
       }
       const last = packer.take();
@@ -288,10 +298,10 @@ export class TarSource implements SampleSource {
    */
   async *#groupedBatches(shard: ShardFile, shardIndex: number, gzip: boolean, context: BatchContext, tally: ShardTally): AsyncGenerator<SampleBatch> {
     const seen = new Set<string>();
-    const keys = new KeyGroups<Uint8Array>(shard);
+    const keys = new KeyGroups<{ data: Uint8Array }>(shard);
     const packer = new SegmentPacker(context);
-    const add = async function* (group: KeyGroup<Uint8Array>): AsyncGenerator<SampleBatch> {
-      const members = group.members.map((m) => ({ extension: m.extension, data: m.item }));
+    const add = async function* (group: KeyGroup<{ data: Uint8Array }>): AsyncGenerator<SampleBatch> {
+      const members = group.members.map((m) => ({ extension: m.extension, data: m.item.data }));
       const length = groupedLength(members);
       const full = await packer.reserve(length);
       if (full !== undefined) yield full;
@@ -303,13 +313,9 @@ export class TarSource implements SampleSource {
         const path = this.#samplePath(shard, info, tally, seen);
         if (path === undefined) continue;
         // The key's rules first, then the data (as the in-place walk: its data is checked after the entry is seen).
-        const bytes = new Uint8Array(info.size);
-        const done = keys.add(path, keys.split(path), bytes);
-        let got = 0;
-        for await (const chunk of data) {
-          bytes.set(chunk, got);
-          got += chunk.length;
-        }
+        const member: { data: Uint8Array } = { data: new Uint8Array(0) };
+        const done = keys.add(path, keys.split(path), member);
+        member.data = await readAll(data, info.size);
         if (done !== undefined) yield* add(done);
       }
       const last = keys.end();
@@ -510,6 +516,26 @@ function* plainEntries(fd: number, size: number): Generator<TarEntryInfo> {
     pos = info.type === "directory" ? info.dataOffset : info.dataOffset + padded(info.size);
   }
   if (pos < size) throw trailingBytes(size - pos);
+}
+
+/**
+ * Every byte of an entry's data, in memory that grows with the bytes read:
+ * never more than twice what the stream held, whatever size the header
+ * claims (`sizeHint` only sizes the first buffer, up to 1 MiB).
+ */
+async function readAll(data: AsyncIterable<Uint8Array>, sizeHint: number): Promise<Uint8Array> {
+  let out = new Uint8Array(Math.min(sizeHint, 1024 * 1024));
+  let fill = 0;
+  for await (const chunk of data) {
+    if (fill + chunk.length > out.length) {
+      const bigger = new Uint8Array(Math.max(out.length * 2, fill + chunk.length));
+      bigger.set(out.subarray(0, fill));
+      out = bigger;
+    }
+    out.set(chunk, fill);
+    fill += chunk.length;
+  }
+  return out.subarray(0, fill);
 }
 
 async function isGzip(shard: ShardFile): Promise<boolean> {

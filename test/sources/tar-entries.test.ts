@@ -12,33 +12,119 @@
 import { expect } from "chai";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
+
+import { extract } from "tar-stream";
 
 import { hashSources } from "../../src/engine/hash-sources.js";
 import { openSources } from "../../src/sources/open-sources.js";
 import { tarEntriesWithData } from "../../src/sources/tar-entries.js";
 import { tempDir, writeTree } from "../fixtures/dataset-fixtures.js";
-import { pythonTar, seeded, systemTar } from "../fixtures/source-fixtures.js";
+import { python, pythonTar, seeded, systemTar } from "../fixtures/source-fixtures.js";
 
 const SEED = 2626;
 
-/** A tar header block, checksum included; `size` "null" writes a base-256 size field tar-stream decodes as null. */
-function header(name: string, size: number | "null", type: string): Uint8Array {
+interface HeaderFields {
+  /** A number, "null" (a base-256 size field tar-stream decodes as null) or the raw field bytes. */
+  size?: number | "null" | string;
+  type?: string;
+  mode?: string;
+  linkname?: string;
+  /** Bytes at 345: the ustar prefix, or what a GNU-format header must leave zero. */
+  at345?: string;
+  gnu?: boolean;
+}
+
+/** A tar header block, checksum included. */
+function header(name: string | Uint8Array, type: string, fields?: HeaderFields): Uint8Array;
+function header(name: string | Uint8Array, size: number | "null", type: string): Uint8Array;
+function header(name: string | Uint8Array, a: string | number, b: string | HeaderFields = {}): Uint8Array {
+  const fields: HeaderFields = typeof b === "string" ? { size: a as number | "null", type: b } : { type: a as string, ...b };
   const block = new Uint8Array(512);
-  const put = (text: string, at: number): void => block.set(new TextEncoder().encode(text), at);
+  const put = (text: string | Uint8Array, at: number): void => block.set(typeof text === "string" ? Buffer.from(text, "latin1") : text, at);
   put(name, 0);
-  put("0000644\0", 100);
+  put(fields.mode ?? "0000644\0", 100);
   put("0000000\0", 108);
   put("0000000\0", 116);
+  const size = fields.size ?? 0;
   if (size === "null") block[124] = 0xc2;
+  else if (typeof size === "string") put(size, 124);
   else put(`${size.toString(8).padStart(11, "0")}\0`, 124);
   put("00000000000\0", 136);
-  put(type, 156);
-  put("ustar\u000000", 257);
+  put(fields.type ?? "0", 156);
+  if (fields.linkname !== undefined) put(fields.linkname, 157);
+  put(fields.gnu === true ? "ustar  \0" : "ustar\u000000", 257);
+  if (fields.at345 !== undefined) put(fields.at345, 345);
   block.fill(32, 148, 156);
-  const sum = block.reduce((a, b) => a + b, 0);
+  const sum = block.reduce((x, y) => x + y, 0);
   put(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
   return block;
+}
+
+const padded = (data: Uint8Array): Uint8Array => Buffer.concat([data, new Uint8Array((512 - (data.length % 512)) % 512)]);
+const text = (value: string): Uint8Array => Buffer.from(value, "utf8");
+/** A member: header and padded data. */
+const member = (name: string, data: Uint8Array, fields: HeaderFields = {}): Uint8Array[] => [header(name, fields.type ?? "0", { ...fields, size: fields.size ?? data.length }), padded(data)];
+/** A pax ("x", "g") or GNU long-name ("L", "K", "N") record. */
+const record = (type: string, body: Uint8Array): Uint8Array[] => [header(type === "x" || type === "g" ? "PaxHeader" : "././@LongLink", type, { size: body.length }), padded(body)];
+/** A pax record body with correct lengths. */
+function pax(pairs: ReadonlyArray<readonly [string, string]>): Uint8Array {
+  let out = "";
+  for (const [key, value] of pairs) {
+    const rest = ` ${key}=${value}\n`;
+    const bytes = Buffer.byteLength(rest);
+    let digits = String(bytes).length;
+    while (String(bytes + digits).length !== digits) digits++;
+    out += `${bytes + digits}${rest}`;
+  }
+  return text(out);
+}
+const END = new Uint8Array(1024);
+const bytesOf = (n: number, fill = 0x41): Uint8Array => new Uint8Array(n).fill(fill);
+/** 1,024 bytes of data holding a valid header of `planted.txt` at 512: what one reader may take for a member. */
+const withPlanted = (): Uint8Array => Buffer.concat([bytesOf(512), header("planted.txt", "0", { size: 0 })]);
+
+/** Members as tar-stream's extract reads the archive: name and size, or its error (or "hung" after 2 s). */
+async function tarStreamReading(bytes: Uint8Array): Promise<string> {
+  const names: string[] = [];
+  const ex = extract();
+  const reading = (async (): Promise<string> => {
+    try {
+      Readable.from([Buffer.from(bytes)]).pipe(ex as unknown as NodeJS.WritableStream);
+      for await (const entry of ex) {
+        names.push(`${entry.header.name}:${entry.header.size}`);
+        for await (const chunk of entry as unknown as AsyncIterable<Buffer>) void chunk;
+      }
+      return names.join(",");
+    } catch (error) {
+      return `${names.join(",")} error: ${(error as Error).message}`;
+    }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const result = await Promise.race([reading, new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`${names.join(",")} hung`), 2000)))]);
+  clearTimeout(timer);
+  ex.destroy();
+  return result;
+}
+
+/** Members as Python's tarfile reads each archive: name and size, or its error. */
+function pythonReadings(files: readonly string[]): string[] {
+  const out = python(
+    `
+import json, sys, tarfile
+result = []
+for f in json.load(sys.stdin):
+    try:
+        with tarfile.open(f) as t:
+            result.append(",".join(f"{m.name}:{m.size}" for m in t))
+    except Exception as e:
+        result.append("error: " + type(e).__name__)
+print(json.dumps(result))
+`,
+    JSON.stringify(files),
+  );
+  return JSON.parse(out) as string[];
 }
 
 /** Hashes one shard per member (or per key); its ids (shard name normalized to x.tar) and SHA-256 hex, or the refusal's reason. */
@@ -98,7 +184,9 @@ describe("sources: one tar walk, plain or gzip'd", function () {
       new Uint8Array(1000),
     ]);
     const { plain, gzip } = await both(archive);
-    const refusal = "refused: Cannot read shard x.tar: Invalid header\n--- per key ---\nrefused: Cannot read shard x.tar: Invalid header";
+    // The size field is refused before tar-stream's decoder sees it (a base-256 marker must be 0x80 or 0xff).
+    const reason = "refused: Cannot read shard x.tar: Invalid tar header: the size field is not a plain octal number";
+    const refusal = `${reason}\n--- per key ---\n${reason}`;
     expect({ plain, gzip }).to.deep.equal({ plain: refusal, gzip: refusal });
     for (const file of ["x.tar", "x.tar.gz"]) {
       const names: string[] = [];
@@ -108,7 +196,7 @@ describe("sources: one tar walk, plain or gzip'd", function () {
         () => "accepted",
         (e: unknown) => (e as Error).message,
       );
-      expect({ file, names, error }).to.deep.equal({ file, names: [], error: "Invalid header" });
+      expect({ file, names, error }).to.deep.equal({ file, names: [], error: "Invalid tar header: the size field is not a plain octal number" });
     }
   });
 
@@ -171,5 +259,78 @@ describe("sources: one tar walk, plain or gzip'd", function () {
     }
     expect(refused, "mutations refused by both").to.be.greaterThan(20);
     expect(mutations - refused, "mutations both accepted").to.be.greaterThan(20);
+  });
+
+  it("refuses every shard that tar-stream and Python's tarfile read differently (each case checked to be read differently by both), plain or gzip'd", async () => {
+    const cases: ReadonlyArray<readonly [string, Uint8Array[], string]> = [
+      ["members after the end-of-archive marker", [...member("a.txt", bytesOf(10)), END, ...member("b.txt", bytesOf(10)), END], "data after the end-of-archive marker"],
+      ["one zero block between members", [...member("a.txt", bytesOf(10)), new Uint8Array(512), ...member("b.txt", bytesOf(10)), END], "data after the end-of-archive marker"],
+      ["an octal size with an underscore (1 byte or 1,000)", [header("a.txt", "0", { size: "0000001_750\0" }), withPlanted(), END], "the size field is not a plain octal number"],
+      ["an octal size after NULs", [header("a.txt", "0", { size: "\0\0\0\u00000001750\0" }), withPlanted(), END], "the size field is not a plain octal number"],
+      ["a mode that is not a number", [...member("a.txt", bytesOf(10)), ...member("b.txt", bytesOf(10), { mode: "zzzzzzz\0" }), END], "the mode field is not a plain octal number"],
+      ["a GNU-format header with a prefix", [...member("a.txt", bytesOf(10), { gnu: true, at345: "evil" }), END], "a GNU-format header with a name prefix"],
+      ["a regular entry named like a directory", [...member("d/", withPlanted(), { type: "\0" }), END], "a file entry named like a directory"],
+      ["a symbolic link with data", [...member("l", withPlanted(), { type: "2", linkname: "a.txt" }), ...member("a.txt", bytesOf(3)), END], "a symlink entry with 1024 data bytes"],
+      ["a directory with data", [...member("d", withPlanted(), { type: "5" }), END], "a directory entry with 1024 data bytes"],
+      ["two GNU long names for one member", [...record("L", text("aaa.txt\0")), ...record("L", text("bbb.txt\0")), ...member("c.txt", bytesOf(5)), END], "two gnu-long-path records"],
+      ["a pax path, then a second pax record", [...record("x", pax([["path", "aaa.txt"]])), ...record("x", pax([["mtime", "1"]])), ...member("c.txt", bytesOf(5)), END], "two pax-header records"],
+      ["a pax global path", [...record("g", pax([["path", "evil.txt"]])), ...member("c.txt", bytesOf(5)), END], "a pax global header setting path"],
+      ["a pax global size", [...record("g", pax([["size", "3"]])), ...member("c.txt", bytesOf(5)), END], "a pax global header setting size"],
+      ["a pax size with an underscore", [...record("x", pax([["size", "1_000"]])), header("a.txt", "0", { size: 0 }), withPlanted(), END], "a pax size that is not a whole number"],
+      ["a pax size in scientific notation", [...record("x", pax([["size", "1e3"]])), header("a.txt", "0", { size: 0 }), withPlanted(), END], "a pax size that is not a whole number"],
+      ["an empty pax path", [...record("x", pax([["path", ""]])), ...member("a.txt", bytesOf(5)), END], "an empty pax path"],
+      ["a pax GNU.sparse.name (GNU tar's sparse files in pax format)", [...record("x", pax([["GNU.sparse.name", "evil.txt"]])), ...member("a.txt", bytesOf(5)), END], "not supported (a GNU sparse file"],
+      ["a pax record shorter than its length says", [...member("z.txt", bytesOf(1)), ...record("x", text("99 path=evil.txt\n")), ...member("a.txt", bytesOf(5)), END], "a pax record whose length does not end it"],
+      ["an old GNU 'N' record", [...record("N", text("evil.txt\0")), ...member("a.txt", bytesOf(5)), END], "an old GNU 'N' (names) entry"],
+      ["a name that is not UTF-8", [...member("a\xff.t" as string, bytesOf(5)), END], "a name that is not valid UTF-8"],
+    ];
+    const files: string[] = [];
+    for (const [i, [, parts]] of cases.entries()) {
+      files.push(path.join(dir, `case${i}.tar`));
+      writeFileSync(files.at(-1)!, Buffer.concat(parts));
+    }
+    const python = pythonReadings(files);
+    for (const [i, [label, parts, reason]] of cases.entries()) {
+      const bytes = Buffer.concat(parts);
+      expect(await tarStreamReading(bytes), `${label}: tar-stream and Python's tarfile read it differently`).to.not.equal(python[i]);
+      const { plain, gzip } = await both(bytes);
+      expect(plain, label).to.match(/^refused: /u).and.include(reason);
+      expect(gzip, label).to.equal(plain);
+    }
+  });
+
+  it("takes no memory of the size a header claims before the data is there: a 3 GB member in a tiny truncated shard, plain or gzip'd, per member or per key", async () => {
+    const claim = 3 * 1024 * 1024 * 1024;
+    const bytes = Buffer.concat([header("big.jpg", "0", { size: claim }), bytesOf(4096)]);
+    writeFileSync(path.join(dir, "x.tar"), bytes);
+    writeFileSync(path.join(dir, "x.tar.gz"), gzipSync(bytes));
+    for (const file of ["x.tar", "x.tar.gz"]) {
+      for (const groupByKey of [false, true]) {
+        const before = process.memoryUsage().arrayBuffers;
+        let peak = before;
+        const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 1);
+        const result = await outcome(path.join(dir, file), groupByKey);
+        clearInterval(timer);
+        peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+        expect(result, `${file}${groupByKey ? " per key" : ""}`).to.match(/^refused: Cannot read shard x\.tar: Unexpected end of data/u);
+        expect(peak - before, `${file}${groupByKey ? " per key" : ""}: array buffer bytes taken`).to.be.lessThan(256 * 1024 * 1024);
+      }
+    }
+  });
+
+  it("refuses to read an entry's data once the walk has moved past it (it would be the next entry's bytes)", async () => {
+    writeFileSync(path.join(dir, "x.tar"), Buffer.concat([...member("a.txt", bytesOf(10, 0x41)), ...member("b.txt", bytesOf(10, 0x42)), END]));
+    const entries = tarEntriesWithData(path.join(dir, "x.tar"), false);
+    const first = (await entries.next()).value!;
+    const second = (await entries.next()).value!;
+    expect(second.info.name).to.equal("b.txt");
+    const late = await (async () => {
+      for await (const chunk of first.data) void chunk;
+    })().then(
+      () => "read",
+      (e: unknown) => (e as Error).message,
+    );
+    await entries.return(undefined);
+    expect(late).to.match(/the data of tar member a\.txt can be read once, before the next entry/u);
   });
 });
