@@ -17,6 +17,18 @@
  * both also means a shard is read the same way plain or gzip'd
  * (test/sources/tar-entries.test.ts).
  *
+ * Where tar readers disagree, the walk refuses the shard rather than commit
+ * one reading of it (an adversarial review built a case for each, and
+ * test/sources/tar-entries.test.ts checks that tar-stream and Python's
+ * tarfile read every one differently): data after the end-of-archive
+ * marker; numeric fields that are not plain octal or base-256; pax sizes
+ * not in decimal digits; two records for one member; pax global headers
+ * that set path, linkpath, size or GNU.sparse keys; links, devices,
+ * directories and FIFOs with data; regular entries named like directories;
+ * GNU-format headers with a prefix; type N; names and pax records that are
+ * not valid UTF-8 or malformed. GNU sparse files in pax format (GNU.sparse
+ * keys on a regular entry) get no type, so they are refused as sparse.
+ *
  * The common header, a regular file in ustar or GNU format with octal size
  * and checksum, is decoded by {@link decodeRegularFile}: tar-stream's own
  * steps for the fields the walk uses (name and prefix, size, checksum),
@@ -215,8 +227,12 @@ const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Whether `[offset, offset + length)` up to its first NUL is valid UTF-8. */
 function validUtf8Field(block: Uint8Array, offset: number, length: number): boolean {
+  const end = nulAt(block, offset, length);
+  let i = offset;
+  while (i < end && block[i]! < 0x80) i++;
+  if (i === end) return true; // ASCII, the common case: no decoding
   try {
-    STRICT_UTF8.decode(block.subarray(offset, nulAt(block, offset, length)));
+    STRICT_UTF8.decode(block.subarray(offset, end));
     return true;
   } catch {
     return false;
