@@ -263,7 +263,9 @@ function longName(data: Uint8Array): string {
 /**
  * A pax record set, strictly: `<length> <key>=<value>\n` records whose
  * lengths add up exactly (NUL padding after the last one allowed), UTF-8
- * keys and values, `size` in decimal digits only, `path` not empty, no
+ * keys, UTF-8 `path` and `linkpath` (other values, such as GNU tar's
+ * binary SCHILY.xattr.* ones, are kept as they decode), `size` in decimal
+ * digits only, `path` not empty, no
  * `hdrcharset` other than UTF-8 and no NUL in a path. tar-stream's parser
  * stops at the first record it cannot read and keeps a path with junk after
  * a wrong length; Python's refuses both.
@@ -278,15 +280,19 @@ function decodePax(data: Uint8Array): Record<string, string> {
     const length = Number(STRICT_UTF8.decode(data.subarray(at, space)));
     const end = at + length;
     if (!(length > space - at + 1) || end > data.length || data[end - 1] !== 0x0a) refuse("a pax record whose length does not end it");
-    let text: string;
-    try {
-      text = STRICT_UTF8.decode(data.subarray(space + 1, end - 1));
-    } catch {
-      refuse("a pax record that is not valid UTF-8");
-    }
-    const equals = text.indexOf("=");
+    const body = data.subarray(space + 1, end - 1);
+    const equals = body.indexOf(0x3d);
     if (equals <= 0) refuse("a pax record without a key");
-    pax[text.slice(0, equals)] = text.slice(equals + 1);
+    let key: string;
+    try {
+      key = STRICT_UTF8.decode(body.subarray(0, equals));
+    } catch {
+      refuse("a pax key that is not valid UTF-8");
+    }
+    // Names must be UTF-8 (tar readers decode them differently otherwise); other values may be binary (GNU tar's SCHILY.xattr.*).
+    const raw = body.subarray(equals + 1);
+    if ((key === "path" || key === "linkpath") && !validUtf8Field(raw, 0, raw.length)) refuse(`a pax ${key} that is not valid UTF-8`);
+    pax[key] = UTF8.decode(raw);
     at = end;
   }
   for (; at < data.length; at++) if (data[at] !== 0) refuse("bytes after the last pax record");

@@ -333,4 +333,17 @@ describe("sources: one tar walk, plain or gzip'd", function () {
     await entries.return(undefined);
     expect(late).to.match(/the data of tar member a\.txt can be read once, before the next entry/u);
   });
+
+  it("accepts binary pax values other than names, as GNU tar --xattrs writes them (SCHILY.xattr.*), reading the members as Python's tarfile does", async () => {
+    const value = Buffer.from([0xff, 0x00, 0x80, 0x62, 0x69, 0x6e]);
+    const rest = Buffer.concat([Buffer.from(" SCHILY.xattr.user.bin="), value, Buffer.from("\n")]);
+    const body = Buffer.concat([Buffer.from(String(rest.length + 2)), rest]);
+    const bytes = Buffer.concat([...record("x", body), ...member("000001.jpg", bytesOf(700)), ...member("000001.txt", text("a cat")), END]);
+    const { plain, gzip } = await both(bytes);
+    writeFileSync(path.join(dir, "xattr.tar"), bytes);
+    expect(pythonReadings([path.join(dir, "xattr.tar")])).to.deep.equal(["000001.jpg:700,000001.txt:5"]);
+    expect(plain).to.not.match(/refused/u);
+    expect(plain.split("\n").filter((line) => line.startsWith("x.tar/")).map((line) => line.split(" ")[0])).to.deep.equal(["x.tar/000001.jpg", "x.tar/000001.txt", "x.tar/000001"]);
+    expect(gzip).to.equal(plain);
+  });
 });
