@@ -80,12 +80,6 @@ class StreamBytes {
     for await (const part of this.run(length)) void part;
   }
 
-  /** Skips up to `length` bytes, fewer at the end of the stream. */
-  async skipUpTo(length: number): Promise<void> {
-    let left = length;
-    while (left > 0 && (await this.#more())) left -= this.#take(Math.min(left, this.#head.length)).length;
-  }
-
   /** Whether bytes remain in `#head`, pulling chunks while it is empty; false at the end of the stream. */
   async #more(): Promise<boolean> {
     while (this.#head.length === 0) {
@@ -121,7 +115,10 @@ export async function* tarEntriesWithData(file: string, gzip: boolean): AsyncGen
     for (;;) {
       const offset = bytes.position;
       const block = await bytes.read(512);
-      if (block.length === 0) return;
+      if (block.length === 0) {
+        walk.end();
+        return;
+      }
       if (block.length < 512) throw trailingBytes(block.length);
       const found = walk.block(block, offset);
       if (found.kind === "zero") continue;
@@ -130,7 +127,7 @@ export async function* tarEntriesWithData(file: string, gzip: boolean): AsyncGen
         const record = await bytes.read(found.size);
         if (record.length < found.size) throw truncatedAt(at + record.length, at + found.size);
         walk.record(record);
-        await bytes.skipUpTo(padded(found.size) - found.size);
+        await bytes.skip(padded(found.size) - found.size);
         continue;
       }
       const info = found.info;
@@ -147,9 +144,8 @@ export async function* tarEntriesWithData(file: string, gzip: boolean): AsyncGen
         },
       };
       yield { info, data };
-      // What the consumer left unread, then the padding (which, as for a plain shard, may be cut off by the end of the file).
-      await bytes.skip(end - bytes.position);
-      await bytes.skipUpTo(padded(size) - size);
+      // What the consumer left unread, then the padding (a shard cut inside it is truncated: tar readers refuse it).
+      await bytes.skip(end - bytes.position + padded(size) - size);
     }
   } finally {
     input.destroy();

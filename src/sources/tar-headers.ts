@@ -112,6 +112,7 @@ export class TarHeaderWalk {
     if (header === null) {
       // tar-stream reads any block whose checksum sums as spaces as the end; tar readers, only an all-zero one.
       if (!isZeroBlock(block)) refuse("a header whose checksum field alone is set");
+      this.end();
       this.#ended = true;
       return { kind: "zero" };
     }
@@ -151,6 +152,15 @@ export class TarHeaderWalk {
     if ((entryType === "file" || entryType === "contiguous-file") && name.endsWith("/")) refuse(`a file entry named like a directory (${name})`);
     if (size > 0 && entryType !== null && entryType !== "file" && entryType !== "contiguous-file") refuse(`a ${entryType} entry with ${size} data bytes (${name})`);
     return { kind: "entry", info: { name, type: entryType, size, dataOffset: offset + 512, linkname } };
+  }
+
+  /**
+   * The archive ends here (its end-of-archive marker, or the end of the
+   * file): refuses pax or long-name records left without their member
+   * (GNU tar ignores them, Python's tarfile fails).
+   */
+  end(): void {
+    if (this.#pax !== null || this.#longPath !== null || this.#longLinkPath !== null) refuse("a pax or long-name record with no member after it");
   }
 
   /** Takes the data of the record announced by the last {@link block}. */

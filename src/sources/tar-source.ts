@@ -169,7 +169,7 @@ export class TarSource implements SampleSource {
     if (verdict.kind === "unsupported") {
       throw new SourceError(
         `${shard.idPrefix}/${info.name}`,
-        `${shard.idPrefix}: member ${info.name} has a tar entry type that is not supported (a GNU sparse file, volume label or multi-volume part): ` +
+        `${shard.idPrefix}: member ${info.name} has a tar entry type that is not supported (a GNU sparse file, incremental dump directory, volume label or multi-volume part): ` +
           `its stored bytes are not the file's content. Repack the shard without it, or without tar's --sparse option (GNU tar stores sparse files as a map and data blocks in every format).`,
       );
     }
@@ -516,6 +516,9 @@ function* plainEntries(fd: number, size: number): Generator<TarEntryInfo> {
     pos = info.type === "directory" ? info.dataOffset : info.dataOffset + padded(info.size);
   }
   if (pos < size) throw trailingBytes(size - pos);
+  // The last member's padding cut off by the end of the file: a truncated shard, as tar readers say.
+  if (pos > size) throw truncatedAt(size, pos);
+  walk.end();
 }
 
 /**

@@ -258,7 +258,7 @@ describe("sources: one tar walk, plain or gzip'd", function () {
       }
     }
     expect(refused, "mutations refused by both").to.be.greaterThan(20);
-    expect(mutations - refused, "mutations both accepted").to.be.greaterThan(20);
+    expect(mutations - refused, "mutations both accepted").to.be.greaterThan(10);
   });
 
   it("refuses every shard that tar-stream and Python's tarfile read differently (each case checked to be read differently by both), plain or gzip'd", async () => {
@@ -345,5 +345,26 @@ describe("sources: one tar walk, plain or gzip'd", function () {
     expect(plain).to.not.match(/refused/u);
     expect(plain.split("\n").filter((line) => line.startsWith("x.tar/")).map((line) => line.split(" ")[0])).to.deep.equal(["x.tar/000001.jpg", "x.tar/000001.txt", "x.tar/000001"]);
     expect(gzip).to.equal(plain);
+  });
+
+  it("refuses, as Python's tarfile does, a shard cut inside its last member's padding and a record left without its member", async () => {
+    const first = member("000001.jpg", bytesOf(1000));
+    const whole = Buffer.concat([...first, ...member("000002.jpg", bytesOf(10)), END]);
+    const cases: ReadonlyArray<readonly [string, Uint8Array, string]> = [
+      ["cut 8 bytes into the last member's padding", whole.subarray(0, 512 + 1024 + 512 + 10 + 8), "Unexpected end of data: the archive ends at byte 2066, an entry needs bytes up to 2560"],
+      ["a pax record, then the end-of-archive marker", Buffer.concat([...first, ...record("x", pax([["path", "lost.jpg"]])), END]), "a pax or long-name record with no member after it"],
+      ["a GNU long name, then the end of the file", Buffer.concat([...first, ...record("L", text("lost.jpg\0"))]), "a pax or long-name record with no member after it"],
+    ];
+    const files = cases.map(([, bytes], i) => {
+      const file = path.join(dir, `cut${i}.tar`);
+      writeFileSync(file, bytes);
+      return file;
+    });
+    expect(pythonReadings(files).map((r) => r.startsWith("error:"))).to.deep.equal(cases.map(() => true));
+    for (const [label, bytes, reason] of cases) {
+      const { plain, gzip } = await both(bytes);
+      expect(plain, label).to.match(/^refused: /u).and.include(reason);
+      expect(gzip, label).to.equal(plain);
+    }
   });
 });
