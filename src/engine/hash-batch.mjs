@@ -122,119 +122,119 @@ function readPiece(fd, path, target, length, position, indexAt) {
 }
 
 /**
+ * Reads the samples of a batch from `fd`, sample i lying within file bytes
+ * `[starts[i], ends[i])` (ascending, not overlapping): runs of whole
+ * samples up to READ_PIECE are read at once and handed to `whole(i, buf,
+ * base)` (`buf` holds the file from `base`); a larger sample goes to
+ * `large(i)`, which reads it in pieces itself. A read error or a short file
+ * is the error of the sample it falls in.
+ */
+function readInRuns(fd, path, starts, ends, whole, large) {
+  const count = starts.length;
+  for (let i = 0; i < count; ) {
+    const start = starts[i];
+    if (ends[i] - start > READ_PIECE) {
+      large(i);
+      i++;
+      continue;
+    }
+    let last = i; // the run: samples i..last, whole, within READ_PIECE of start
+    while (last + 1 < count && ends[last + 1] - start <= READ_PIECE) last++;
+    const runEnd = ends[last];
+    const buf = ensureScratch(runEnd - start);
+    readPiece(fd, path, buf, runEnd - start, start, (fill) => {
+      let j = i;
+      while (j < last && ends[j] - start <= fill) j++;
+      return j;
+    });
+    for (; i <= last; i++) whole(i, buf, start);
+  }
+}
+
+/** Feeds `[a, b)` of `fd` to `h` in READ_PIECE pieces; errors are sample `index`'s. */
+function updateFromFile(h, fd, path, a, b, index) {
+  const buf = ensureScratch(READ_PIECE);
+  for (let p = a; p < b; p += READ_PIECE) {
+    const n = Math.min(READ_PIECE, b - p);
+    readPiece(fd, path, buf, n, p, () => index);
+    h.update(buf.subarray(0, n));
+  }
+}
+
+/**
  * `file-segments`: sample i is `[offset + bounds[2i], offset + bounds[2i+1])`
- * of the file (bounds ascending). Runs of whole samples up to READ_PIECE are
- * read at once; a larger sample is hashed in pieces.
+ * of the file (bounds ascending), read in runs (readInRuns).
  */
 function hashFileSegments(message, digests) {
   const { path, offset, bounds, count } = message;
+  const starts = new Float64Array(count);
+  const ends = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    starts[i] = offset + bounds[2 * i];
+    ends[i] = offset + bounds[2 * i + 1];
+  }
   const fd = openForBatch(path, message.file);
   try {
-    let bytes = 0;
-    for (let i = 0; i < count; ) {
-      const start = bounds[2 * i];
-      const end = bounds[2 * i + 1];
-      if (end - start > READ_PIECE) {
+    readInRuns(
+      fd,
+      path,
+      starts,
+      ends,
+      (i, buf, base) => digests.set(hash("sha256", buf.subarray(starts[i] - base, ends[i] - base), "buffer"), 32 * i),
+      (i) => {
         const h = createHash("sha256");
-        const buf = ensureScratch(READ_PIECE);
-        for (let p = start; p < end; p += READ_PIECE) {
-          const n = Math.min(READ_PIECE, end - p);
-          readPiece(fd, path, buf, n, offset + p, () => i);
-          h.update(buf.subarray(0, n));
-        }
+        updateFromFile(h, fd, path, starts[i], ends[i], i);
         digests.set(h.digest(), 32 * i);
-        bytes += end - start;
-        i++;
-        continue;
-      }
-      let last = i; // the run: samples i..last, whole, within READ_PIECE of start
-      while (last + 1 < count && bounds[2 * (last + 1) + 1] - start <= READ_PIECE) last++;
-      const runEnd = bounds[2 * last + 1];
-      const buf = ensureScratch(runEnd - start);
-      readPiece(fd, path, buf, runEnd - start, offset + start, (fill) => {
-        let j = i;
-        while (j < last && bounds[2 * j + 1] - start <= fill) j++;
-        return j;
-      });
-      for (; i <= last; i++) {
-        const a = bounds[2 * i] - start;
-        const b = bounds[2 * i + 1] - start;
-        digests.set(hash("sha256", buf.subarray(a, b), "buffer"), 32 * i);
-        bytes += b - a;
-      }
-    }
-    return bytes;
+      },
+    );
   } finally {
     closeSync(fd);
   }
+  let bytes = 0;
+  for (let i = 0; i < count; i++) bytes += ends[i] - starts[i];
+  return bytes;
 }
 
 /**
  * `file-groups`: sample i is its parts, each a few framing bytes then a
  * range of the file (see FileGroupsBatch), hashed incrementally: nothing is
- * copied but the read. A sample's ranges lie within `[lo, hi)`, its key's
- * span; runs of whole samples up to READ_PIECE are read at once, a larger
- * sample part by part in pieces.
+ * copied but the read. A sample's ranges lie within its key's span, so
+ * samples are read in runs of spans (readInRuns).
  */
 function hashFileGroups(message, digests) {
   const { path, count, parts, partEnds, framing, framingEnds } = message;
   const firstPart = (i) => (i === 0 ? 0 : partEnds[i - 1]);
-  const span = (i) => {
+  const starts = new Float64Array(count);
+  const ends = new Float64Array(count);
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
     let lo = Infinity;
     let hi = 0;
     for (let j = firstPart(i); j < partEnds[i]; j++) {
       lo = Math.min(lo, parts[2 * j]);
       hi = Math.max(hi, parts[2 * j + 1]);
+      bytes += framingEnds[j] - (j === 0 ? 0 : framingEnds[j - 1]) + parts[2 * j + 1] - parts[2 * j];
     }
-    return lo === Infinity ? [0, 0] : [lo, hi];
-  };
-  const hashSample = (i, h, buf, base) => {
-    let bytes = 0;
+    starts[i] = lo === Infinity ? (i === 0 ? 0 : ends[i - 1]) : lo;
+    ends[i] = lo === Infinity ? starts[i] : hi;
+  }
+  /** Hashes sample i's parts; `buf` holds the file from `base`, or undefined to read each part in pieces. */
+  const hashSample = (i, fd, buf, base) => {
+    const h = createHash("sha256");
     for (let j = firstPart(i); j < partEnds[i]; j++) {
-      const f0 = j === 0 ? 0 : framingEnds[j - 1];
-      h.update(framing.subarray(f0, framingEnds[j]));
-      const a = parts[2 * j];
-      const b = parts[2 * j + 1];
-      if (buf !== undefined) {
-        h.update(buf.subarray(a - base, b - base));
-      } else {
-        const piece = ensureScratch(READ_PIECE);
-        for (let p = a; p < b; p += READ_PIECE) {
-          const n = Math.min(READ_PIECE, b - p);
-          readPiece(fd, path, piece, n, p, () => i);
-          h.update(piece.subarray(0, n));
-        }
-      }
-      bytes += framingEnds[j] - f0 + b - a;
+      h.update(framing.subarray(j === 0 ? 0 : framingEnds[j - 1], framingEnds[j]));
+      if (buf !== undefined) h.update(buf.subarray(parts[2 * j] - base, parts[2 * j + 1] - base));
+      else updateFromFile(h, fd, path, parts[2 * j], parts[2 * j + 1], i);
     }
     digests.set(h.digest(), 32 * i);
-    return bytes;
   };
   const fd = openForBatch(path, message.file);
   try {
-    let bytes = 0;
-    for (let i = 0; i < count; ) {
-      const [lo, hi] = span(i);
-      if (hi - lo > READ_PIECE) {
-        bytes += hashSample(i, createHash("sha256"), undefined, 0);
-        i++;
-        continue;
-      }
-      let last = i; // the run: samples i..last, whole, within READ_PIECE of lo
-      while (last + 1 < count && span(last + 1)[1] - lo <= READ_PIECE) last++;
-      const runEnd = span(last)[1];
-      const buf = ensureScratch(runEnd - lo);
-      readPiece(fd, path, buf, runEnd - lo, lo, (fill) => {
-        let j = i;
-        while (j < last && span(j)[1] - lo <= fill) j++;
-        return j;
-      });
-      for (; i <= last; i++) bytes += hashSample(i, createHash("sha256"), buf, lo);
-    }
-    return bytes;
+    readInRuns(fd, path, starts, ends, (i, buf, base) => hashSample(i, fd, buf, base), (i) => hashSample(i, fd, undefined, 0));
   } finally {
     closeSync(fd);
   }
+  return bytes;
 }
 
 function hashSegments(data, bounds, count, digests) {

@@ -162,6 +162,14 @@ export class TarSource implements SampleSource {
     return this.#listing;
   }
 
+  /** The sample members of a plain shard (open as `fd`, `size` bytes), walked in place (plainEntries), with their sample paths. */
+  *#plainSamples(shard: ShardFile, fd: number, size: number, tally: ShardTally, seen: Set<string>): Generator<{ info: TarEntryInfo; path: string }> {
+    for (const info of plainEntries(fd, size)) {
+      const path = this.#samplePath(shard, info, tally, seen);
+      if (path !== undefined) yield { info, path };
+    }
+  }
+
   /** The member's sample path, or undefined when it is not a sample (counts links; throws for unsupported entries). */
   #samplePath(shard: ShardFile, info: TarEntryInfo, tally: ShardTally, seen: Set<string>): string | undefined {
     const verdict = classifyMember(info, this.#filter, this.#options.includeHidden);
@@ -232,9 +240,7 @@ export class TarSource implements SampleSource {
     try {
       const { size, dev, ino } = await handle.stat();
       file = { dev, ino };
-      for (const info of plainEntries(handle.fd, size)) {
-        const path = this.#samplePath(shard, info, tally, seen);
-        if (path === undefined) continue;
+      for (const { info, path } of this.#plainSamples(shard, handle.fd, size, tally, seen)) {
         if (slot === undefined || info.dataOffset + info.size - base > slot.data.length || count >= slot.maxSamples) {
           const full = take();
           if (full !== undefined) yield full;
@@ -398,9 +404,7 @@ export class TarSource implements SampleSource {
     try {
       const { size, dev, ino } = await handle.stat();
       file = { dev, ino };
-      for (const info of plainEntries(handle.fd, size)) {
-        const path = this.#samplePath(shard, info, tally, seen);
-        if (path === undefined) continue;
+      for (const { info, path } of this.#plainSamples(shard, handle.fd, size, tally, seen)) {
         const done = keys.add(path, keys.split(path), { start: info.dataOffset, end: info.dataOffset + info.size });
         if (done !== undefined) yield* add(done);
       }
