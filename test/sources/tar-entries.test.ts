@@ -367,4 +367,35 @@ describe("sources: one tar walk, plain or gzip'd", function () {
       expect(gzip, label).to.equal(plain);
     }
   });
+
+  it("refuses each header or record rule on its own (one case per check in TarHeaderWalk)", async () => {
+    const checksumOnly = new Uint8Array(512);
+    checksumOnly.set(text("000400\0 "), 148);
+    const cases: ReadonlyArray<readonly [string, Uint8Array[], string]> = [
+      ["a block whose checksum field alone is set", [...member("a.txt", bytesOf(5)), checksumOnly, END], "a header whose checksum field alone is set"],
+      ["a link name that is not UTF-8", [...member("l", new Uint8Array(0), { type: "2", linkname: "a\xff" }), END], "a name that is not valid UTF-8"],
+      ["a ustar prefix that is not UTF-8", [...member("a.txt", bytesOf(5), { at345: "p\xff" }), END], "a name that is not valid UTF-8"],
+      ["two GNU long link names", [...record("K", text("a\0")), ...record("K", text("b\0")), ...member("l", new Uint8Array(0), { type: "2", linkname: "c" }), END], "two gnu-long-link-path records"],
+      ["a GNU long name, then a pax path", [...record("L", text("aaa.txt\0")), ...record("x", pax([["path", "bbb.txt"]])), ...member("c.txt", bytesOf(5)), END], "a GNU long name and a pax path"],
+      ["a pax path, then a GNU long name", [...record("x", pax([["path", "bbb.txt"]])), ...record("L", text("aaa.txt\0")), ...member("c.txt", bytesOf(5)), END], "a GNU long name and a pax path"],
+      ["a GNU long link name, then a pax linkpath", [...record("K", text("a\0")), ...record("x", pax([["linkpath", "b"]])), ...member("l", new Uint8Array(0), { type: "2", linkname: "c" }), END], "a GNU long link name and a pax linkpath"],
+      ["a pax linkpath, then a GNU long link name", [...record("x", pax([["linkpath", "b"]])), ...record("K", text("a\0")), ...member("l", new Uint8Array(0), { type: "2", linkname: "c" }), END], "a GNU long link name and a pax linkpath"],
+      ["a GNU long name that is not UTF-8", [...record("L", Buffer.from([0x61, 0xff, 0])), ...member("c.txt", bytesOf(5)), END], "a long name that is not valid UTF-8"],
+      ["a pax record without a length", [...record("x", text("path=a.txt\n")), ...member("c.txt", bytesOf(5)), END], "a pax record without a length"],
+      ["a pax record without a key", [...record("x", text("9 =a.txt\n")), ...member("c.txt", bytesOf(5)), END], "a pax record without a key"],
+      ["a pax key that is not UTF-8", [...record("x", Buffer.concat([text("9 "), Buffer.from([0xff]), text("=a.tx\n")])), ...member("c.txt", bytesOf(5)), END], "a pax key that is not valid UTF-8"],
+      ["a pax path that is not UTF-8", [...record("x", Buffer.concat([text("11 path="), Buffer.from([0xff]), text("a\n")])), ...member("c.txt", bytesOf(5)), END], "a pax path that is not valid UTF-8"],
+      ["bytes after the last pax record", [...record("x", Buffer.concat([pax([["mtime", "1"]]), text("\0junk")])), ...member("c.txt", bytesOf(5)), END], "bytes after the last pax record"],
+      ["a pax hdrcharset other than UTF-8", [...record("x", pax([["hdrcharset", "BINARY"]])), ...member("c.txt", bytesOf(5)), END], "a pax hdrcharset of BINARY"],
+      ["a pax global linkpath", [...record("g", pax([["linkpath", "x"]])), ...member("c.txt", bytesOf(5)), END], "a pax global header setting linkpath"],
+      ["a pax global GNU.sparse key", [...record("g", pax([["GNU.sparse.size", "3"]])), ...member("c.txt", bytesOf(5)), END], "a pax global header setting GNU.sparse.size"],
+      ["a hard link with data", [...member("a.txt", bytesOf(3)), ...member("h", bytesOf(512), { type: "1", linkname: "a.txt" }), END], "a link entry with 512 data bytes"],
+      ["a FIFO with data", [...member("f", bytesOf(512), { type: "6" }), END], "a fifo entry with 512 data bytes"],
+    ];
+    for (const [label, parts, reason] of cases) {
+      const { plain, gzip } = await both(Buffer.concat(parts));
+      expect(plain, label).to.match(/^refused: /u).and.include(reason);
+      expect(gzip, label).to.equal(plain);
+    }
+  });
 });
