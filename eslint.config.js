@@ -54,7 +54,7 @@ export const LAYERS = {
 };
 
 /** Plain-JS worker files (run in worker threads without a TypeScript loader) import each other directly. */
-const WORKER_FILES = { sources: ["./parquet-pages.mjs", "./parquet-pages.d.mts", "./snappy.mjs", "./snappy.d.mts"] };
+const WORKER_FILES = { sources: ["./parquet-pages.mjs", "./parquet-pages.d.mts", "./snappy.mjs", "./snappy.d.mts", "./tar-scan.mjs", "./tar-scan.d.mts"] };
 
 const SHELLS = ["./tasks", "./web", "./bench", "./scripts"];
 const NOT_CORE = [...SHELLS, "./test", "./hardhat.config.ts", "./ignition"];

@@ -8,6 +8,7 @@ import { createHash, hash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 import { createScratch, decodeColumnPages } from "../sources/parquet-pages.mjs";
+import { scanTarRange } from "../sources/tar-scan.mjs";
 
 /** Files above this size are hashed in chunks instead of read whole. */
 const STREAM_THRESHOLD = 64 * 1024 * 1024;
@@ -301,6 +302,21 @@ function hashFilePages(message, digests) {
   }
   if (row.i !== count) throw new Error(`the pages hold ${row.i} rows, ${count} were announced`);
   return row.bytes;
+}
+
+/**
+ * Runs one batch message: {@link hashBatch}, or for a `tar-scan` batch
+ * (tar-scan.mjs) the range's walk, whose `scan` the main thread needs.
+ * Returns { bytes, scan? }.
+ */
+export function runBatch(message, digests) {
+  if (message.kind !== "tar-scan") return { bytes: hashBatch(message, digests) };
+  const fd = openForBatch(message.path, message.file);
+  try {
+    return scanTarRange(message, digests, fd, ensureScratch, READ_PIECE);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

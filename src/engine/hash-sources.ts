@@ -5,7 +5,7 @@
  * a deterministic order, however the workers interleave). Memory stays
  * bounded by the pool's slots.
  */
-import type { BatchContext, PartSelector, SampleBatch, SampleSource } from "../sources/index.js";
+import type { BatchContext, BatchSlot, PartSelector, SampleBatch, SampleSource, SettledBatch, TarScanResult } from "../sources/index.js";
 import { SourceError } from "../sources/index.js";
 import { BatchHashError, HashWorkerPool } from "./hash-worker-pool.js";
 
@@ -65,7 +65,8 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
     if (estimates.every((e) => e.bytes !== undefined)) totalBytes = estimates.reduce((a, e) => a + e.bytes!, 0);
   }
   const pool = HashWorkerPool.start({ threads: options.threads, slotBytes: options.slotBytes, slotSamples: options.slotSamples });
-  const done = new Map<number, HashedBatch>();
+  /** Hashed batches waiting for their turn; a tar-scan batch keeps its slot until it is settled (the worker's result is in it). */
+  const done = new Map<number, HashedBatch & { readonly scan?: TarScanResult | undefined; readonly slot?: BatchSlot | undefined }>();
   const inFlight = new Set<Promise<void>>();
   let nextToDeliver = 0;
   let submitted = 0;
@@ -73,9 +74,28 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
   let bytes = 0;
   let failure: unknown;
 
+  /** After a failure: the slots still held by batches that will never be settled go back (a source may be waiting for one). */
+  const releaseHeld = (): void => {
+    if (failure === undefined) return;
+    for (const [seq, hashed] of done) {
+      done.delete(seq);
+      if (hashed.slot !== undefined) pool.releaseSlot(hashed.slot);
+    }
+  };
+
   const deliver = (): void => {
     for (let hashed = done.get(nextToDeliver); hashed !== undefined; hashed = done.get(nextToDeliver)) {
       done.delete(nextToDeliver++);
+      if (hashed.batch.kind === "tar-scan") {
+        // Its samples are known once the main thread has walked the range, in order (TarScanBatch).
+        let settled: SettledBatch;
+        try {
+          settled = hashed.batch.settle(hashed.scan!);
+        } finally {
+          pool.releaseSlot(hashed.slot!);
+        }
+        hashed = { source: hashed.source, batch: { ...hashed.batch, ...settled }, digests: settled.digests, bytes: settled.bytes };
+      }
       samples += hashed.batch.count;
       bytes += hashed.bytes;
       options.onBatch(hashed);
@@ -92,30 +112,42 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
         readsInWorkers: true,
         acquireSlot: (minBytes) => pool.acquireSlot(minBytes),
         releaseSlot: (slot) => pool.releaseSlot(slot),
+        drain: async () => {
+          while (inFlight.size > 0) await Promise.all(inFlight);
+          if (failure !== undefined) throw failure;
+        },
       };
       for await (const batch of source.batches(context)) {
         options.signal?.throwIfAborted();
         const slot = "slot" in batch ? batch.slot : await pool.acquireSlot();
         const seq = submitted++;
-        // The slot goes back exactly once, whether hashing failed or `onBatch` (in deliver) throws.
+        // The slot goes back exactly once: here, or for a tar-scan batch once settled (deliver) or dropped (releaseHeld).
         const job = pool
-          .hash(batch, slot)
+          .run(batch, slot)
           .then(
-            (hashedBytes) => {
+            ({ bytes: hashedBytes, scan }) => {
+              if (scan !== undefined && failure === undefined) {
+                done.set(seq, { source: s, batch, digests: slot.digests, bytes: hashedBytes, scan, slot });
+                return;
+              }
               done.set(seq, { source: s, batch, digests: slot.digests.slice(0, 32 * batch.count), bytes: hashedBytes });
+              pool.releaseSlot(slot);
             },
             (error: unknown) => {
               failure ??= describeFailure(error, source, batch);
+              pool.releaseSlot(slot);
             },
           )
-          .finally(() => pool.releaseSlot(slot))
           .then(() => {
             if (failure === undefined) deliver();
           })
           .catch((error: unknown) => {
             failure ??= error;
           })
-          .finally(() => inFlight.delete(job));
+          .finally(() => {
+            releaseHeld();
+            inFlight.delete(job);
+          });
         inFlight.add(job);
         if (failure !== undefined) break;
       }
@@ -138,7 +170,9 @@ function describeFailure(error: unknown, source: SampleSource, batch: SampleBatc
   const name = source.description.name;
   const index = error.index ?? 0;
   const id =
-    batch.ids?.[index] ?? (batch.kind === "files" ? batch.paths[index] : undefined) ?? `${name} (sample ${batch.ordinals[index] ?? "?"})`;
+    batch.ids?.[index] ??
+    (batch.kind === "files" ? batch.paths[index] : batch.kind === "tar-scan" ? batch.shard : undefined) ??
+    `${name} (sample ${batch.ordinals[index] ?? "?"})`;
   const reason =
     error.errno === "EACCES" || error.errno === "EPERM"
       ? "permission denied; fix its permissions or leave it out (--exclude)"

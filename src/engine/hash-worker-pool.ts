@@ -13,9 +13,9 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 
-import type { BatchSlot, SampleBatch } from "../sources/index.js";
+import type { BatchSlot, SampleBatch, TarScanResult } from "../sources/index.js";
 import type { HashBatchMessage } from "./hash-batch.mjs";
-import { hashBatch } from "./hash-batch.mjs";
+import { runBatch } from "./hash-batch.mjs";
 import { DatatraceError } from "../errors/index.js";
 
 /** Options of {@link HashWorkerPool.start}. */
@@ -52,10 +52,16 @@ interface PoolSlot extends BatchSlot {
   readonly parent?: PoolSlot;
 }
 
+/** What hashing a batch gave: the sample bytes hashed and, for a `tar-scan` batch, what the worker found. */
+export interface BatchOutcome {
+  readonly bytes: number;
+  readonly scan?: TarScanResult | undefined;
+}
+
 interface Job {
   readonly id: number;
   readonly message: { id: number; batch: HashBatchMessage; digests: Uint8Array };
-  resolve(bytes: number): void;
+  resolve(outcome: BatchOutcome): void;
   reject(error: Error): void;
 }
 
@@ -121,20 +127,25 @@ export class HashWorkerPool {
    * land in `slot.digests`; resolves to the number of sample bytes hashed.
    */
   hash(batch: SampleBatch, slot: BatchSlot): Promise<number> {
+    return this.run(batch, slot).then((outcome) => outcome.bytes);
+  }
+
+  /** As {@link hash}, with what a `tar-scan` batch's worker found. */
+  run(batch: SampleBatch, slot: BatchSlot): Promise<BatchOutcome> {
     if (batch.count > slot.maxSamples) {
       return Promise.reject(new RangeError(`batch of ${batch.count} samples exceeds the slot's ${slot.maxSamples}`));
     }
     const message = messageOf(batch, slot);
     if (this.threads === 0) {
       try {
-        return Promise.resolve(hashBatch(message, slot.digests));
+        return Promise.resolve(runBatch(message, slot.digests));
       } catch (error) {
         return Promise.reject(toBatchError(error));
       }
     }
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new DatatraceError("HashWorkerPool is closed"));
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<BatchOutcome>((resolve, reject) => {
       const id = this.#nextJobId++;
       this.#queue.push({ id, message: { id, batch: message, digests: slot.digests }, resolve, reject });
       this.#dispatch();
@@ -171,12 +182,12 @@ export class HashWorkerPool {
     // execArgv []: the entry is plain JavaScript, so the TypeScript loader of
     // the main thread (tsx, Hardhat's) is not needed and not loaded (faster start).
     const worker = new Worker(this.#workerUrl, { execArgv: [] });
-    worker.on("message", (reply: { id: number; bytes?: number; error?: { message: string; index?: number; code?: string } }) => {
+    worker.on("message", (reply: { id: number; bytes?: number; scan?: TarScanResult; error?: { message: string; index?: number; code?: string } }) => {
       const jobs = this.#running.get(worker);
       const job = jobs?.[0]?.id === reply.id ? jobs.shift() : undefined;
       if (job !== undefined) {
         if (reply.error !== undefined) job.reject(new BatchHashError(reply.error.message, reply.error.index, reply.error.code));
-        else job.resolve(reply.bytes ?? 0);
+        else job.resolve({ bytes: reply.bytes ?? 0, scan: reply.scan });
       }
       this.#dispatch();
     });
@@ -247,6 +258,8 @@ function messageOf(batch: SampleBatch, slot: BatchSlot): HashBatchMessage {
         framing: batch.framing,
         framingEnds: batch.framingEnds,
       };
+    case "tar-scan":
+      return { kind: "tar-scan", path: batch.path, file: batch.file, start: batch.start, end: batch.end, size: batch.size, data: slot.data, bounds: slot.bounds };
     case "parquet-file-pages":
       return {
         kind: "parquet-file-pages",

@@ -31,6 +31,9 @@ export type {
   RecordsBatch,
   SampleBatch,
   SegmentsBatch,
+  SettledBatch,
+  TarScanBatch,
+  TarScanResult,
 } from "./sample-batch.js";
 export { batchSampleBytes, batchSamples, findSampleBytes, plainBatchContext, sampleIdsOf } from "./sample-lookup.js";
 export type { SampleSource, SourceEstimate } from "./sample-source.js";

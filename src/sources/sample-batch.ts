@@ -141,8 +141,64 @@ export interface ParquetFilePagesBatch extends BatchCommon {
   readonly column: ParquetColumnCodec;
 }
 
+/**
+ * What a hashing worker found in a `tar-scan` range, left in the batch's
+ * slot (layout: src/sources/tar-scan.mjs): header and record bytes of the
+ * file in `slot.data[0, fill)`, and `members` members hashed, their data
+ * offsets and sizes in `slot.bounds`, their digests in `slot.digests`. All
+ * to be checked.
+ */
+export interface TarScanResult {
+  readonly fill: number;
+  readonly members: number;
+}
+
+/** The samples of a `tar-scan` batch once its range has been walked on the main thread. */
+export interface SettledBatch extends BatchCommon {
+  /** `count` digests, 32 bytes each. */
+  readonly digests: Uint8Array;
+  /** Sample bytes. */
+  readonly bytes: number;
+}
+
+/**
+ * A byte range `[start, end)` of a plain tar shard (`size` bytes when
+ * opened), for the hashing engine: a worker guesses where the headers lie in
+ * it, hashes the members it finds and sends their headers back
+ * (src/engine/tar-scan.mjs), so that the main thread reads no header itself.
+ * The samples are not known when the batch is made (`count` is 0): the
+ * consumer calls {@link settle} with the worker's result, batch after batch
+ * in source order, and gets them from the strict walk of the main thread.
+ */
+export interface TarScanBatch extends BatchCommon {
+  readonly kind: "tar-scan";
+  /** Where the worker leaves what it found (TarScanResult). */
+  readonly slot: BatchSlot;
+  readonly path: string;
+  readonly file: FileIdentity;
+  readonly start: number;
+  readonly end: number;
+  readonly size: number;
+  /** The shard's id prefix, for errors. */
+  readonly shard: string;
+  /**
+   * Walks the range (strictly, on this thread) over what the worker left in
+   * the slot; call in source order, before the slot is released. Throws the
+   * shard's error.
+   */
+  settle(scan: TarScanResult): SettledBatch;
+}
+
 /** Any batch a source can produce. */
-export type SampleBatch = FilesBatch | RecordsBatch | SegmentsBatch | ParquetPagesBatch | FileSegmentsBatch | FileGroupsBatch | ParquetFilePagesBatch;
+export type SampleBatch =
+  | FilesBatch
+  | RecordsBatch
+  | SegmentsBatch
+  | ParquetPagesBatch
+  | FileSegmentsBatch
+  | FileGroupsBatch
+  | ParquetFilePagesBatch
+  | TarScanBatch;
 
 /** One part of a split run: `index` in `[0, count)`. */
 export interface PartSelector {
@@ -169,6 +225,12 @@ export interface BatchContext {
   acquireSlot(minBytes?: number): Promise<BatchSlot>;
   /** Give back a slot that will not be submitted (e.g. left empty at the end). */
   releaseSlot(slot: BatchSlot): void;
+  /**
+   * Resolves once every batch yielded so far has been hashed and handed on
+   * (rejects if the run failed). Consumers that settle `tar-scan` batches
+   * provide it; a source makes such batches only then.
+   */
+  readonly drain?: (() => Promise<void>) | undefined;
 }
 
 /** The contiguous share `[start, end)` of `total` items that part `part` takes. */

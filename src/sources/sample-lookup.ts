@@ -82,7 +82,14 @@ export async function batchSampleBytes(batch: SampleBatch, index: number): Promi
       await readRange(batch.path, pages, batch.offset);
       return pageValues(pages, batch.dictionaryPage, batch)[index]!;
     }
+    case "tar-scan":
+      throw notForReaders();
   }
+}
+
+/** `tar-scan` batches are made only for a consumer that settles them (the hashing engine), never for these readers. */
+function notForReaders(): Error {
+  return new DatatraceError("A tar-scan batch has no samples until the hashing engine settles it; read the shard with a plain batch context.");
 }
 
 /**
@@ -124,6 +131,8 @@ export async function* batchSamples(batch: SampleBatch): AsyncGenerator<Uint8Arr
       yield* pageValues(pages, batch.dictionaryPage, batch);
       return;
     }
+    case "tar-scan":
+      throw notForReaders();
   }
 }
 

@@ -20,11 +20,12 @@
  * Ordinals (the order of ids sharing a hash): shard index × 2^32 + position
  * of the sample in its shard.
  */
+import { createHash } from "node:crypto";
+
 import { describeFsError } from "./describe-fs-error.js";
-import { FileWindow } from "./file-window.js";
 import { PathFilter } from "./glob-filter.js";
 import { readFullySync } from "./parquet-page-cursor.js";
-import type { BatchContext, BatchSlot, FileIdentity, SampleBatch } from "./sample-batch.js";
+import type { BatchContext, BatchSlot, FileIdentity, SampleBatch, SettledBatch, TarScanBatch, TarScanResult } from "./sample-batch.js";
 import { partRange } from "./sample-batch.js";
 import type { SampleSource, SourceEstimate } from "./sample-source.js";
 import { SegmentPacker } from "./segment-packer.js";
@@ -32,8 +33,9 @@ import { listShardFiles, type ShardFile, type ShardListing } from "./shard-files
 import type { SourceDescription, TarSourceOptions } from "./source-description.js";
 import { SourceError } from "./source-error.js";
 import { openSourceFile, readFileHead } from "./source-file.js";
-import { tarEntriesWithData, trailingBytes, truncatedAt, type TarEntryInfo } from "./tar-entries.js";
-import { TarHeaderWalk } from "./tar-headers.js";
+import { tarEntriesWithData, truncatedAt, type TarEntryInfo } from "./tar-entries.js";
+import { plainEntries, PlainTarWalk, ShippedBytes } from "./tar-plain-walk.js";
+import { SCAN_MEMBER_LIMIT } from "./tar-scan.mjs";
 import { classifyMember } from "./tar-members.js";
 import { groupedLength, inKeyOrder, memberFraming, splitKey, writeGrouped } from "./webdataset-sample.js";
 
@@ -118,19 +120,32 @@ export class TarSource implements SampleSource {
     this.warnings.push(...listing.warnings);
     const shards = listing.files;
     const { start, end } = partRange(shards.length, context.part);
-    let samples = 0;
-    for (let s = start; s < end; s++) {
-      const shard = shards[s]!;
-      const tally: ShardTally = { samples: 0, links: 0 };
-      const gzip = await isGzip(shard);
-      try {
-        if (this.#options.groupByKey && !gzip && context.readsInWorkers === true) yield* this.#groupedFileBatches(shard, s, context, tally);
-        else if (this.#options.groupByKey) yield* this.#groupedBatches(shard, s, gzip, context, tally);
-        else if (gzip) yield* this.#streamedBatches(shard, s, context, tally);
-        else yield* this.#slotBatches(shard, s, context, tally);
-      } catch (error) {
-        throw shardError(shard, gzip, error);
+    const tallies: Array<{ shard: ShardFile; tally: ShardTally }> = [];
+    // Shards hashed as tar-scan ranges are walked as the engine settles them: their files stay open until then.
+    const scanned: ScannedShards = Object.assign(new Set<ScannedShard>(), { used: false });
+    try {
+      for (let s = start; s < end; s++) {
+        const shard = shards[s]!;
+        const tally: ShardTally = { samples: 0, links: 0 };
+        tallies.push({ shard, tally });
+        const gzip = await isGzip(shard);
+        try {
+          if (this.#options.groupByKey && !gzip && context.readsInWorkers === true) yield* this.#groupedFileBatches(shard, s, context, tally);
+          else if (this.#options.groupByKey) yield* this.#groupedBatches(shard, s, gzip, context, tally);
+          else if (gzip) yield* this.#streamedBatches(shard, s, context, tally);
+          else if (this.#scans(context)) yield* this.#scanOrSlotBatches(shard, s, context, tally, scanned);
+          else yield* this.#slotBatches(shard, s, context, tally);
+        } catch (error) {
+          throw shardError(shard, gzip, error);
+        }
       }
+      // Their samples are counted as they are settled: wait for that.
+      if (scanned.used) await context.drain?.();
+    } finally {
+      for (const shard of scanned) await shard.close();
+    }
+    let samples = 0;
+    for (const { shard, tally } of tallies) {
       samples += tally.samples;
       if (tally.links > 0) {
         this.warnings.push(`skipped ${tally.links} link entr${tally.links === 1 ? "y" : "ies"} in ${shard.idPrefix} (symbolic and hard links inside a tar are not samples)`);
@@ -261,6 +276,130 @@ export class TarSource implements SampleSource {
     } finally {
       if (slot !== undefined) context.releaseSlot(slot);
       await handle.close();
+    }
+  }
+
+  /** Whether plain shards are hashed as `tar-scan` ranges: for a consumer that settles them, one sample per member, no include/exclude patterns (a worker hashes every member it finds). */
+  #scans(context: BatchContext): boolean {
+    return context.readsInWorkers === true && context.drain !== undefined && this.#options.include.length === 0 && this.#options.exclude.length === 0;
+  }
+
+  /**
+   * Plain shard, one sample per member, for the hashing engine: as
+   * `tar-scan` ranges (see {@link #scanBatches}) when the shard spans more
+   * than two ranges and its first members are small (a guessed member is
+   * hashed only within SCAN_MEMBER_LIMIT of its range, larger ones fall to
+   * the main thread); otherwise as {@link #slotBatches}.
+   */
+  async *#scanOrSlotBatches(shard: ShardFile, shardIndex: number, context: BatchContext, tally: ShardTally, scanned: ScannedShards): AsyncGenerator<SampleBatch> {
+    const handle = await openSourceFile(shard.absolutePath, shard.idPrefix);
+    let slot: BatchSlot | undefined;
+    let kept = false;
+    try {
+      const { size, dev, ino } = await handle.stat();
+      slot = await context.acquireSlot(0);
+      const range = scanRange(handle.fd, size, slot);
+      if (range !== undefined && size > 2 * range) {
+        let closing: Promise<void> | undefined;
+        const open: ScannedShard = {
+          close: () => {
+            scanned.delete(open);
+            closing ??= handle.close();
+            return closing;
+          },
+        };
+        scanned.add(open);
+        scanned.used = true;
+        kept = true;
+        const first = slot;
+        slot = undefined;
+        yield* this.#scanBatches(shard, shardIndex, context, tally, { fd: handle.fd, size, file: { dev, ino }, close: open.close }, first, range);
+        return;
+      }
+    } finally {
+      if (slot !== undefined) context.releaseSlot(slot);
+      if (!kept) await handle.close();
+    }
+    yield* this.#slotBatches(shard, shardIndex, context, tally);
+  }
+
+  /**
+   * Plain shard as `tar-scan` batches: fixed byte ranges of one slot's data
+   * size, none waiting for another. A worker guesses where the headers lie
+   * in its range, hashes the members it finds and sends their header bytes
+   * back (tar-scan.mjs); as the engine settles each range, in order, this
+   * thread walks it strictly (PlainTarWalk), reading the headers from those
+   * bytes instead of the file, and takes a worker's digest only for the
+   * exact data range its own walk finds; it reads and hashes any other
+   * member itself. So the shard is read exactly as by {@link #slotBatches}
+   * (same walk, same errors), without a `pread` per header on this thread
+   * (measured, bench/sources.bench.ts).
+   */
+  async *#scanBatches(
+    shard: ShardFile,
+    shardIndex: number,
+    context: BatchContext,
+    tally: ShardTally,
+    open: { fd: number; size: number; file: FileIdentity; close(): Promise<void> },
+    firstSlot: BatchSlot,
+    range: number,
+  ): AsyncGenerator<SampleBatch> {
+    const { fd, size, file } = open;
+    const shipped = new ShippedBytes();
+    const walk = new PlainTarWalk(fd, size, shipped);
+    const seen = new Set<string>();
+    const settleRange = (batch: TarScanBatch, scan: TarScanResult): SettledBatch => {
+      shipped.add(batch.start, batch.slot, scan);
+      const last = batch.end >= size;
+      const found: Uint8Array[] = [];
+      const ordinals: number[] = [];
+      const ids: string[] = [];
+      let bytes = 0;
+      for (const info of walk.entries(last ? Infinity : batch.end)) {
+        const path = this.#samplePath(shard, info, tally, seen);
+        // Past the end of the file: the walk refuses it when it goes on.
+        if (path === undefined || info.dataOffset + info.size > size) continue;
+        found.push(shipped.digest(info.dataOffset, info.size) ?? hashFileRange(fd, info.dataOffset, info.size));
+        ordinals.push(shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++);
+        if (context.withIds) ids.push(`${shard.idPrefix}/${path}`);
+        bytes += info.size;
+      }
+      if (last) walk.finish();
+      else shipped.retain(walk.position);
+      const digests = new Uint8Array(32 * found.length);
+      for (let i = 0; i < found.length; i++) digests.set(found[i]!, 32 * i);
+      return { count: found.length, ordinals: Float64Array.from(ordinals), ids: context.withIds ? ids : null, digests, bytes };
+    };
+    let slot: BatchSlot | undefined = firstSlot;
+    for (let start = 0; start < size; ) {
+      slot ??= await context.acquireSlot(0);
+      const end = Math.min(size, start + range);
+      const batch: TarScanBatch = {
+        kind: "tar-scan",
+        slot,
+        path: shard.absolutePath,
+        file,
+        start,
+        end,
+        size,
+        shard: shard.idPrefix,
+        count: 0,
+        ordinals: new Float64Array(0),
+        ids: null,
+        settle: (scan) => {
+          try {
+            const settled = settleRange(batch, scan);
+            if (batch.end >= size) void open.close();
+            return settled;
+          } catch (error) {
+            void open.close();
+            throw shardError(shard, false, error);
+          }
+        },
+      };
+      slot = undefined;
+      yield batch;
+      start = end;
     }
   }
 
@@ -489,43 +628,6 @@ class KeyGroups<T> {
 }
 
 /**
- * The entries of a plain shard, walked in place: each header read through a
- * small window (tar-headers.ts), member data never read. An entry's data
- * must lie within the file, sample or not, checked after the caller has
- * seen the entry (as the streamed walk of tar-entries.ts does).
- */
-function* plainEntries(fd: number, size: number): Generator<TarEntryInfo> {
-  const walk = new TarHeaderWalk();
-  const window = new FileWindow(fd, size);
-  const needs = (offset: number, length: number): void => {
-    if (offset + length > size) throw truncatedAt(size, offset + length);
-  };
-  let pos = 0;
-  while (pos + 512 <= size) {
-    const found = walk.block(window.bytes(pos, 512), pos);
-    if (found.kind === "zero") {
-      pos += 512;
-      continue;
-    }
-    if (found.kind === "record") {
-      needs(found.dataOffset, found.size);
-      walk.record(window.bytes(found.dataOffset, found.size));
-      pos = found.dataOffset + padded(found.size);
-      continue;
-    }
-    const info = found.info;
-    yield info;
-    // As tar-stream: a directory entry has no data, whatever its size field says.
-    if (info.type !== "directory") needs(info.dataOffset, info.size);
-    pos = info.type === "directory" ? info.dataOffset : info.dataOffset + padded(info.size);
-  }
-  if (pos < size) throw trailingBytes(size - pos);
-  // The last member's padding cut off by the end of the file: a truncated shard, as tar readers say.
-  if (pos > size) throw truncatedAt(size, pos);
-  walk.end();
-}
-
-/**
  * Every byte of an entry's data, in memory that grows with the bytes read:
  * never more than twice what the stream held, whatever size the header
  * claims (`sizeHint` only sizes the first buffer, up to 1 MiB).
@@ -543,6 +645,60 @@ async function readAll(data: AsyncIterable<Uint8Array>, sizeHint: number): Promi
     fill += chunk.length;
   }
   return out.subarray(0, fill);
+}
+
+/** A shard kept open for its tar-scan ranges, closed by the last one settled (or when the run ends). */
+interface ScannedShard {
+  close(): Promise<void>;
+}
+
+/** The shards of one run kept open for their ranges; `used` once any shard was hashed so. */
+type ScannedShards = Set<ScannedShard> & { used: boolean };
+
+/** Members looked at to decide whether, and in what ranges, a shard is hashed as tar-scan batches. */
+const PEEK_MEMBERS = 64;
+/** Slots' worth of file per tar-scan range, at most: 16 MiB with the default 4 MiB slots (fewer, larger batches measured faster than 4 MiB ones, bench/sources.bench.ts). */
+const SCAN_RANGE_SLOTS = 4;
+
+/**
+ * The tar-scan range size for this shard, or undefined to hash it with the
+ * main thread walking ahead ({@link TarSource.#slotBatches}): when its first
+ * members are all well under SCAN_MEMBER_LIMIT (a guessed member is hashed
+ * only that far past its range; a larger one falls to the main thread),
+ * ranges of SCAN_RANGE_SLOTS slots, fewer bytes when the members are so
+ * small that a range's headers would fill half the slot's data or its
+ * members half its digests. A shard the walk refuses is left to the plain
+ * path, which reports why.
+ */
+function scanRange(fd: number, size: number, slot: BatchSlot): number | undefined {
+  let seen = 0;
+  let end = 0;
+  try {
+    for (const info of new PlainTarWalk(fd, size).entries()) {
+      if (info.size > SCAN_MEMBER_LIMIT / 4) return undefined;
+      end = info.dataOffset + info.size;
+      if (++seen >= PEEK_MEMBERS) break;
+    }
+  } catch {
+    return undefined;
+  }
+  if (seen === 0) return undefined;
+  const span = end / seen; // bytes per entry, headers included
+  const entries = Math.min(slot.maxSamples / 2, slot.data.length / 2 / (512 + 8));
+  const range = Math.floor(Math.min(SCAN_RANGE_SLOTS * slot.data.length, span * entries) / 512) * 512; // ranges start on block boundaries
+  return range >= 512 ? range : undefined;
+}
+
+/** SHA-256 of `[offset, offset + length)` of the file open as `fd`, read here (a member no worker hashed). */
+function hashFileRange(fd: number, offset: number, length: number): Uint8Array {
+  const h = createHash("sha256");
+  const piece = Buffer.allocUnsafe(Math.min(length, 1024 * 1024));
+  for (let at = offset; at < offset + length; at += piece.length) {
+    const n = Math.min(piece.length, offset + length - at);
+    readFullySync(fd, piece, n, at);
+    h.update(piece.subarray(0, n));
+  }
+  return h.digest();
 }
 
 async function isGzip(shard: ShardFile): Promise<boolean> {
