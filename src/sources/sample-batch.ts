@@ -4,7 +4,7 @@
  * order, together with their ordinals (position in the source: file index,
  * line number, record number) and, unless the dataset is private, their ids.
  *
- * Seven shapes, chosen so that the bytes are read (and decoded) where they are hashed:
+ * Eight shapes, chosen so that the bytes are read (and decoded) where they are hashed:
  * - `files`: one sample per file, read by the hashing worker itself;
  * - `records`: fixed-size records at a byte offset of a plain file, read by
  *   the worker itself (uncompressed IDX);
@@ -23,7 +23,11 @@
  *   and copying page bytes out of shared memory in JavaScript is ≈ 10× slower
  *   than out of a worker's own buffer (V8 copies shared memory byte-wise).
  *   The worker reads them in pieces into its own reused buffer, so the
- *   slot's data pages are never touched (src/engine/hash-batch.mjs).
+ *   slot's data pages are never touched (src/engine/hash-batch.mjs);
+ * - `tar-scan`: a fixed byte range of a plain tar shard whose members the
+ *   worker finds and hashes on a guess; its samples are known only once the
+ *   consumer has the source walk the range strictly (`settle`), so sources
+ *   produce them only for a consumer that does ({@link BatchContext.drain}).
  */
 import type { ParquetColumnCodec } from "./parquet-pages.mjs";
 

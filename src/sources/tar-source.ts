@@ -8,11 +8,14 @@
  * id `<shard>/<key>`. Which entries are samples: tar-members.ts.
  *
  * Plain shards: the main thread walks the headers in place with tar-stream's
- * header codec (plainEntries, tar-headers.ts) and, for the hashing engine,
+ * header codec (PlainTarWalk, tar-headers.ts) and, for the hashing engine,
  * the workers read the bytes themselves: each member's range
  * (`file-segments`) or, with `groupByKey`, each key's members with their
  * framing (`file-groups`); other readers get the members read into slots
- * (`segments`). Gzip'd shards (and keys of plain ones, for readers other
+ * (`segments`). One sample per member of a large shard of small members
+ * goes to the engine as `tar-scan` ranges instead (#scanBatches): the
+ * workers find the members on a guess and send the headers back, so the
+ * main thread walks them without reading the file. Gzip'd shards (and keys of plain ones, for readers other
  * than the engine) are streamed through the same header walk
  * (tar-entries.ts) and copied into the slots. A split run (`--part i/n`) takes a contiguous
  * share of the shards: parts are whole shards.
