@@ -1,0 +1,116 @@
+/**
+ * Adversarial checks of `tar-scan` ranges (second pass): runs over several
+ * shards where a later shard fails while an earlier one's ranges are still
+ * in the workers, and runs aborted while ranges are in flight. Each case is
+ * compared with the main-thread walk (large slots: no tar-scan ranges).
+ */
+import { expect } from "chai";
+import { closeSync, openSync, statSync, writeSync } from "node:fs";
+import path from "node:path";
+
+import { hashSources } from "../../src/engine/hash-sources.js";
+import { openSources, type OpenSourcesOptions } from "../../src/sources/open-sources.js";
+import { tempDir } from "../fixtures/dataset-fixtures.js";
+import { pythonTars, seeded, type PyTarEntry } from "../fixtures/source-fixtures.js";
+
+const SEED = 7731;
+
+interface RunOptions extends OpenSourcesOptions {
+  readonly threads: number;
+  readonly slotBytes: number;
+  readonly slotSamples?: number;
+  readonly signal?: AbortSignal;
+  readonly onBatch?: (index: number) => void;
+}
+
+/** Hashes `paths` as tar sources; resolves to "id sha256 ordinal" lines and whether any batch was a tar-scan range. */
+async function hash(paths: string[], options: RunOptions): Promise<{ samples: string[]; scanned: boolean }> {
+  const sources = await openSources(paths, { kind: "tar", ...options });
+  const samples: string[] = [];
+  let scanned = false;
+  let batches = 0;
+  await hashSources(sources, {
+    threads: options.threads,
+    slotBytes: options.slotBytes,
+    slotSamples: options.slotSamples,
+    signal: options.signal,
+    onBatch: (h) => {
+      options.onBatch?.(batches++);
+      if (h.batch.kind === "tar-scan") scanned = true;
+      for (let i = 0; i < h.batch.count; i++) {
+        samples.push(`${h.batch.ids![i]} ${Buffer.from(h.digests.subarray(32 * i, 32 * i + 32)).toString("hex")} ${h.batch.ordinals[i]}`);
+      }
+    },
+  });
+  return { samples, scanned };
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a failure");
+}
+
+function damage(file: string, offset: number, bytes: string): void {
+  const fd = openSync(file, "r+");
+  writeSync(fd, Buffer.from(bytes), 0, bytes.length, offset);
+  closeSync(fd);
+}
+
+describe("tar-scan ranges under attack (errors across shards, aborts)", function () {
+  this.timeout(300_000);
+  let dir: string;
+  let cleanup: () => void;
+
+  before(() => console.log(`      (seed ${SEED})`));
+  beforeEach(() => ({ dir, cleanup } = tempDir("tar-scan-attack")));
+  afterEach(() => cleanup());
+
+  const small = (rng: ReturnType<typeof seeded>, prefix: string, count: number, max: number): PyTarEntry[] =>
+    Array.from({ length: count }, (_, i) => ({ name: `${prefix}${String(i).padStart(5, "0")}.bin`, data: rng.bytes(rng.int(max)) }));
+
+  it("reports an earlier scanned shard's error before a later shard's, as the main-thread walk does", async () => {
+    const rng = seeded(SEED);
+    // a.tar: 1 MiB slots make 4 MiB ranges; range 0 holds a 12 MiB member a worker hashes (slow), the shard ends with bytes after its end marker.
+    const a = path.join(dir, "a.tar");
+    const b = path.join(dir, "b.tar");
+    pythonTars([
+      { file: a, entries: [...small(rng, "s", 80, 20_000), { name: "big.bin", data: rng.bytes(12 * 1024 * 1024) }, ...small(rng, "t", 150, 20_000)], format: "pax" },
+      { file: b, entries: small(rng, "x", 3, 100), format: "pax" },
+    ]);
+    damage(a, statSync(a).size - 512, "tail");
+    // b.tar: its first header broken, found by the main thread as soon as it reaches b.
+    damage(b, 100, "garbage!");
+    const viaWalk = (await errorOf(hash([dir], { baseDir: dir, threads: 2, slotBytes: 64 * 1024 * 1024 }))) as Error;
+    expect(viaWalk.message).to.match(/^Cannot read shard a\.tar: /u);
+    for (const threads of [0, 1, 2]) {
+      for (let round = 0; round < 2; round++) {
+        const viaScan = (await errorOf(hash([dir], { baseDir: dir, threads, slotBytes: 1024 * 1024 }))) as Error;
+        expect(viaScan.message, `threads ${threads}`).to.equal(viaWalk.message);
+      }
+    }
+  });
+
+  it("rejects with the abort reason when aborted while ranges are in flight (never a read of a closed shard)", async () => {
+    const rng = seeded(SEED + 1);
+    const file = path.join(dir, "a.tar");
+    // Many empty members after small ones: workers run out of room (slotSamples 8) and the main thread reads the rest itself.
+    pythonTars([{ file, entries: [...small(rng, "s", 100, 3000), ...small(rng, "z", 3000, 2)], format: "pax" }]);
+    let runs = 0;
+    for (const threads of [1, 2]) {
+      for (const at of [0, 1, 2, 3, 5, 8, 13, 21, 34, 55]) {
+        const controller = new AbortController();
+        const reason = new Error(`aborted at batch ${at}`);
+        const error = await errorOf(
+          hash([file], { baseDir: dir, threads, slotBytes: 16 * 1024, slotSamples: 8, signal: controller.signal, onBatch: (i) => i === at && controller.abort(reason) }),
+        );
+        expect(error, `threads ${threads}, aborted at batch ${at}: ${(error as Error).message}`).to.equal(reason);
+        runs++;
+      }
+    }
+    expect(runs).to.equal(20);
+  });
+});
