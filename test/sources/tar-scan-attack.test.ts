@@ -5,13 +5,14 @@
  * compared with the main-thread walk (large slots: no tar-scan ranges).
  */
 import { expect } from "chai";
-import { closeSync, openSync, statSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 
+import { runBatch } from "../../src/engine/hash-batch.mjs";
 import { hashSources } from "../../src/engine/hash-sources.js";
 import { openSources, type OpenSourcesOptions } from "../../src/sources/open-sources.js";
 import { tempDir } from "../fixtures/dataset-fixtures.js";
-import { pythonTars, seeded, type PyTarEntry } from "../fixtures/source-fixtures.js";
+import { python, pythonTars, seeded, sha256, type PyTarEntry } from "../fixtures/source-fixtures.js";
 
 const SEED = 7731;
 
@@ -112,5 +113,36 @@ describe("tar-scan ranges under attack (errors across shards, aborts)", function
       }
     }
     expect(runs).to.equal(20);
+  });
+
+  it("a worker whose guess lands in a tar inside a member walks on to the outer headers after that tar's end marker", () => {
+    const rng = seeded(SEED + 2);
+    const inner = path.join(dir, "inner.tar");
+    const file = path.join(dir, "outer.tar");
+    pythonTars([{ file: inner, entries: small(rng, "in", 3, 2000), format: "ustar" }]);
+    pythonTars([{ file, entries: [{ name: "nested.tar", data: new Uint8Array(readFileSync(inner)) }, ...small(rng, "out", 20, 3000)], format: "ustar" }]);
+    // Python's (data offset, size) of every outer member after the nested tar.
+    const outer = JSON.parse(
+      python(`
+import json, tarfile
+with tarfile.open(${JSON.stringify(file)}) as tar:
+    print(json.dumps([[m.offset_data, m.size] for m in tar][1:]))
+`),
+    ) as Array<[number, number]>;
+    const { dev, ino, size } = statSync(file);
+    const bytes = readFileSync(file);
+    const data = new Uint8Array(64 * 1024);
+    const bounds = new Uint32Array(2 * 256);
+    const digests = new Uint8Array(32 * 256);
+    // The range starts at the nested tar's first header: the guess is that header.
+    const start = 512;
+    const result = runBatch({ kind: "tar-scan", path: file, file: { dev, ino }, start, end: size, size, data, bounds }, digests);
+    const hashed = new Map<number, [number, string]>();
+    for (let k = 0; k < result.scan!.members; k++) {
+      hashed.set(start + bounds[2 * k]!, [bounds[2 * k + 1]!, Buffer.from(digests.subarray(32 * k, 32 * k + 32)).toString("hex")]);
+    }
+    for (const [offset, length] of outer) {
+      expect(hashed.get(offset), `outer member at ${offset}`).to.deep.equal([length, sha256(bytes.subarray(offset, offset + length))]);
+    }
   });
 });
