@@ -21,11 +21,13 @@ interface RunOptions extends OpenSourcesOptions {
   readonly slotBytes: number;
   readonly slotSamples?: number;
   readonly signal?: AbortSignal;
+  readonly part?: { readonly index: number; readonly count: number };
+  readonly withIds?: boolean;
   readonly onBatch?: (index: number) => void;
 }
 
 /** Hashes `paths` as tar sources; resolves to "id sha256 ordinal" lines and whether any batch was a tar-scan range. */
-async function hash(paths: string[], options: RunOptions): Promise<{ samples: string[]; scanned: boolean }> {
+async function hash(paths: string[], options: RunOptions): Promise<{ samples: string[]; scanned: boolean; warnings: string[] }> {
   const sources = await openSources(paths, { kind: "tar", ...options });
   const samples: string[] = [];
   let scanned = false;
@@ -35,15 +37,17 @@ async function hash(paths: string[], options: RunOptions): Promise<{ samples: st
     slotBytes: options.slotBytes,
     slotSamples: options.slotSamples,
     signal: options.signal,
+    part: options.part,
+    withIds: options.withIds,
     onBatch: (h) => {
       options.onBatch?.(batches++);
       if (h.batch.kind === "tar-scan") scanned = true;
       for (let i = 0; i < h.batch.count; i++) {
-        samples.push(`${h.batch.ids![i]} ${Buffer.from(h.digests.subarray(32 * i, 32 * i + 32)).toString("hex")} ${h.batch.ordinals[i]}`);
+        samples.push(`${h.batch.ids?.[i] ?? "-"} ${Buffer.from(h.digests.subarray(32 * i, 32 * i + 32)).toString("hex")} ${h.batch.ordinals[i]}`);
       }
     },
   });
-  return { samples, scanned };
+  return { samples, scanned, warnings: sources.flatMap((s) => [...(s.warnings ?? [])]) };
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<unknown> {
@@ -144,5 +148,51 @@ with tarfile.open(${JSON.stringify(file)}) as tar:
     for (const [offset, length] of outer) {
       expect(hashed.get(offset), `outer member at ${offset}`).to.deep.equal([length, sha256(bytes.subarray(offset, offset + length))]);
     }
+  });
+
+  it("hashes a directory mixing scanned, small plain and gzip'd shards as the main-thread walk does: whole, in parts, with and without ids", async () => {
+    const rng = seeded(SEED + 3);
+    /** Members with links, directories, hidden files, empty members and long non-ASCII names among them. */
+    const entries = (prefix: string, count: number, max: number): PyTarEntry[] => {
+      const out: PyTarEntry[] = [];
+      for (let i = 0; i < count; i++) {
+        const kind = rng.int(15);
+        if (kind === 0) out.push({ name: `${prefix}-l${i}.lnk`, symlink: "x" });
+        if (kind === 1) out.push({ name: `${prefix}-d${i}`, dir: true });
+        if (kind === 2) out.push({ name: `.${prefix}-hidden${i}.txt`, data: rng.bytes(10) });
+        const name = `${prefix}${kind === 3 ? "é".repeat(60) : ""}-${String(i).padStart(5, "0")}.${["jpg", "txt", "json"][rng.int(3)]}`;
+        out.push({ name, data: rng.bytes(rng.int(3) === 0 ? 0 : rng.int(max)) });
+      }
+      return out;
+    };
+    const shards: Array<[string, number, number, "pax" | "gnu", boolean]> = [
+      ["00-scan.tar", 200, 8000, "pax", false],
+      ["01-small.tar", 3, 100, "gnu", false],
+      ["02-gz.tar.gz", 50, 4000, "pax", true],
+      ["03-scan.tar", 300, 3000, "gnu", false],
+      ["04-scan.tar", 150, 9000, "gnu", false],
+      ["05-gz.tgz", 20, 100, "gnu", true],
+      ["06-one.tar", 1, 0, "pax", false],
+      ["07-scan.tar", 400, 2000, "pax", false],
+    ];
+    pythonTars(shards.map(([name, count, max, format, gzip]) => ({ file: path.join(dir, name), entries: entries(name.slice(0, 2), count, max), format, gzip })));
+    let compared = 0;
+    for (const withIds of [true, false]) {
+      for (const part of [undefined, { index: 0, count: 3 }, { index: 1, count: 3 }, { index: 2, count: 3 }]) {
+        const walk = await hash([dir], { baseDir: dir, threads: 2, slotBytes: 4 * 1024 * 1024, part, withIds });
+        expect(walk.scanned).to.equal(false);
+        for (const [threads, slotSamples] of [
+          [0, undefined],
+          [2, 4],
+        ] as const) {
+          const scan = await hash([dir], { baseDir: dir, threads, slotBytes: 16 * 1024, slotSamples, part, withIds });
+          expect(scan.scanned, "tar-scan ranges used").to.equal(true);
+          expect(scan.samples).to.deep.equal(walk.samples);
+          expect(scan.warnings).to.deep.equal(walk.warnings);
+          compared++;
+        }
+      }
+    }
+    expect(compared).to.equal(16);
   });
 });
