@@ -118,7 +118,12 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
         },
       };
       for await (const batch of source.batches(context)) {
-        options.signal?.throwIfAborted();
+        if (options.signal?.aborted === true) {
+          // Failed before the source is closed (for-await returns it): no batch is settled over a shard it has closed meanwhile.
+          failure ??= options.signal.reason;
+          if ("slot" in batch) pool.releaseSlot(batch.slot);
+          break;
+        }
         const slot = "slot" in batch ? batch.slot : await pool.acquireSlot();
         const seq = submitted++;
         // The slot goes back exactly once: here, or for a tar-scan batch once settled (deliver) or dropped (releaseHeld).

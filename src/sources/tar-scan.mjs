@@ -6,10 +6,12 @@
 // previous range: the worker guesses where the chain of headers passes
 // through it (the first block at or after `start` that looks like a header:
 // ustar magic and a valid checksum), walks on from there the way a tar
-// reader would, and hashes every regular member whose header lies in the
-// range. It leaves in the batch's slot the bytes of every header and pax /
-// long-name record it walked over and the data offset, size and digest of
-// every member it hashed (layout: scanTarRange).
+// reader would (guessing again from the next block where a block is not a
+// header: an end-of-archive marker, or the end of a tar inside a member the
+// guess fell into), and hashes every regular member whose header lies in
+// the range. It leaves in the batch's slot the bytes of every header and
+// pax / long-name record it walked over and the data offset, size and
+// digest of every member it hashed (layout: scanTarRange).
 //
 // Why (measured, bench/sources.bench.ts, docs/sources.md): reading each
 // header on the main thread costs a pread per member, ≈ 60–80 ms of CPU per
@@ -195,11 +197,18 @@ export function scanTarRange(message, digests, fd, scratch, piece) {
     let pending = false; // a record was walked, its member not yet
     while ((pos < end || pending) && pos + BLOCK <= size) {
       const b = reader.view(pos, BLOCK);
-      // The end-of-archive marker, or not a header: the main thread walks on from here.
-      if (b === undefined || !looksLikeHeader(b) || !ship(pos, b)) break;
+      if (b === undefined) break;
+      let length = looksLikeHeader(b) ? sizeField(b) : -1;
+      if (length < 0) {
+        // Not a header: the end-of-archive marker, or the guess was wrong (the end of a tar inside a member,
+        // data that looked like a header). Guess again from the next block, within the range.
+        recordSize = -1;
+        pending = false;
+        pos += BLOCK;
+        continue;
+      }
+      if (!ship(pos, b)) break;
       const flag = b[156];
-      let length = sizeField(b);
-      if (length < 0) break;
       if (flag === 0x78 || flag === 0x67 || flag === 0x4c || flag === 0x4b) {
         // x: pax, g: pax global, L / K: GNU long name / link name
         if (length > MAX_RECORD) break;

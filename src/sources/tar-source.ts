@@ -139,6 +139,8 @@ export class TarSource implements SampleSource {
           else if (this.#scans(context)) yield* this.#scanOrSlotBatches(shard, s, context, tally, scanned);
           else yield* this.#slotBatches(shard, s, context, tally);
         } catch (error) {
+          // Ranges of an earlier shard may still be settling: its error, if any, comes first (drain throws it), as in the main-thread walk.
+          if (scanned.used) await context.drain?.();
           throw shardError(shard, gzip, error);
         }
       }
