@@ -83,24 +83,52 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
     }
   };
 
-  const deliver = (): void => {
-    for (let hashed = done.get(nextToDeliver); hashed !== undefined; hashed = done.get(nextToDeliver)) {
-      done.delete(nextToDeliver++);
-      if (hashed.batch.kind === "tar-scan") {
-        // Its samples are known once the main thread has walked the range, in order (TarScanBatch).
-        let settled: SettledBatch;
-        try {
-          settled = hashed.batch.settle(hashed.scan!);
-        } finally {
-          pool.releaseSlot(hashed.slot!);
-        }
-        hashed = { source: hashed.source, batch: { ...hashed.batch, ...settled }, digests: settled.digests, bytes: settled.bytes };
-      }
+  /** Batches handed on in order; a settled tar-scan batch waits here while members its source hands back to the pool are hashed. */
+  const ready: Array<{ readonly hashed: HashedBatch; done: boolean }> = [];
+
+  const emit = (): void => {
+    while (ready[0]?.done === true) {
+      const { hashed } = ready.shift()!;
       samples += hashed.batch.count;
       bytes += hashed.bytes;
       options.onBatch(hashed);
       options.onProgress?.({ samples, bytes, totalSamples, totalBytes });
     }
+  };
+
+  const deliver = (): void => {
+    for (let hashed = done.get(nextToDeliver); hashed !== undefined; hashed = done.get(nextToDeliver)) {
+      done.delete(nextToDeliver++);
+      if (hashed.batch.kind !== "tar-scan") {
+        ready.push({ hashed, done: true });
+        continue;
+      }
+      // Its samples are known once the main thread has walked the range, in order (TarScanBatch).
+      let settled: SettledBatch;
+      try {
+        settled = hashed.batch.settle(hashed.scan!);
+      } finally {
+        pool.releaseSlot(hashed.slot!);
+      }
+      const entry = { hashed: { source: hashed.source, batch: { ...hashed.batch, ...settled }, digests: settled.digests, bytes: settled.bytes }, done: settled.pending === undefined };
+      ready.push(entry);
+      if (settled.pending !== undefined) {
+        const waiting: Promise<void> = settled.pending
+          .then(() => {
+            entry.done = true;
+            if (failure === undefined) emit();
+          })
+          .catch((error: unknown) => {
+            failure ??= error;
+          })
+          .finally(() => {
+            releaseHeld();
+            inFlight.delete(waiting);
+          });
+        inFlight.add(waiting);
+      }
+    }
+    emit();
   };
 
   try {
@@ -115,6 +143,26 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
         drain: async () => {
           while (inFlight.size > 0) await Promise.all(inFlight);
           if (failure !== undefined) throw failure;
+        },
+        hashRange: (path, file, offset, length) => {
+          // One sample: one range of the file, no framing (a file-groups batch takes offsets past 4 GiB); a slot of its own.
+          const shared = pool.threads > 0;
+          const make = (n: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
+          const slot: BatchSlot = { id: -1, data: new Uint8Array(0), bounds: new Uint32Array(make(8)), digests: new Uint8Array(make(32)), maxSamples: 1 };
+          const batch: SampleBatch = {
+            kind: "file-groups",
+            slot,
+            path,
+            file,
+            count: 1,
+            ordinals: new Float64Array(1),
+            ids: null,
+            parts: Float64Array.of(offset, offset + length),
+            partEnds: Uint32Array.of(1),
+            framing: new Uint8Array(0),
+            framingEnds: Uint32Array.of(0),
+          };
+          return pool.run(batch, slot).then(() => slot.digests.slice(0, 32));
         },
       };
       for await (const batch of source.batches(context)) {

@@ -159,10 +159,12 @@ export interface TarScanResult {
 
 /** The samples of a `tar-scan` batch once its range has been walked on the main thread. */
 export interface SettledBatch extends BatchCommon {
-  /** `count` digests, 32 bytes each. */
+  /** `count` digests, 32 bytes each (some written once `pending` resolves). */
   readonly digests: Uint8Array;
   /** Sample bytes. */
   readonly bytes: number;
+  /** Members handed back to the consumer to hash ({@link BatchContext.hashRange}): the batch is complete once this resolves. */
+  readonly pending?: Promise<void> | undefined;
 }
 
 /**
@@ -235,6 +237,13 @@ export interface BatchContext {
    * provide it; a source makes such batches only then.
    */
   readonly drain?: (() => Promise<void>) | undefined;
+  /**
+   * The SHA-256 of bytes `[offset, offset + length)` of a file (checked to
+   * be `file` still), hashed by the consumer's workers: how a `tar-scan`
+   * batch's source hashes a large member no worker hashed, without holding
+   * up this thread. Provided with `drain`.
+   */
+  readonly hashRange?: ((path: string, file: FileIdentity, offset: number, length: number) => Promise<Uint8Array>) | undefined;
 }
 
 /** The contiguous share `[start, end)` of `total` items that part `part` takes. */

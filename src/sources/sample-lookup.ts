@@ -12,6 +12,7 @@
  * narrows the read to the share of the source that holds the sample (one row
  * group of a Parquet file, one IDX record).
  */
+import { constants } from "node:buffer";
 import { readFile } from "node:fs/promises";
 
 import { readFullySync } from "./parquet-page-cursor.js";
@@ -139,6 +140,13 @@ export async function* batchSamples(batch: SampleBatch): AsyncGenerator<Uint8Arr
 /** Sample `index` of a `file-groups` batch: its parts' framing and file ranges, concatenated. */
 async function groupSample(batch: FileGroupsBatch, index: number): Promise<Uint8Array> {
   const first = index === 0 ? 0 : batch.partEnds[index - 1]!;
+  let total = 0;
+  for (let j = first; j < batch.partEnds[index]!; j++) total += batch.parts[2 * j + 1]! - batch.parts[2 * j]!;
+  if (total > constants.MAX_LENGTH) {
+    throw new DatatraceError(
+      `Sample ${batch.ids?.[index] ?? index} holds ${total} bytes, more than can be read into memory here (${constants.MAX_LENGTH}). Extract it (tar -xf) and check the file: dataset verify <id> <file>.`,
+    );
+  }
   const pieces: Uint8Array[] = [];
   for (let j = first; j < batch.partEnds[index]!; j++) {
     pieces.push(batch.framing.slice(j === 0 ? 0 : batch.framingEnds[j - 1]!, batch.framingEnds[j]!));

@@ -261,6 +261,25 @@ export class TarSource implements SampleSource {
       const { size, dev, ino } = await handle.stat();
       file = { dev, ino };
       for (const { info, path } of this.#plainSamples(shard, handle.fd, size, tally, seen)) {
+        if (info.size > MAX_SLOT_BOUND) {
+          // A slot's bounds are 32-bit: a member of 4 GiB or more goes alone, as one range of the file (file-groups offsets are 64-bit).
+          const full = take();
+          if (full !== undefined) yield full;
+          yield {
+            kind: "file-groups",
+            slot: await context.acquireSlot(0),
+            path: shard.absolutePath,
+            file,
+            count: 1,
+            ordinals: Float64Array.of(shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++),
+            ids: context.withIds ? [`${shard.idPrefix}/${path}`] : null,
+            parts: Float64Array.of(info.dataOffset, info.dataOffset + info.size),
+            partEnds: Uint32Array.of(1),
+            framing: new Uint8Array(0),
+            framingEnds: Uint32Array.of(0),
+          };
+          continue;
+        }
         if (slot === undefined || info.dataOffset + info.size - base > slot.data.length || count >= slot.maxSamples) {
           const full = take();
           if (full !== undefined) yield full;
@@ -356,7 +375,8 @@ export class TarSource implements SampleSource {
     const settleRange = (batch: TarScanBatch, scan: TarScanResult): SettledBatch => {
       shipped.add(batch.start, batch.slot, scan);
       const last = batch.end >= size;
-      const found: Uint8Array[] = [];
+      const found: Array<Uint8Array | undefined> = [];
+      const handedBack: Array<{ index: number; info: TarEntryInfo; path: string }> = [];
       const ordinals: number[] = [];
       const ids: string[] = [];
       let bytes = 0;
@@ -364,7 +384,11 @@ export class TarSource implements SampleSource {
         const path = this.#samplePath(shard, info, tally, seen);
         // Past the end of the file: the walk refuses it when it goes on.
         if (path === undefined || info.dataOffset + info.size > size) continue;
-        found.push(shipped.digest(info.dataOffset, info.size) ?? hashFileRange(fd, info.dataOffset, info.size));
+        let digest = shipped.digest(info.dataOffset, info.size);
+        // A member no worker hashed (past the guess limit, or a wrong guess): small ones here, large ones back to the workers.
+        if (digest === undefined && (info.size <= HASH_HERE_BYTES || context.hashRange === undefined)) digest = hashFileRange(fd, info.dataOffset, info.size);
+        if (digest === undefined) handedBack.push({ index: found.length, info, path });
+        found.push(digest);
         ordinals.push(shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++);
         if (context.withIds) ids.push(`${shard.idPrefix}/${path}`);
         bytes += info.size;
@@ -372,8 +396,21 @@ export class TarSource implements SampleSource {
       if (last) walk.finish();
       else shipped.retain(walk.position);
       const digests = new Uint8Array(32 * found.length);
-      for (let i = 0; i < found.length; i++) digests.set(found[i]!, 32 * i);
-      return { count: found.length, ordinals: Float64Array.from(ordinals), ids: context.withIds ? ids : null, digests, bytes };
+      for (let i = 0; i < found.length; i++) if (found[i] !== undefined) digests.set(found[i]!, 32 * i);
+      const pending =
+        handedBack.length === 0
+          ? undefined
+          : Promise.all(
+              handedBack.map(({ index, info, path }) =>
+                context.hashRange!(shard.absolutePath, file, info.dataOffset, info.size).then(
+                  (digest) => digests.set(digest, 32 * index),
+                  (error: unknown) => {
+                    throw memberError(shard, path, error);
+                  },
+                ),
+              ),
+            ).then(() => undefined);
+      return { count: found.length, ordinals: Float64Array.from(ordinals), ids: context.withIds ? ids : null, digests, bytes, pending };
     };
     let slot: BatchSlot | undefined = firstSlot;
     for (let start = 0; start < size; ) {
@@ -692,6 +729,18 @@ function scanRange(fd: number, size: number, slot: BatchSlot): number | undefine
   const entries = Math.min(slot.maxSamples / 2, slot.data.length / 2 / (512 + 8));
   const range = Math.floor(Math.min(SCAN_RANGE_SLOTS * slot.data.length, span * entries) / 512) * 512; // ranges start on block boundaries
   return range >= 512 ? range : undefined;
+}
+
+/** Largest value a slot's bounds hold (Uint32Array): a larger member is hashed as a batch of its own. */
+const MAX_SLOT_BOUND = 0xffff_ffff;
+
+/** A member no worker hashed is hashed on this thread up to this size; a larger one goes back to the workers (BatchContext.hashRange). */
+const HASH_HERE_BYTES = 1024 * 1024;
+
+/** The error of a member handed back to the workers (a read that failed, a file replaced meanwhile). */
+function memberError(shard: ShardFile, path: string, error: unknown): SourceError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new SourceError(`${shard.idPrefix}/${path}`, `Cannot read member ${path} of shard ${shard.idPrefix}: ${reason}. Rerun once the shard stops changing, or download it again.`, { cause: error });
 }
 
 /** SHA-256 of `[offset, offset + length)` of the file open as `fd`, read here (a member no worker hashed). */

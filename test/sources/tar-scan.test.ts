@@ -180,7 +180,7 @@ describe("tar-scan ranges (workers guess the headers, the main thread walks them
     }
   });
 
-  it("has the main thread hash a member larger than a worker hashes on a guess, and members past a slot's room", async () => {
+  it("hands a member larger than a worker hashes on a guess back to the workers, and hashes members past a slot's room here", async () => {
     const rng = seeded(SEED + 13);
     const entries: PyTarEntry[] = [];
     for (let i = 0; i < 70; i++) entries.push({ name: `a-${String(i).padStart(3, "0")}.bin`, data: rng.bytes(rng.int(4000)) });
@@ -193,6 +193,44 @@ describe("tar-scan ranges (workers guess the headers, the main thread walks them
     const scan = await hash([file], { baseDir: dir, threads: 2, ...SCAN, slotSamples: 64 });
     expect(scan.ranges.length).to.be.greaterThan(10);
     expect(scan.samples).to.deep.equal(pythonSamples(file, "mixed.tar"));
+  });
+
+  it("hashes a member of 4 GiB or more whole (a slot's bounds are 32-bit), walked ahead or handed back from a tar-scan range", async function () {
+    this.timeout(600_000);
+    // Sparse files: a member of 2^32 + 1000 bytes, zeros then "tail", first in one shard (walked ahead: its first members are not small)
+    // and after 70 small members in the other (tar-scan ranges; no worker hashes it on a guess).
+    const big = 2 ** 32 + 1000;
+    const out = python(`
+import hashlib, io, json, sys, tarfile
+big = ${big}
+def member(f, name, size, tail=b""):
+    info = tarfile.TarInfo(name); info.size = size; info.mtime = 1700000000
+    f.write(info.tobuf(tarfile.PAX_FORMAT))
+    start = f.tell()
+    f.seek(start + size - len(tail)); f.write(tail)
+    f.seek(start + size); f.write(b"\\0" * (-size % 512))
+def shard(path, small_first):
+    with open(path, "wb") as f:
+        if small_first:
+            for i in range(70): member(f, f"a-{i:03}.bin", 3000, bytes([i]) * 3)
+        member(f, "big.bin", big, b"tail")
+        member(f, "after.txt", 5, b"after")
+        f.write(b"\\0" * 1024)
+shard(${JSON.stringify(path.join(dir, "walked.tar"))}, False)
+shard(${JSON.stringify(path.join(dir, "scanned.tar"))}, True)
+h = hashlib.sha256(); zeros = bytes(1 << 22); left = big - 4
+while left > 0:
+    n = min(left, len(zeros)); h.update(zeros[:n]); left -= n
+h.update(b"tail")
+print(json.dumps(h.hexdigest()))
+`);
+    const bigDigest = JSON.parse(out) as string;
+    for (const name of ["walked.tar", "scanned.tar"]) {
+      const run = await hash([path.join(dir, name)], { baseDir: dir, threads: 2, ...SCAN });
+      expect(run.samples.get(`${name}/big.bin`)?.split(" ")[0], name).to.equal(bigDigest);
+      expect(run.samples.get(`${name}/after.txt`)?.split(" ")[0], name).to.equal(sha256("after"));
+      expect(run.ranges.length > 0, `${name} hashed as tar-scan ranges`).to.equal(name === "scanned.tar");
+    }
   });
 
   describe("refuses a bad shard with the main-thread walk's own error", () => {
