@@ -12,7 +12,7 @@ import { openSources, type OpenSourcesOptions } from "../../src/sources/open-sou
 import { findSampleBytes } from "../../src/sources/sample-lookup.js";
 import { SourceError } from "../../src/sources/source-error.js";
 import { tempDir } from "../fixtures/dataset-fixtures.js";
-import { expectedRoot, seeded, sha256 } from "../fixtures/source-fixtures.js";
+import { errorOf, expectedRoot, seeded, sha256 } from "../fixtures/source-fixtures.js";
 
 const SEED = 2026;
 const ROWS = 5000;
@@ -29,15 +29,6 @@ async function hashIds(paths: string[], options: OpenSourcesOptions & { threads?
     },
   });
   return { ids, warnings: sources.flatMap((s) => [...(s.warnings ?? [])]) };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
 }
 
 /** The fixture rows: an HF-style image struct with nulls, a dictionary-encoded caption, a binary column without nulls. */

@@ -18,7 +18,7 @@ import type { BatchSlot } from "../../src/sources/sample-batch.js";
 import { ShippedBytes } from "../../src/sources/tar-plain-walk.js";
 import { SCAN_MEMBER_LIMIT } from "../../src/sources/tar-scan.mjs";
 import { tempDir } from "../fixtures/dataset-fixtures.js";
-import { python, pythonTar, type PyTarEntry, seeded, sha256 } from "../fixtures/source-fixtures.js";
+import { errorOf, type PyTarEntry, python, pythonTar, seeded, sha256 } from "../fixtures/source-fixtures.js";
 
 const SEED = 2606;
 
@@ -55,15 +55,6 @@ async function hash(paths: string[], options: OpenSourcesOptions & { threads?: n
   });
   const tar = sources[0] as unknown as { extensions?: Map<string, number> };
   return { samples, warnings: sources.flatMap((s) => [...(s.warnings ?? [])]), extensions: [...(tar.extensions ?? new Map())].sort(), ranges };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
 }
 
 /** The regular members of `file` as Python's tarfile reads them: `<shard>/<name>` → "sha256 ordinal" (non-hidden names only). */

@@ -11,7 +11,7 @@ import { SourceError } from "../../src/sources/source-error.js";
 import { TarSource } from "../../src/sources/tar-source.js";
 import { groupedBytes, splitKey } from "../../src/sources/webdataset-sample.js";
 import { tempDir, writeTree } from "../fixtures/dataset-fixtures.js";
-import { expectedRoot, python, pythonTar, seeded, sha256, systemTar } from "../fixtures/source-fixtures.js";
+import { errorOf, expectedRoot, python, pythonTar, seeded, sha256, systemTar } from "../fixtures/source-fixtures.js";
 
 const SEED = 1515;
 
@@ -31,15 +31,6 @@ async function hashIds(paths: string[], options: OpenSourcesOptions & { threads?
     },
   });
   return { ids, warnings: sources.flatMap((s) => [...(s.warnings ?? [])]) };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
 }
 
 describe("tar (WebDataset) source", function () {
