@@ -196,3 +196,116 @@ with tarfile.open(${JSON.stringify(file)}) as tar:
     expect(compared).to.equal(16);
   });
 });
+
+/**
+ * Writes a plain pax shard with Python's tarfile headers (`TarInfo.tobuf`), member data
+ * sparse where it is zeros: each member is `size` bytes, zeros then `tail`. Returns
+ * "name sha256" per member, from Python's hashlib, and each member's header offset.
+ */
+function sparseShard(file: string, members: ReadonlyArray<{ name: string; size: number; tail: string }>): { lines: string[]; headers: number[] } {
+  const out = python(
+    `
+import hashlib, json, sys, tarfile
+spec = json.load(sys.stdin)
+lines = []; headers = []
+with open(spec["file"], "wb") as f:
+    for m in spec["members"]:
+        info = tarfile.TarInfo(m["name"]); info.size = m["size"]; info.mtime = 1700000000
+        headers.append(f.tell())
+        f.write(info.tobuf(tarfile.PAX_FORMAT))
+        start = f.tell(); tail = m["tail"].encode()
+        f.seek(start + m["size"] - len(tail)); f.write(tail)
+        f.seek(start + m["size"]); f.write(b"\\0" * (-m["size"] % 512))
+        h = hashlib.sha256(); z = bytes(1 << 22); left = m["size"] - len(tail)
+        while left > 0:
+            n = min(left, len(z)); h.update(z[:n]); left -= n
+        h.update(tail); lines.append(m["name"] + " " + h.hexdigest())
+    f.write(b"\\0" * 1024)
+print(json.dumps({"lines": lines, "headers": headers}))
+`,
+    JSON.stringify({ file, members }),
+  );
+  return JSON.parse(out) as { lines: string[]; headers: number[] };
+}
+
+describe("tar-scan ranges under attack: members handed back to the workers (hashRange)", function () {
+  this.timeout(300_000);
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir("tar-scan-hand")));
+  afterEach(() => cleanup());
+
+  /** 120 small members, a 20 MiB one (past the guess limit: handed back), 400 small ones, another 20 MiB one, 60 small ones. */
+  const layout = (): Array<{ name: string; size: number; tail: string }> => {
+    const m: Array<{ name: string; size: number; tail: string }> = [];
+    for (let i = 0; i < 120; i++) m.push({ name: `a-${String(i).padStart(4, "0")}.bin`, size: 700 + ((i * 37) % 2000), tail: `a${i}` });
+    m.push({ name: "big-1.bin", size: 20 * 1024 * 1024 + 3, tail: "big one" });
+    for (let i = 0; i < 400; i++) m.push({ name: `b-${String(i).padStart(4, "0")}.bin`, size: 10 + ((i * 53) % 3000), tail: `b${i}` });
+    m.push({ name: "big-2.bin", size: 20 * 1024 * 1024 + 700, tail: "big two" });
+    for (let i = 0; i < 60; i++) m.push({ name: `c-${String(i).padStart(4, "0")}.bin`, size: 5 + i, tail: `c${i}` });
+    return m;
+  };
+
+  it("never calls onBatch again once it has thrown (threads 0, 1, 2; a handed-back member pending)", async () => {
+    const file = path.join(dir, "a.tar");
+    const expected = sparseShard(file, layout()).lines;
+    const whole = await hash([file], { baseDir: dir, threads: 2, slotBytes: 64 * 1024 });
+    expect(whole.scanned).to.equal(true);
+    expect(whole.samples.map((s) => s.split(" ").slice(0, 2).join(" "))).to.deep.equal(expected.map((e) => `a.tar/${e}`));
+    let runs = 0;
+    for (const threads of [0, 1, 2]) {
+      for (const at of [0, 1, 2, 3, 5, 8]) {
+        const reason = new Error(`onBatch threw at batch ${at}`);
+        let calls = 0;
+        const error = await errorOf(
+          hash([file], {
+            baseDir: dir,
+            threads,
+            slotBytes: 64 * 1024,
+            onBatch: (i) => {
+              calls++;
+              if (i === at) throw reason;
+            },
+          }),
+        );
+        expect(error, `threads ${threads}, at ${at}`).to.equal(reason);
+        expect(calls, `threads ${threads}: onBatch calls after it threw at batch ${at}`).to.equal(at + 1);
+        runs++;
+      }
+    }
+    expect(runs).to.equal(18);
+  });
+
+  it("hands onBatch a prefix of the samples, in order, when a range fails to settle (threads 0, 1, 2; handed-back members pending)", async () => {
+    const members = layout();
+    let runs = 0;
+    for (const broken of ["b-0150.bin", "b-0390.bin", "c-0030.bin"]) {
+      const file = path.join(dir, "a.tar");
+      const { lines, headers } = sparseShard(file, members);
+      damage(file, headers[members.findIndex((m) => m.name === broken)]! + 148, "garbage!"); // its checksum
+      const expected = lines.map((l) => `a.tar/${l}`);
+      const viaWalk = (await errorOf(hash([file], { baseDir: dir, threads: 2, slotBytes: 64 * 1024 * 1024 }))) as Error;
+      for (const threads of [0, 1, 2]) {
+        for (let round = 0; round < 3; round++) {
+          const seen: string[] = [];
+          const sources = await openSources([file], { kind: "tar", baseDir: dir });
+          const error = (await errorOf(
+            hashSources(sources, {
+              threads,
+              slotBytes: 64 * 1024,
+              onBatch: (h) => {
+                expect(h.batch.kind === "tar-scan" || h.batch.count > 0).to.equal(true);
+                for (let i = 0; i < h.batch.count; i++) seen.push(`${h.batch.ids![i]} ${Buffer.from(h.digests.subarray(32 * i, 32 * i + 32)).toString("hex")}`);
+              },
+            }),
+          )) as Error;
+          expect(error.message, `threads ${threads}, ${broken}`).to.equal(viaWalk.message);
+          expect(seen, `threads ${threads}, ${broken}: what onBatch saw is the samples' start`).to.deep.equal(expected.slice(0, seen.length));
+          expect(seen.length, `threads ${threads}, ${broken}`).to.be.below(members.findIndex((m) => m.name === broken) + 1);
+          runs++;
+        }
+      }
+    }
+    expect(runs).to.equal(27);
+  });
+});
