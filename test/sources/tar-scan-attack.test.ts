@@ -11,6 +11,7 @@ import path from "node:path";
 import { runBatch } from "../../src/engine/hash-batch.mjs";
 import { hashSources } from "../../src/engine/hash-sources.js";
 import { openSources, type OpenSourcesOptions } from "../../src/sources/open-sources.js";
+import { findSampleBytes } from "../../src/sources/sample-lookup.js";
 import { tempDir } from "../fixtures/dataset-fixtures.js";
 import { python, pythonTars, seeded, sha256, type PyTarEntry } from "../fixtures/source-fixtures.js";
 
@@ -307,5 +308,57 @@ describe("tar-scan ranges under attack: members handed back to the workers (hash
       }
     }
     expect(runs).to.equal(27);
+  });
+
+  it("refuses a member or key of 4 GiB or more read through a slot (gzip'd shard, a key read for lookup): its 32-bit bounds would wrap; hashes such a key of a plain shard whole", async function () {
+    this.timeout(900_000);
+    const big = 2 ** 32 + 1000;
+    // A gzip'd shard (zeros compress: 19 MB) and a plain sparse one: three small members, then big.bin (zeros, then "tail"), then after.txt.
+    const out = python(`
+import gzip, hashlib, json, struct, tarfile
+big = ${big}
+def write(f):
+    for i in range(3):
+        info = tarfile.TarInfo(f"s-{i}.bin"); info.size = 5; info.mtime = 1700000000
+        f.write(info.tobuf(tarfile.PAX_FORMAT)); f.write(b"small" + b"\\0" * 507)
+    info = tarfile.TarInfo("big.bin"); info.size = big; info.mtime = 1700000000
+    f.write(info.tobuf(tarfile.PAX_FORMAT))
+    return f
+with gzip.GzipFile(${JSON.stringify(path.join(dir, "z.tar.gz"))}, "wb", compresslevel=1, mtime=0) as g:
+    write(g)
+    z = bytes(1 << 24); left = big - 4
+    while left > 0:
+        n = min(left, len(z)); g.write(z if n == len(z) else z[:n]); left -= n
+    g.write(b"tail" + b"\\0" * (-big % 512))
+    info = tarfile.TarInfo("after.txt"); info.size = 5; info.mtime = 1700000000
+    g.write(info.tobuf(tarfile.PAX_FORMAT) + b"after" + b"\\0" * 507 + b"\\0" * 1024)
+with open(${JSON.stringify(path.join(dir, "p.tar"))}, "wb") as f:
+    write(f)
+    start = f.tell(); f.seek(start + big - 4); f.write(b"tail" + b"\\0" * (-big % 512))
+    info = tarfile.TarInfo("after.txt"); info.size = 5; info.mtime = 1700000000
+    f.write(info.tobuf(tarfile.PAX_FORMAT) + b"after" + b"\\0" * 507 + b"\\0" * 1024)
+# --group-by-key sample "big": framing (extension length, extension, data length; big-endian), then the data.
+h = hashlib.sha256(struct.pack(">I", 3) + b"bin" + struct.pack(">Q", big)); z = bytes(1 << 24); left = big - 4
+while left > 0:
+    n = min(left, len(z)); h.update(z if n == len(z) else z[:n]); left -= n
+h.update(b"tail")
+print(json.dumps(h.hexdigest()))
+`);
+    const bigKey = JSON.parse(out) as string;
+    const refused = (what: string) => new RegExp(`^z\\.tar\\.gz: ${what} holds ${big} bytes, more than a sample read from this shard here can hold \\(4294967295\\)\\. Decompress the shard`, "u");
+    // Hashing: the gzip'd shard, per member and per key.
+    for (const groupByKey of [false, true]) {
+      const error = (await errorOf(hash([path.join(dir, "z.tar.gz")], { baseDir: dir, threads: 2, slotBytes: 4 * 1024 * 1024, groupByKey }))) as Error;
+      expect(error.message, `groupByKey ${groupByKey}`).to.match(refused("member big.bin"));
+    }
+    // Lookup (dataset verify --tar / extract): the gzip'd shard; a key of the plain shard (read through a slot here).
+    const [gz] = await openSources([path.join(dir, "z.tar.gz")], { kind: "tar", baseDir: dir });
+    expect(((await errorOf(findSampleBytes(gz!, "z.tar.gz/big.bin"))) as Error).message).to.match(refused("member big.bin"));
+    const [keys] = await openSources([path.join(dir, "p.tar")], { kind: "tar", baseDir: dir, groupByKey: true });
+    expect(((await errorOf(findSampleBytes(keys!, "p.tar/big"))) as Error).message).to.match(/^p\.tar: member big\.bin holds 4294968296 bytes, .*Extract the key's files/u);
+    // The engine reads a plain shard's key in place (file-groups, 64-bit offsets): hashed whole.
+    const run = await hash([path.join(dir, "p.tar")], { baseDir: dir, threads: 2, slotBytes: 4 * 1024 * 1024, groupByKey: true });
+    expect(run.samples.find((l) => l.startsWith("p.tar/big "))?.split(" ")[1]).to.equal(bigKey);
+    expect(run.samples.find((l) => l.startsWith("p.tar/after "))?.split(" ")[1]).to.equal(sha256(Buffer.concat([Buffer.from([0, 0, 0, 3]), Buffer.from("txt"), Buffer.from([0, 0, 0, 0, 0, 0, 0, 5]), Buffer.from("after")])));
   });
 });
