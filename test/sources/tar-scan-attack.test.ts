@@ -361,4 +361,22 @@ print(json.dumps(h.hexdigest()))
     expect(run.samples.find((l) => l.startsWith("p.tar/big "))?.split(" ")[1]).to.equal(bigKey);
     expect(run.samples.find((l) => l.startsWith("p.tar/after "))?.split(" ")[1]).to.equal(sha256(Buffer.concat([Buffer.from([0, 0, 0, 3]), Buffer.from("txt"), Buffer.from([0, 0, 0, 0, 0, 0, 0, 5]), Buffer.from("after")])));
   });
+
+  it("looks up (dataset verify --tar / extract) a plain shard's member of 2 GiB or more, and the members after it (one read is at most 2 GiB - 1 bytes)", async function () {
+    this.timeout(600_000);
+    // 3 small members, mid.bin of 2^31 + 1000 bytes (zeros, then "tail"; sparse), after.txt: the lookup reads mid.bin into memory (2 GiB).
+    const file = path.join(dir, "m.tar");
+    const members = [
+      ...[0, 1, 2].map((i) => ({ name: `s-${i}.bin`, size: 100 + i, tail: `s${i}` })),
+      { name: "mid.bin", size: 2 ** 31 + 1000, tail: "tail" },
+      { name: "after.txt", size: 5, tail: "after" },
+    ];
+    const { lines } = sparseShard(file, members);
+    const [source] = await openSources([file], { kind: "tar", baseDir: dir });
+    const after = await findSampleBytes(source!, "m.tar/after.txt");
+    expect(Buffer.from(after!).toString()).to.equal("after");
+    const mid = await findSampleBytes(source!, "m.tar/mid.bin");
+    expect(mid!.length).to.equal(2 ** 31 + 1000);
+    expect(`mid.bin ${sha256(mid!)}`).to.equal(lines[3]);
+  });
 });
