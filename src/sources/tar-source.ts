@@ -30,6 +30,7 @@ import { PathFilter } from "./glob-filter.js";
 import { readFullySync } from "./parquet-page-cursor.js";
 import type { BatchContext, BatchSlot, FileIdentity, SampleBatch, SettledBatch, TarScanBatch, TarScanResult } from "./sample-batch.js";
 import { partRange } from "./sample-batch.js";
+import { readLargeSync } from "./sample-lookup.js";
 import type { SampleSource, SourceEstimate } from "./sample-source.js";
 import { SegmentPacker } from "./segment-packer.js";
 import { listShardFiles, type ShardFile, type ShardListing } from "./shard-files.js";
@@ -250,7 +251,7 @@ export class TarSource implements SampleSource {
       ids = [];
       if (context.readsInWorkers === true) return { kind: "file-segments", slot: full, path: shard.absolutePath, file, offset: base, ...common };
       try {
-        readFullySync(handle.fd, full.data, end - base, base);
+        readLargeSync(handle.fd, full.data, end - base, base);
       } catch (error) {
         context.releaseSlot(full);
         throw error;
