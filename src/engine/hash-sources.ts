@@ -87,12 +87,18 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
   const ready: Array<{ readonly hashed: HashedBatch; done: boolean }> = [];
 
   const emit = (): void => {
-    while (ready[0]?.done === true) {
+    while (failure === undefined && ready[0]?.done === true) {
       const { hashed } = ready.shift()!;
       samples += hashed.batch.count;
       bytes += hashed.bytes;
-      options.onBatch(hashed);
-      options.onProgress?.({ samples, bytes, totalSamples, totalBytes });
+      try {
+        options.onBatch(hashed);
+        options.onProgress?.({ samples, bytes, totalSamples, totalBytes });
+      } catch (error) {
+        // Failed at once, not a microtask later in the caller's catch: another batch's delivery may run before that, and must not call onBatch again.
+        failure ??= error;
+        throw error;
+      }
     }
   };
 
@@ -107,6 +113,10 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
       let settled: SettledBatch;
       try {
         settled = hashed.batch.settle(hashed.scan!);
+      } catch (error) {
+        // As in emit: failed at once, so no later batch is settled or handed on before the caller's catch runs.
+        failure ??= error;
+        throw error;
       } finally {
         pool.releaseSlot(hashed.slot!);
       }

@@ -147,6 +147,12 @@ async function groupSample(batch: FileGroupsBatch, index: number): Promise<Uint8
       `Sample ${batch.ids?.[index] ?? index} holds ${total} bytes, more than can be read into memory here (${constants.MAX_LENGTH}). Extract it (tar -xf) and check the file: dataset verify <id> <file>.`,
     );
   }
+  if (batch.partEnds[index]! - first === 1 && batch.framingEnds[first]! === (first === 0 ? 0 : batch.framingEnds[first - 1]!)) {
+    // One range, no framing (a tar member alone in its batch): read in place, not copied once more.
+    const data = new Uint8Array(total);
+    await readRange(batch.path, data, batch.parts[2 * first]!);
+    return data;
+  }
   const pieces: Uint8Array[] = [];
   for (let j = first; j < batch.partEnds[index]!; j++) {
     pieces.push(batch.framing.slice(j === 0 ? 0 : batch.framingEnds[j - 1]!, batch.framingEnds[j]!));
@@ -161,10 +167,18 @@ async function groupSample(batch: FileGroupsBatch, index: number): Promise<Uint8
 async function readRange(file: string, target: Uint8Array, position: number): Promise<void> {
   const handle = await openSourceFile(file, file);
   try {
-    readFullySync(handle.fd, target, target.length, position);
+    readLargeSync(handle.fd, target, target.length, position);
   } finally {
     await handle.close();
   }
+}
+
+/** Bytes one read asks for at most: Node's readSync refuses a length of 2^31 or more. */
+const READ_PIECE = 1024 * 1024 * 1024;
+
+/** As readFullySync, for any `length` (a sample of 2 GiB or more): in reads of at most {@link READ_PIECE} bytes. */
+export function readLargeSync(fd: number, target: Uint8Array, length: number, position: number): void {
+  for (let at = 0; at < length; at += READ_PIECE) readFullySync(fd, target, Math.min(READ_PIECE, length - at), position + at, at);
 }
 
 /** Every row's value in whole pages of a column chunk (after its dictionary page, if any), as the worker decodes them (copies). */

@@ -30,6 +30,7 @@ import { PathFilter } from "./glob-filter.js";
 import { readFullySync } from "./parquet-page-cursor.js";
 import type { BatchContext, BatchSlot, FileIdentity, SampleBatch, SettledBatch, TarScanBatch, TarScanResult } from "./sample-batch.js";
 import { partRange } from "./sample-batch.js";
+import { readLargeSync } from "./sample-lookup.js";
 import type { SampleSource, SourceEstimate } from "./sample-source.js";
 import { SegmentPacker } from "./segment-packer.js";
 import { listShardFiles, type ShardFile, type ShardListing } from "./shard-files.js";
@@ -250,7 +251,7 @@ export class TarSource implements SampleSource {
       ids = [];
       if (context.readsInWorkers === true) return { kind: "file-segments", slot: full, path: shard.absolutePath, file, offset: base, ...common };
       try {
-        readFullySync(handle.fd, full.data, end - base, base);
+        readLargeSync(handle.fd, full.data, end - base, base);
       } catch (error) {
         context.releaseSlot(full);
         throw error;
@@ -453,6 +454,7 @@ export class TarSource implements SampleSource {
       for await (const { info, data } of tarEntriesWithData(shard.absolutePath, true)) {
         const path = this.#samplePath(shard, info, tally, seen);
         if (path === undefined) continue;
+        if (info.size > MAX_SLOT_BOUND) throw tooLargeToStream(shard, gzipNote(true), `member ${path}`, info.size);
         if (info.size > STREAMED_DIRECT_BYTES) {
           // A large member is read before memory of its size is taken: a header alone cannot make us allocate it.
           const bytes = await readAll(data, info.size);
@@ -490,6 +492,7 @@ export class TarSource implements SampleSource {
     const add = async function* (group: KeyGroup<{ data: Uint8Array }>): AsyncGenerator<SampleBatch> {
       const members = group.members.map((m) => ({ extension: m.extension, data: m.item.data }));
       const length = groupedLength(members);
+      if (length > MAX_SLOT_BOUND) throw tooLargeToStream(shard, gzipNote(gzip), `key ${group.key}`, length);
       const full = await packer.reserve(length);
       if (full !== undefined) yield full;
       writeGrouped(members, packer.data, packer.fill);
@@ -502,6 +505,7 @@ export class TarSource implements SampleSource {
         // The key's rules first, then the data (as the in-place walk: its data is checked after the entry is seen).
         const member: { data: Uint8Array } = { data: new Uint8Array(0) };
         const done = keys.add(path, keys.split(path), member);
+        if (info.size > MAX_SLOT_BOUND) throw tooLargeToStream(shard, gzipNote(gzip), `member ${path}`, info.size);
         member.data = await readAll(data, info.size);
         if (done !== undefined) yield* add(done);
       }
@@ -733,6 +737,23 @@ function scanRange(fd: number, size: number, slot: BatchSlot): number | undefine
 
 /** Largest value a slot's bounds hold (Uint32Array): a larger member is hashed as a batch of its own. */
 const MAX_SLOT_BOUND = 0xffff_ffff;
+
+/** Why a sample copied into a slot (a gzip'd shard's, or a key read here) cannot be 4 GiB or more, and what to do. */
+function gzipNote(gzip: boolean): string {
+  return gzip
+    ? "Decompress the shard (gunzip it into a plain .tar) and use that: a plain shard's member is read in place, whatever its size."
+    : "Extract the key's files (tar -xf) and check each as a file: dataset verify <id> <file>.";
+}
+
+/**
+ * A sample copied into one slot (SegmentPacker: a gzip'd shard's member or
+ * key, a key of a plain shard read here) has 32-bit bounds: one of 4 GiB or
+ * more is refused, before it is read (its bounds would wrap: the sample
+ * would be taken as its first bytes).
+ */
+function tooLargeToStream(shard: ShardFile, fix: string, what: string, bytes: number): SourceError {
+  return new SourceError(shard.idPrefix, `${shard.idPrefix}: ${what} holds ${bytes} bytes, more than a sample read from this shard here can hold (${MAX_SLOT_BOUND}). ${fix}`);
+}
 
 /** A member no worker hashed is hashed on this thread up to this size; a larger one goes back to the workers (BatchContext.hashRange). */
 const HASH_HERE_BYTES = 1024 * 1024;
