@@ -14,7 +14,7 @@ import { hashSources } from "../../src/engine/hash-sources.js";
 import { openSources, type OpenSourcesOptions } from "../../src/sources/open-sources.js";
 import { findSampleBytes } from "../../src/sources/sample-lookup.js";
 import { tempDir } from "../fixtures/dataset-fixtures.js";
-import { python, pythonTars, seeded, sha256, type PyTarEntry } from "../fixtures/source-fixtures.js";
+import { errorOf, python, pythonTars, seeded, sha256, type PyTarEntry } from "../fixtures/source-fixtures.js";
 
 const SEED = 7731;
 
@@ -50,15 +50,6 @@ async function hash(paths: string[], options: RunOptions): Promise<{ samples: st
     },
   });
   return { samples, scanned, warnings: sources.flatMap((s) => [...(s.warnings ?? [])]) };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a failure");
 }
 
 function damage(file: string, offset: number, bytes: string): void {
