@@ -92,11 +92,4 @@ export function recordingReporter(): Reporter & { lines: string[] } {
 }
 
 /** Awaits `promise` and returns what it rejected with (fails if it resolved). */
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection, but the promise resolved");
-}
+export { errorOf as rejection } from "../fixtures/source-fixtures.js";
