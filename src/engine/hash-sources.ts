@@ -6,7 +6,7 @@
  * bounded by the pool's slots.
  */
 import type { BatchContext, BatchSlot, PartSelector, SampleBatch, SampleSource, SettledBatch, TarScanResult } from "../sources/index.js";
-import { SourceError } from "../sources/index.js";
+import { fileRangeBatch, SourceError } from "../sources/index.js";
 import { BatchHashError, HashWorkerPool } from "./hash-worker-pool.js";
 
 /** One hashed batch, as given to `onBatch`. */
@@ -74,6 +74,19 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
   let bytes = 0;
   let failure: unknown;
 
+  /** Work in flight (a job, a member handed back): what it throws fails the run; `drain` and the end of the run wait for it. */
+  const track = (work: Promise<void>): void => {
+    const tracked: Promise<void> = work
+      .catch((error: unknown) => {
+        failure ??= error;
+      })
+      .finally(() => {
+        releaseHeld();
+        inFlight.delete(tracked);
+      });
+    inFlight.add(tracked);
+  };
+
   /** After a failure: the slots still held by batches that will never be settled go back (a source may be waiting for one). */
   const releaseHeld = (): void => {
     if (failure === undefined) return;
@@ -123,19 +136,12 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
       const entry = { hashed: { source: hashed.source, batch: { ...hashed.batch, ...settled }, digests: settled.digests, bytes: settled.bytes }, done: settled.pending === undefined };
       ready.push(entry);
       if (settled.pending !== undefined) {
-        const waiting: Promise<void> = settled.pending
-          .then(() => {
+        track(
+          settled.pending.then(() => {
             entry.done = true;
             if (failure === undefined) emit();
-          })
-          .catch((error: unknown) => {
-            failure ??= error;
-          })
-          .finally(() => {
-            releaseHeld();
-            inFlight.delete(waiting);
-          });
-        inFlight.add(waiting);
+          }),
+        );
       }
     }
     emit();
@@ -155,24 +161,11 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
           if (failure !== undefined) throw failure;
         },
         hashRange: (path, file, offset, length) => {
-          // One sample: one range of the file, no framing (a file-groups batch takes offsets past 4 GiB); a slot of its own.
+          // One sample, one range of the file; a slot of its own (the pool's may all be held by batches waiting for this one).
           const shared = pool.threads > 0;
           const make = (n: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
           const slot: BatchSlot = { id: -1, data: new Uint8Array(0), bounds: new Uint32Array(make(8)), digests: new Uint8Array(make(32)), maxSamples: 1 };
-          const batch: SampleBatch = {
-            kind: "file-groups",
-            slot,
-            path,
-            file,
-            count: 1,
-            ordinals: new Float64Array(1),
-            ids: null,
-            parts: Float64Array.of(offset, offset + length),
-            partEnds: Uint32Array.of(1),
-            framing: new Uint8Array(0),
-            framingEnds: Uint32Array.of(0),
-          };
-          return pool.run(batch, slot).then(() => slot.digests.slice(0, 32));
+          return pool.run(fileRangeBatch(slot, path, file, offset, length, 0, null), slot).then(() => slot.digests.slice(0, 32));
         },
       };
       for await (const batch of source.batches(context)) {
@@ -185,33 +178,27 @@ export async function hashSources(sources: readonly SampleSource[], options: Has
         const slot = "slot" in batch ? batch.slot : await pool.acquireSlot();
         const seq = submitted++;
         // The slot goes back exactly once: here, or for a tar-scan batch once settled (deliver) or dropped (releaseHeld).
-        const job = pool
-          .run(batch, slot)
-          .then(
-            ({ bytes: hashedBytes, scan }) => {
-              if (scan !== undefined && failure === undefined) {
-                done.set(seq, { source: s, batch, digests: slot.digests, bytes: hashedBytes, scan, slot });
-                return;
-              }
-              done.set(seq, { source: s, batch, digests: slot.digests.slice(0, 32 * batch.count), bytes: hashedBytes });
-              pool.releaseSlot(slot);
-            },
-            (error: unknown) => {
-              failure ??= describeFailure(error, source, batch);
-              pool.releaseSlot(slot);
-            },
-          )
-          .then(() => {
-            if (failure === undefined) deliver();
-          })
-          .catch((error: unknown) => {
-            failure ??= error;
-          })
-          .finally(() => {
-            releaseHeld();
-            inFlight.delete(job);
-          });
-        inFlight.add(job);
+        track(
+          pool
+            .run(batch, slot)
+            .then(
+              ({ bytes: hashedBytes, scan }) => {
+                if (scan !== undefined && failure === undefined) {
+                  done.set(seq, { source: s, batch, digests: slot.digests, bytes: hashedBytes, scan, slot });
+                  return;
+                }
+                done.set(seq, { source: s, batch, digests: slot.digests.slice(0, 32 * batch.count), bytes: hashedBytes });
+                pool.releaseSlot(slot);
+              },
+              (error: unknown) => {
+                failure ??= describeFailure(error, source, batch);
+                pool.releaseSlot(slot);
+              },
+            )
+            .then(() => {
+              if (failure === undefined) deliver();
+            }),
+        );
         if (failure !== undefined) break;
       }
     }

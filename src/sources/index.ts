@@ -17,7 +17,7 @@ export { canonicalNumber, canonicalRow } from "./parquet-row.js";
 export { isParquetName, ParquetSource } from "./parquet-source.js";
 export { fileSample, idxRecordSample, lineSample, parquetRowSample, tarKeySample, tarMemberSample } from "./sample-at.js";
 export type { LocatedSample } from "./sample-at.js";
-export { partRange } from "./sample-batch.js";
+export { fileRangeBatch, partRange } from "./sample-batch.js";
 export type {
   BatchContext,
   BatchSlot,

@@ -34,7 +34,8 @@ export interface ParquetPage {
  */
 export function readFullySync(fd: number, target: Uint8Array, length: number, position: number, at = 0): void {
   for (let got = 0; got < length; ) {
-    const n = readSync(fd, target, at + got, length - got, position + got);
+    // At most 1 GiB per call: readSync refuses a length of 2^31 or more (a tar member of 2 GiB read back whole).
+    const n = readSync(fd, target, at + got, Math.min(length - got, 2 ** 30), position + got);
     if (n === 0) throw new DatatraceError(`Unexpected end of data: the file ended at byte ${position + got}, expected ${position + length} (it is truncated or shrank while being read)`);
     got += n;
   }

@@ -246,6 +246,28 @@ export interface BatchContext {
   readonly hashRange?: ((path: string, file: FileIdentity, offset: number, length: number) => Promise<Uint8Array>) | undefined;
 }
 
+/**
+ * One sample that is bytes `[offset, offset + length)` of a file, as a
+ * `file-groups` batch (one part, no framing; its offsets are 64-bit, unlike
+ * a slot's bounds): a tar member of 4 GiB or more, a member handed back to
+ * the hashing engine. `slot` carries the digest.
+ */
+export function fileRangeBatch(slot: BatchSlot, path: string, file: FileIdentity, offset: number, length: number, ordinal: number, id: string | null): FileGroupsBatch {
+  return {
+    kind: "file-groups",
+    slot,
+    path,
+    file,
+    count: 1,
+    ordinals: Float64Array.of(ordinal),
+    ids: id === null ? null : [id],
+    parts: Float64Array.of(offset, offset + length),
+    partEnds: Uint32Array.of(1),
+    framing: new Uint8Array(0),
+    framingEnds: Uint32Array.of(0),
+  };
+}
+
 /** The contiguous share `[start, end)` of `total` items that part `part` takes. */
 export function partRange(total: number, part: PartSelector | undefined): { start: number; end: number } {
   if (part === undefined) return { start: 0, end: total };

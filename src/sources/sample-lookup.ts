@@ -12,7 +12,6 @@
  * narrows the read to the share of the source that holds the sample (one row
  * group of a Parquet file, one IDX record).
  */
-import { constants } from "node:buffer";
 import { readFile } from "node:fs/promises";
 
 import { readFullySync } from "./parquet-page-cursor.js";
@@ -142,11 +141,6 @@ async function groupSample(batch: FileGroupsBatch, index: number): Promise<Uint8
   const first = index === 0 ? 0 : batch.partEnds[index - 1]!;
   let total = 0;
   for (let j = first; j < batch.partEnds[index]!; j++) total += batch.parts[2 * j + 1]! - batch.parts[2 * j]!;
-  if (total > constants.MAX_LENGTH) {
-    throw new DatatraceError(
-      `Sample ${batch.ids?.[index] ?? index} holds ${total} bytes, more than can be read into memory here (${constants.MAX_LENGTH}). Extract it (tar -xf) and check the file: dataset verify <id> <file>.`,
-    );
-  }
   if (batch.partEnds[index]! - first === 1 && batch.framingEnds[first]! === (first === 0 ? 0 : batch.framingEnds[first - 1]!)) {
     // One range, no framing (a tar member alone in its batch): read in place, not copied once more.
     const data = new Uint8Array(total);
@@ -167,18 +161,10 @@ async function groupSample(batch: FileGroupsBatch, index: number): Promise<Uint8
 async function readRange(file: string, target: Uint8Array, position: number): Promise<void> {
   const handle = await openSourceFile(file, file);
   try {
-    readLargeSync(handle.fd, target, target.length, position);
+    readFullySync(handle.fd, target, target.length, position);
   } finally {
     await handle.close();
   }
-}
-
-/** Bytes one read asks for at most: Node's readSync refuses a length of 2^31 or more. */
-const READ_PIECE = 1024 * 1024 * 1024;
-
-/** As readFullySync, for any `length` (a sample of 2 GiB or more): in reads of at most {@link READ_PIECE} bytes. */
-export function readLargeSync(fd: number, target: Uint8Array, length: number, position: number): void {
-  for (let at = 0; at < length; at += READ_PIECE) readFullySync(fd, target, Math.min(READ_PIECE, length - at), position + at, at);
 }
 
 /** Every row's value in whole pages of a column chunk (after its dictionary page, if any), as the worker decodes them (copies). */

@@ -29,8 +29,7 @@ import { describeFsError } from "./describe-fs-error.js";
 import { PathFilter } from "./glob-filter.js";
 import { readFullySync } from "./parquet-page-cursor.js";
 import type { BatchContext, BatchSlot, FileIdentity, SampleBatch, SettledBatch, TarScanBatch, TarScanResult } from "./sample-batch.js";
-import { partRange } from "./sample-batch.js";
-import { readLargeSync } from "./sample-lookup.js";
+import { fileRangeBatch, partRange } from "./sample-batch.js";
 import type { SampleSource, SourceEstimate } from "./sample-source.js";
 import { SegmentPacker } from "./segment-packer.js";
 import { listShardFiles, type ShardFile, type ShardListing } from "./shard-files.js";
@@ -251,7 +250,7 @@ export class TarSource implements SampleSource {
       ids = [];
       if (context.readsInWorkers === true) return { kind: "file-segments", slot: full, path: shard.absolutePath, file, offset: base, ...common };
       try {
-        readLargeSync(handle.fd, full.data, end - base, base);
+        readFullySync(handle.fd, full.data, end - base, base);
       } catch (error) {
         context.releaseSlot(full);
         throw error;
@@ -266,19 +265,9 @@ export class TarSource implements SampleSource {
           // A slot's bounds are 32-bit: a member of 4 GiB or more goes alone, as one range of the file (file-groups offsets are 64-bit).
           const full = take();
           if (full !== undefined) yield full;
-          yield {
-            kind: "file-groups",
-            slot: await context.acquireSlot(0),
-            path: shard.absolutePath,
-            file,
-            count: 1,
-            ordinals: Float64Array.of(shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++),
-            ids: context.withIds ? [`${shard.idPrefix}/${path}`] : null,
-            parts: Float64Array.of(info.dataOffset, info.dataOffset + info.size),
-            partEnds: Uint32Array.of(1),
-            framing: new Uint8Array(0),
-            framingEnds: Uint32Array.of(0),
-          };
+          const ordinal = shardIndex * SHARD_ORDINAL_STRIDE + tally.samples++;
+          const id = context.withIds ? `${shard.idPrefix}/${path}` : null;
+          yield fileRangeBatch(await context.acquireSlot(0), shard.absolutePath, file, info.dataOffset, info.size, ordinal, id);
           continue;
         }
         if (slot === undefined || info.dataOffset + info.size - base > slot.data.length || count >= slot.maxSamples) {
